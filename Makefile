@@ -1,0 +1,43 @@
+# The two commands: `make run` (embedded portal with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+ifeq ($(CI),true)
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
+export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
+endif
+
+.PHONY: run test up lint format messages schema check-deploy
+
+$(STAMP):
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process, email to the console
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest -v --durations=10 $(PYTEST_ARGS)
+
+up: $(STAMP)  ## Full mode: gunicorn, a Celery worker per queue and beat, on PostgreSQL and Redis
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	$(BIN)/honcho start
+
+lint: $(STAMP)
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+messages: $(STAMP)  ## Update the translation catalogues and compile them (needs GNU gettext)
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore=.venv

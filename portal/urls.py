@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from services.catalogue import views as catalogue_views
+
+from .health import healthz
+
+urlpatterns = [
+    path("", catalogue_views.catalogue, name="home"),
+    path("services/", include("services.catalogue.urls")),
+    path("applications/", include("services.applications.urls")),
+    path("", include("services.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("services.api.urls")),
+    path("api/auth/", include("allauth.headless.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]

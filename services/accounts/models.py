@@ -1,0 +1,130 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.common.models import TimeStampedModel
+
+from .validators import validate_resident_id
+
+
+class District(models.TextChoices):
+    """Shanghai's 16 districts (市辖区)."""
+
+    HUANGPU = "huangpu", _("Huangpu")
+    XUHUI = "xuhui", _("Xuhui")
+    CHANGNING = "changning", _("Changning")
+    JINGAN = "jingan", _("Jing'an")
+    PUTUO = "putuo", _("Putuo")
+    HONGKOU = "hongkou", _("Hongkou")
+    YANGPU = "yangpu", _("Yangpu")
+    MINHANG = "minhang", _("Minhang")
+    BAOSHAN = "baoshan", _("Baoshan")
+    JIADING = "jiading", _("Jiading")
+    PUDONG = "pudong", _("Pudong New Area")
+    JINSHAN = "jinshan", _("Jinshan")
+    SONGJIANG = "songjiang", _("Songjiang")
+    QINGPU = "qingpu", _("Qingpu")
+    FENGXIAN = "fengxian", _("Fengxian")
+    CHONGMING = "chongming", _("Chongming")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """One account for residents and staff; the email address is the login."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.email
+
+
+class ResidentProfile(TimeStampedModel):
+    """Facts about a resident, entered once and reused by every application."""
+
+    class Language(models.TextChoices):
+        ZH_HANS = "zh-hans", "简体中文"
+        EN = "en", "English"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    legal_name = models.CharField(_("legal name"), max_length=100, blank=True)
+    id_number = models.CharField(
+        _("resident ID number"),
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[validate_resident_id],
+    )
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
+    )
+
+    class Meta:
+        verbose_name = _("resident profile")
+        verbose_name_plural = _("resident profiles")
+
+    def __str__(self):
+        return self.legal_name or str(self.user)
+
+    @property
+    def is_complete(self) -> bool:
+        return all([self.legal_name, self.id_number, self.date_of_birth, self.phone, self.district])
+
+
+class DepartmentMembership(TimeStampedModel):
+    """A staff member's role in a department: caseworkers work its queue, supervisors also assign."""
+
+    class Role(models.TextChoices):
+        CASEWORKER = "caseworker", _("Caseworker")
+        SUPERVISOR = "supervisor", _("Supervisor")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    department = models.ForeignKey("catalogue.Department", on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CASEWORKER)
+
+    class Meta:
+        verbose_name = _("department membership")
+        verbose_name_plural = _("department memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "department"], name="unique_membership")]
+
+    def __str__(self):
+        return f"{self.user} · {self.department} · {self.get_role_display()}"

@@ -1,0 +1,84 @@
+"""One error body for the whole API: RFC 9457 problem details, with field errors listed."""
+
+from http import HTTPStatus
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from services.common.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+_DOMAIN_STATUS = {
+    ValidationFailed: status.HTTP_400_BAD_REQUEST,
+    NotAllowed: status.HTTP_403_FORBIDDEN,
+    InvalidTransition: status.HTTP_409_CONFLICT,
+}
+
+
+class FieldErrorSerializer(serializers.Serializer):
+    field = serializers.CharField(help_text="Dotted path of the field; empty for the body as a whole.")
+    message = serializers.CharField()
+    code = serializers.CharField()
+
+
+class ProblemSerializer(serializers.Serializer):
+    """RFC 9457 problem details."""
+
+    type = serializers.CharField(help_text="A URI naming the kind of problem.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid, not_found, conflict.")
+    errors = FieldErrorSerializer(many=True)
+
+
+def _flatten(data, prefix="") -> list[dict]:
+    if isinstance(data, dict):
+        return [e for key, value in data.items() for e in _flatten(value, f"{prefix}.{key}" if prefix else str(key))]
+    if isinstance(data, list) and data and not isinstance(data[0], (str, exceptions.ErrorDetail)):
+        return [e for i, value in enumerate(data) for e in _flatten(value, f"{prefix}.{i}")]
+    items = data if isinstance(data, list) else [data]
+    field = "" if prefix in ("non_field_errors", "") else prefix
+    return [{"field": field, "message": str(m), "code": getattr(m, "code", "invalid")} for m in items]
+
+
+def problem(*, status_code: int, code: str, detail: str, errors=(), headers=None) -> Response:
+    body = {
+        "type": f"urn:portal:problem:{code}",
+        "title": HTTPStatus(status_code).phrase,
+        "status": status_code,
+        "detail": detail,
+        "code": code,
+        "errors": list(errors),
+    }
+    return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def problem_exception_handler(exc, context):
+    """Turn DRF and domain exceptions into problem-details responses."""
+    if isinstance(exc, DomainError):
+        code = _DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
+        errors = _flatten(getattr(exc, "errors", {}) or {})
+        return problem(status_code=code, code=exc.code, detail=str(exc), errors=errors)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail, code, errors = "The request has errors; see the list.", "invalid", _flatten(exc.detail)
+    else:
+        detail, code, errors = str(exc.detail), exc.get_codes() if isinstance(exc.get_codes(), str) else "error", []
+    return problem(
+        status_code=response.status_code,
+        code=code,
+        detail=detail,
+        errors=errors,
+        headers={k: v for k, v in response.items() if k in ("Retry-After", "WWW-Authenticate")},
+    )

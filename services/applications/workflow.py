@@ -1,0 +1,97 @@
+"""The application lifecycle: every allowed move, who may make it, and the one function that makes it.
+
+draft → submitted → routed → in_review ⇄ awaiting_information → approved | rejected,
+in_review → routed (released back to the queue), and withdrawn by the applicant before a decision.
+"""
+
+import enum
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from services.accounts.selectors import department_ids_for_staff, is_supervisor_of
+from services.common.errors import InvalidTransition, NotAllowed
+
+from .models import OPEN_STATUSES, Application, ApplicationEvent, Status
+
+
+class Actor(enum.Enum):
+    APPLICANT = "applicant"  # the resident who owns the application
+    SYSTEM = "system"  # a background task (by=None)
+    STAFF = "staff"  # any caseworker of the application's department
+    HANDLER = "handler"  # the assigned caseworker, or a supervisor of the department
+
+
+TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
+    (Status.DRAFT, Status.SUBMITTED): frozenset({Actor.APPLICANT}),
+    (Status.SUBMITTED, Status.ROUTED): frozenset({Actor.SYSTEM}),
+    (Status.ROUTED, Status.IN_REVIEW): frozenset({Actor.STAFF}),
+    (Status.IN_REVIEW, Status.ROUTED): frozenset({Actor.HANDLER}),
+    (Status.IN_REVIEW, Status.AWAITING_INFORMATION): frozenset({Actor.HANDLER}),
+    (Status.AWAITING_INFORMATION, Status.IN_REVIEW): frozenset({Actor.APPLICANT}),
+    (Status.IN_REVIEW, Status.APPROVED): frozenset({Actor.HANDLER}),
+    (Status.IN_REVIEW, Status.REJECTED): frozenset({Actor.HANDLER}),
+    **{(status, Status.WITHDRAWN): frozenset({Actor.APPLICANT}) for status in OPEN_STATUSES},
+}
+
+
+def actor_roles(*, application: Application, by) -> set[Actor]:
+    """Return the roles ``by`` holds towards the application (None is the system)."""
+    if by is None:
+        return {Actor.SYSTEM}
+    if by.pk == application.applicant_id:
+        return {Actor.APPLICANT}  # nobody handles their own application, staff included
+    if not by.is_active or not by.is_staff or application.department_id is None:
+        return set()
+    if by.is_superuser or is_supervisor_of(user=by, department_id=application.department_id):
+        return {Actor.STAFF, Actor.HANDLER}
+    if application.department_id not in department_ids_for_staff(user=by):
+        return set()
+    return {Actor.STAFF, Actor.HANDLER} if by.pk == application.assignee_id else {Actor.STAFF}
+
+
+def allowed_moves(*, application: Application, by) -> set[Status]:
+    """Return the statuses ``by`` could move the application to now (to offer only usable buttons)."""
+    roles = actor_roles(application=application, by=by)
+    return {to for (src, to), allowed in TRANSITIONS.items() if src == application.status and allowed & roles}
+
+
+def application_transition(
+    *,
+    application: Application,
+    to: Status,
+    by,
+    message: str = "",
+    visible_to_resident: bool = True,
+    changes: dict | None = None,
+) -> Application:
+    """Move the application to ``to`` under a row lock, apply ``changes``, and record the event.
+
+    Raises InvalidTransition when the current status does not allow the move (for example because
+    another caseworker was first) and NotAllowed when ``by`` may not make it.
+    """
+    changes = changes or {}
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        allowed = TRANSITIONS.get((locked.status, to))
+        if allowed is None:
+            raise InvalidTransition(
+                _("This application is now “%(current)s”, so it cannot become “%(to)s”.")
+                % {"current": Status(locked.status).label, "to": Status(to).label}
+            )
+        if not allowed & actor_roles(application=locked, by=by):
+            raise NotAllowed(_("You may not make this change to this application."))
+        from_status = locked.status
+        locked.status = to
+        for field, value in changes.items():
+            setattr(locked, field, value)
+        locked.save(update_fields=["status", "updated_at", *changes])
+        ApplicationEvent.objects.create(
+            application=locked,
+            actor=by,
+            from_status=from_status,
+            to_status=to,
+            message=message,
+            visible_to_resident=visible_to_resident,
+        )
+    return locked

@@ -1,0 +1,29 @@
+"""Domain errors, raised by actions and mapped once to HTTP (API) and messages (web, admin)."""
+
+
+class DomainError(Exception):
+    """A business rule refused the request; the message is safe to show to the user."""
+
+    code = "domain_error"
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this to this object."""
+
+    code = "not_allowed"
+
+
+class InvalidTransition(DomainError):
+    """The application's current status does not allow this move (often: someone else was first)."""
+
+    code = "invalid_transition"
+
+
+class ValidationFailed(DomainError):
+    """Input broke a rule; ``errors`` maps field names to messages."""
+
+    code = "invalid"
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = errors or {}

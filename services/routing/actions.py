@@ -1,0 +1,66 @@
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.applications.models import OPEN_STATUSES, Application, ApplicationEvent, Status
+from services.applications.workflow import application_transition
+
+from .selectors import routing_decide
+
+logger = logging.getLogger(__name__)
+
+
+def application_route(*, application_id: int) -> Application | None:
+    """Put a submitted application in its department's queue; do nothing if it was already routed.
+
+    Publishes the department's intake work to its own Celery queue after commit.
+    """
+    from .tasks import intake_application
+
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("service__department").get(pk=application_id)
+        )
+        if application.status != Status.SUBMITTED:
+            return None
+        decision = routing_decide(application=application)
+        application = application_transition(
+            application=application,
+            to=Status.ROUTED,
+            by=None,
+            message=_("Your application is with %(department)s.") % {"department": decision.department.name},
+            changes={"department": decision.department, "priority": decision.priority},
+        )
+        intake_application.apply_async_on_commit((application.pk,), queue=decision.department.celery_queue)
+    logger.info("routed %s to %s by rule %s", application.reference, decision.department.code, decision.rule)
+    return application
+
+
+@transaction.atomic
+def application_intake_check(*, application_id: int) -> list[str]:
+    """Run the department's automatic checks on a routed application and record what they found."""
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if application.status != Status.ROUTED or application.intake_checked_at:
+        return application.intake_flags
+    flags = []
+    duplicates = (
+        Application.objects.filter(
+            applicant_id=application.applicant_id,
+            service_id=application.service_id,
+            status__in=OPEN_STATUSES,
+        )
+        .exclude(pk=application.pk)
+        .values_list("reference", flat=True)
+    )
+    if duplicates:
+        flags.append("duplicate_open:" + ",".join(duplicates))
+    application.intake_flags, application.intake_checked_at = flags, timezone.now()
+    application.save(update_fields=["intake_flags", "intake_checked_at", "updated_at"])
+    ApplicationEvent.objects.create(
+        application=application,
+        message=_("Intake checks: %(result)s") % {"result": "; ".join(flags) or _("no problems found")},
+        visible_to_resident=False,
+    )
+    return application.intake_flags

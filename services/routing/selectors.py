@@ -1,0 +1,27 @@
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from services.applications.models import Application, Status
+from services.catalogue.models import Department
+
+
+@dataclass(frozen=True)
+class RoutingDecision:
+    department: Department
+    priority: int
+    rule: str
+
+
+def routing_decide(*, application: Application) -> RoutingDecision:
+    """Return where a submitted application goes: the department that runs its service."""
+    return RoutingDecision(department=application.service.department, priority=0, rule="service-department")
+
+
+def unrouted_application_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return ids of applications still 'submitted' after ``older_than`` (their routing message was lost)."""
+    cutoff = timezone.now() - older_than
+    return list(
+        Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)[:1000]
+    )
