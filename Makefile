@@ -9,7 +9,7 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
 endif
 
-.PHONY: run test up lint format messages schema check-deploy
+.PHONY: run test up lint format messages schema
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,6 @@ format: $(STAMP)
 messages: $(STAMP)  ## Update the translation catalogues and compile them (needs GNU gettext)
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended API change
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml

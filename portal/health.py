@@ -1,11 +1,15 @@
 """/healthz: is the database reachable, and the broker (unless tasks run in-process)?"""
 
+import logging
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from portal.celery import app
+
+logger = logging.getLogger(__name__)
 
 
 def _database() -> str:
@@ -24,11 +28,13 @@ def _broker() -> str:
 
 @never_cache
 def healthz(request):
+    """Answer 200 when every check passes, else 503; always a JSON body naming each check's result."""
     checks = {}
     for name, check in (("database", _database), ("broker", _broker)):
         try:
             checks[name] = check()
         except Exception as exc:  # noqa: BLE001 - any failure means unhealthy, and says which
+            logger.warning("health check %s failed", name, exc_info=True)
             checks[name] = f"error: {type(exc).__name__}"
     healthy = all(not value.startswith("error") for value in checks.values())
     return JsonResponse(

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ResidentProfile
-from .validators import normalize_resident_id, resident_id_birth_date
+from .validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
 
 
 class ProfileForm(forms.ModelForm):
@@ -18,7 +18,9 @@ class ProfileForm(forms.ModelForm):
             "preferred_language",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}),
+            # <input type="date"> only takes ISO dates; the zh-hans locale would otherwise render 1990/03/07.
+            "date_of_birth": forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+            "street_address": forms.TextInput(attrs={"autocomplete": "street-address"}),
             "id_number": forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text", "spellcheck": "false"}),
             "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
             "legal_name": forms.TextInput(attrs={"autocomplete": "name"}),
@@ -29,10 +31,16 @@ class ProfileForm(forms.ModelForm):
         }
 
     def clean_id_number(self):
-        return normalize_resident_id(self.cleaned_data["id_number"]) or None
+        id_number = normalize_resident_id(self.cleaned_data["id_number"])
+        if id_number:
+            # Checked here, not only by the model, so that clean() compares the date of birth with a real number.
+            validate_resident_id(id_number)
+        return id_number or None
 
     def clean_phone(self):
         phone = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit())
+        if len(phone) == 13 and self.cleaned_data["phone"].lstrip().startswith("+86"):
+            phone = phone[2:]
         if phone and (len(phone) != 11 or not phone.startswith("1")):
             raise forms.ValidationError(_("Enter an 11-digit mainland mobile number starting with 1."))
         return phone

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from .forms import ProfileForm
@@ -9,13 +10,12 @@ from .selectors import profile_for_user
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(request.POST or None, instance=profile_for_user(user=request.user))
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile_for_user(user=request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your profile has been saved."))
-        return redirect(request.GET.get("next") if _is_local(request.GET.get("next")) else "accounts:profile")
+        next_url = request.GET.get("next")
+        if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None, require_https=False):
+            return redirect(next_url)
+        return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
-
-
-def _is_local(url: str | None) -> bool:
-    return bool(url) and url.startswith("/") and not url.startswith("//")

@@ -32,13 +32,16 @@ class ProblemSerializer(serializers.Serializer):
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()
-    code = serializers.CharField(help_text="Stable machine-readable code, e.g. invalid, not_found, conflict.")
+    code = serializers.CharField(
+        help_text="Stable machine-readable code: invalid, parse_error, not_authenticated, not_found, "
+        "invalid_transition, throttled, ..."
+    )
     errors = FieldErrorSerializer(many=True)
 
 
 def _flatten(data, prefix="") -> list[dict]:
     if isinstance(data, dict):
-        return [e for key, value in data.items() for e in _flatten(value, f"{prefix}.{key}" if prefix else str(key))]
+        return [e for key, value in data.items() for e in _flatten(value, ".".join(filter(None, (prefix, str(key)))))]
     if isinstance(data, list) and data and not isinstance(data[0], (str, exceptions.ErrorDetail)):
         return [e for i, value in enumerate(data) for e in _flatten(value, f"{prefix}.{i}")]
     items = data if isinstance(data, list) else [data]

@@ -2,7 +2,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
 class SessionTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "allauth.headless.contrib.rest_framework.authentication.XSessionTokenAuthentication"
+    target_class = "services.api.authentication.SessionTokenAuthentication"
     name = "SessionToken"
 
     def get_security_definition(self, auto_schema):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import apis
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("applications/", apis.ApplicationListCreateApi.as_view(), name="applications"),
     path("applications/<uuid:public_id>/", apis.ApplicationDetailApi.as_view(), name="application"),
     path("applications/<uuid:public_id>/submit/", apis.ApplicationSubmitApi.as_view(), name="application-submit"),
+    re_path(r"", apis.NotFoundApi.as_view(), name="not-found"),
 ]

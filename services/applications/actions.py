@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.catalogue.models import Service
-from services.common.errors import NotAllowed, ValidationFailed
+from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.dynamic_forms.validation import validate_answers
 
 from .models import Application, Channel, Status
@@ -48,13 +48,19 @@ def application_submit(*, application: Application, by) -> Application:
 
 def application_claim(*, application: Application, by) -> Application:
     """Take a routed application from the department queue; exactly one of two racing caseworkers wins."""
-    return application_transition(
-        application=application,
-        to=Status.IN_REVIEW,
-        by=by,
-        changes={"assignee": by},
-        message=_("A caseworker is reviewing your application."),
-    )
+    try:
+        return application_transition(
+            application=application,
+            to=Status.IN_REVIEW,
+            by=by,
+            changes={"assignee": by},
+            message=_("A caseworker is reviewing your application."),
+        )
+    except InvalidTransition:
+        # Losing the race is the common case: say so rather than "in review cannot become in review".
+        if Application.objects.filter(pk=application.pk, status=Status.IN_REVIEW).exclude(assignee=by).exists():
+            raise InvalidTransition(_("Another caseworker has already claimed this application.")) from None
+        raise
 
 
 def application_decide(*, application: Application, by, approve: bool, reason: str = "") -> Application:

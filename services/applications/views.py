@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.catalogue.selectors import service_get_active
@@ -16,7 +17,7 @@ from .selectors import application_get_for_resident, application_list_for_reside
 @login_required
 def apply(request, slug):
     service = service_get_active(slug=slug)
-    form = AnswersForm(request.POST or None, schema=service.form_schema)
+    form = AnswersForm(request.POST if request.method == "POST" else None, schema=service.form_schema)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -63,4 +64,6 @@ def withdraw(request, public_id):
         application_withdraw(application=application, by=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your application has been withdrawn."))
     return redirect(application)

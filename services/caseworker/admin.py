@@ -4,6 +4,7 @@ Nothing here changes an application directly: every button calls a workflow acti
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -38,14 +39,27 @@ def _works_in_a_department(user) -> bool:
     return user.is_active and user.is_staff and (user.is_superuser or user.memberships.exists())
 
 
+class AssignedToMeFilter(admin.SimpleListFilter):
+    title = _("assigned caseworker")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Mine"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(assignee=request.user) if self.value() == "1" else queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["reference", "service", "applicant", "status", "priority", "submitted_at", "assignee"]
-    list_filter = ["status", "service"]
+    # Only the services in the user's own queues are offered, not every department's.
+    list_filter = ["status", AssignedToMeFilter, ("service", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["reference"]
     ordering = ["submitted_at"]
     list_select_related = ["service", "applicant", "assignee"]
     show_full_result_count = False
+    view_on_site = False  # the public page is the applicant's own: a 404 for anyone else
     fields = [
         "reference",
         "service",
@@ -64,7 +78,8 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to_staff(request.user).select_related("service__department")
+        # No select_related here: the changelist only applies list_select_related to a queryset without one.
+        return super().get_queryset(request).visible_to_staff(request.user)
 
     def get_object(self, request, object_id, from_field=None):
         application = super().get_object(request, object_id, from_field)
@@ -111,7 +126,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_object(request, object_id)
+        application = self.get_object(request, unquote(object_id))
         moves = allowed_moves(application=application, by=request.user)
         extra_context = {
             **(extra_context or {}),
@@ -125,7 +140,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         return [path("<path:object_id>/act/", act, name="applications_application_act"), *super().get_urls()]
 
     def act_view(self, request, object_id):
-        application = self.get_object(request, object_id)
+        application = self.get_object(request, unquote(object_id))
         name = request.POST.get("action")
         if name not in CASE_ACTIONS:
             raise Http404

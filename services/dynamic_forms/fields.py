@@ -41,7 +41,7 @@ class FieldType:
     """How one kind of question becomes a Django form field and a JSON answer."""
 
     form_field: Callable[[dict, bool], forms.Field]
-    to_json: Callable[[Any], Any] = lambda value: value
+    to_json: Callable[[dict, Any], Any] = lambda prop, value: value
     display: Callable[[dict, Any], str] = lambda prop, value: str(value)
 
 
@@ -62,16 +62,23 @@ def _integer(prop, required):
 
 
 def _number(prop, required):
-    return forms.DecimalField(required=required, min_value=prop.get("minimum"), max_value=prop.get("maximum"))
+    # FloatField refuses "1e400" and other non-finite values, which JSON (and PostgreSQL's jsonb) cannot hold.
+    return forms.FloatField(required=required, min_value=prop.get("minimum"), max_value=prop.get("maximum"))
 
 
 def _date(prop, required):
-    return forms.DateField(required=required, widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type="date"> only takes ISO dates, whatever the locale's input formats say.
+    return forms.DateField(required=required, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
 
 def _choice(prop, required):
     choices = [(str(v), choice_label(prop, v)) for v in prop["enum"]]
     return forms.ChoiceField(required=required, choices=choices, widget=forms.RadioSelect)
+
+
+def _choice_to_json(prop, value):
+    """Return the schema's own enum value (an integer stays an integer) for the chosen radio value."""
+    return {str(v): v for v in prop["enum"]}.get(value, value)
 
 
 def _yes_no(prop, required):
@@ -88,19 +95,21 @@ FIELD_TYPES: dict[str, FieldType] = {
     "text": FieldType(_text),
     "textarea": FieldType(_textarea),
     "integer": FieldType(_integer),
-    "number": FieldType(_number, to_json=float),
+    "number": FieldType(_number, display=lambda prop, v: str(int(v)) if float(v).is_integer() else str(v)),
     "date": FieldType(
         _date,
-        to_json=lambda v: v.isoformat(),
+        to_json=lambda prop, v: v.isoformat(),
         display=lambda prop, v: dt.date.fromisoformat(v).isoformat() if isinstance(v, str) else str(v),
     ),
-    "choice": FieldType(_choice, display=choice_label),
+    "choice": FieldType(_choice, to_json=_choice_to_json, display=choice_label),
     "yes_no": FieldType(_yes_no, display=lambda prop, v: str(_("Yes") if v else _("No"))),
 }
 
 
 def field_type_name(prop: dict) -> str | None:
     """Return the registry name for a schema property, or None if no field type fits it."""
+    if not isinstance(prop, dict):
+        return None
     if "enum" in prop:
         return "choice"
     kind = prop.get("type")
@@ -112,7 +121,8 @@ def field_type_name(prop: dict) -> str | None:
 
 
 def questions(schema: dict) -> list[tuple[str, dict]]:
-    """Return the form's (name, property) pairs in display order."""
+    """Return the form's (name, property) pairs in display order: ``x-order`` first, then the rest."""
     props = schema.get("properties", {})
-    order = schema.get("x-order") or list(props)
-    return [(name, props[name]) for name in order if name in props]
+    order = [name for name in schema.get("x-order") or [] if name in props]
+    order += [name for name in props if name not in order]
+    return [(name, props[name]) for name in order]

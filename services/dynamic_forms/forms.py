@@ -23,7 +23,7 @@ class AnswersForm(forms.Form):
         for name, prop in questions(self.schema):
             value = data.get(name)
             if value not in (None, ""):
-                answers[name] = FIELD_TYPES[field_type_name(prop)].to_json(value)
+                answers[name] = FIELD_TYPES[field_type_name(prop)].to_json(prop, value)
         for field, messages in validate_answers(schema=self.schema, answers=answers).items():
             if field in self.errors:
                 continue  # the field's own check already explained what is wrong

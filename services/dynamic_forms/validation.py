@@ -19,6 +19,12 @@ def validate_form_schema(schema) -> None:
     unknown = [name for name, prop in schema["properties"].items() if field_type_name(prop) is None]
     if unknown:
         raise ValidationError(_("No field type fits these questions: %(names)s") % {"names": ", ".join(unknown)})
+    # A required question that is not asked could never be answered, so no application could be submitted.
+    missing = [name for name in schema.get("required", []) if name not in schema["properties"]]
+    if missing:
+        raise ValidationError(
+            _("These required questions are not in the form: %(names)s") % {"names": ", ".join(missing)}
+        )
 
 
 def _strict(schema: dict, partial: bool) -> dict:
@@ -49,7 +55,15 @@ def _message(error) -> str:
     if error.validator == "format":
         return _("Enter a real date, as YYYY-MM-DD.")
     if error.validator == "type":
-        return _("This answer has the wrong type (expected %(type)s).") % {"type": error.validator_value}
+        expected = {
+            "integer": _("Enter a whole number."),
+            "number": _("Enter a number."),
+            "string": _("Enter text."),
+            "boolean": _("Answer yes or no."),
+        }
+        return expected.get(error.validator_value, _("This answer is not valid."))
+    if error.validator == "pattern":
+        return _("Check the format of this answer.")
     return _("This answer is not valid.")
 
 
@@ -64,9 +78,10 @@ def validate_answers(*, schema: dict, answers, partial: bool = False) -> dict[st
     validator = Draft202012Validator(_strict(schema, partial), format_checker=FormatChecker())
     for error in validator.iter_errors(answers):
         if error.validator == "required":
+            # jsonschema reports each missing name as its own error, all carrying the whole required list.
             for name in error.validator_value:
-                if name not in error.instance:
-                    errors.setdefault(name, []).append(_("This question needs an answer."))
+                if name not in error.instance and name not in errors:
+                    errors[name] = [_("This question needs an answer.")]
         elif error.validator == "additionalProperties":
             extra = sorted(set(error.instance) - set(error.schema["properties"]))
             errors.setdefault("", []).append(_("Unknown questions: %(names)s") % {"names": ", ".join(extra)})

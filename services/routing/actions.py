@@ -20,10 +20,15 @@ def application_route(*, application_id: int) -> Application | None:
     from .tasks import intake_application
 
     with transaction.atomic():
+        # Lock only the application row: on PostgreSQL a plain FOR UPDATE would also lock the joined
+        # service and department rows and serialise the routing of every application of that service.
         application = (
-            Application.objects.select_for_update().select_related("service__department").get(pk=application_id)
+            Application.objects.select_for_update(of=("self",))
+            .select_related("service__department")
+            .filter(pk=application_id)
+            .first()
         )
-        if application.status != Status.SUBMITTED:
+        if application is None or application.status != Status.SUBMITTED:
             return None
         decision = routing_decide(application=application)
         application = application_transition(
@@ -41,7 +46,9 @@ def application_route(*, application_id: int) -> Application | None:
 @transaction.atomic
 def application_intake_check(*, application_id: int) -> list[str]:
     """Run the department's automatic checks on a routed application and record what they found."""
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update().filter(pk=application_id).first()
+    if application is None:
+        return []
     if application.status != Status.ROUTED or application.intake_checked_at:
         return application.intake_flags
     flags = []

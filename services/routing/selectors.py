@@ -19,9 +19,8 @@ def routing_decide(*, application: Application) -> RoutingDecision:
     return RoutingDecision(department=application.service.department, priority=0, rule="service-department")
 
 
-def unrouted_application_ids(*, older_than: dt.timedelta) -> list[int]:
-    """Return ids of applications still 'submitted' after ``older_than`` (their routing message was lost)."""
+def unrouted_application_ids(*, older_than: dt.timedelta, limit: int = 1000) -> list[int]:
+    """Return ids of applications still 'submitted' after ``older_than``, oldest first (their message was lost)."""
     cutoff = timezone.now() - older_than
-    return list(
-        Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)[:1000]
-    )
+    stuck = Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff).order_by("submitted_at")
+    return list(stuck.values_list("pk", flat=True)[:limit])

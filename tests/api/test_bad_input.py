@@ -1,0 +1,180 @@
+"""Bad input is answered with a 4xx problem body, saves nothing, and is never a 500."""
+
+import pytest
+
+from services.applications.models import Application, Status
+from tests.factories import VALID_ANSWERS, ApplicationFactory, ServiceFactory
+
+from .problems import assert_problem, error_fields
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/api/v1/applications/"
+
+
+@pytest.fixture
+def application_count():
+    """Return a function that tells how many applications exist now."""
+    return Application.objects.count
+
+
+@pytest.fixture
+def draft(resident, service):
+    return ApplicationFactory(applicant=resident, service=service, answers={"full_name": "Li Lei"})
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        pytest.param({"answers": {"children": "3"}}, {"answers.children"}, id="integer-as-string"),
+        pytest.param({"answers": {"urgent": "yes"}}, {"answers.urgent"}, id="boolean-as-yes"),
+        pytest.param({"answers": {"children": 3.5}}, {"answers.children"}, id="fraction-for-integer"),
+        pytest.param({"answers": {"children": 21}}, {"answers.children"}, id="number-out-of-range"),
+        pytest.param({"answers": {"start_date": "2026-02-30"}}, {"answers.start_date"}, id="impossible-date"),
+        pytest.param({"answers": {"kind": "z"}}, {"answers.kind"}, id="not-an-option"),
+        pytest.param({"answers": {"full_name": "x" * 100_000}}, {"answers.full_name"}, id="100kb-text"),
+        pytest.param({"answers": {"start_date": "2" * 100_000}}, {"answers.start_date"}, id="100kb-date"),
+        pytest.param({"answers": {"full_name": "Li\u0000Lei"}}, {"answers.full_name"}, id="nul-character"),
+        pytest.param({"answers": {"nickname": "Lei"}}, {"answers"}, id="unknown-answer-key"),
+        pytest.param({"answers": ["Li Lei"]}, {"answers"}, id="answers-a-list"),
+        pytest.param({"answers": "Li Lei"}, {"answers"}, id="answers-a-string"),
+        pytest.param({"answers": None}, {"answers"}, id="answers-null"),
+        pytest.param({"answers": {}, "status": "approved"}, {"status"}, id="unknown-top-level-field"),
+        pytest.param({"answers": {}, "service": "Not a slug!"}, {"service"}, id="service-not-a-slug"),
+        pytest.param({"answers": {}, "service": ["a"]}, {"service"}, id="service-a-list"),
+    ],
+)
+def test_invalid_draft_is_400_and_saves_nothing(resident_client, service, application_count, body, fields):
+    """Each wrong answer or field is named in ``errors`` (dotted path) and no application is created."""
+    before = application_count()
+
+    response = resident_client.post(LIST_URL, {"service": service.slug, **body}, format="json")
+
+    problem = assert_problem(response, 400, code="invalid")
+    assert error_fields(problem) == fields
+    assert len(response.content) < 2_000  # the error does not echo a huge answer back
+    assert application_count() == before
+
+
+@pytest.mark.parametrize("number", ["1e400", "-1e400"])
+def test_non_finite_number_answer_is_400(resident_client, health, application_count, number):
+    """A number too large for JSON (parsed as infinity) is refused, not stored (PostgreSQL's jsonb cannot hold it)."""
+    service = ServiceFactory(
+        department=health, form_schema={"type": "object", "properties": {"income": {"type": "number"}}}
+    )
+    before = application_count()
+
+    response = resident_client.generic(
+        "POST", LIST_URL, f'{{"service": "{service.slug}", "answers": {{"income": {number}}}}}', "application/json"
+    )
+
+    assert error_fields(assert_problem(response, 400, code="invalid")) == {"answers.income"}
+    assert application_count() == before
+
+
+def test_field_errors_carry_a_message_and_a_code(resident_client, service):
+    """An error item says what is wrong in words and as a code."""
+    response = resident_client.post(LIST_URL, {"service": service.slug, "answers": {}, "colour": "red"}, format="json")
+
+    assert assert_problem(response, 400)["errors"] == [
+        {"field": "colour", "message": "Unknown field.", "code": "unknown_field"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "payload", "status", "code"),
+    [
+        pytest.param("application/json", "{not json", 400, "parse_error", id="broken-json"),
+        pytest.param("application/json", "[]", 400, "invalid", id="json-list"),
+        pytest.param("application/json", "null", 400, "invalid", id="json-null"),
+        pytest.param("application/json", "", 400, "invalid", id="empty-body"),
+        pytest.param("application/json", '{"answers": NaN}', 400, "parse_error", id="json-nan"),
+        pytest.param("text/plain", "service=x", 415, "unsupported_media_type", id="plain-text"),
+        pytest.param("application/x-www-form-urlencoded", "service=x", 415, "unsupported_media_type", id="form"),
+    ],
+)
+def test_body_that_is_not_a_json_object_is_refused(
+    resident_client, application_count, content_type, payload, status, code
+):
+    """A body that is not a JSON object is a 400 (or 415 for another media type), never a 500."""
+    before = application_count()
+
+    response = resident_client.generic("POST", LIST_URL, payload, content_type=content_type)
+
+    assert_problem(response, status, code=code)
+    assert application_count() == before
+
+
+@pytest.mark.parametrize("slug", ["no-such-service", "closed"])
+def test_unknown_or_closed_service_is_404(resident_client, health, application_count, slug):
+    """A service slug that does not exist, or a service closed for applications, is not found."""
+    ServiceFactory(department=health, slug="closed", is_active=False)
+    before = application_count()
+
+    response = resident_client.post(LIST_URL, {"service": slug, "answers": {}}, format="json")
+
+    assert_problem(response, 404, code="not_found")
+    assert application_count() == before
+
+
+def test_submit_with_missing_required_answers_is_400_and_stays_draft(resident_client, draft):
+    """Submitting a draft that lacks required answers names each missing one; the draft stays a draft."""
+    response = resident_client.post(f"/api/v1/applications/{draft.public_id}/submit/")
+
+    problem = assert_problem(response, 400, code="invalid")
+    assert error_fields(problem) == {"answers.start_date", "answers.urgent"}
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert draft.events.count() == 0
+
+
+def test_submitting_twice_is_409(resident_client, resident, service, django_capture_on_commit_callbacks):
+    """A second submit of the same application is a conflict, and the first submit's result stands."""
+    application = ApplicationFactory(applicant=resident, service=service, answers=VALID_ANSWERS)
+    url = f"/api/v1/applications/{application.public_id}/submit/"
+    with django_capture_on_commit_callbacks(execute=True):
+        resident_client.post(url)
+
+    response = resident_client.post(url)
+
+    assert_problem(response, 409, code="invalid_transition")
+    application.refresh_from_db()
+    assert application.status == Status.ROUTED
+    assert application.events.filter(to_status=Status.SUBMITTED).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/api/v1/applications/not-a-uuid/"),
+        ("post", "/api/v1/applications/not-a-uuid/submit/"),
+        ("get", "/api/v1/applications/00000000-0000-0000-0000-000000000000/"),
+        ("post", "/api/v1/applications/00000000-0000-0000-0000-000000000000/submit/"),
+        ("get", "/api/v1/no-such-endpoint/"),
+        ("post", "/api/v1/no-such-endpoint/"),
+        ("options", "/api/v1/no-such-endpoint/"),
+    ],
+)
+def test_malformed_or_unknown_path_is_a_404_problem(resident_client, method, url):
+    """A malformed id, an unknown id or an unknown API path is a 404 problem body, not an HTML page."""
+    response = getattr(resident_client, method)(url)
+
+    assert_problem(response, 404, code="not_found")
+
+
+def test_wrong_method_is_405(resident_client, draft):
+    """A method an endpoint does not support is a 405 problem body."""
+    response = resident_client.delete(f"/api/v1/applications/{draft.public_id}/")
+
+    assert_problem(response, 405, code="method_not_allowed")
+    assert Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_error_detail_follows_accept_language(resident_client):
+    """Problem details are written in the caller's language."""
+    english = resident_client.get("/api/v1/applications/not-a-uuid/", HTTP_ACCEPT_LANGUAGE="en").json()
+    chinese = resident_client.get("/api/v1/applications/not-a-uuid/").json()
+
+    assert english["detail"] == "Not found."
+    assert chinese["detail"] != english["detail"]
+    assert chinese["code"] == english["code"] == "not_found"

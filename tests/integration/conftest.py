@@ -1,0 +1,108 @@
+"""Real PostgreSQL, Redis and Celery worker processes for the integration tests."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+
+from portal.celery import app as celery_app
+from tests.conftest import unavailable
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def real_services(django_db_setup, django_db_blocker):
+    """Check PostgreSQL and Redis are there: fail under CI=true, skip with the reason elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        unavailable("integration tests need PostgreSQL: set DATABASE_URL=postgres://... (make test does under CI=true)")
+    if not settings.CELERY_BROKER_URL:
+        unavailable("integration tests need Redis: set CELERY_BROKER_URL=redis://... (make test does under CI=true)")
+    try:
+        redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        unavailable(f"Redis at {settings.CELERY_BROKER_URL} is not reachable: {exc}")
+    return connection.settings_dict
+
+
+def worker_env(db: dict) -> dict:
+    """Return the environment of a worker running the production settings against the test database."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "integration-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "localhost",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+    }
+
+
+class Worker:
+    """A `celery worker` subprocess consuming the given queues, logging to test-artifacts/."""
+
+    def __init__(self, env: dict, queues: str, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.log = ARTIFACTS / f"worker-{name}.log"
+        self.queues, self.name, self.env = queues, name, env
+        self.process = None
+
+    def start(self, timeout: float = 60) -> "Worker":
+        command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self.queues, "-n", f"{self.name}@%h",
+                   "--concurrency", "1", "--without-mingle", "--without-gossip", "-l", "info"]  # fmt: skip
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log.read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"worker {self.name} did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_workers(real_services):
+    """One worker for the routing queue and one for the health department's intake queue."""
+    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    env = worker_env(real_services)
+    workers = [Worker(env, "routing", "routing").start(), Worker(env, "dept.health", "health").start()]
+    yield workers
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def publish_to_broker(celery_workers):
+    """Make this test process publish tasks to Redis instead of running them in-process."""
+    celery_app.conf.task_always_eager = False
+    yield celery_workers
+    celery_app.conf.task_always_eager = True
+
+
+def wait_for(predicate, *, timeout: float = 30, what: str = "condition", workers=()):
+    """Poll ``predicate`` until it returns something truthy; fail with the workers' logs on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.1)
+    logs = "\n".join(f"--- {w.name}\n{w.log.read_text()[-2000:]}" for w in workers)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}\n{logs}")
