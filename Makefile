@@ -39,8 +39,8 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
 messages: $(STAMP)  ## Update the translation catalogues and compile them (needs GNU gettext)
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --no-obsolete
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete
+	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended API change
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml

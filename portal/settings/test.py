@@ -21,3 +21,4 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
 # Tasks run in-process in the test process; integration tests switch this off around a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True

@@ -54,7 +54,6 @@ def application_claim(*, application: Application, by) -> Application:
             to=Status.IN_REVIEW,
             by=by,
             changes={"assignee": by},
-            message=_("A caseworker is reviewing your application."),
         )
     except InvalidTransition:
         # Losing the race is the common case: say so rather than "in review cannot become in review".

@@ -8,6 +8,7 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from services.applications.selectors import application_timeline
 from services.applications.workflow import allowed_moves
 from services.common.errors import DomainError
 from services.dynamic_forms.selectors import answers_for_display
+from services.routing.selectors import intake_findings_for_display
 
 # The buttons of the application page: name → (status it leads to, label, action).
 CASE_ACTIONS = {
@@ -71,7 +73,7 @@ class ApplicationAdmin(admin.ModelAdmin):
         "submitted_at",
         "decided_at",
         "decision_reason",
-        "intake_flags",
+        "intake",
         "answers_table",
         "timeline",
     ]
@@ -107,6 +109,12 @@ class ApplicationAdmin(admin.ModelAdmin):
         rows = answers_for_display(schema=application.service.form_schema, answers=application.answers)
         return format_html_join("", "<p><strong>{}</strong><br>{}</p>", rows) or "—"
 
+    @admin.display(description=_("Intake checks"))
+    def intake(self, application):
+        return format_html_join(
+            "", "<p>{}</p>", ((line,) for line in intake_findings_for_display(application=application))
+        )
+
     @admin.display(description=_("Timeline"))
     def timeline(self, application):
         events = application_timeline(application=application, for_resident=False)
@@ -115,7 +123,7 @@ class ApplicationAdmin(admin.ModelAdmin):
             "<p>{} · {} → {} · {}<br>{}</p>",
             (
                 (
-                    e.created_at.strftime("%Y-%m-%d %H:%M"),
+                    localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
                     e.get_from_status_display() or "—",
                     e.get_to_status_display() or "—",
                     e.actor or gettext("system"),

@@ -2,9 +2,8 @@ import logging
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from services.applications.models import OPEN_STATUSES, Application, ApplicationEvent, Status
+from services.applications.models import OPEN_STATUSES, Application, Status
 from services.applications.workflow import application_transition
 
 from .selectors import routing_decide
@@ -35,7 +34,6 @@ def application_route(*, application_id: int) -> Application | None:
             application=application,
             to=Status.ROUTED,
             by=None,
-            message=_("Your application is with %(department)s.") % {"department": decision.department.name},
             changes={"department": decision.department, "priority": decision.priority},
         )
         intake_application.apply_async_on_commit((application.pk,), queue=decision.department.celery_queue)
@@ -44,8 +42,12 @@ def application_route(*, application_id: int) -> Application | None:
 
 
 @transaction.atomic
-def application_intake_check(*, application_id: int) -> list[str]:
-    """Run the department's automatic checks on a routed application and record what they found."""
+def application_intake_check(*, application_id: int) -> list[dict]:
+    """Run the department's automatic checks on a routed application and record what they found.
+
+    Findings are stored as codes with data (``{"code": "duplicate_open", "references": [...]}``) and put
+    into words only when shown, in the reader's language.
+    """
     application = Application.objects.select_for_update().filter(pk=application_id).first()
     if application is None:
         return []
@@ -62,12 +64,7 @@ def application_intake_check(*, application_id: int) -> list[str]:
         .values_list("reference", flat=True)
     )
     if duplicates:
-        flags.append("duplicate_open:" + ",".join(duplicates))
+        flags.append({"code": "duplicate_open", "references": list(duplicates)})
     application.intake_flags, application.intake_checked_at = flags, timezone.now()
     application.save(update_fields=["intake_flags", "intake_checked_at", "updated_at"])
-    ApplicationEvent.objects.create(
-        application=application,
-        message=_("Intake checks: %(result)s") % {"result": "; ".join(flags) or _("no problems found")},
-        visible_to_resident=False,
-    )
     return application.intake_flags

@@ -73,10 +73,15 @@ def test_non_finite_number_answer_is_400(resident_client, health, application_co
 
 
 def test_field_errors_carry_a_message_and_a_code(resident_client, service):
-    """An error item says what is wrong in words and as a code."""
-    response = resident_client.post(LIST_URL, {"service": service.slug, "answers": {}, "colour": "red"}, format="json")
+    """An error item says what is wrong in words, in the caller's language, and as a code."""
+    body = {"service": service.slug, "answers": {}, "colour": "red"}
+    english = resident_client.post(LIST_URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = resident_client.post(LIST_URL, body, format="json", HTTP_ACCEPT_LANGUAGE="zh-Hans")
 
-    assert assert_problem(response, 400)["errors"] == [
+    assert assert_problem(chinese, 400)["errors"] == [
+        {"field": "colour", "message": "未知字段。", "code": "unknown_field"}
+    ]
+    assert assert_problem(english, 400)["errors"] == [
         {"field": "colour", "message": "Unknown field.", "code": "unknown_field"}
     ]
 

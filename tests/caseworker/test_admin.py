@@ -311,12 +311,13 @@ def test_actions_need_a_csrf_token(health_caseworker, health_application):
 
 def test_change_page_shows_answers_and_internal_timeline(health_caseworker, health_application):
     """The change page shows the answers with their labels and every event, internal ones included."""
-    health_application.events.create(message="Intake checks: fine", visible_to_resident=False)
+    health_application.events.create(message="Called the applicant", visible_to_resident=False)
 
     content = logged_in(health_caseworker).get(change_url(health_application)).content.decode()
 
     assert "Li Lei" in content
-    assert "Intake checks: fine" in content
+    assert "Called the applicant" in content
+    assert "Not checked yet." in content  # the intake checks' result
 
 
 def test_no_add_change_or_delete(health_caseworker, health_application):

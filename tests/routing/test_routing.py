@@ -4,11 +4,11 @@ import datetime as dt
 from unittest import mock
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from services.applications.models import ApplicationEvent, Status
 from services.routing.actions import application_intake_check, application_route
-from services.routing.selectors import routing_decide, unrouted_application_ids
+from services.routing.selectors import intake_findings_for_display, routing_decide, unrouted_application_ids
 from services.routing.tasks import intake_application, route_application, sweep_unrouted
 from tests.factories import ApplicationFactory, ServiceFactory
 
@@ -119,20 +119,21 @@ def test_route_task_runs_intake_after_commit(service, django_capture_on_commit_c
 
 
 def test_intake_flags_a_duplicate_open_application(service, resident):
-    """A second open application of the same applicant for the same service is flagged, in an internal event."""
+    """A second open application of the same applicant for the same service is flagged, for staff only."""
     first = ApplicationFactory(applicant=resident, service=service, routed=True)
     second = ApplicationFactory(applicant=resident, service=service, routed=True)
 
     flags = application_intake_check(application_id=second.pk)
 
-    assert flags == [f"duplicate_open:{first.reference}"]
+    assert flags == [{"code": "duplicate_open", "references": [first.reference]}]
     second.refresh_from_db()
     assert second.intake_flags == flags
     assert second.intake_checked_at is not None
-    event = second.events.get()
-    assert first.reference in event.message
-    assert event.visible_to_resident is False
-    assert event.to_status == ""
+    with translation.override("en"):
+        assert intake_findings_for_display(application=second) == [
+            f"The applicant has another open application for this service: {first.reference}"
+        ]
+    assert not second.events.exists()  # nothing in the resident's timeline
 
 
 def test_intake_ignores_closed_drafts_and_other_services_or_applicants(service, resident, health):
@@ -146,11 +147,12 @@ def test_intake_ignores_closed_drafts_and_other_services_or_applicants(service, 
     assert application_intake_check(application_id=application.pk) == []
     application.refresh_from_db()
     assert application.intake_checked_at is not None
-    assert application.events.get().visible_to_resident is False
+    with translation.override("en"):
+        assert intake_findings_for_display(application=application) == ["No problems found."]
 
 
 def test_intake_check_is_idempotent(service, resident):
-    """Running the intake check again changes nothing and records no second event."""
+    """Running the intake check again changes nothing."""
     ApplicationFactory(applicant=resident, service=service, routed=True)
     application = ApplicationFactory(applicant=resident, service=service, routed=True)
     flags = application_intake_check(application_id=application.pk)
@@ -162,7 +164,7 @@ def test_intake_check_is_idempotent(service, resident):
 
     application.refresh_from_db()
     assert application.intake_checked_at == checked_at
-    assert application.events.count() == 1
+    assert application.intake_flags == flags
 
 
 def test_intake_check_skips_applications_no_longer_routed(service):

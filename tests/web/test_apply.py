@@ -256,6 +256,7 @@ def test_detail_shows_answers_with_labels_and_the_timeline(signed_in, apply_url,
     signed_in.cookies["django_language"] = "en"
     submit_valid(signed_in, apply_url, django_capture_on_commit_callbacks)
     application = Application.objects.get()
+    application.events.create(message="staff-only note", visible_to_resident=False)
 
     response = signed_in.get(application.get_absolute_url())
 
@@ -273,7 +274,7 @@ def test_detail_shows_answers_with_labels_and_the_timeline(signed_in, apply_url,
     timeline = html.split('<ol class="timeline">')[1].split("</ol>")[0]
     assert "Submitted" in timeline
     assert "Waiting for a caseworker" in timeline
-    assert "Intake checks" not in timeline  # staff-only events stay hidden
+    assert "staff-only note" not in timeline
     assert "Withdraw this application" in html
 
 

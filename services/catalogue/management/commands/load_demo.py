@@ -1,10 +1,12 @@
 """Load demo departments, services and logins for the embedded mode (idempotent; refuses outside DEBUG)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from services.accounts.models import DepartmentMembership, User
+from services.accounts.models import DepartmentMembership, ResidentProfile, User
 from services.catalogue.models import Department, Service
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -165,6 +167,15 @@ SERVICES = [
     },
 ]
 
+DEMO_PROFILE = {
+    "legal_name": "张三",
+    "id_number": "310115199003071239",
+    "date_of_birth": dt.date(1990, 3, 7),
+    "phone": "13800138000",
+    "district": "pudong",
+    "street_address": "世纪大道100号",
+}
+
 USERS = [
     # email, role description, is_staff, is_superuser, memberships
     ("resident@demo.portal", "resident", False, False, []),
@@ -194,6 +205,8 @@ class Command(BaseCommand):
                 Service.objects.update_or_create(slug=spec.pop("slug"), defaults={"department": department, **spec})
             for email, _role, is_staff, is_superuser, memberships in USERS:
                 user = _demo_user(email, is_staff=is_staff, is_superuser=is_superuser)
+                if not is_staff:
+                    ResidentProfile.objects.update_or_create(user=user, defaults=DEMO_PROFILE)
                 for code, role in memberships:
                     DepartmentMembership.objects.update_or_create(
                         user=user, department=departments[code], defaults={"role": role}
