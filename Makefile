@@ -27,10 +27,12 @@ test: $(STAMP)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Cel
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -v --durations=10 $(PYTEST_ARGS)
 
-up: $(STAMP)  ## Full mode: gunicorn, a Celery worker per queue and beat, on PostgreSQL and Redis
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py collectstatic --noinput
-	$(BIN)/honcho start
+up: $(STAMP)  ## Full mode: gunicorn, a Celery worker per queue and beat, on PostgreSQL and Redis (settings in .env)
+	test -f .env || cp .env.example .env
+	set -a && . ./.env && set +a && \
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	  $(BIN)/honcho start
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
