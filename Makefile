@@ -9,6 +9,8 @@ export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
 endif
 
+MO := locale/zh_Hans/LC_MESSAGES/django.mo
+
 .PHONY: run test up lint format messages schema
 
 $(STAMP):
@@ -17,17 +19,20 @@ $(STAMP):
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	rm -f $(VENV)/.installed-* && touch $@
 
-run: $(STAMP)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process, email to the console
+$(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)  # compiled at set-up, in pure Python (Babel): no gettext needed
+	$(BIN)/pybabel compile --statistics -d locale -D django
+
+run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process, email to the console
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
+test: $(STAMP) $(MO)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -v --durations=10 $(PYTEST_ARGS)
 
-up: $(STAMP)  ## Full mode: gunicorn, a Celery worker per queue and beat, on PostgreSQL and Redis (settings in .env)
+up: $(STAMP) $(MO)  ## Full mode: gunicorn, a Celery worker per queue and beat, on PostgreSQL and Redis (settings in .env)
 	test -f .env || cp .env.example .env
 	set -a && . ./.env && set +a && \
 	  $(BIN)/python manage.py migrate --noinput && \
@@ -40,9 +45,8 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-messages: $(STAMP)  ## Update the translation catalogues and compile them (needs GNU gettext)
+messages: $(STAMP)  ## Collect new strings into django.po (needs GNU gettext's xgettext), then translate them
 	DJANGO_DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests --no-obsolete
-	DJANGO_DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended API change
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml
