@@ -25,6 +25,7 @@ $(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)  # compiled at set-up, in p
 run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process, email to the console
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py load_routing_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) $(MO)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)

@@ -1,11 +1,22 @@
 """The Celery app: configured from Django settings (CELERY_* names), tasks found in each app."""
 
+import logging.config
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
-app = Celery("portal")
+# OutboxTask: publishing after commit logs a broker outage instead of failing the request (the sweeps recover).
+app = Celery("portal", task_cls="services.common.tasks:OutboxTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs):
+    """Let workers and beat log as the web does (settings.LOGGING: JSON lines) instead of Celery's own format."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)

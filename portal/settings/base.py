@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "services.routing",
     "services.caseworker",
     "services.api",
+    "services.documents",
+    "services.notifications",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "services.accounts.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -75,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "services.notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -146,11 +150,19 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Residents' documents: private, never under MEDIA_URL or any public URL; only the permission-checked
+    # download view serves them. S3-compatible object storage: DOCUMENTS_STORAGE_BACKEND and its OPTIONS as JSON.
+    "documents": {
+        "BACKEND": env("DOCUMENTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": env.json("DOCUMENTS_STORAGE_OPTIONS", default={"location": str(BASE_DIR / "private" / "documents")}),
+    },
 }
 
 # --- Email -------------------------------------------------------------------
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+# Where residents reach the portal, for links in emails sent by background tasks (no request to ask).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="一网通办 Citizen Portal <no-reply@portal.example>")
 
 # --- Security ----------------------------------------------------------------
@@ -196,7 +208,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["services.api.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "services.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 20,
@@ -225,6 +237,23 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"ApplicationStatus": "services.applications.models.Status"},
 }
 
+# --- Documents and notifications ---------------------------------------------
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Malware scanning: "clamd" (required outside DEBUG) or empty to switch it off (the embedded mode's default,
+# where documents are usable at once). With a scanner, a document stays pending until it answers "clean".
+DOCUMENT_SCANNER = env("DOCUMENT_SCANNER", default="" if DEBUG else "clamd")
+CLAMD_URL = env("CLAMD_URL", default="unix:///run/clamav/clamd.ctl")  # or tcp://127.0.0.1:3310
+DOCUMENT_SCAN_SWEEP_AFTER_SECONDS = env.int("DOCUMENT_SCAN_SWEEP_AFTER_SECONDS", default=600)
+# Behind nginx, let it send the file: the view checks access, then answers with X-Accel-Redirect to this
+# internal location (which maps onto the documents' storage location). Empty: Django streams the file.
+DOCUMENTS_X_ACCEL_REDIRECT = env("DOCUMENTS_X_ACCEL_REDIRECT", default="")
+# SMS: "console" prints (development), "http" posts JSON to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN.
+SMS_BACKEND = env("SMS_BACKEND", default="console")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_SWEEP_AFTER_SECONDS", default=900)
+
 # --- Celery ------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # Embedded mode: no broker configured, so tasks run in-process (still only after commit).
@@ -238,28 +267,71 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
+# Publishing fails fast when the broker is down (one quick retry for a stale connection, short timeouts):
+# a resident's request never waits on it, and the sweep publishes again what could not be published.
 CELERY_TASK_PUBLISH_RETRY = True
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# After a failed publish, skip publishing for this long (each app's sweep publishes later what was skipped).
+BROKER_DOWN_PAUSE_SECONDS = env.float("BROKER_DOWN_PAUSE_SECONDS", default=5.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message (its worker died with it) is delivered again after this; the sweep is faster.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # CELERY_KEY_PREFIX lets several deployments (or concurrent test runs) share one Redis without sharing queues.
+    "global_keyprefix": env("CELERY_KEY_PREFIX", default=""),
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
-CELERY_TASK_ROUTES = {"services.routing.tasks.route_application": {"queue": "routing"}}
+CELERY_TASK_ROUTES = {
+    "services.routing.tasks.route_application": {"queue": "routing"},
+    "services.documents.tasks.*": {"queue": "documents"},
+    "services.notifications.tasks.*": {"queue": "notifications"},
+}
 # Department intake queues are named dept.<code>; a worker for them is started with -Q dept.health etc.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("routing")]
+CELERY_TASK_QUEUES = [Queue("default"), Queue("routing"), Queue("documents"), Queue("notifications")]
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # Keep the worker's database connection across tasks (Celery's Django fixup closes it after every task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 CELERY_BEAT_SCHEDULE = {
-    # Re-publish routing for applications left 'submitted' by a lost message (the row is the outbox).
-    "routing-sweep": {"task": "services.routing.tasks.sweep_unrouted", "schedule": 60.0},
+    # Publish again routing (and intake) whose message was lost: the application row is the outbox.
+    "routing-sweep": {
+        "task": "services.routing.tasks.sweep_routing",
+        "schedule": env.float("ROUTING_SWEEP_EVERY_SECONDS", default=60.0),
+    },
+    # Mark applications past their legal due date, raise their priority and tell the supervisors.
+    "mark-overdue": {"task": "services.routing.tasks.mark_overdue", "schedule": 15 * 60.0},
+    # Remind residents of drafts about to expire, and delete expired drafts (DRAFT_RETENTION_DAYS).
+    "draft-purge": {"task": "services.applications.tasks.purge_stale_drafts", "schedule": 60 * 60.0},
+    # Publish again the virus check of documents still pending (a lost message, or clamd down for a while).
+    "documents-scan-sweep": {"task": "services.documents.tasks.sweep_unscanned", "schedule": 5 * 60.0},
+    # Publish again deliveries of notifications still unsent (a lost message, or a worker lost mid-send).
+    "notifications-sweep": {"task": "services.notifications.tasks.sweep_undelivered", "schedule": 5 * 60.0},
 }
 ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120)
+# Unsubmitted drafts untouched this many days are deleted, after a reminder email this many days before.
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
+DRAFT_REMINDER_DAYS_BEFORE = env.int("DRAFT_REMINDER_DAYS_BEFORE", default=7)
+# Routing and intake tasks: bounded retries with exponential backoff (2, 4, 8, 16, 32 s, with jitter), then
+# the application is flagged (routing failed / checks failed) for people to handle.
+ROUTING_TASK_RETRY = {"max_retries": 5, "retry_backoff": 2, "retry_backoff_max": 60}
 
 # --- Logging -----------------------------------------------------------------
+# One JSON object per line (with the application reference and the Celery task id when there is one), for
+# the log collector; LOG_FORMAT=plain for people reading a terminal (the default in the embedded mode).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "services.common.logging.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("LOG_FORMAT", default="plain" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }

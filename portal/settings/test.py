@@ -9,14 +9,26 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_HTTPS", "false")
+# Each run gets its own test database and broker keys (inherited by the workers it starts), so two runs
+# on one machine never share a database or steal each other's tasks.
+TEST_RUN = os.environ.setdefault("PORTAL_TEST_RUN", str(os.getpid()))
+os.environ.setdefault("CELERY_KEY_PREFIX", f"test-{TEST_RUN}:")
 
 from .base import *  # noqa: E402,F403
 
+DATABASES["default"]["TEST"] = {"NAME": f"test_portal_{TEST_RUN}"}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = BASE_DIR / "test-artifacts" / "media"  # noqa: F405
+STORAGES["documents"] = {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": BASE_DIR / "test-artifacts" / f"documents-{TEST_RUN}"},  # noqa: F405
+}
+DOCUMENT_SCANNER = ""  # the scanning tests point CLAMD_URL at a clamd of their own
 # Tasks run in-process in the test process; integration tests switch this off around a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# A test that simulates a broker outage must not stop the next test from publishing.
+BROKER_DOWN_PAUSE_SECONDS = 0

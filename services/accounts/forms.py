@@ -16,6 +16,8 @@ class ProfileForm(forms.ModelForm):
             "district",
             "street_address",
             "preferred_language",
+            "notify_by_email",
+            "notify_by_sms",
         ]
         widgets = {
             # <input type="date"> only takes ISO dates; the zh-hans locale would otherwise render 1990/03/07.
@@ -28,6 +30,7 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "id_number": _("18 characters, as printed on your resident identity card."),
             "phone": _("A mainland mobile number, 11 digits starting with 1."),
+            "notify_by_sms": _("To your mobile number above. Your inbox on this site always gets every message."),
         }
 
     def clean_id_number(self):
@@ -50,4 +53,6 @@ class ProfileForm(forms.ModelForm):
         id_number, born = data.get("id_number"), data.get("date_of_birth")
         if id_number and born and resident_id_birth_date(id_number) != born:
             self.add_error("date_of_birth", _("The date of birth does not match your resident ID number."))
+        if data.get("notify_by_sms") and not data.get("phone") and "phone" not in self.errors:
+            self.add_error("notify_by_sms", _("Add your mobile number to get text messages."))
         return data

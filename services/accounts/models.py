@@ -97,6 +97,9 @@ class ResidentProfile(TimeStampedModel):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
+    # Messages always reach the in-app inbox; these add the channels the resident chose.
+    notify_by_email = models.BooleanField(_("email me when something happens"), default=True)
+    notify_by_sms = models.BooleanField(_("send me text messages (SMS)"), default=False)
 
     class Meta:
         verbose_name = _("resident profile")

@@ -1,6 +1,22 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.db.models import QuerySet
 
 from .models import DepartmentMembership, ResidentProfile, User
+
+# The profile facts a form question may be filled in from (``x-prefill``): name → (field type, value as an answer).
+PROFILE_FACTS: dict[str, tuple[str, Callable[[ResidentProfile], Any]]] = {
+    "legal_name": ("text", lambda p: p.legal_name or None),
+    "id_number": ("resident_id", lambda p: p.id_number or None),
+    "date_of_birth": ("date", lambda p: p.date_of_birth.isoformat() if p.date_of_birth else None),
+    "phone": ("phone", lambda p: p.phone or None),
+    "district": ("choice", lambda p: p.district or None),
+    "address": (
+        "address",
+        lambda p: {"district": p.district, "street": p.street_address} if p.district and p.street_address else None,
+    ),
+}
 
 
 def profile_for_user(*, user: User) -> ResidentProfile:
@@ -24,3 +40,9 @@ def is_supervisor_of(*, user: User, department_id: int) -> bool:
     return DepartmentMembership.objects.filter(
         user=user, department_id=department_id, role=DepartmentMembership.Role.SUPERVISOR
     ).exists()
+
+
+def profile_facts(*, profile: ResidentProfile) -> dict[str, Any]:
+    """Return the profile's facts a form can be filled in from, as answers; facts not given are left out."""
+    facts = {name: value(profile) for name, (_type, value) in PROFILE_FACTS.items()}
+    return {name: value for name, value in facts.items() if value is not None}

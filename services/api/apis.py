@@ -10,20 +10,34 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.applications.actions import application_create_draft, application_submit
+from services.accounts.models import District, ResidentProfile
+from services.accounts.selectors import profile_for_user
+from services.applications.actions import application_create_draft, application_save_answers, application_submit
 from services.applications.models import Application, Channel
 from services.applications.selectors import (
     application_get_for_resident,
     application_list_for_resident,
     application_timeline,
 )
-from services.catalogue.selectors import service_get_active, service_list
+from services.catalogue.eligibility import Outcome
+from services.catalogue.selectors import (
+    eligibility_check,
+    form_version_current,
+    service_get_active,
+    service_list,
+)
 from services.common.errors import ValidationFailed
+from services.dynamic_forms.validation import enforced_schema, too_deep
 
 from .errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 
 PROBLEMS = {
-    400: OpenApiResponse(ProblemSerializer, description="Invalid input; `errors` lists each field."),
+    400: OpenApiResponse(
+        ProblemSerializer,
+        description="Invalid input; `errors` lists each field. Submitting when the rules say the resident is "
+        "not eligible is code `not_eligible`, with each failed rule's reason under `eligibility`.",
+    ),
+    403: OpenApiResponse(ProblemSerializer, description="Not allowed to do this."),
     401: OpenApiResponse(ProblemSerializer, description="Missing or expired session token."),
     404: OpenApiResponse(ProblemSerializer, description="Not found, or not yours."),
     409: OpenApiResponse(ProblemSerializer, description="The application's status does not allow this now."),
@@ -61,14 +75,28 @@ class StrictInputSerializer(serializers.Serializer):
         return attrs
 
 
-class AnswerField(serializers.JSONField):
-    """One answer: JSON without NaN or infinity, and text without NUL characters (as Django's form fields
-    refuse them), since PostgreSQL cannot store either and the answer would be a 500 instead of a 400."""
+def _has_nul(data) -> bool:
+    if isinstance(data, str):
+        return "\x00" in data
+    if isinstance(data, dict):
+        return any(_has_nul(key) or _has_nul(value) for key, value in data.items())
+    return isinstance(data, list) and any(map(_has_nul, data))
 
-    default_error_messages = {"null_characters_not_allowed": _("Null characters are not allowed.")}
+
+class AnswerField(serializers.JSONField):
+    """One answer: JSON without NaN or infinity, text without NUL characters (as Django's form fields refuse
+    them), and no deeper than a form's answers go, since PostgreSQL cannot store the first two and a depth bomb
+    would exhaust the stack: each would be a 500 instead of a 400."""
+
+    default_error_messages = {
+        "null_characters_not_allowed": _("Null characters are not allowed."),
+        "too_deep": _("This answer is nested too deeply."),
+    }
 
     def to_internal_value(self, data):
-        if isinstance(data, str) and "\x00" in data:
+        if too_deep(data):
+            self.fail("too_deep")
+        if _has_nul(data):
             self.fail("null_characters_not_allowed")
         return super().to_internal_value(data)
 
@@ -82,14 +110,49 @@ def answers_errors():
         raise ValidationFailed(str(exc), errors={"answers": exc.errors}) from exc
 
 
+class FormOutputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(source="number")
+    schema = serializers.SerializerMethodField(
+        help_text="The form as enforced: JSON Schema (Draft 2020-12) with its presentation hints (x-steps, "
+        "x-title-zh, x-enum-labels, x-widget, x-show-if, x-prefill); answers are keyed by its properties."
+    )
+
+    @extend_schema_field(serializers.DictField())
+    def get_schema(self, version):
+        return enforced_schema(version.schema)
+
+
 class ServiceOutputSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
     summary = serializers.CharField()
     department = serializers.CharField(source="department.code")
+    category = serializers.CharField()
     processing_days = serializers.IntegerField()
     fee_yuan = serializers.DecimalField(max_digits=8, decimal_places=2)
-    form_schema = serializers.DictField(help_text="The form as a JSON Schema; answers are keyed by its properties.")
+
+
+class RequiredDocumentOutputSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class ServiceDetailOutputSerializer(ServiceOutputSerializer):
+    life_events = serializers.SerializerMethodField(help_text="Codes of the life events it belongs to.")
+    document_types = RequiredDocumentOutputSerializer(many=True, help_text="The documents the service requires.")
+    eligibility_rules = serializers.ListField(
+        child=serializers.DictField(), help_text="The rules as data; POST .../eligibility/ evaluates them."
+    )
+    form = serializers.SerializerMethodField(help_text="The form new applications are filled with now.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_life_events(self, service):
+        return [event.code for event in service.life_events.all()]
+
+    @extend_schema_field(FormOutputSerializer(allow_null=True))
+    def get_form(self, service):
+        version = form_version_current(service=service)
+        return FormOutputSerializer(version).data if version else None
 
 
 class ServiceListApi(APIView):
@@ -97,12 +160,81 @@ class ServiceListApi(APIView):
 
     @extend_schema(
         operation_id="services_list",
-        parameters=PROBLEM_HEADERS,
+        parameters=[
+            OpenApiParameter("q", str, description="Search words, in Chinese or English (e.g. 失业, unemployment)."),
+            OpenApiParameter("department", str, description="A department code, e.g. employment."),
+            OpenApiParameter("category", str, description="A category code."),
+            OpenApiParameter("life_event", str, description="A life event code, e.g. losing-a-job."),
+            *PROBLEM_HEADERS,
+        ],
         responses={200: ServiceOutputSerializer(many=True), **problems(429)},
     )
     def get(self, request):
-        """List the services open for applications, in the language of Accept-Language."""
-        return Response(ServiceOutputSerializer(service_list(), many=True).data)
+        """List the services open for applications, in the language of Accept-Language; search and filter."""
+        filters = {
+            name: request.query_params.get(name, "")[:100] for name in ("q", "department", "category", "life_event")
+        }
+        filters["query"] = filters.pop("q")
+        return Response(ServiceOutputSerializer(service_list(**filters), many=True).data)
+
+
+class ServiceDetailApi(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="services_retrieve",
+        parameters=PROBLEM_HEADERS,
+        responses={200: ServiceDetailOutputSerializer, **problems(404, 429)},
+    )
+    def get(self, request, slug):
+        """Show a service with its required documents, eligibility rules and current form."""
+        return Response(ServiceDetailOutputSerializer(service_get_active(slug=slug)).data)
+
+
+class RuleResultOutputSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField(help_text="Why, in the language of Accept-Language.")
+
+
+class EligibilityOutputSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    outcome_label = serializers.CharField(source="outcome.label")
+    rules = RuleResultOutputSerializer(many=True)
+
+
+class ServiceEligibilityApi(APIView):
+    permission_classes = [AllowAny]
+
+    class InputSerializer(StrictInputSerializer):
+        """Facts to check; a signed-in caller's profile fills in those left out."""
+
+        class Meta:
+            ref_name = "EligibilityCheck"
+
+        date_of_birth = serializers.DateField(required=False)
+        district = serializers.ChoiceField(choices=District.choices, required=False)
+        answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
+
+    @extend_schema(
+        operation_id="services_eligibility",
+        request=InputSerializer,
+        parameters=PROBLEM_HEADERS,
+        responses={200: EligibilityOutputSerializer, **problems(400, 404, 415, 429)},
+    )
+    def post(self, request, slug):
+        """Check whether the caller may use the service: eligible, not eligible or unknown, with each rule's reason.
+        No account is needed; nothing is saved."""
+        service = service_get_active(slug=slug)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = profile_for_user(user=request.user) if request.user.is_authenticated else None
+        given = ResidentProfile(
+            date_of_birth=data.validated_data.get("date_of_birth", getattr(profile, "date_of_birth", None)),
+            district=data.validated_data.get("district", getattr(profile, "district", "")),
+        )
+        result = eligibility_check(service=service, profile=given, answers=data.validated_data["answers"])
+        return Response(EligibilityOutputSerializer(result).data)
 
 
 class EventOutputSerializer(serializers.Serializer):
@@ -118,14 +250,25 @@ class ApplicationOutputSerializer(serializers.Serializer):
     service = serializers.SlugField(source="service.slug")
     status = serializers.ChoiceField(choices=Application._meta.get_field("status").choices)
     status_label = serializers.CharField(source="get_status_display")
+    form_version = serializers.IntegerField(
+        source="form_version.number", allow_null=True, help_text="The version of the service's form it is filled with."
+    )
     answers = serializers.DictField()
     submitted_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(
+        allow_null=True,
+        help_text="The legal due date of the decision (working days on the official calendar); it moves on while "
+        "the application waits for the resident's information.",
+    )
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField()
     created_at = serializers.DateTimeField()
 
 
 class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
+    form = FormOutputSerializer(
+        source="form_version", allow_null=True, help_text="The form the answers are filled with, kept when it changes."
+    )
     timeline = serializers.SerializerMethodField()
 
     @extend_schema_field(EventOutputSerializer(many=True))
@@ -176,14 +319,40 @@ class ApplicationListCreateApi(ListAPIView):
 
 
 class ApplicationDetailApi(APIView):
+    class InputSerializer(StrictInputSerializer):
+        """Answers to save into a draft: each question's answer replaced whole, null removing it."""
+
+        class Meta:
+            ref_name = "ApplicationAnswersPatch"
+
+        answers = serializers.DictField(child=AnswerField(allow_null=True))
+
     @extend_schema(
         operation_id="applications_retrieve",
         parameters=PROBLEM_HEADERS,
         responses={200: ApplicationDetailOutputSerializer, **problems(401, 404, 429)},
     )
     def get(self, request, public_id):
-        """Show one of the caller's applications with its timeline."""
+        """Show one of the caller's applications with its form version and timeline."""
         application = application_get_for_resident(user=request.user, public_id=public_id)
+        return Response(ApplicationDetailOutputSerializer(application).data)
+
+    @extend_schema(
+        operation_id="applications_partial_update",
+        request=InputSerializer,
+        parameters=PROBLEM_HEADERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 409, 415, 429)},
+    )
+    def patch(self, request, public_id):
+        """Save answers into a draft, from any device: incomplete is fine, wrong is refused and saves nothing;
+        answers to questions the change makes no longer asked are dropped."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with answers_errors():
+            application = application_save_answers(
+                application=application, changes=data.validated_data["answers"], by=request.user
+            )
         return Response(ApplicationDetailOutputSerializer(application).data)
 
 
@@ -195,7 +364,7 @@ class ApplicationSubmitApi(APIView):
         responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 409, 429)},
     )
     def post(self, request, public_id):
-        """Submit a draft: the answers are checked in full and routing is queued."""
+        """Submit a draft: the answers are checked in full, then the eligibility rules, and routing is queued."""
         application = application_get_for_resident(user=request.user, public_id=public_id)
         with answers_errors():
             application = application_submit(application=application, by=request.user)

@@ -8,7 +8,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from services.common.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
+from services.common.errors import DomainError, InvalidTransition, NotAllowed, NotReady, ValidationFailed
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -16,6 +16,7 @@ _DOMAIN_STATUS = {
     ValidationFailed: status.HTTP_400_BAD_REQUEST,
     NotAllowed: status.HTTP_403_FORBIDDEN,
     InvalidTransition: status.HTTP_409_CONFLICT,
+    NotReady: status.HTTP_409_CONFLICT,
 }
 
 

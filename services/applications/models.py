@@ -1,9 +1,11 @@
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.common.models import TimeStampedModel
@@ -23,6 +25,12 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)
 
 
+class Priority(models.IntegerChoices):
+    NORMAL = 0, _("Normal")
+    HIGH = 1, _("High")
+    URGENT = 2, _("Urgent")
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Web")
     MOBILE = "mobile", _("Mobile app")
@@ -40,6 +48,10 @@ class ApplicationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(department__memberships__user=user)
 
+    def overdue(self, today):
+        """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
+        return self.filter(status__in=(Status.ROUTED, Status.IN_REVIEW), due_date__lt=today)
+
 
 class Application(TimeStampedModel):
     """A resident's application for one service, from draft to decision."""
@@ -52,7 +64,17 @@ class Application(TimeStampedModel):
     service = models.ForeignKey(
         "catalogue.Service", on_delete=models.PROTECT, related_name="applications", verbose_name=_("service")
     )
+    # The form the answers were filled with: set by application_create_draft, kept whatever the form becomes.
+    form_version = models.ForeignKey(
+        "catalogue.FormVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("form version"),
+    )
     answers = models.JSONField(_("answers"), default=dict, blank=True)
+    draft_reminder_sent_at = models.DateTimeField(_("draft reminder sent at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
     department = models.ForeignKey(
@@ -71,7 +93,37 @@ class Application(TimeStampedModel):
         related_name="assigned_applications",
         verbose_name=_("assigned caseworker"),
     )
-    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    team = models.ForeignKey(
+        "routing.Team",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("team queue"),
+    )
+    routing_rule = models.ForeignKey(
+        "routing.RoutingRule",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("routed by rule"),
+    )
+    routed_at = models.DateTimeField(_("routed at"), null=True, blank=True)
+    routing_failed_at = models.DateTimeField(_("routing failed at"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    clock_paused_at = models.DateTimeField(_("deadline paused since"), null=True, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField(_("working days paused"), default=0)
+    overdue_notified_at = models.DateTimeField(_("overdue notice sent at"), null=True, blank=True)
+    bundle_submission = models.ForeignKey(
+        "routing.BundleSubmission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        verbose_name=_("life-event bundle"),
+    )
     intake_flags = models.JSONField(_("intake flags"), default=list, blank=True)
     intake_checked_at = models.DateTimeField(_("intake checked at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -88,6 +140,9 @@ class Application(TimeStampedModel):
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_created"),
             models.Index(fields=["department", "status", "submitted_at"], name="app_queue"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
+            models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
+            models.Index(fields=["status", "due_date"], name="app_due"),
+            models.Index(fields=["routed_at"], name="app_routed_at"),
         ]
 
     def __str__(self):
@@ -100,6 +155,16 @@ class Application(TimeStampedModel):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def draft_expires_on(self):
+        """The day an untouched draft is deleted (settings.DRAFT_RETENTION_DAYS after it was last saved)."""
+        return timezone.localdate(self.updated_at + dt.timedelta(days=settings.DRAFT_RETENTION_DAYS))
+
+    @property
+    def schema(self) -> dict:
+        """The form the answers were filled with (the service's current form for a row made without one)."""
+        return self.form_version.schema if self.form_version_id else self.service.form_schema
+
 
 class ApplicationEvent(models.Model):
     """One entry of an application's timeline: a status change or a message."""
@@ -109,6 +174,8 @@ class ApplicationEvent(models.Model):
     from_status = models.CharField(_("from"), max_length=24, choices=Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=Status.choices, blank=True)
     message = models.TextField(_("message"), blank=True)
+    # A system note (routing failed, overdue, intake checked...) is stored as a code and worded when shown.
+    note = models.CharField(_("note"), max_length=30, blank=True)
     visible_to_resident = models.BooleanField(_("visible to the resident"), default=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 

@@ -1,37 +1,189 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.catalogue.selectors import service_get_active
-from services.common.errors import DomainError, ValidationFailed
+from services.accounts.selectors import profile_for_user
+from services.catalogue.selectors import eligibility_check, service_get_active
+from services.common.errors import DomainError, NotEligible, ValidationFailed
+from services.dynamic_forms.fields import form_steps, label_of, steps_asked
 from services.dynamic_forms.forms import AnswersForm
-from services.dynamic_forms.selectors import answers_for_display
+from services.dynamic_forms.selectors import answers_by_step, answers_for_display
 
-from .actions import application_create_draft, application_submit, application_withdraw
-from .selectors import application_get_for_resident, application_list_for_resident, application_timeline
+from .actions import application_save_answers, application_start, application_submit, application_withdraw
+from .models import Status
+from .selectors import (
+    application_get_for_resident,
+    application_list_for_resident,
+    application_next_step,
+    application_prefill,
+    application_timeline,
+)
+
+# A step posted after the session expired waits here (in the new, anonymous session) until the resident has
+# signed in again; login keeps the session's data. Bigger posts are not kept: the form caps answers far below.
+STASH = "applications:stashed-step"
+STASH_MAX_CHARS = 100_000
+
+
+def _resume_url(application) -> str:
+    key = application_next_step(application=application)
+    if key is None:
+        return reverse("applications:check", kwargs={"public_id": application.public_id})
+    return reverse("applications:step", kwargs={"public_id": application.public_id, "key": key})
 
 
 @login_required
 def apply(request, slug):
     service = service_get_active(slug=slug)
-    form = AnswersForm(request.POST if request.method == "POST" else None, schema=service.form_schema)
-    if request.method == "POST" and form.is_valid():
+    try:
+        application = application_start(applicant=request.user, service=service)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect(service)
+    return redirect(_resume_url(application))
+
+
+def _sign_in_again(request):
+    """Send the visitor to sign in and back here; keep what a step posted meanwhile (the session had expired)."""
+    if request.method == "POST":
+        data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+        if sum(len(value) for values in data.values() for value in values) <= STASH_MAX_CHARS:
+            request.session[STASH] = {"path": request.path, "data": data}
+            messages.info(request, _("You were signed out. Sign in again and we will save the answers you sent."))
+    return redirect_to_login(request.get_full_path())
+
+
+def _unstash(request) -> QueryDict | None:
+    stash = request.session.get(STASH)
+    if not stash or stash["path"] != request.path:
+        return None
+    del request.session[STASH]
+    data = QueryDict(mutable=True)
+    for key, values in stash["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+def step(request, public_id, key):
+    if not request.user.is_authenticated:
+        return _sign_in_again(request)
+    application = application_get_for_resident(user=request.user, public_id=public_id)
+    if application.status != Status.DRAFT:
+        return redirect(application)
+    schema = application.schema
+    steps = steps_asked(schema, application.answers)
+    index = next((i for i, s in enumerate(steps) if s["key"] == key), None)
+    if index is None:
+        raise Http404
+    restored = _unstash(request) if request.method == "GET" else None
+    data = request.POST if request.method == "POST" else restored
+    prefill = application_prefill(applicant=request.user, schema=schema)
+    form = AnswersForm(
+        data,
+        schema=schema,
+        names=steps[index]["fields"],
+        answers=application.answers,
+        # Back, Save for later and the answers kept over a sign-in only need to be right, not complete.
+        require=data is None or not ({"back", "later"} & set(data) or restored is not None),
+        notes={name: source for name, (value, source) in prefill.items() if application.answers.get(name) == value},
+    )
+    if data is not None and not form.group_action and form.is_valid():
         try:
-            with transaction.atomic():
-                application = application_create_draft(applicant=request.user, service=service, answers=form.answers)
-                application = application_submit(application=application, by=request.user)
+            application = application_save_answers(application=application, changes=form.changes, by=request.user)
         except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
+            for errors in exc.errors.values():
                 for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+                    form.add_error(None, error)
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
+            return redirect(_after_step(request, application, key, data, restored is not None))
+    context = {
+        "application": application,
+        "service": application.service,
+        "form": form,
+        "step": steps[index],
+        "step_title": label_of(key, steps[index]),
+        "number": index + 1,
+        "total": len(steps),
+        "previous": steps[index - 1]["key"] if index else None,
+        "to_check": request.GET.get("return") == "check",
+    }
+    return render(request, "applications/step.html", context)
+
+
+def _after_step(request, application, key: str, data, restored: bool) -> str:
+    """Return where a saved step leads: back, to My applications, to the next step, or to the check page."""
+    kwargs = {"public_id": application.public_id}
+    if restored:
+        messages.success(request, _("The answers you sent before signing in again are saved."))
+        return reverse("applications:step", kwargs={**kwargs, "key": key})
+    if "later" in data:
+        messages.success(
+            request,
+            _("Your answers are saved. Carry on from My applications before %(date)s.")
+            % {"date": application.draft_expires_on.isoformat()},
+        )
+        return reverse("applications:mine")
+    keys = [s["key"] for s in steps_asked(application.schema, application.answers)]
+    position = keys.index(key) if key in keys else 0
+    if "back" in data and position > 0:
+        return reverse("applications:step", kwargs={**kwargs, "key": keys[position - 1]})
+    if request.GET.get("return") == "check" or position + 1 >= len(keys):
+        return reverse("applications:check", kwargs=kwargs)
+    return reverse("applications:step", kwargs={**kwargs, "key": keys[position + 1]})
+
+
+@login_required
+def check(request, public_id):
+    application = application_get_for_resident(user=request.user, public_id=public_id)
+    if application.status != Status.DRAFT:
+        return redirect(application)
+    problems, refused = [], None
+    if request.method == "POST":
+        try:
+            application = application_submit(application=application, by=request.user)
+        except ValidationFailed as exc:
+            problems = _problems(application.schema, exc.errors)
+        except NotEligible as exc:
+            refused = exc.errors.get("eligibility", [str(exc)])
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
             return redirect("applications:submitted", public_id=application.public_id)
-    return render(request, "applications/apply.html", {"service": service, "form": form})
+    context = {
+        "application": application,
+        "service": application.service,
+        "sections": answers_by_step(schema=application.schema, answers=application.answers),
+        "eligibility": eligibility_check(
+            service=application.service,
+            profile=profile_for_user(user=request.user),
+            answers=application.answers,
+            schema=application.schema,
+        ),
+        "problems": problems,
+        "refused": refused,
+    }
+    return render(request, "applications/check.html", context)
+
+
+def _problems(schema: dict, errors: dict) -> list[dict]:
+    """Return each answer that stops the submission, with its question and the step to change it on."""
+    step_of = {name: step["key"] for step in form_steps(schema) for name in step["fields"]}
+    problems = []
+    for path, messages_ in errors.items():
+        name = path.split(".")[0]
+        prop = schema["properties"].get(name, {})
+        for message in messages_:
+            problems.append(
+                {"step": step_of.get(name), "label": label_of(name, prop) if name else "", "message": message}
+            )
+    return problems
 
 
 @login_required
@@ -48,9 +200,11 @@ def mine(request):
 @login_required
 def detail(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
+    if application.status == Status.DRAFT:
+        return redirect(_resume_url(application))
     context = {
         "application": application,
-        "answers": answers_for_display(schema=application.service.form_schema, answers=application.answers),
+        "answers": answers_for_display(schema=application.schema, answers=application.answers),
         "timeline": application_timeline(application=application, for_resident=True),
     }
     return render(request, "applications/detail.html", context)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from services.accounts.selectors import department_ids_for_staff, is_supervisor_of
 from services.common.errors import InvalidTransition, NotAllowed
+from services.notifications.actions import notify_application_event
+from services.routing.selectors import deadline_clock_changes
 
 from .models import OPEN_STATUSES, Application, ApplicationEvent, Status
 
@@ -25,7 +27,7 @@ class Actor(enum.Enum):
 TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
     (Status.DRAFT, Status.SUBMITTED): frozenset({Actor.APPLICANT}),
     (Status.SUBMITTED, Status.ROUTED): frozenset({Actor.SYSTEM}),
-    (Status.ROUTED, Status.IN_REVIEW): frozenset({Actor.STAFF}),
+    (Status.ROUTED, Status.IN_REVIEW): frozenset({Actor.STAFF, Actor.SYSTEM}),  # claimed, or assigned by intake
     (Status.IN_REVIEW, Status.ROUTED): frozenset({Actor.HANDLER}),
     (Status.IN_REVIEW, Status.AWAITING_INFORMATION): frozenset({Actor.HANDLER}),
     (Status.AWAITING_INFORMATION, Status.IN_REVIEW): frozenset({Actor.APPLICANT}),
@@ -67,6 +69,9 @@ def application_transition(
 ) -> Application:
     """Move the application to ``to`` under a row lock, apply ``changes``, and record the event.
 
+    The legal clock stops while the resident is asked for information and the due date moves on by the
+    working days it stood still (``services.routing.selectors.deadline_clock_changes``).
+
     Raises InvalidTransition when the current status does not allow the move (for example because
     another caseworker was first) and NotAllowed when ``by`` may not make it.
     """
@@ -82,11 +87,12 @@ def application_transition(
         if not allowed & actor_roles(application=locked, by=by):
             raise NotAllowed(_("You may not make this change to this application."))
         from_status = locked.status
+        changes = {**deadline_clock_changes(application=locked, to=to), **changes}
         locked.status = to
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.save(update_fields=["status", "updated_at", *changes])
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent.objects.create(
             application=locked,
             actor=by,
             from_status=from_status,
@@ -94,4 +100,5 @@ def application_transition(
             message=message,
             visible_to_resident=visible_to_resident,
         )
+        notify_application_event(event=event)  # its messages are delivered after commit
     return locked

@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
@@ -19,7 +20,8 @@ from services.applications.selectors import application_timeline
 from services.applications.workflow import allowed_moves
 from services.common.errors import DomainError
 from services.dynamic_forms.selectors import answers_for_display
-from services.routing.selectors import intake_findings_for_display
+from services.routing.actions import application_routing_retry
+from services.routing.selectors import event_note_for_display, intake_findings_for_display
 
 # The buttons of the application page: name → (status it leads to, label, action).
 CASE_ACTIONS = {
@@ -41,6 +43,28 @@ def _works_in_a_department(user) -> bool:
     return user.is_active and user.is_staff and (user.is_superuser or user.memberships.exists())
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("due date")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        return queryset.overdue(timezone.localdate()) if self.value() == "1" else queryset
+
+
+class RoutingFailedFilter(admin.SimpleListFilter):
+    title = _("routing")
+    parameter_name = "routing_failed"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Routing failed"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(routing_failed_at__isnull=False) if self.value() == "1" else queryset
+
+
 class AssignedToMeFilter(admin.SimpleListFilter):
     title = _("assigned caseworker")
     parameter_name = "mine"
@@ -54,12 +78,20 @@ class AssignedToMeFilter(admin.SimpleListFilter):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["reference", "service", "applicant", "status", "priority", "submitted_at", "assignee"]
-    # Only the services in the user's own queues are offered, not every department's.
-    list_filter = ["status", AssignedToMeFilter, ("service", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["reference", "service", "applicant", "status", "priority", "due_date", "team", "assignee"]
+    # Only the services and teams in the user's own queues are offered, not every department's.
+    list_filter = [
+        "status",
+        AssignedToMeFilter,
+        OverdueFilter,
+        ("team", admin.RelatedOnlyFieldListFilter),
+        ("service", admin.RelatedOnlyFieldListFilter),
+        RoutingFailedFilter,
+    ]
     search_fields = ["reference"]
-    ordering = ["submitted_at"]
-    list_select_related = ["service", "applicant", "assignee"]
+    ordering = ["-priority", "due_date", "submitted_at"]
+    list_select_related = ["service", "applicant", "assignee", "team"]
+    actions = ["retry_routing"]
     show_full_result_count = False
     view_on_site = False  # the public page is the applicant's own: a 404 for anyone else
     fields = [
@@ -68,9 +100,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         "applicant",
         "status",
         "department",
+        "team",
+        "routing_rule",
         "assignee",
         "priority",
         "submitted_at",
+        "due_date",
+        "clock_paused_at",
+        "routing_failed_at",
         "decided_at",
         "decision_reason",
         "intake",
@@ -106,7 +143,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Answers"))
     def answers_table(self, application):
-        rows = answers_for_display(schema=application.service.form_schema, answers=application.answers)
+        rows = answers_for_display(schema=application.schema, answers=application.answers)
         return format_html_join("", "<p><strong>{}</strong><br>{}</p>", rows) or "—"
 
     @admin.display(description=_("Intake checks"))
@@ -127,11 +164,26 @@ class ApplicationAdmin(admin.ModelAdmin):
                     e.get_from_status_display() or "—",
                     e.get_to_status_display() or "—",
                     e.actor or gettext("system"),
-                    e.message,
+                    e.message or event_note_for_display(note=e.note),
                 )
                 for e in events
             ),
         )
+
+    def has_retry_routing_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(permissions=["retry_routing"], description=_("Retry routing of the selected applications"))
+    def retry_routing(self, request, queryset):
+        retried = 0
+        for application in queryset.filter(routing_failed_at__isnull=False):
+            try:
+                application_routing_retry(application=application, by=request.user)
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                retried += 1
+        messages.success(request, gettext("Routing retried for %(count)d applications.") % {"count": retried})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, unquote(object_id))

@@ -1,17 +1,94 @@
+import re
+import unicodedata
+
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from .models import Service
+from .eligibility import RULE_KINDS, EligibilityResult, Facts, Outcome, RuleResult
+from .models import Category, Department, FormVersion, LifeEvent, Service
+
+SEARCH_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "keywords_zh", "keywords_en")
 
 
-def service_list(*, query: str = "") -> list[Service]:
-    """Return the services open for applications, optionally those whose title contains ``query``."""
+def search_terms(query: str) -> list[str]:
+    """Return the words of a search: full-width forms folded (ＡＢＣ → abc), split on spaces and punctuation;
+    Chinese is not split further, since a substring match finds 失业 inside 失业保险金."""
+    text = unicodedata.normalize("NFKC", query).casefold()
+    return [term for term in re.split(r"[\s,.;:!?，。、；：！？]+", text) if term][:5]
+
+
+def service_list(*, query: str = "", department: str = "", category: str = "", life_event: str = "") -> list[Service]:
+    """Return the services open for applications, filtered by department, category and life event codes, and
+    holding every search word in a title, summary or search words of either language."""
     services = Service.objects.active().select_related("department")
-    if query:
-        services = services.filter(Q(title_zh__icontains=query) | Q(title_en__icontains=query))
+    if department:
+        services = services.filter(department__code=department)
+    if category:
+        services = services.filter(category=category)
+    if life_event:
+        services = services.filter(life_events__code=life_event)
+    for term in search_terms(query):
+        matches = Q()
+        for name in SEARCH_FIELDS:
+            matches |= Q(**{f"{name}__icontains": term})
+        services = services.filter(matches)
     return list(services)
 
 
 def service_get_active(*, slug: str) -> Service:
     """Return the open service with this slug or raise Http404."""
     return get_object_or_404(Service.objects.active().select_related("department"), slug=slug)
+
+
+def catalogue_facets() -> dict[str, list]:
+    """Return what residents browse by: departments, categories and life events."""
+    return {
+        "departments": list(Department.objects.all()),
+        "categories": list(Category.objects.all()),
+        "life_events": list(LifeEvent.objects.all()),
+    }
+
+
+def category_get(*, code: str) -> Category | None:
+    """Return the category with this code, if there is one."""
+    return Category.objects.filter(code=code).first() if code else None
+
+
+def form_version_current(*, service: Service) -> FormVersion | None:
+    """Return the service's latest published form version (None before its form was first published)."""
+    return service.form_versions.order_by("-number").first()
+
+
+def eligibility_inputs(*, service: Service) -> tuple[list[str], list[str]]:
+    """Return what the service's rules look at: profile facts ('date_of_birth', 'district') and form questions."""
+    facts, questions = [], []
+    for rule in service.eligibility_rules:
+        kind = RULE_KINDS[rule["kind"]]
+        facts += [fact for fact in kind.needs_profile if fact not in facts]
+        if kind.needs_answer and rule["field"] not in questions:
+            questions.append(rule["field"])
+    return facts, questions
+
+
+def eligibility_check(*, service: Service, profile, answers: dict, schema: dict | None = None) -> EligibilityResult:
+    """Return whether the resident (a profile, saved or not, or None) may use the service, rule by rule with the
+    reason: eligible, not eligible, or can't tell yet when a fact or an answer is missing.
+
+    ``schema`` names the questions in the reasons: the application's form version, else the service's form.
+    """
+    facts = Facts(
+        date_of_birth=getattr(profile, "date_of_birth", None),
+        district=getattr(profile, "district", "") or "",
+        answers=answers or {},
+        properties=(service.form_schema if schema is None else schema).get("properties", {}),
+        today=timezone.localdate(),
+    )
+    results = [
+        RuleResult(rule["kind"], *RULE_KINDS[rule["kind"]].evaluate(rule, facts)) for rule in service.eligibility_rules
+    ]
+    outcomes = {result.outcome for result in results}
+    for outcome in (Outcome.NOT_ELIGIBLE, Outcome.UNKNOWN):
+        if outcome in outcomes:
+            return EligibilityResult(outcome, results)
+    return EligibilityResult(Outcome.ELIGIBLE, results)

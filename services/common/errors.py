@@ -19,10 +19,26 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
 
+class NotReady(DomainError):
+    """The object cannot be used yet (a document still being checked for viruses) or any more."""
+
+    code = "not_ready"
+
+
 class ValidationFailed(DomainError):
     """Input broke a rule; ``errors`` maps field names to messages."""
 
     code = "invalid"
+
+    def __init__(self, message, errors=None):
+        super().__init__(message)
+        self.errors = errors or {}
+
+
+class NotEligible(DomainError):
+    """The applicant does not meet the service's eligibility rules; ``errors`` gives each failed rule's reason."""
+
+    code = "not_eligible"
 
     def __init__(self, message, errors=None):
         super().__init__(message)

@@ -1,21 +1,40 @@
-"""The registry of form field types: one entry serves schema checks, web rendering and answer conversion.
+"""The registry of form field types: one entry serves validation, web rendering, display and the API.
 
 A service's form is a JSON Schema object. Each property is one question; its field type is chosen
-from the property (``enum`` → choice, ``format: date`` → date, ``x-widget: textarea`` → long text, …).
-Labels come from ``title`` (English) and ``x-title-zh`` (简体中文); help from ``description`` /
-``x-description-zh``; choice labels from ``x-enum-labels: {value: {"en": …, "zh": …}}``.
+from the property (``enum`` → choice, ``format: date`` → date, ``x-widget: textarea`` → long text, …,
+see ``field_type_name``). Labels come from ``title`` (English) and ``x-title-zh`` (简体中文); help from
+``description`` / ``x-description-zh``; choice labels from ``x-enum-labels: {value: {"en": …, "zh": …}}``.
+
+Presentation and behaviour hints, all optional:
+
+- ``x-steps: [{"key", "title", "x-title-zh", "fields": [...]}]``: one topic per page; without it the
+  form is one step in ``x-order``.
+- ``x-show-if: {"field": name, "equals": value}`` (or ``"in": [values]``) on a question: asked, and
+  required when listed in ``required``, only when an earlier step's answer says so; sent otherwise, it
+  is an error. Enforced as JSON Schema ``if``/``then``/``else``.
+- ``x-prefill: "<profile fact>"``: filled in from the resident's profile (see accounts.selectors).
+
+Each type's ``enforce`` returns the property as checked: the standard JSON Schema an app can validate
+with, including the parts an author need not write (the address's districts, a length cap, ...).
 """
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from services.accounts.models import District
+from services.accounts.validators import normalize_resident_id, validate_resident_id
+
 DEFAULT_MAX_LENGTH = 2000
+DEFAULT_MAX_ITEMS = 20
+STREET_MAX_LENGTH = 200
 
 
 def _zh() -> bool:
@@ -23,7 +42,7 @@ def _zh() -> bool:
 
 
 def label_of(name: str, prop: dict) -> str:
-    """Return the question's label in the active language."""
+    """Return the question's (or step's) label in the active language."""
     return (prop.get("x-title-zh") if _zh() else None) or prop.get("title") or name
 
 
@@ -36,13 +55,26 @@ def choice_label(prop: dict, value: Any) -> str:
     return labels.get("zh" if _zh() else "en") or labels.get("en") or str(value)
 
 
+def _options(prop: dict) -> list:
+    return prop["items"]["enum"] if prop.get("type") == "array" else prop["enum"]
+
+
 @dataclass(frozen=True)
 class FieldType:
-    """How one kind of question becomes a Django form field and a JSON answer."""
+    """How one kind of question is checked, becomes a web form field, and turns into a JSON answer and back."""
 
-    form_field: Callable[[dict, bool], forms.Field]
+    form_field: Callable[[dict, bool], forms.Field] | None  # None: a group, asked as rows of its sub-questions
+    enforce: Callable[[dict, bool], dict] = lambda prop, partial: prop  # the JSON Schema as checked
     to_json: Callable[[dict, Any], Any] = lambda prop, value: value
+    to_initial: Callable[[dict, Any], Any] = lambda prop, value: value
     display: Callable[[dict, Any], str] = lambda prop, value: str(value)
+    format: str | None = None  # a JSON Schema format this type owns, checked by ``check``
+    check: Callable[[str], bool] | None = None
+    invalid: str = _("This answer is not valid.")  # the message when the format check fails
+
+
+def _capped(prop, partial):
+    return prop if "maxLength" in prop else {**prop, "maxLength": DEFAULT_MAX_LENGTH}
 
 
 def _text(prop, required):
@@ -73,12 +105,27 @@ def _date(prop, required):
 
 def _choice(prop, required):
     choices = [(str(v), choice_label(prop, v)) for v in prop["enum"]]
-    return forms.ChoiceField(required=required, choices=choices, widget=forms.RadioSelect)
+    widget = forms.Select if prop.get("x-widget") == "select" else forms.RadioSelect
+    if widget is forms.Select:
+        choices = [("", "—"), *choices]
+    return forms.ChoiceField(required=required, choices=choices, widget=widget)
 
 
 def _choice_to_json(prop, value):
     """Return the schema's own enum value (an integer stays an integer) for the chosen radio value."""
-    return {str(v): v for v in prop["enum"]}.get(value, value)
+    return {str(v): v for v in _options(prop)}.get(value, value)
+
+
+def _multi_choice(prop, required):
+    choices = [(str(v), choice_label(prop, v)) for v in _options(prop)]
+    return forms.MultipleChoiceField(required=required, choices=choices, widget=forms.CheckboxSelectMultiple)
+
+
+def _multi_choice_enforce(prop, partial):
+    enforced = {**prop, "uniqueItems": True, "maxItems": len(_options(prop))}
+    if partial:
+        enforced.pop("minItems", None)
+    return enforced
 
 
 def _yes_no(prop, required):
@@ -91,19 +138,191 @@ def _yes_no(prop, required):
     )
 
 
+def _phone(prop, required):
+    return forms.CharField(
+        required=required,
+        max_length=20,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+def _phone_to_json(prop, value):
+    """Keep the digits of a mainland mobile number, without a +86 prefix."""
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits[2:] if len(digits) == 13 and value.lstrip().startswith("+86") else digits or value
+
+
+def _is_phone(value: str) -> bool:
+    return bool(re.fullmatch(r"1\d{10}", value))
+
+
+def _resident_id(prop, required):
+    return forms.CharField(
+        required=required,
+        max_length=18,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+def _is_resident_id(value: str) -> bool:
+    try:
+        validate_resident_id(value)
+    except ValidationError:
+        return False
+    return value == normalize_resident_id(value)
+
+
+class AddressWidget(forms.MultiWidget):
+    """A district select and a street input, each with its own visible label, inside the question's fieldset."""
+
+    template_name = "dynamic_forms/address_widget.html"
+
+    def __init__(self):
+        super().__init__(
+            [
+                forms.Select(choices=[("", "—"), *District.choices]),
+                forms.TextInput(attrs={"autocomplete": "street-address", "maxlength": STREET_MAX_LENGTH}),
+            ]
+        )
+
+    def decompress(self, value):
+        return [value.get("district"), value.get("street")] if isinstance(value, dict) else [None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, label in zip(context["widget"]["subwidgets"], (_("District"), _("Street address")), strict=True):
+            subwidget["label"] = label
+        return context
+
+
+class AddressField(forms.MultiValueField):
+    widget = AddressWidget
+
+    def __init__(self, required):
+        super().__init__(
+            fields=[
+                forms.ChoiceField(choices=District.choices),
+                forms.CharField(max_length=STREET_MAX_LENGTH),
+            ],
+            required=required,
+        )
+
+    def compress(self, data_list):
+        return {"district": data_list[0], "street": data_list[1]} if data_list else None
+
+
+def _address_enforce(prop, partial):
+    return {
+        **prop,
+        "properties": {
+            "district": {"type": "string", "enum": list(District.values)},
+            "street": {"type": "string", "minLength": 1, "maxLength": STREET_MAX_LENGTH},
+        },
+        **({} if partial else {"required": ["district", "street"]}),
+        "additionalProperties": False,
+    }
+
+
+def _address_display(prop, value):
+    return f"{District(value['district']).label} {value.get('street', '')}".strip() if value.get("district") else ""
+
+
+DOCUMENT_PROVIDED = "provided"
+
+
+def _document(prop, required):
+    # A fieldset with one checkbox: the upload itself comes with the document wallet (issue 7).
+    choices = [(DOCUMENT_PROVIDED, _("I have this document and will attach it"))]
+    return forms.MultipleChoiceField(required=required, choices=choices, widget=forms.CheckboxSelectMultiple)
+
+
+def _document_enforce(prop, partial):
+    """The answer is ``{"document_type": <code>}`` now; the document wallet adds ``"document_id": <uuid>``."""
+    return {
+        **prop,
+        "properties": {
+            "document_type": {"const": prop["x-document-type"]},
+            "document_id": {"type": "string", "format": "uuid"},
+        },
+        "required": ["document_type"],
+        "additionalProperties": False,
+    }
+
+
+def _group_enforce(prop, partial):
+    items = prop["items"]
+    sub = {name: FIELD_TYPES[field_type_name(p)].enforce(p, partial) for name, p in items["properties"].items()}
+    enforced_items = {**items, "properties": sub, "additionalProperties": False}
+    if partial:
+        enforced_items.pop("required", None)
+    enforced = {**prop, "items": enforced_items, "maxItems": prop.get("maxItems", DEFAULT_MAX_ITEMS)}
+    if partial:
+        enforced.pop("minItems", None)
+    return enforced
+
+
+def _group_display(prop, rows):
+    lines = []
+    for number, row in enumerate(rows, 1):
+        parts = [display_answer(p, row[name]) for name, p in questions(prop["items"]) if name in row]
+        lines.append(f"{number}. {', '.join(parts)}")
+    return "\n".join(lines)
+
+
 FIELD_TYPES: dict[str, FieldType] = {
-    "text": FieldType(_text),
-    "textarea": FieldType(_textarea),
+    "text": FieldType(_text, enforce=_capped),
+    "textarea": FieldType(_textarea, enforce=_capped),
     "integer": FieldType(_integer),
     "number": FieldType(_number, display=lambda prop, v: str(int(v)) if float(v).is_integer() else str(v)),
     "date": FieldType(
         _date,
         to_json=lambda prop, v: v.isoformat(),
         display=lambda prop, v: dt.date.fromisoformat(v).isoformat() if isinstance(v, str) else str(v),
+        format="date",
+        invalid=_("Enter a real date, as YYYY-MM-DD."),
     ),
     "choice": FieldType(_choice, to_json=_choice_to_json, display=choice_label),
-    "yes_no": FieldType(_yes_no, display=lambda prop, v: str(_("Yes") if v else _("No"))),
+    "multi_choice": FieldType(
+        _multi_choice,
+        enforce=_multi_choice_enforce,
+        to_json=lambda prop, values: [_choice_to_json(prop, v) for v in values],
+        to_initial=lambda prop, values: [str(v) for v in values],
+        display=lambda prop, values: ", ".join(choice_label(prop, v) for v in values),
+    ),
+    "yes_no": FieldType(
+        _yes_no,
+        to_initial=lambda prop, v: "true" if v is True else "false" if v is False else v,
+        display=lambda prop, v: str(_("Yes") if v else _("No")),
+    ),
+    "phone": FieldType(
+        _phone,
+        to_json=_phone_to_json,
+        format="cn-mobile",
+        check=_is_phone,
+        invalid=_("Enter an 11-digit mainland mobile number starting with 1."),
+    ),
+    "resident_id": FieldType(
+        _resident_id,
+        to_json=lambda prop, v: normalize_resident_id(v),
+        format="cn-resident-id",
+        check=_is_resident_id,
+        invalid=_("Enter the 18-character resident ID number exactly as on the card; check each digit."),
+    ),
+    "address": FieldType(
+        lambda prop, required: AddressField(required), enforce=_address_enforce, display=_address_display
+    ),
+    "document": FieldType(
+        _document,
+        enforce=_document_enforce,
+        to_json=lambda prop, v: {"document_type": prop["x-document-type"]} if v else None,
+        to_initial=lambda prop, v: [DOCUMENT_PROVIDED] if v else [],
+        display=lambda prop, v: str(_("To be attached")),
+    ),
+    "group": FieldType(None, enforce=_group_enforce, display=_group_display),
 }
+FORMATS = {ft.format: name for name, ft in FIELD_TYPES.items() if ft.format}
+# What a row of a repeating group may ask: one plain answer per sub-question.
+ROW_TYPES = frozenset(FIELD_TYPES) - {"group", "address", "document"}
 
 
 def field_type_name(prop: dict) -> str | None:
@@ -114,10 +333,31 @@ def field_type_name(prop: dict) -> str | None:
         return "choice"
     kind = prop.get("type")
     if kind == "string":
-        if prop.get("format") == "date":
-            return "date"
+        if prop.get("format") in FORMATS:
+            return FORMATS[prop["format"]]
         return "textarea" if prop.get("x-widget") == "textarea" else "text"
+    if kind == "array":
+        items = prop.get("items")
+        if isinstance(items, dict) and isinstance(items.get("enum"), list):
+            return "multi_choice"
+        if isinstance(items, dict) and items.get("type") == "object" and isinstance(items.get("properties"), dict):
+            return "group"
+        return None
+    if kind == "object":
+        if prop.get("x-widget") == "address":
+            return "address"
+        if isinstance(prop.get("x-document-type"), str) and prop["x-document-type"]:
+            return "document"
+        return None
     return {"integer": "integer", "number": "number", "boolean": "yes_no"}.get(kind)
+
+
+def display_answer(prop: dict, value: Any) -> str:
+    """Return a stored answer as the resident reads it, in the active language."""
+    return FIELD_TYPES[field_type_name(prop)].display(prop, value)
+
+
+# --- The form's structure: order, steps and conditions ------------------------------------------
 
 
 def questions(schema: dict) -> list[tuple[str, dict]]:
@@ -126,3 +366,60 @@ def questions(schema: dict) -> list[tuple[str, dict]]:
     order = [name for name in schema.get("x-order") or [] if name in props]
     order += [name for name in props if name not in order]
     return [(name, props[name]) for name in order]
+
+
+def form_steps(schema: dict) -> list[dict]:
+    """Return the form's steps (key, title, x-title-zh, fields); without ``x-steps`` one step holds every question."""
+    if schema.get("x-steps"):
+        return schema["x-steps"]
+    return [
+        {
+            "key": "answers",
+            "title": "Your answers",
+            "x-title-zh": "填写信息",
+            "fields": [name for name, _prop in questions(schema)],
+        }
+    ]
+
+
+def is_asked(prop: dict, answers: dict | None) -> bool:
+    """Return whether a question is asked given the answers so far (always, without ``x-show-if``).
+
+    ``answers=None`` asks everything (a preview of the whole form).
+    """
+    condition = prop.get("x-show-if")
+    if not condition or answers is None:
+        return True
+    value = answers.get(condition["field"])
+    return value == condition["equals"] if "equals" in condition else value in condition["in"]
+
+
+def steps_asked(schema: dict, answers: dict | None) -> list[dict]:
+    """Return the steps with at least one question asked, given the answers so far."""
+    props = schema["properties"]
+    return [step for step in form_steps(schema) if any(is_asked(props[n], answers) for n in step["fields"])]
+
+
+def subschema(schema: dict, names: list[str]) -> dict:
+    """Return a form of only these questions, optional and unconditional (to ask them on their own)."""
+    props = schema["properties"]
+    return {
+        "type": "object",
+        "properties": {name: {k: v for k, v in props[name].items() if k != "x-show-if"} for name in names},
+    }
+
+
+def answers_merge(schema: dict, stored: dict, changes: dict) -> dict:
+    """Return ``stored`` updated with ``changes`` (each question's answer replaced whole; None removes it),
+    without the stored answers to questions that the change made no longer asked."""
+    merged = {name: value for name, value in {**stored, **changes}.items() if value is not None}
+    props = schema.get("properties", {})
+    while True:  # a question may depend on one that the change has just made unasked
+        kept = {
+            name: value
+            for name, value in merged.items()
+            if name in changes or name not in props or is_asked(props[name], merged)
+        }
+        if kept == merged:
+            return kept
+        merged = kept

@@ -1,18 +1,43 @@
 import logging
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F, Value
+from django.db.models.functions import Least
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from services.applications.models import OPEN_STATUSES, Application, Status
+from services.accounts.models import User
+from services.accounts.selectors import profile_for_user
+from services.applications.actions import application_create_draft, application_submit
+from services.applications.models import OPEN_STATUSES, Application, ApplicationEvent, Channel, Priority, Status
 from services.applications.workflow import application_transition
+from services.catalogue.eligibility import Outcome
+from services.catalogue.models import Department, Service
+from services.catalogue.selectors import eligibility_check
+from services.common.errors import NotAllowed, ValidationFailed
+from services.common.tasks import publish_on_commit
+from services.dynamic_forms.validation import validate_answers
 
-from .selectors import routing_decide
+from .models import Bundle, BundleService, BundleSubmission, PeriodicRun, RoutingCondition, RoutingRule, Team
+from .selectors import (
+    application_due_date,
+    bundle_form_schema,
+    bundle_services,
+    routing_decide,
+    routing_facts,
+    supervisor_emails,
+    team_least_loaded_caseworker,
+    working_calendar,
+)
 
 logger = logging.getLogger(__name__)
 
 
 def application_route(*, application_id: int) -> Application | None:
-    """Put a submitted application in its department's queue; do nothing if it was already routed.
+    """Put a submitted application in the queue its routing rules choose, with its legal due date;
+    do nothing if it was already routed.
 
     Publishes the department's intake work to its own Celery queue after commit.
     """
@@ -23,48 +48,246 @@ def application_route(*, application_id: int) -> Application | None:
         # service and department rows and serialise the routing of every application of that service.
         application = (
             Application.objects.select_for_update(of=("self",))
-            .select_related("service__department")
+            .select_related("service__department", "applicant")
             .filter(pk=application_id)
             .first()
         )
         if application is None or application.status != Status.SUBMITTED:
             return None
-        decision = routing_decide(application=application)
+        decision = routing_decide(service=application.service, facts=routing_facts(application=application))
         application = application_transition(
             application=application,
             to=Status.ROUTED,
             by=None,
-            changes={"department": decision.department, "priority": decision.priority},
+            changes={
+                "department": decision.department,
+                "team": decision.team,
+                "routing_rule": decision.rule,
+                "priority": decision.priority,
+                "routed_at": timezone.now(),
+                "due_date": application_due_date(application=application, calendar=working_calendar()),
+            },
         )
-        intake_application.apply_async_on_commit((application.pk,), queue=decision.department.celery_queue)
-    logger.info("routed %s to %s by rule %s", application.reference, decision.department.code, decision.rule)
+        queue = decision.department.celery_queue
+        publish_on_commit(intake_application, (application.pk,), queue=queue, reference=application.reference)
+    logger.info(
+        "routed",
+        extra={
+            "reference": application.reference,
+            "queue": queue,
+            "team": decision.team.code if decision.team else "",
+            "rule": decision.rule.name if decision.rule else "",
+            "due_date": application.due_date,
+        },
+    )
     return application
 
 
-@transaction.atomic
-def application_intake_check(*, application_id: int) -> list[dict]:
-    """Run the department's automatic checks on a routed application and record what they found.
+def application_routing_failed(*, application_id: int) -> None:
+    """Flag an application whose routing failed after every retry, for staff to retry it."""
+    with transaction.atomic():
+        flagged = Application.objects.filter(
+            pk=application_id, status=Status.SUBMITTED, routing_failed_at__isnull=True
+        ).update(routing_failed_at=timezone.now())
+        if flagged:
+            ApplicationEvent.objects.create(
+                application_id=application_id, note="routing_failed", visible_to_resident=False
+            )
+    reference = Application.objects.filter(pk=application_id).values_list("reference", flat=True).first()
+    logger.error("routing failed after its retries", extra={"reference": reference})
 
-    Findings are stored as codes with data (``{"code": "duplicate_open", "references": [...]}``) and put
-    into words only when shown, in the reader's language.
-    """
-    application = Application.objects.select_for_update().filter(pk=application_id).first()
-    if application is None:
-        return []
-    if application.status != Status.ROUTED or application.intake_checked_at:
-        return application.intake_flags
-    flags = []
+
+def application_routing_retry(*, application: Application, by) -> None:
+    """Clear an application's routing-failed flag and publish its routing again (operators only)."""
+    from .tasks import route_application
+
+    if not by.is_superuser:
+        raise NotAllowed(_("Only an administrator may retry routing."))
+    with transaction.atomic():
+        retried = Application.objects.filter(
+            pk=application.pk, status=Status.SUBMITTED, routing_failed_at__isnull=False
+        ).update(routing_failed_at=None)
+        if not retried:
+            raise NotAllowed(_("%(reference)s is not waiting for a routing retry.") % {"reference": application})
+        ApplicationEvent.objects.create(
+            application=application, actor=by, note="routing_retried", visible_to_resident=False
+        )
+        publish_on_commit(route_application, (application.pk,), reference=application.reference)
+    logger.info("routing retried", extra={"reference": application.reference, "by": by.email})
+
+
+def _duplicate_open(application: Application) -> dict | None:
     duplicates = (
         Application.objects.filter(
-            applicant_id=application.applicant_id,
-            service_id=application.service_id,
-            status__in=OPEN_STATUSES,
+            applicant_id=application.applicant_id, service_id=application.service_id, status__in=OPEN_STATUSES
         )
         .exclude(pk=application.pk)
         .values_list("reference", flat=True)
     )
-    if duplicates:
-        flags.append({"code": "duplicate_open", "references": list(duplicates)})
+    return {"code": "duplicate_open", "references": list(duplicates)} if duplicates else None
+
+
+def _documents_missing(application: Application) -> dict | None:
+    # Until the document wallet (issue 7) attaches files, a document is present when the form declares it.
+    given = {answer["document_type"] for answer in application.answers.values() if isinstance(answer, dict)
+             and "document_type" in answer}  # fmt: skip
+    missing = sorted(set(application.service.document_types.values_list("code", flat=True)) - given)
+    return {"code": "documents_missing", "types": missing} if missing else None
+
+
+def _eligibility(application: Application) -> dict | None:
+    # Checked again now: the profile may have changed since the submission, and "can't tell" does not block one.
+    result = eligibility_check(
+        service=application.service,
+        profile=profile_for_user(user=application.applicant),
+        answers=application.answers,
+        schema=application.schema,
+    )
+    codes = {Outcome.NOT_ELIGIBLE: "not_eligible", Outcome.UNKNOWN: "eligibility_unknown"}
+    return {"code": codes[result.outcome]} if result.outcome in codes else None
+
+
+# The department's automatic checks after routing, in order: each returns a finding (a code with its data,
+# worded when shown: see selectors.INTAKE_FINDINGS) or None.
+INTAKE_CHECKS = [_documents_missing, _duplicate_open, _eligibility]
+
+
+def application_intake_check(*, application_id: int) -> list[dict]:
+    """Run the department's automatic checks on a routed application, record what they found and, if its
+    team assigns automatically, give it to the least-loaded caseworker; do nothing the second time."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("team", "service", "applicant", "form_version")
+            .filter(pk=application_id)
+            .first()
+        )
+        if application is None:
+            return []
+        if application.status != Status.ROUTED or application.intake_checked_at:
+            return application.intake_flags
+        flags = [finding for check in INTAKE_CHECKS if (finding := check(application))]
+        _record_intake(application, flags)
+        if application.team and application.team.auto_assign:
+            caseworker = team_least_loaded_caseworker(team=application.team)
+            if caseworker:
+                application_transition(
+                    application=application, to=Status.IN_REVIEW, by=None, changes={"assignee": caseworker}
+                )
+    logger.info("intake checked", extra={"reference": application.reference, "findings": [f["code"] for f in flags]})
+    return flags
+
+
+def application_intake_failed(*, application_id: int) -> None:
+    """Record that the automatic checks could not run, so a caseworker checks the application by hand."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().filter(pk=application_id).first()
+        if application and application.intake_checked_at is None:
+            _record_intake(application, [{"code": "checks_failed"}])
+    logger.error("intake checks failed after their retries", extra={"reference": application and application.reference})
+
+
+def _record_intake(application: Application, flags: list[dict]) -> None:
     application.intake_flags, application.intake_checked_at = flags, timezone.now()
     application.save(update_fields=["intake_flags", "intake_checked_at", "updated_at"])
-    return application.intake_flags
+    ApplicationEvent.objects.create(application=application, note="intake_checked", visible_to_resident=False)
+
+
+def applications_mark_overdue(*, application_ids: list[int]) -> list[Application]:
+    """Mark these applications overdue once each: raise their priority, note it in their timeline and email
+    each department's supervisors the list (in both languages)."""
+    now = timezone.now()
+    marked = []
+    with transaction.atomic():
+        for application_id in application_ids:
+            # Conditional update: two overlapping runs notify once.
+            if Application.objects.filter(pk=application_id, overdue_notified_at__isnull=True).update(
+                overdue_notified_at=now, priority=Least(F("priority") + 1, Value(Priority.URGENT))
+            ):
+                ApplicationEvent.objects.create(
+                    application_id=application_id, note="overdue", visible_to_resident=False
+                )
+                marked.append(application_id)
+        overdue = list(Application.objects.filter(pk__in=marked).select_related("service", "department"))
+        by_department = {}
+        for application in overdue:
+            by_department.setdefault(application.department, []).append(application)
+            logger.warning("overdue", extra={"reference": application.reference, "due_date": application.due_date})
+        for department, applications in by_department.items():
+            transaction.on_commit(lambda d=department, a=applications: _email_supervisors(d, a))
+    return overdue
+
+
+def _email_supervisors(department, applications: list[Application]) -> None:
+    recipients = supervisor_emails(department_id=department.pk)
+    if not recipients:
+        logger.warning("overdue applications but no supervisor to tell", extra={"queue": department.celery_queue})
+        return
+    context = {"department": department, "applications": applications}
+    parts = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            parts[language] = (
+                _("Overdue applications: %(count)d") % {"count": len(applications)},
+                render_to_string("routing/email/overdue.txt", context),
+                render_to_string("routing/email/overdue.html", context),
+            )
+    zh, en = parts["zh-hans"], parts["en"]
+    message = EmailMultiAlternatives(subject=f"{zh[0]} / {en[0]}", body=f"{zh[1]}\n\n---\n\n{en[1]}", to=recipients)
+    message.attach_alternative(f"{zh[2]}<hr>{en[2]}", "text/html")
+    message.send()
+
+
+def periodic_run_record(*, name: str, result: dict) -> None:
+    """Record that a periodic job ran now and what it did."""
+    PeriodicRun.objects.update_or_create(name=name, defaults={"finished_at": timezone.now(), "result": result})
+
+
+@transaction.atomic
+def bundle_submit(*, bundle: Bundle, applicant, answers: dict, channel=Channel.WEB) -> BundleSubmission:
+    """Submit a life-event bundle: one form's answers become one application per service, each routed to
+    its department's queue; nothing is saved unless every part is valid."""
+    services = bundle_services(bundle=bundle)
+    errors = validate_answers(schema=bundle_form_schema(services=services), answers=answers)
+    if errors:
+        raise ValidationFailed(_("Some answers need your attention."), errors=errors)
+    submission = BundleSubmission.objects.create(bundle=bundle, applicant=applicant)
+    for service in services:
+        part = {name: value for name, value in answers.items() if name in service.form_schema.get("properties", {})}
+        application = application_create_draft(applicant=applicant, service=service, answers=part, channel=channel)
+        application.bundle_submission = submission
+        application.save(update_fields=["bundle_submission"])
+        application_submit(application=application, by=applicant)
+    return submission
+
+
+@transaction.atomic
+def routing_demo_load(*, teams: list, rules: list, bundles: list) -> None:
+    """Create or update team queues, routing rules (by name) and bundles (by slug); loading twice changes nothing."""
+    departments = {department.code: department for department in Department.objects.all()}
+    by_code = {}
+    for department, code, (name_zh, name_en), auto_assign, emails in teams:
+        team, _created = Team.objects.update_or_create(
+            department=departments[department],
+            code=code,
+            defaults={"name_zh": name_zh, "name_en": name_en, "auto_assign": auto_assign},
+        )
+        team.members.set(User.objects.filter(email__in=emails))
+        by_code[department, code] = team
+    for position, name, team, priority, conditions in rules:
+        rule, _created = RoutingRule.objects.update_or_create(
+            name=name, defaults={"position": position, "team": by_code[team], "priority": priority, "is_active": True}
+        )
+        rule.conditions.all().delete()
+        for kind, *question, value in conditions:
+            condition = RoutingCondition(rule=rule, kind=kind, question=question[0] if question else "", value=value)
+            condition.full_clean()
+            condition.save()
+    for slug, (title_zh, title_en), (summary_zh, summary_en), services in bundles:
+        bundle, _created = Bundle.objects.update_or_create(
+            slug=slug,
+            defaults={"title_zh": title_zh, "title_en": title_en, "summary_zh": summary_zh, "summary_en": summary_en},
+        )
+        bundle.items.all().delete()
+        for position, service in enumerate(services):
+            BundleService.objects.create(bundle=bundle, service=Service.objects.get(slug=service), position=position)

@@ -2,27 +2,60 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 
-from .actions import application_intake_check, application_route
-from .selectors import unrouted_application_ids
+from services.common.tasks import publish
+
+from .actions import (
+    application_intake_check,
+    application_intake_failed,
+    application_route,
+    application_routing_failed,
+    applications_mark_overdue,
+    periodic_run_record,
+)
+from .selectors import overdue_application_ids, unchecked_application_ids, unrouted_application_ids
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=5)
+def _routing_failed(task, exc, task_id, args, kwargs, einfo):
+    application_routing_failed(application_id=args[0])
+
+
+def _intake_failed(task, exc, task_id, args, kwargs, einfo):
+    application_intake_failed(application_id=args[0])
+
+
+# Retries with exponential backoff (settings.ROUTING_TASK_RETRY); on_failure runs once they are spent.
+@shared_task(autoretry_for=(Exception,), on_failure=_routing_failed, **settings.ROUTING_TASK_RETRY)
 def route_application(application_id: int) -> None:
-    """Route one submitted application to its department queue (idempotent)."""
+    """Route one submitted application to its queue (idempotent)."""
     application_route(application_id=application_id)
 
 
-@shared_task(autoretry_for=(Exception,), retry_backoff=True, retry_backoff_max=60, max_retries=5)
+@shared_task(autoretry_for=(Exception,), on_failure=_intake_failed, **settings.ROUTING_TASK_RETRY)
 def intake_application(application_id: int) -> None:
     """Run a department's intake checks on a routed application (idempotent)."""
     application_intake_check(application_id=application_id)
 
 
 @shared_task
-def sweep_unrouted() -> int:
-    """Re-publish routing for applications whose routing message was lost."""
-    ids = unrouted_application_ids(older_than=dt.timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS))
-    for application_id in ids:
-        route_application.delay(application_id)
-    return len(ids)
+def sweep_routing() -> dict:
+    """Publish again the routing and intake work whose message was lost (the rows are the outbox)."""
+    older_than = dt.timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS)
+    unrouted = unrouted_application_ids(older_than=older_than)
+    for application_id in unrouted:
+        publish(route_application, (application_id,))
+    unchecked = unchecked_application_ids(older_than=older_than)
+    for application_id, queue in unchecked:
+        publish(intake_application, (application_id,), queue=queue)
+    result = {"routing": len(unrouted), "intake": len(unchecked)}
+    periodic_run_record(name="sweep_routing", result=result)
+    return result
+
+
+@shared_task
+def mark_overdue() -> int:
+    """Mark applications past their legal due date, raise their priority and notify their supervisors."""
+    marked = applications_mark_overdue(application_ids=overdue_application_ids(today=timezone.localdate()))
+    periodic_run_record(name="mark_overdue", result={"overdue": len(marked)})
+    return len(marked)

@@ -68,8 +68,9 @@ def test_empty_profile_form_renders_with_shanghai_districts(signed_in):
 
 
 def test_saving_a_valid_profile(signed_in, resident):
-    """Valid facts are saved (phone digits only, ID upper-case) and the page confirms it."""
-    response = signed_in.post(reverse("accounts:profile"), {**VALID, "id_number": "11010519491231002x"}, follow=True)
+    """Valid facts are saved (phone digits only, ID upper-case) and the page confirms it, in the language chosen."""
+    data = {**VALID, "id_number": "11010519491231002x", "preferred_language": "en"}
+    response = signed_in.post(reverse("accounts:profile"), data, follow=True)
 
     assert_accessible(response)
     assert "Your profile has been saved." in response.content.decode()

@@ -135,3 +135,81 @@ def test_someone_elses_application_is_not_found(resident_client, service):
     assert submitted.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == Status.DRAFT
+
+
+# --- Drafts from any device: the form version and saving answers -------------------------------------------
+
+
+def test_a_draft_shows_the_form_version_it_is_filled_with(resident_client, service):
+    """Create and read give the form version number and its schema, kept when the service's form changes."""
+    from services.catalogue.actions import form_version_publish
+
+    created = resident_client.post(LIST_URL, {"service": service.slug}, format="json").json()
+    service.form_schema = {**service.form_schema, "required": ["full_name"]}
+    service.save()
+    assert form_version_publish(service=service).number == 2
+
+    application = Application.objects.get(public_id=created["id"])
+    shown = resident_client.get(detail_url(application)).json()
+
+    assert created["form_version"] == shown["form_version"] == shown["form"]["version"] == 1
+    assert shown["form"]["schema"]["required"] == ["full_name", "start_date", "urgent"]
+    assert resident_client.get(LIST_URL).json()["results"][0]["form_version"] == 1
+
+
+def test_patch_saves_answers_into_the_draft(resident_client, resident, service):
+    """PATCH merges answers (null removes one) and answers with the whole draft; the web sees the same draft."""
+    application = ApplicationFactory(applicant=resident, service=service, answers={"full_name": "Li Lei"})
+
+    response = resident_client.patch(
+        detail_url(application), {"answers": {"start_date": "2026-12-01", "full_name": None}}, format="json"
+    )
+
+    assert response.status_code == 200
+    assert response.json()["answers"] == {"start_date": "2026-12-01"}
+    application.refresh_from_db()
+    assert application.answers == {"start_date": "2026-12-01"}
+
+
+def test_patch_a_wrong_answer_is_400_and_saves_nothing(resident_client, resident, service):
+    application = ApplicationFactory(applicant=resident, service=service, answers={"full_name": "Li Lei"})
+
+    response = resident_client.patch(detail_url(application), {"answers": {"children": 99}}, format="json")
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == ["answers.children"]
+    application.refresh_from_db()
+    assert application.answers == {"full_name": "Li Lei"}
+
+
+def test_patch_a_submitted_application_is_409(resident_client, resident, service):
+    application = ApplicationFactory(applicant=resident, service=service, status=Status.SUBMITTED)
+
+    response = resident_client.patch(detail_url(application), {"answers": {"full_name": "X"}}, format="json")
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "invalid_transition"
+
+
+def test_patch_someone_elses_draft_is_404(resident_client, service):
+    application = ApplicationFactory(applicant=UserFactory(), service=service)
+
+    assert resident_client.patch(detail_url(application), {"answers": {}}, format="json").status_code == 404
+
+
+def test_submit_refused_by_the_eligibility_rules_gives_each_reason(resident_client, resident, service):
+    """A submission the rules refuse is a 400 problem with code not_eligible and the failed rules' reasons."""
+    service.eligibility_rules = [{"kind": "answer", "field": "urgent", "equals": True}]
+    service.save()
+    application = ApplicationFactory(applicant=resident, service=service)
+
+    response = resident_client.post(submit_url(application), HTTP_ACCEPT_LANGUAGE="en")
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["code"] == "not_eligible"
+    assert [(e["field"], e["message"]) for e in body["errors"]] == [
+        ("eligibility", "You answered “Urgent?”: No; the service needs: Yes.")
+    ]
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT

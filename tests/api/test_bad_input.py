@@ -183,3 +183,54 @@ def test_error_detail_follows_accept_language(resident_client):
     assert english["detail"] == "Not found."
     assert chinese["detail"] != english["detail"]
     assert chinese["code"] == english["code"] == "not_found"
+
+
+@pytest.mark.parametrize("depth", [8, 900, 100_000])
+def test_a_depth_bomb_is_400_never_500(resident_client, service, application_count, depth):
+    """Answers nested deeper than any form (up to a bomb Python's parser cannot even read) are a 400 problem."""
+    body = f'{{"service": "{service.slug}", "answers": {{"full_name": {"[" * depth}{"]" * depth}}}}}'
+
+    response = resident_client.generic("POST", LIST_URL, body, "application/json")
+
+    assert_problem(response, 400)
+    assert application_count() == 0
+
+
+@pytest.mark.parametrize(
+    ("answers", "fields"),
+    [
+        pytest.param({"full_name": "x" * 1_000_000}, {"answers.full_name"}, id="1mb-text"),
+        pytest.param({"full_name": 12}, {"answers.full_name"}, id="wrong-type"),
+        pytest.param({"<script>alert(1)</script>": 1}, {"answers"}, id="script-tag-key"),
+        pytest.param({"kind": "<script>alert(1)</script>"}, {"answers.kind"}, id="script-tag-choice"),
+        pytest.param({"start_date": "2026-13-01"}, {"answers.start_date"}, id="invalid-date"),
+    ],
+)
+def test_patching_hostile_answers_is_400_and_saves_nothing(resident_client, draft, answers, fields):
+    response = resident_client.patch(f"{LIST_URL}{draft.public_id}/", {"answers": answers}, format="json")
+
+    problem = assert_problem(response, 400, code="invalid")
+    assert error_fields(problem) == fields
+    assert len(response.content) < 2_000
+    draft.refresh_from_db()
+    assert draft.answers == {"full_name": "Li Lei"}
+
+
+def test_patching_a_conditional_answer_whose_condition_is_false_is_a_field_error(resident_client, resident, health):
+    """An answer to a question the other answers do not ask is named in the errors, not silently stored."""
+    from tests.factories import STEPS_SCHEMA
+
+    service = ServiceFactory(department=health, form_schema=STEPS_SCHEMA)
+    draft = ApplicationFactory(applicant=resident, service=service, answers={"severance": False})
+
+    response = resident_client.patch(
+        f"{LIST_URL}{draft.public_id}/",
+        {"answers": {"severance_amount": 100}},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+
+    problem = assert_problem(response, 400, code="invalid")
+    assert [(e["field"], e["message"]) for e in problem["errors"]] == [
+        ("answers.severance_amount", "This question does not apply to your other answers.")
+    ]

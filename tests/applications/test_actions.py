@@ -78,13 +78,13 @@ def test_submit_queues_routing_only_on_commit(service, resident, django_capture_
         draft.refresh_from_db()
         assert draft.status == Status.SUBMITTED  # nothing routed before the commit
 
-    assert len(callbacks) == 1
+    assert len(callbacks) == 3  # the resident's two notifications (inbox, email), then routing
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
     assert draft.submitted_at is not None
 
     with django_capture_on_commit_callbacks(execute=True):
-        callbacks[0]()
+        callbacks[-1]()
     draft.refresh_from_db()
     assert draft.status == Status.ROUTED
     assert draft.department == service.department

@@ -30,14 +30,15 @@ def test_new_resident_registers_verifies_applies_and_sees_status(page, service):
     page.get_by_role("link", name="Start now").click()
     page.get_by_label("Full name").fill("Li Lei")
     page.get_by_label("Children").fill("99")
-    page.get_by_role("button", name="Submit application").click()
+    page.get_by_role("button", name="Save and continue").last.click()
     assert page.get_by_role("alert").is_visible()
     assert page.get_by_label("Full name").input_value() == "Li Lei"
 
     page.get_by_label("Start date").fill("2026-12-01")
     page.get_by_label("Children").fill("2")
     page.get_by_text("No", exact=True).click()
-    page.get_by_role("button", name="Submit application").click()
+    page.get_by_role("button", name="Save and continue").last.click()
+    page.get_by_role("button", name="Submit application").click()  # from the check-your-answers page
     reference = page.locator(".reference").inner_text()
     assert re.fullmatch(r"HLT-\d{4}-\d{6}", reference)
 

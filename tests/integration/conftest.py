@@ -1,6 +1,8 @@
 """Real PostgreSQL, Redis and Celery worker processes for the integration tests."""
 
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -47,19 +49,24 @@ def worker_env(db: dict) -> dict:
 
 
 class Worker:
-    """A `celery worker` subprocess consuming the given queues, logging to test-artifacts/."""
+    """A `celery worker` subprocess consuming the given queues, logging to test-artifacts/ (a new file per start)."""
 
     def __init__(self, env: dict, queues: str, name: str):
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log = ARTIFACTS / f"worker-{name}.log"
         self.queues, self.name, self.env = queues, name, env
-        self.process = None
+        self.process, self.starts, self.log = None, 0, ARTIFACTS / f"worker-{name}.log"
 
     def start(self, timeout: float = 60) -> "Worker":
         command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self.queues, "-n", f"{self.name}@%h",
                    "--concurrency", "1", "--without-mingle", "--without-gossip", "-l", "info"]  # fmt: skip
+        self.starts += 1
+        if self.starts > 1:
+            self.log = ARTIFACTS / f"worker-{self.name}-{self.starts}.log"
         with open(self.log, "w") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            # Its own process group, so that kill() takes the pool processes down with it.
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         deadline = time.monotonic() + timeout
         while " ready." not in self.log.read_text():
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -73,19 +80,43 @@ class Worker:
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool processes at once, as a machine that loses power would."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def pool_pids(self) -> list[int]:
+        """Return the pids of the pool processes that run the tasks."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
 
 @pytest.fixture(scope="session")
 def celery_workers(real_services):
     """One worker for the routing queue and one for the health department's intake queue."""
-    redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     env = worker_env(real_services)
     workers = [Worker(env, "routing", "routing").start(), Worker(env, "dept.health", "health").start()]
     yield workers
     for worker in workers:
         worker.stop()
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    for key in broker.scan_iter(f"{settings.CELERY_BROKER_TRANSPORT_OPTIONS['global_keyprefix']}*"):
+        broker.delete(key)  # this run's keys only (the prefix is per run): other runs may share the Redis
+
+
+@pytest.fixture
+def routing_worker(celery_workers):
+    """The session's routing worker, for a test that kills it: started again afterwards if the test left it dead."""
+    worker = celery_workers[0]
+    yield worker
+    if not worker.running:
+        worker.start()
 
 
 @pytest.fixture
@@ -106,3 +137,52 @@ def wait_for(predicate, *, timeout: float = 30, what: str = "condition", workers
         time.sleep(0.1)
     logs = "\n".join(f"--- {w.name}\n{w.log.read_text()[-2000:]}" for w in workers)
     pytest.fail(f"timed out after {timeout}s waiting for {what}\n{logs}")
+
+
+def free_port() -> int:
+    """Return a TCP port free on this machine now (concurrent runs must not share a throwaway server)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """A throwaway server subprocess at ``url``, ready when ``ready()`` is true: started, stopped, started again."""
+
+    def __init__(self, name: str, command: list[str], *, url: str, ready, env: dict | None = None):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.name, self.command, self.url, self.ready, self.env = name, command, url, ready, env
+        self.log, self.process = ARTIFACTS / f"{name}.log", None
+
+    def start(self, timeout: float = 30) -> "Server":
+        with open(self.log, "a") as log:
+            self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while not self.ready():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name} did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def throwaway_redis(real_services):
+    """A Redis of this test's own (never the machine's shared one), without persistence, to stop and restart."""
+    port = free_port()
+    url = f"redis://127.0.0.1:{port}/0"
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    server = Server(f"redis-{port}", command, url=url, ready=lambda: _answers_ping(url)).start()
+    yield server
+    server.stop()
+
+
+def _answers_ping(url: str) -> bool:
+    try:
+        return redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False

@@ -79,13 +79,13 @@ def test_sweep_republishes_an_application_whose_routing_message_was_lost(
     """A 'submitted' row with no message in the broker is routed once the beat sweep runs."""
     from django.utils import timezone
 
-    from services.routing.tasks import sweep_unrouted
+    from services.routing.tasks import sweep_routing
 
     lost = Application.objects.create(
         applicant=resident, service=service, answers=VALID_ANSWERS, status=Status.SUBMITTED,
         submitted_at=timezone.now() - timezone.timedelta(hours=1), reference="HLT-2026-999999",
     )  # fmt: skip
-    assert sweep_unrouted.apply().get() == 1  # runs here; re-publishes to the routing worker
+    assert sweep_routing.apply().get() == {"routing": 1, "intake": 0}  # runs here; publishes to the worker
     wait_for(
         lambda: Application.objects.filter(pk=lost.pk, status=Status.ROUTED).exists(),
         what="the swept application to be routed",

@@ -1,16 +1,25 @@
-"""Routing submitted applications to their department's queue, intake checks, and the lost-message sweep."""
+"""Routing submitted applications to their queue, intake checks and assignment, failures, and the outbox sweep."""
 
 import datetime as dt
+import logging
 from unittest import mock
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError
 
-from services.applications.models import ApplicationEvent, Status
-from services.routing.actions import application_intake_check, application_route
-from services.routing.selectors import intake_findings_for_display, routing_decide, unrouted_application_ids
-from services.routing.tasks import intake_application, route_application, sweep_unrouted
-from tests.factories import ApplicationFactory, ServiceFactory
+from services.accounts.models import DepartmentMembership, ResidentProfile
+from services.applications.actions import application_submit
+from services.applications.models import ApplicationEvent, Priority, Status
+from services.catalogue.models import DocumentType
+from services.common.errors import NotAllowed
+from services.routing.actions import application_intake_check, application_route, application_routing_retry
+from services.routing.models import PeriodicRun
+from services.routing.selectors import intake_findings_for_display, unrouted_application_ids
+from services.routing.tasks import intake_application, route_application, sweep_routing
+from tests.factories import ApplicationFactory, RoutingRuleFactory, ServiceFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,30 +31,31 @@ def submitted(service, *, ago: dt.timedelta = dt.timedelta(0), **kwargs):
     )
 
 
-# --- routing_decide -----------------------------------------------------------------------------
-
-
-def test_routing_decide_picks_the_services_department(service, education):
-    """An application goes to the department that runs its service."""
-    education_service = ServiceFactory(department=education)
-
-    assert routing_decide(application=submitted(service)).department == service.department
-    assert routing_decide(application=submitted(education_service)).department == education
+def routed(service, *, ago: dt.timedelta = dt.timedelta(0), **kwargs):
+    """Return an application of ``service`` routed ``ago``, its intake not run yet."""
+    return ApplicationFactory(service=service, routed=True, routed_at=timezone.now() - ago, **kwargs)
 
 
 # --- application_route --------------------------------------------------------------------------
 
 
-def test_route_puts_a_submitted_application_in_its_department_queue(service, django_capture_on_commit_callbacks):
-    """Routing sets the department and records one resident-visible ROUTED event."""
+def test_route_puts_a_submitted_application_in_the_queue_its_rule_chooses(
+    service, health, django_capture_on_commit_callbacks
+):
+    """Routing records the team, the deciding rule, the priority, the due date and one resident-visible event."""
+    team = TeamFactory(department=health, code="pudong")
+    rule = RoutingRuleFactory(team=team, priority=Priority.HIGH, conditions=[("service", service.slug)])
     application = submitted(service)
 
     with django_capture_on_commit_callbacks():
-        routed = application_route(application_id=application.pk)
+        routed_application = application_route(application_id=application.pk)
 
-    assert routed.status == Status.ROUTED
+    assert routed_application.status == Status.ROUTED
     application.refresh_from_db()
-    assert (application.status, application.department) == (Status.ROUTED, service.department)
+    assert (application.department, application.team, application.routing_rule) == (health, team, rule)
+    assert application.priority == Priority.HIGH
+    assert application.routed_at is not None
+    assert application.due_date > timezone.localdate()
     event = application.events.get()
     assert (event.from_status, event.to_status, event.actor, event.visible_to_resident) == (
         Status.SUBMITTED,
@@ -53,6 +63,17 @@ def test_route_puts_a_submitted_application_in_its_department_queue(service, dja
         None,
         True,
     )
+
+
+def test_without_a_matching_rule_the_services_department_takes_it(service, django_capture_on_commit_callbacks):
+    """No rule holds: the service's own department, no team, normal priority, no rule recorded."""
+    application = submitted(service)
+
+    with django_capture_on_commit_callbacks():
+        application_route(application_id=application.pk)
+
+    application.refresh_from_db()
+    assert (application.department, application.team, application.routing_rule) == (service.department, None, None)
 
 
 def test_route_is_idempotent(service, django_capture_on_commit_callbacks):
@@ -64,7 +85,9 @@ def test_route_is_idempotent(service, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as second:
         assert application_route(application_id=application.pk) is None
 
-    assert len(first) == 1
+    assert [callback.args for callback in first if callback.args[0] is intake_application] == [
+        (intake_application, (application.pk,), None)
+    ]
     assert second == []
     assert ApplicationEvent.objects.filter(application=application, to_status=Status.ROUTED).count() == 1
 
@@ -100,7 +123,7 @@ def test_route_publishes_intake_to_the_department_queue_on_commit(service, djang
         for callback in callbacks:  # the commit
             callback()
 
-    publish.assert_called_once_with((application.pk,), queue="dept.health")
+    publish.assert_called_once_with((application.pk,), None, queue="dept.health")
 
 
 def test_route_task_runs_intake_after_commit(service, django_capture_on_commit_callbacks):
@@ -115,7 +138,70 @@ def test_route_task_runs_intake_after_commit(service, django_capture_on_commit_c
     assert application.intake_checked_at is not None
 
 
-# --- application_intake_check ----------------------------------------------------------------------
+# --- Publishing ------------------------------------------------------------------------------------------
+
+
+def test_submit_publishes_routing_only_after_commit(service, resident, django_capture_on_commit_callbacks):
+    """The routing message leaves once the submission is committed, never before."""
+    application = ApplicationFactory(service=service, applicant=resident, status=Status.DRAFT)
+
+    with mock.patch.object(route_application, "apply_async") as publish:
+        with django_capture_on_commit_callbacks() as callbacks:
+            application_submit(application=application, by=resident)
+        publish.assert_not_called()
+        for callback in callbacks:
+            callback()
+
+    publish.assert_called_once_with((application.pk,), None)
+
+
+def test_submit_succeeds_when_the_broker_is_down(service, resident, django_capture_on_commit_callbacks, caplog):
+    """The broker refusing the message is logged with the reference, and the submission stands for the sweep."""
+    application = ApplicationFactory(service=service, applicant=resident, status=Status.DRAFT)
+    broker_down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    with (
+        mock.patch.object(route_application, "apply_async", side_effect=broker_down),
+        django_capture_on_commit_callbacks(execute=True),
+        caplog.at_level(logging.WARNING),
+    ):
+        application_submit(application=application, by=resident)
+
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    [record] = [r for r in caplog.records if r.name == "services.common.tasks"]
+    assert record.reference == application.reference
+    assert "the sweep will publish it again" in record.getMessage()
+
+
+def test_any_tasks_delay_on_commit_survives_a_broker_outage(django_capture_on_commit_callbacks, caplog):
+    """The portal's task class makes every app's ``delay_on_commit`` log a broker outage rather than fail the
+    request after its commit (each app's rows are its outbox)."""
+    with (
+        mock.patch.object(intake_application, "apply_async", side_effect=OperationalError("down")),
+        django_capture_on_commit_callbacks(execute=True),
+        caplog.at_level(logging.WARNING),
+    ):
+        intake_application.delay_on_commit(42)
+
+    [record] = [r for r in caplog.records if r.name == "services.common.tasks"]
+    assert (record.unpublished, record.task_args) == (intake_application.name, (42,))
+
+
+def test_after_a_refusal_publishing_pauses_so_requests_do_not_wait_on_a_dead_broker(settings, monkeypatch):
+    """Once the broker refused one message, the next publishes in the pause are skipped at once (and logged)."""
+    from services.common import tasks as publishing
+
+    monkeypatch.setattr(publishing, "_broker_down_until", 0.0)  # restored afterwards
+    settings.BROKER_DOWN_PAUSE_SECONDS = 60
+    with mock.patch.object(route_application, "apply_async", side_effect=OperationalError("down")) as broker:
+        assert publishing.publish(route_application, (1,)) is False
+        assert publishing.publish(route_application, (2,)) is False
+
+    assert broker.call_count == 1
+
+
+# --- Intake ---------------------------------------------------------------------------------------------
 
 
 def test_intake_flags_a_duplicate_open_application(service, resident):
@@ -133,7 +219,8 @@ def test_intake_flags_a_duplicate_open_application(service, resident):
         assert intake_findings_for_display(application=second) == [
             f"The applicant has another open application for this service: {first.reference}"
         ]
-    assert not second.events.exists()  # nothing in the resident's timeline
+    event = second.events.get()
+    assert (event.note, event.visible_to_resident) == ("intake_checked", False)  # not in the resident's timeline
 
 
 def test_intake_ignores_closed_drafts_and_other_services_or_applicants(service, resident, health):
@@ -151,8 +238,52 @@ def test_intake_ignores_closed_drafts_and_other_services_or_applicants(service, 
         assert intake_findings_for_display(application=application) == ["No problems found."]
 
 
+def test_intake_flags_required_documents_the_form_did_not_provide(health, resident):
+    """Each document type the service requires must be among the answers (declared now, attached with the wallet)."""
+    id_card = DocumentType.objects.create(
+        code="resident-id-card", name_zh="居民身份证", name_en="Resident identity card"
+    )
+    hukou = DocumentType.objects.create(code="household-register", name_zh="户口簿", name_en="Household register")
+    service = ServiceFactory(department=health)
+    service.document_types.set([id_card, hukou])
+    application = ApplicationFactory(
+        service=service, applicant=resident, routed=True, answers={"proof": {"document_type": "resident-id-card"}}
+    )
+
+    assert application_intake_check(application_id=application.pk) == [
+        {"code": "documents_missing", "types": ["household-register"]}
+    ]
+    application.refresh_from_db()
+    with translation.override("en"):
+        assert intake_findings_for_display(application=application) == [
+            "Required documents not provided: Household register"
+        ]
+    with translation.override("zh-hans"):
+        assert "户口簿" in intake_findings_for_display(application=application)[0]
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "finding"),
+    [(dt.date(1990, 1, 1), None), (dt.date(2015, 1, 1), "not_eligible"), (None, "eligibility_unknown")],
+)
+def test_intake_checks_eligibility_again(health, resident, date_of_birth, finding):
+    """The service's eligibility rules are checked again on today's profile; the reasons are shown in words."""
+    ResidentProfile.objects.create(user=resident, date_of_birth=date_of_birth)
+    service = ServiceFactory(department=health, eligibility_rules=[{"kind": "age", "min": 16}])
+    application = ApplicationFactory(service=service, applicant=resident, routed=True)
+
+    flags = application_intake_check(application_id=application.pk)
+
+    assert flags == ([{"code": finding}] if finding else [])
+    if finding:
+        application.refresh_from_db()
+        with translation.override("en"):
+            [line] = intake_findings_for_display(application=application)
+        assert "for people aged 16 years or older" in line
+
+
 def test_intake_check_is_idempotent(service, resident):
-    """Running the intake check again changes nothing."""
+    """Running the intake check again changes nothing and records no second intake."""
     ApplicationFactory(applicant=resident, service=service, routed=True)
     application = ApplicationFactory(applicant=resident, service=service, routed=True)
     flags = application_intake_check(application_id=application.pk)
@@ -165,6 +296,7 @@ def test_intake_check_is_idempotent(service, resident):
     application.refresh_from_db()
     assert application.intake_checked_at == checked_at
     assert application.intake_flags == flags
+    assert application.events.filter(note="intake_checked").count() == 1
 
 
 def test_intake_check_skips_applications_no_longer_routed(service):
@@ -177,22 +309,158 @@ def test_intake_check_skips_applications_no_longer_routed(service):
     assert not application.events.exists()
 
 
-# --- sweep_unrouted -------------------------------------------------------------------------------------
+def test_intake_assigns_to_the_least_loaded_caseworker_of_an_auto_assigning_team(service, health):
+    """After the checks, an auto-assigning team gives the application to its caseworker with the fewest open cases."""
+    busy, free = StaffFactory(department=health), StaffFactory(department=health)
+    outsider = StaffFactory()  # in the team but not a caseworker of the department: never assigned
+    team = TeamFactory(department=health, auto_assign=True)
+    team.members.set([busy, free, outsider])
+    ApplicationFactory(service=service, in_review=True, assignee=busy)
+    ApplicationFactory(service=service, status=Status.APPROVED, department=health, assignee=free)  # closed: no load
+    applications = [ApplicationFactory(service=service, routed=True, team=team) for _ in range(3)]
+
+    for application in applications:
+        application_intake_check(application_id=application.pk)
+
+    assignees = []
+    for application in applications:
+        application.refresh_from_db()
+        assert application.status == Status.IN_REVIEW
+        assignees.append(application.assignee)
+    assert assignees == [free, busy, free]  # the least loaded first, ties to the earliest account
+    event = applications[0].events.get(to_status=Status.IN_REVIEW)
+    assert (event.from_status, event.actor) == (Status.ROUTED, None)
 
 
-def test_sweep_republishes_only_applications_stuck_past_the_threshold(service, settings):
-    """Only applications left 'submitted' longer than ROUTING_SWEEP_AFTER_SECONDS are re-published, oldest first."""
+def test_intake_leaves_it_in_the_queue_when_nobody_can_take_it(service, health):
+    """An auto-assigning team without an active caseworker leaves the application routed, for anyone to claim."""
+    team = TeamFactory(department=health, auto_assign=True)
+    team.members.set([StaffFactory(department=health, is_active=False)])
+    application = ApplicationFactory(service=service, routed=True, team=team)
+
+    application_intake_check(application_id=application.pk)
+
+    application.refresh_from_db()
+    assert (application.status, application.assignee) == (Status.ROUTED, None)
+    assert application.intake_checked_at is not None
+
+
+# --- Failures ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def eager_retries():
+    """Run tasks in-process as the embedded mode does: a failing task retries in place instead of raising."""
+    from portal.celery import app
+
+    app.conf.task_eager_propagates = False
+    yield
+    app.conf.task_eager_propagates = True
+
+
+@pytest.fixture
+def routing_breaks():
+    with mock.patch("services.routing.actions.routing_decide", side_effect=RuntimeError("rule bug")) as broken:
+        yield broken
+
+
+def test_routing_that_keeps_failing_is_flagged_after_bounded_retries(service, routing_breaks, settings, eager_retries):
+    """Routing is retried (5 times) and then flagged 'routing failed' with a staff-only note; the sweep leaves it."""
+    settings.ROUTING_SWEEP_AFTER_SECONDS = 0
+    application = submitted(service, ago=dt.timedelta(minutes=5))
+
+    result = route_application.apply(args=(application.pk,), throw=False)  # as in the embedded mode
+
+    assert isinstance(result.result, RuntimeError)
+    assert routing_breaks.call_count == 1 + settings.ROUTING_TASK_RETRY["max_retries"]
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert application.routing_failed_at is not None
+    assert application.events.get().note == "routing_failed"
+    assert unrouted_application_ids(older_than=dt.timedelta(0)) == []
+
+
+def test_an_administrator_retries_failed_routing_from_the_admin(
+    service, routing_breaks, django_capture_on_commit_callbacks
+):
+    """The 'retry routing' admin action clears the flag and routes the application again."""
+    application = submitted(service, routing_failed_at=timezone.now())
+    admin = StaffFactory(is_superuser=True)
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(admin)
+    changelist = reverse("admin:applications_application_changelist")
+    assert application.reference in client.get(changelist, {"routing_failed": "1"}).content.decode()
+    routing_breaks.side_effect = None
+    routing_breaks.return_value = mock.Mock(
+        department=service.department, team=None, rule=None, priority=Priority.NORMAL
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist, {"action": "retry_routing", "_selected_action": [application.pk]}, follow=True
+        )
+
+    assert "Routing retried for 1 applications." in response.content.decode()
+    application.refresh_from_db()
+    assert (application.status, application.routing_failed_at) == (Status.ROUTED, None)
+    notes = list(application.events.values_list("note", "actor"))
+    assert ("routing_retried", admin.pk) in notes
+
+
+def test_only_administrators_may_retry_routing(service, health):
+    """A supervisor cannot retry routing, and nothing can be retried that did not fail."""
+    supervisor = StaffFactory(department=health, department__role=DepartmentMembership.Role.SUPERVISOR)
+    failed = submitted(service, routing_failed_at=timezone.now())
+    with pytest.raises(NotAllowed):
+        application_routing_retry(application=failed, by=supervisor)
+    with pytest.raises(NotAllowed):
+        application_routing_retry(application=submitted(service), by=StaffFactory(is_superuser=True))
+
+
+def test_intake_that_keeps_failing_asks_for_a_check_by_hand(service, eager_retries):
+    """When the automatic checks fail after their retries, the caseworker is told to check by hand."""
+    application = ApplicationFactory(service=service, routed=True)
+
+    with mock.patch("services.routing.actions.INTAKE_CHECKS", [mock.Mock(side_effect=RuntimeError("down"))]):
+        intake_application.apply(args=(application.pk,), throw=False)
+
+    application.refresh_from_db()
+    assert application.intake_flags == [{"code": "checks_failed"}]
+    with translation.override("en"):
+        assert intake_findings_for_display(application=application) == [
+            "The automatic checks could not run: check this application by hand."
+        ]
+
+
+# --- The sweep -------------------------------------------------------------------------------------------------
+
+
+def test_sweep_republishes_only_work_stuck_past_the_threshold(service, settings):
+    """Routing of applications left 'submitted', and intake of routed ones never checked, longer than
+    ROUTING_SWEEP_AFTER_SECONDS is published again, oldest first; the run is recorded for the dashboard."""
     settings.ROUTING_SWEEP_AFTER_SECONDS = 120
     stuck_older = submitted(service, ago=dt.timedelta(hours=2))
     stuck = submitted(service, ago=dt.timedelta(seconds=121))
     submitted(service, ago=dt.timedelta(seconds=60))  # its message may still be on its way
-    ApplicationFactory(service=service, routed=True, submitted_at=timezone.now() - dt.timedelta(hours=3))
+    submitted(service, ago=dt.timedelta(hours=1), routing_failed_at=timezone.now())  # waits for staff
     ApplicationFactory(service=service, status=Status.WITHDRAWN, submitted_at=timezone.now() - dt.timedelta(hours=3))
+    unchecked = routed(service, ago=dt.timedelta(minutes=5))
+    routed(service, ago=dt.timedelta(minutes=5), intake_checked_at=timezone.now())
+    routed(service, ago=dt.timedelta(seconds=10))
 
-    with mock.patch.object(route_application, "delay") as publish:
-        assert sweep_unrouted() == 2
+    with (
+        mock.patch.object(route_application, "apply_async") as publish_route,
+        mock.patch.object(intake_application, "apply_async") as publish_intake,
+    ):
+        assert sweep_routing() == {"routing": 2, "intake": 1}
 
-    assert publish.call_args_list == [mock.call(stuck_older.pk), mock.call(stuck.pk)]
+    assert publish_route.call_args_list == [
+        mock.call((stuck_older.pk,), None),
+        mock.call((stuck.pk,), None),
+    ]
+    publish_intake.assert_called_once_with((unchecked.pk,), None, queue="dept.health")
+    run = PeriodicRun.objects.get(name="sweep_routing")
+    assert run.result == {"routing": 2, "intake": 1}
 
 
 def test_sweep_routes_the_stuck_applications(service, settings, django_capture_on_commit_callbacks):
@@ -202,12 +470,21 @@ def test_sweep_routes_the_stuck_applications(service, settings, django_capture_o
     fresh = submitted(service)
 
     with django_capture_on_commit_callbacks(execute=True):
-        sweep_unrouted()
+        sweep_routing()
 
     stuck.refresh_from_db()
     fresh.refresh_from_db()
     assert stuck.status == Status.ROUTED
     assert fresh.status == Status.SUBMITTED
+
+
+def test_sweep_keeps_going_when_the_broker_is_down(service, settings):
+    """A sweep that cannot publish logs it and tries again on its next run."""
+    settings.ROUTING_SWEEP_AFTER_SECONDS = 0
+    submitted(service, ago=dt.timedelta(minutes=5))
+
+    with mock.patch.object(route_application, "apply_async", side_effect=OperationalError("down")):
+        assert sweep_routing() == {"routing": 1, "intake": 0}
 
 
 def test_unrouted_ids_are_capped(service):

@@ -8,7 +8,7 @@ aria-describedby (see tests/web/html.py).
 import pytest
 from django.urls import reverse
 
-from services.applications.models import Status
+from services.applications.models import Application, Status
 from tests.factories import ApplicationFactory, ServiceFactory
 from tests.web.html import assert_accessible
 
@@ -26,6 +26,8 @@ ANONYMOUS_PAGES = [
 ]
 SIGNED_IN_PAGES = [
     "/profile/",
+    "/documents/",
+    "/notifications/",
     "/applications/",
     "/accounts/logout/",
     "/accounts/email/",
@@ -75,10 +77,14 @@ def test_service_and_application_pages(language_client, resident, service, healt
 
     language_client.force_login(resident)
     assert_accessible(language_client.get(service.get_absolute_url()))
-    apply_url = reverse("applications:apply", kwargs={"slug": service.slug})
-    assert_accessible(language_client.get(apply_url))
-    with_errors = assert_accessible(language_client.post(apply_url, {"children": "many", "start_date": "someday"}))
+    step_url = language_client.get(reverse("applications:apply", kwargs={"slug": service.slug})).url
+    assert_accessible(language_client.get(step_url))
+    with_errors = assert_accessible(language_client.post(step_url, {"children": "many", "start_date": "someday"}))
     assert len(with_errors.error_ids) == 4  # full_name, start_date, urgent (a fieldset), children
+    draft = Application.objects.get(applicant=resident)
+    check_url = reverse("applications:check", kwargs={"public_id": draft.public_id})
+    assert_accessible(language_client.get(check_url))
+    assert_accessible(language_client.post(check_url))  # incomplete: the problems, linked to their steps
 
     application = ApplicationFactory(applicant=resident, service=service, routed=True)
     assert_accessible(language_client.get(application.get_absolute_url()))
@@ -109,7 +115,8 @@ def test_radio_group_errors_are_described_on_the_fieldset(client, resident):
     client.force_login(resident)
     service = ServiceFactory(department__code="health")
 
-    html = client.post(reverse("applications:apply", kwargs={"slug": service.slug}), {}).content.decode()
+    step_url = client.get(reverse("applications:apply", kwargs={"slug": service.slug})).url
+    html = client.post(step_url, {}).content.decode()
 
     assert '<fieldset aria-describedby="id_urgent_error">' in html
     assert '<p class="error-message" id="id_urgent_error">' in html

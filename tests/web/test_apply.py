@@ -63,6 +63,14 @@ def signed_in(client, resident):
     return client
 
 
+@pytest.fixture
+def step_url(signed_in, apply_url):
+    """Start an application: the resident lands on the (only) step of the form, with a draft saved."""
+    response = signed_in.get(apply_url)
+    assert response.status_code == 302
+    return response.url
+
+
 def labels(html: str) -> list[str]:
     """Return the question labels (labels and legends) of the form, without the '(optional)' marker."""
     found = re.findall(
@@ -72,8 +80,11 @@ def labels(html: str) -> list[str]:
 
 
 def submit_valid(client, apply_url, django_capture_on_commit_callbacks, data=None):
+    """Start, answer the step, and submit from the check page; return the submission's response."""
+    step_url = client.get(apply_url).url
+    check_url = client.post(step_url, data or VALID_POST).url
     with django_capture_on_commit_callbacks(execute=True):
-        return client.post(apply_url, data or VALID_POST)
+        return client.post(check_url)
 
 
 def test_apply_requires_sign_in(client, apply_url):
@@ -92,9 +103,9 @@ def test_closed_service_cannot_be_applied_for(signed_in, form_service, apply_url
     assert signed_in.get(apply_url).status_code == 404
 
 
-def test_form_has_one_field_per_question_with_chinese_labels_by_default(signed_in, apply_url):
+def test_form_has_one_field_per_question_with_chinese_labels_by_default(signed_in, step_url):
     """Without a language choice the page is Chinese: one field per question, in x-order, with Chinese labels."""
-    response = signed_in.get(apply_url)
+    response = signed_in.get(step_url)
 
     assert_accessible(response)
     html = response.content.decode()
@@ -105,28 +116,28 @@ def test_form_has_one_field_per_question_with_chinese_labels_by_default(signed_i
         assert html.count(f'name="{name}"') == (2 if name in ("kind", "urgent") else 1), name
 
 
-def test_form_labels_in_english_from_the_language_cookie(signed_in, apply_url):
+def test_form_labels_in_english_from_the_language_cookie(signed_in, step_url):
     """With the language cookie set to English, the labels and choices come from the English titles."""
     signed_in.cookies["django_language"] = "en"
 
-    html = signed_in.get(apply_url).content.decode()
+    html = signed_in.get(step_url).content.decode()
 
     assert '<html lang="en">' in html
     assert labels(html) == ["Full name", "Reason", "Children", "Monthly income", "Start date", "Kind", "Urgent?"]
     assert "Kind A" in html
 
 
-def test_language_switch_sets_english_and_returns_to_the_page(signed_in, apply_url):
+def test_language_switch_sets_english_and_returns_to_the_page(signed_in, step_url):
     """The header's language button (POST /i18n/setlang/) switches to English and returns to the same page."""
-    response = signed_in.post(reverse("set_language"), {"language": "en", "next": apply_url}, follow=True)
+    response = signed_in.post(reverse("set_language"), {"language": "en", "next": step_url}, follow=True)
 
-    assert response.redirect_chain[-1][0] == apply_url
+    assert response.redirect_chain[-1][0] == step_url
     assert labels(response.content.decode())[0] == "Full name"
 
 
-def test_form_field_types(signed_in, apply_url):
+def test_form_field_types(signed_in, step_url):
     """Each question type gets its own control: text, textarea, number, date and radio buttons."""
-    html = signed_in.get(apply_url).content.decode()
+    html = signed_in.get(step_url).content.decode()
 
     assert re.search(r'<input type="text" name="full_name" maxlength="50"', html)
     assert re.search(r'<textarea name="reason"', html)
@@ -146,11 +157,12 @@ BAD_POST = {
 }
 
 
-def test_invalid_answers_are_explained_and_kept(signed_in, apply_url):
-    """A bad submission re-renders with a summary linking to each field, errors by the fields, all input kept."""
+def test_invalid_answers_are_explained_and_kept(signed_in, step_url):
+    """A bad step re-renders with a summary linking to each field, errors by the fields, all input kept;
+    the draft keeps its earlier answers."""
     signed_in.cookies["django_language"] = "en"
 
-    response = signed_in.post(apply_url, BAD_POST)
+    response = signed_in.post(step_url, BAD_POST)
 
     page = assert_accessible(response)
     html = response.content.decode()
@@ -169,29 +181,29 @@ def test_invalid_answers_are_explained_and_kept(signed_in, apply_url):
     assert 'value="8500.50"' in html
     assert re.search(r'value="b"[^>]* checked', html)
     assert re.search(r'value="false"[^>]* checked', html)
-    assert not Application.objects.exists()
+    assert Application.objects.get().answers == {}
 
 
-def test_number_out_of_range_and_unchosen_required_radio(signed_in, apply_url):
+def test_number_out_of_range_and_unchosen_required_radio(signed_in, step_url):
     """Limits from the schema and an unanswered yes/no question are errors on their own fields."""
     signed_in.cookies["django_language"] = "en"
     data = {**VALID_POST, "children": "21"}
     del data["urgent"]
 
-    response = signed_in.post(apply_url, data)
+    response = signed_in.post(step_url, data)
 
     page = assert_accessible(response)
     assert sorted(page.error_ids) == ["id_children_error", "id_urgent_error"]
     assert 'href="#id_urgent_0"' in response.content.decode()  # the summary jumps to the first radio
-    assert not Application.objects.exists()
+    assert Application.objects.get().answers == {}
 
 
-def test_empty_post_shows_the_required_errors(signed_in, apply_url):
+def test_empty_post_shows_the_required_errors(signed_in, step_url):
     """Posting nothing at all still shows what is required (it does not silently show a blank form)."""
-    response = signed_in.post(apply_url, {})
+    response = signed_in.post(step_url, {})
 
     assert 'class="error-summary"' in response.content.decode()
-    assert not Application.objects.exists()
+    assert Application.objects.get().answers == {}
 
 
 def test_valid_application_is_submitted_routed_and_confirmed(

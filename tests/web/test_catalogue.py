@@ -109,11 +109,114 @@ def test_closed_or_unknown_service_is_not_found(client, catalogue, slug):
     assert client.get(reverse("catalogue:service", kwargs={"slug": slug})).status_code == 404
 
 
-def test_list_query_count_does_not_grow_with_services(client, django_assert_max_num_queries):
-    """The catalogue loads every department with its services in one query, however many there are."""
+@pytest.mark.parametrize("per_department", [1, 5])
+def test_list_query_count_does_not_grow_with_services(client, django_assert_num_queries, per_department):
+    """The catalogue costs four queries however many services: the services with their departments, and the
+    departments, categories and life events to browse by."""
     for code in ("health", "education", "employment"):
         department = DepartmentFactory(code=code, reference_prefix=code[:3].upper())
-        ServiceFactory.create_batch(5, department=department)
+        ServiceFactory.create_batch(per_department, department=department)
 
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(4):
         client.get("/services/")
+
+
+# --- Eligibility on the service page --------------------------------------------------------------------
+
+RULED_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "insured": {"type": "boolean", "title": "Are you insured?", "x-title-zh": "是否参保？"},
+        "note": {"type": "string", "title": "Note"},
+    },
+}
+RULES = [
+    {"kind": "age", "min": 16, "max": 60},
+    {"kind": "district", "in": ["pudong"]},
+    {"kind": "answer", "field": "insured", "equals": True},
+]
+
+
+@pytest.fixture
+def ruled(health):
+    return ServiceFactory(
+        department=health, slug="ruled", title_en="Ruled", form_schema=RULED_SCHEMA, eligibility_rules=RULES
+    )
+
+
+def test_anyone_sees_cant_tell_yet_with_what_each_rule_needs_and_a_form_to_answer(en_client, ruled):
+    """Without an account or answers, each rule says what it needs; a small form asks exactly that."""
+    response = en_client.get(ruled.get_absolute_url())
+
+    page = assert_accessible(response)
+    html = response.content.decode()
+    assert "We cannot tell yet whether you can apply" in html
+    assert "give your date of birth to check" in html and "tell us your district to check" in html
+    assert "Answer “Are you insured?” to check" in html
+    assert {c.attrs["name"] for c in page.controls} == {"date_of_birth", "district", "q-insured"}
+
+
+@pytest.mark.parametrize(
+    ("answers", "heading", "reason"),
+    [
+        (
+            {"date_of_birth": "1990-03-07", "district": "pudong", "q-insured": "true"},
+            "You can apply",
+            "You are 36 years",
+        ),
+        (
+            {"date_of_birth": "1950-03-07", "district": "pudong", "q-insured": "true"},
+            "You cannot apply",
+            "You are 76 years",
+        ),
+        (
+            {"date_of_birth": "1990-03-07", "district": "xuhui", "q-insured": "true"},
+            "You cannot apply",
+            "You live in Xuhui",
+        ),
+        (
+            {"date_of_birth": "1990-03-07", "q-insured": "true"},
+            "We cannot tell yet whether you can apply",
+            "tell us your district",
+        ),
+    ],
+)
+def test_the_eligibility_check_answers_with_reasons_without_an_account(
+    en_client, ruled, answers, heading, reason, monkeypatch
+):
+    monkeypatch.setattr(
+        "services.catalogue.selectors.timezone.localdate", lambda: __import__("datetime").date(2026, 11, 29)
+    )
+
+    response = en_client.get(ruled.get_absolute_url(), {"check": "1", **answers})
+
+    assert_accessible(response)
+    html = response.content.decode()
+    assert f'<h2 id="eligibility-title">{heading}</h2>' in html
+    assert reason in html
+
+
+def test_a_wrong_eligibility_answer_is_a_field_error_not_a_500(en_client, ruled):
+    response = en_client.get(
+        ruled.get_absolute_url(), {"check": "1", "date_of_birth": "1990-02-30", "district": "mars"}
+    )
+
+    page = assert_accessible(response)
+    assert set(page.error_ids) == {"id_date_of_birth_error", "id_district_error"}
+
+
+def test_a_signed_in_resident_is_checked_with_their_profile_and_draft(en_client, resident, ruled):
+    """Signed in, the page decides from the profile and the answers in their draft, and offers to continue."""
+    from services.applications.actions import application_create_draft
+    from tests.factories import ResidentProfileFactory
+
+    ResidentProfileFactory(
+        user=resident, date_of_birth=__import__("datetime").date(1990, 3, 7), district="pudong", id_number=None
+    )
+    draft = application_create_draft(applicant=resident, service=ruled, answers={"insured": True})
+    en_client.force_login(resident)
+
+    html = en_client.get(ruled.get_absolute_url()).content.decode()
+
+    assert '<h2 id="eligibility-title">You can apply</h2>' in html
+    assert f'href="{draft.get_absolute_url()}"' in html and "Continue your application" in html

@@ -1,0 +1,335 @@
+"""`make bench`: the portal in full mode against a bare Django/DRF/Celery baseline, in one run.
+
+Both apps run under the same gunicorn configuration on the same PostgreSQL server and Redis; wrk loads
+them from a separate process. Every figure is reported with its ratio to the baseline measured minutes
+apart, and a markdown table goes to stdout and bench/results/.
+"""
+
+import datetime as dt
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+BIN = Path(PY).parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
+RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "100000"))
+BACKLOG = int(os.environ.get("BENCH_BACKLOG", "20000"))
+GUNICORN_WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
+PORTAL, BASELINE = "http://127.0.0.1:8100", "http://127.0.0.1:8200"
+
+PORTAL_ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    "DJANGO_HTTPS": "false",
+    "DATABASE_URL": f"{PG}/bench_portal",
+    "CELERY_BROKER_URL": f"{REDIS}/13",
+    "CACHE_URL": f"rediscache://{REDIS.removeprefix('redis://')}/12",
+    # The load generator is one client: throttling would measure the throttle, not the portal.
+    "API_THROTTLE_USER": "100000000/min",
+    "API_THROTTLE_ANON": "100000000/min",
+    "LOG_LEVEL": "WARNING",
+}
+BASELINE_ENV = {
+    **os.environ,
+    "DJANGO_SETTINGS_MODULE": "bench.baseline.settings",
+    "BASELINE_DATABASE_URL": f"{PG}/bench_baseline",
+    "CELERY_BROKER_URL": f"{REDIS}/14",
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {dt.datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
+
+
+def run(command: list[str], env: dict, **kwargs) -> str:
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, text=True, capture_output=True, **kwargs).stdout
+
+
+def manage(env: dict, *args: str) -> str:
+    return run([PY, "-m", "django", *args], env)
+
+
+def shell(env: dict, code: str) -> str:
+    return manage(env, "shell", "-c", code).strip()
+
+
+def create_database(name: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+class Server:
+    """A gunicorn process tree serving one app; its workers' peak memory is read before it stops."""
+
+    def __init__(self, module: str, url: str, env: dict):
+        port = url.rsplit(":", 1)[1]
+        command = [str(BIN / "gunicorn"), module, "--bind", f"127.0.0.1:{port}", "--workers", GUNICORN_WORKERS]
+        self.url = url
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/healthz" if "portal" in module else f"{url}/json/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+
+    def stop(self) -> int:
+        peak = max((peak_rss_kib(pid) for pid in children(self.process.pid)), default=0)
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=30)
+        return peak
+
+
+class Workers:
+    """Celery worker processes (prefork, concurrency 1 each) for the given app and queues."""
+
+    def __init__(self, app: str, queues: str, env: dict, count: int = 2):
+        self.processes = [
+            subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "celery",
+                    "-A",
+                    app,
+                    "worker",
+                    "-Q",
+                    queues,
+                    "-n",
+                    f"bench{i}@%h",
+                    "--concurrency",
+                    "1",
+                    "--without-mingle",
+                    "--without-gossip",
+                    "-l",
+                    "warning",
+                ],  # fmt: skip
+                cwd=ROOT,
+                env=env,
+                stderr=subprocess.DEVNULL,
+            )
+            for i in range(count)
+        ]
+
+    def stop(self) -> int:
+        peak = max((peak_rss_kib(pid) for p in self.processes for pid in [p.pid, *children(p.pid)]), default=0)
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            process.wait(timeout=60)
+        return peak
+
+
+def children(pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+def peak_rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return 0
+    match = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(match.group(1)) if match else 0
+
+
+@dataclass
+class Load:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _ms(text: str) -> float:
+    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None = None, headers=()) -> Load:
+    """Run wrk for BENCH_SECONDS and parse requests/s, p50, p99 and errors (non-2xx/3xx, socket errors)."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
+    for header in headers:
+        command += ["-H", header]
+    if script:
+        command += ["-s", str(ROOT / "bench" / "lua" / script)]
+    out = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=os.environ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return Load(
+        rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),
+        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        errors=(int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0),
+    )
+
+
+def prepare() -> dict:
+    """Create and migrate both databases, seed the portal at scale, and return logins for the load."""
+    for name in ("bench_portal", "bench_baseline"):
+        create_database(name)
+    log("migrating")
+    manage(PORTAL_ENV, "migrate", "--noinput")
+    manage(BASELINE_ENV, "migrate", "--noinput")
+    manage(PORTAL_ENV, "collectstatic", "--noinput", "--verbosity", "0")
+    shell(
+        BASELINE_ENV,
+        "from bench.baseline.models import Item\n"
+        "Item.objects.all().delete()\n"
+        "Item.objects.bulk_create([Item(name=f'item {i}') for i in range(100)])",
+    )
+    log(f"seeding {RESIDENTS:,} residents and {APPLICATIONS:,} applications (re-runnable)")
+    subprocess.run(
+        [PY, "-m", "django", "seed_scale", "--residents", str(RESIDENTS), "--applications", str(APPLICATIONS)],
+        env=PORTAL_ENV, cwd=ROOT, check=True,
+    )  # fmt: skip
+    logins = json.loads(shell(PORTAL_ENV, "from bench.tools import portal_logins; print(portal_logins())"))
+    os.environ["BENCH_CREATE_BODY"] = logins["create_body"]  # read by lua/create_submit.lua
+    return logins
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}×" if base else "–"
+
+
+def main() -> None:
+    started = time.monotonic()
+    logins = prepare()
+    rows, notes = [], []
+    token, cookie = f"X-Session-Token: {logins['token']}", f"Cookie: sessionid={logins['staff_session']}"
+
+    log("measuring HTTP paths")
+    baseline = Server("bench.baseline.wsgi", BASELINE, BASELINE_ENV)
+    base_json = wrk(f"{BASELINE}/json/")
+    base_list = wrk(f"{BASELINE}/items/")
+    base_create = wrk(f"{BASELINE}/items/create/", script="baseline_create.lua", connections=4, threads=4)
+    baseline_web_kib = baseline.stop()
+    portal = Server("portal.wsgi", PORTAL, PORTAL_ENV)
+    paths = [
+        ("catalogue list (API)", wrk(f"{PORTAL}/api/v1/services/"), base_list, 1.0),
+        ("service detail with form", wrk(f"{PORTAL}{logins['service_detail']}"), base_list, 1.0),
+        ("my applications (API)", wrk(f"{PORTAL}/api/v1/applications/", headers=[token]), base_list, 0.6),
+    ]
+    create = wrk(f"{PORTAL}/", script="create_submit.lua", connections=4, threads=4, headers=[token])
+    # Each create+submit is two requests: the pair rate is half the request rate.
+    pairs = Load(create.rps / 2, create.p50_ms, create.p99_ms, create.errors)
+    paths.append(("create + submit (API, pairs/s)", pairs, base_create, 0.5))
+    queue = wrk(f"{PORTAL}/admin/applications/application/", headers=[cookie])
+    page = wrk(f"{PORTAL}{logins['admin_page']}", headers=[cookie])
+    portal_web_kib = portal.stop()
+
+    rows.append(("bare JsonResponse (reference)", base_json, None, None))
+    for name, load, base, target in paths:
+        rows.append((name, load, base, target))
+    rows.append(("admin queue list, 8 caseworkers", queue, None, "p99 ≤ 300 ms"))
+    rows.append(("admin application page", page, None, None))
+
+    log(f"routing throughput: a backlog of {BACKLOG:,}")
+    routing_rate, routing_kib = routing_throughput(PORTAL_ENV, "portal", "routing")
+    base_rate, _ = routing_throughput(BASELINE_ENV, "bench.baseline.celery", "celery")
+    exactly_once = shell(PORTAL_ENV, "from bench.tools import portal_routed_once; print(portal_routed_once())")
+
+    table = render(rows, routing_rate, base_rate, portal_web_kib, baseline_web_kib, routing_kib, exactly_once)
+    elapsed = time.monotonic() - started
+    table += f"\nRun took {elapsed / 60:.1f} min on {os.cpu_count()} cores; wrk {SECONDS}s per path.\n"
+    out = ROOT / "bench" / "results" / f"{dt.datetime.now():%Y-%m-%d-%H%M}.md"
+    out.write_text(table)
+    print(table)
+    log(f"written to {out.relative_to(ROOT)}")
+    if notes:
+        print("\n".join(notes))
+
+
+# How many backlog tasks are still undone, read straight from the database while the workers run.
+BACKLOG_LEFT = {
+    "portal": ("portal", "bench_portal", "SELECT count(*) FROM applications_application WHERE status = 'submitted'"),
+    "bench.baseline.celery": (
+        "baseline",
+        "bench_baseline",
+        "SELECT count(*) FROM baseline_item WHERE name = 'backlog' AND touched = 0",
+    ),
+}
+
+
+def sql(database: str, query: str) -> int:
+    import psycopg2
+
+    with psycopg2.connect(f"{PG}/{database}") as conn, conn.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchone()[0]
+
+
+def routing_throughput(env: dict, app: str, queue: str) -> tuple[float, int]:
+    """Queue a backlog with no worker running, then time 2 worker processes draining it."""
+    side, database, left = BACKLOG_LEFT[app]
+    shell(env, f"from bench.tools import {side}_queue_backlog as queue; queue({BACKLOG})")
+    workers = Workers(app, queue, env)
+    started = time.monotonic()
+    while sql(database, left) > 0:
+        time.sleep(0.2)
+    rate = BACKLOG / (time.monotonic() - started)
+    return rate, workers.stop()
+
+
+def render(rows, routing_rate, base_rate, web_kib, base_web_kib, worker_kib, exactly_once) -> str:
+    lines = [
+        f"# Benchmark {dt.datetime.now():%Y-%m-%d %H:%M} ({APPLICATIONS:,} applications, {RESIDENTS:,} residents)",
+        "",
+        "| path | req/s | p50 ms | p99 ms | errors | baseline req/s | ratio | target | met |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for name, load, base, target in rows:
+        if isinstance(target, float):
+            met = "yes" if load.rps / base.rps >= target and load.errors == 0 else "**no**"
+            lines.append(
+                f"| {name} | {load.rps:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.errors} | "
+                f"{base.rps:.0f} | {ratio(load.rps, base.rps)} | ≥ {target}× | {met} |"
+            )
+        else:
+            met = "" if target is None else ("yes" if load.p99_ms <= 300 and load.errors == 0 else "**no**")
+            lines.append(
+                f"| {name} | {load.rps:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.errors} | | | "
+                f"{target or ''} | {met} |"
+            )
+    met = "yes" if routing_rate / base_rate >= 0.5 else "**no**"
+    lines += [
+        "",
+        "| background work | per second | baseline | ratio | target | met |",
+        "|---|---:|---:|---:|---|---|",
+        f"| routing, 2 worker processes, backlog {BACKLOG:,} | {routing_rate:.0f} | {base_rate:.0f} "
+        f"| {ratio(routing_rate, base_rate)} | ≥ 0.5× | {met} |",
+        "",
+        f"Peak resident memory: portal web worker {web_kib / 1024:.0f} MiB (baseline {base_web_kib / 1024:.0f} MiB), "
+        f"portal Celery worker {worker_kib / 1024:.0f} MiB.",
+        f"Every application submitted during the run routed exactly once: {exactly_once}.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+from django.conf import settings
+from django.utils import translation
+
+from .selectors import profile_for_user
+
+
+def set_language_cookie(response, language: str) -> None:
+    """Remember the language in Django's language cookie, as the header's language switch does."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+
+
+class PreferredLanguageMiddleware:
+    """Speak a signed-in resident's preferred language (from the profile) unless this browser chose one.
+
+    The choice is kept in the language cookie, so it costs one query per browser, and the header's
+    language switch (which sets the same cookie) always wins.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = None
+        if request.user.is_authenticated and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            profile = profile_for_user(user=request.user)
+            if profile.pk is not None:
+                language = profile.preferred_language
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        if language and settings.LANGUAGE_COOKIE_NAME not in response.cookies:  # the switch itself wins
+            set_language_cookie(response, language)
+        return response

@@ -1,0 +1,28 @@
+"""JSON log lines: one object per line with the time, level, logger, message, the Celery task running
+(if any) and whatever the call passed in ``extra=`` (``reference``, ``queue``, ...)."""
+
+import datetime as dt
+import json
+import logging
+
+from celery import current_task
+
+# The attributes every LogRecord has; anything else on a record came from ``extra=``.
+_RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        task = current_task
+        if task and task.request.id:
+            entry.update(task_id=task.request.id, task=task.name)
+        entry.update((key, value) for key, value in vars(record).items() if key not in _RECORD_ATTRIBUTES)
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return json.dumps(entry, ensure_ascii=False, default=str)

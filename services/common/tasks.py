@@ -1,0 +1,53 @@
+"""Publishing Celery tasks so that a broker outage never fails the request that published them.
+
+Each app's rows are its outbox (an application still ``submitted``, a notification not sent...) and a periodic
+sweep publishes again what was not done, so a publish that cannot reach the broker is logged and dropped.
+"""
+
+import logging
+import time
+from functools import partial
+
+from celery.contrib.django.task import DjangoTask
+from django.conf import settings
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+# Once the broker has refused a message, this process stops trying for BROKER_DOWN_PAUSE_SECONDS: during an
+# outage each request then answers at once instead of waiting for its own failed connection attempts.
+_broker_down_until = 0.0
+
+
+def publish(task, args: tuple = (), kwargs: dict | None = None, *, reference: str = "", **options) -> bool:
+    """Publish ``task(*args, **kwargs)``; when the broker cannot be reached, log it and return False."""
+    global _broker_down_until
+    extra = {"reference": reference, "unpublished": task.name, "task_args": args, "publish_options": options}
+    if time.monotonic() < _broker_down_until:
+        logger.warning("broker down: not published, the sweep will publish it again", extra=extra)
+        return False
+    try:
+        task.apply_async(args, kwargs, **options)
+    except OperationalError:
+        _broker_down_until = time.monotonic() + settings.BROKER_DOWN_PAUSE_SECONDS
+        logger.warning("broker unreachable: not published, the sweep will publish it again", exc_info=True, extra=extra)
+        return False
+    return True
+
+
+def publish_on_commit(task, args: tuple = (), kwargs: dict | None = None, *, reference: str = "", **options) -> None:
+    """Publish ``task`` once the current transaction commits (never for one that rolls back), as ``publish``."""
+    transaction.on_commit(partial(publish, task, args, kwargs, reference=reference, **options))
+
+
+class OutboxTask(DjangoTask):
+    """The portal's task class (portal/celery.py): ``delay_on_commit`` and ``apply_async_on_commit`` never turn a
+    committed request into an error when the broker is down."""
+
+    def delay_on_commit(self, *args, **kwargs) -> None:
+        publish_on_commit(self, args, kwargs)
+
+    def apply_async_on_commit(self, args=None, kwargs=None, **options) -> None:
+        publish_on_commit(self, args or (), kwargs, **options)

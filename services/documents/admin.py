@@ -1,0 +1,34 @@
+from django.contrib import admin
+
+from .models import Document
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    """The virus-check status of every upload, for operators (superusers). Metadata only: no file link here;
+    caseworkers open a document from the application it is attached to."""
+
+    list_display = ["created_at", "original_name", "document_type", "owner", "size", "scan_status", "scanned_at"]
+    list_filter = ["scan_status", "document_type"]
+    search_fields = ["owner__email", "sha256"]
+    list_select_related = ["owner", "document_type"]
+    show_full_result_count = False
+    fields = [
+        "public_id", "owner", "document_type", "original_name", "content_type", "size", "pages", "sha256",
+        "expires_on", "scan_status", "scanned_at", "scan_finding", "created_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    has_view_permission = has_module_permission
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,168 @@
+"""The document wallet in API v1: upload (multipart), list, download, and attach to an application."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.api.apis import PROBLEM_HEADERS, StrictInputSerializer, problems
+from services.api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from services.applications.selectors import application_get_for_resident
+
+from .actions import document_attach, document_upload
+from .models import ScanStatus
+from .selectors import (
+    application_document_list,
+    document_get_for_download,
+    document_get_for_owner,
+    document_list_for_owner,
+    document_receipt,
+    document_type_list,
+)
+from .views import document_file_response
+
+
+class DocumentTypeOutputSerializer(serializers.Serializer):
+    code = serializers.SlugField()
+    name = serializers.CharField()
+
+
+class DocumentOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    document_type = serializers.SlugField(source="document_type.code")
+    name = serializers.CharField(source="original_name", help_text="The file name, made safe for display.")
+    content_type = serializers.CharField(help_text="From the bytes: application/pdf, image/jpeg or image/png.")
+    size = serializers.IntegerField(help_text="Bytes.")
+    pages = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    expires_on = serializers.DateField(allow_null=True)
+    expired = serializers.BooleanField(source="is_expired")
+    scan_status = serializers.ChoiceField(
+        choices=ScanStatus.choices, help_text="`pending` until the virus check finds it clean; only `clean` opens."
+    )
+    created_at = serializers.DateTimeField()
+    receipt = serializers.SerializerMethodField(help_text='What arrived, e.g. "Received “a.pdf”: 2 pages, 1.2 MB."')
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_receipt(self, document):
+        return document_receipt(document=document)
+
+
+class DocumentTypeListApi(APIView):
+    @extend_schema(
+        operation_id="document_types_list",
+        parameters=PROBLEM_HEADERS,
+        responses={200: DocumentTypeOutputSerializer(many=True), **problems(401, 429)},
+    )
+    def get(self, request):
+        """List the kinds of document that can be uploaded, in the language of Accept-Language."""
+        return Response(DocumentTypeOutputSerializer(document_type_list(), many=True).data)
+
+
+class DocumentListCreateApi(ListAPIView):
+    serializer_class = DocumentOutputSerializer
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(StrictInputSerializer):
+        """One file for the wallet, with its type (a code from /document-types/) and, if it expires, the date."""
+
+        class Meta:
+            ref_name = "DocumentUpload"
+
+        file = serializers.FileField(allow_empty_file=True, help_text="PDF, JPEG, PNG or HEIC; up to 10 MB by default.")
+        document_type = serializers.SlugRelatedField(slug_field="code", queryset=document_type_list())
+        expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def get_queryset(self):
+        return document_list_for_owner(user=self.request.user)
+
+    @extend_schema(
+        operation_id="documents_list",
+        parameters=PROBLEM_HEADERS,
+        responses={200: DocumentOutputSerializer(many=True), **problems(401, 429)},
+    )
+    def get(self, request, *args, **kwargs):
+        """List the caller's document wallet, newest first (cursor pagination)."""
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="documents_upload",
+        request={"multipart/form-data": InputSerializer},
+        parameters=PROBLEM_HEADERS,
+        responses={
+            201: OpenApiResponse(DocumentOutputSerializer, description="Stored; `receipt` says what arrived."),
+            200: OpenApiResponse(DocumentOutputSerializer, description="The same file was already in the wallet."),
+            **problems(400, 401, 415, 429),
+        },
+    )
+    def post(self, request):
+        """Upload a document: its type is sniffed from the bytes, images are cleaned of metadata, and the
+        virus check runs in the background (`scan_status` is `pending` until then)."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document, created = document_upload(
+            owner=request.user,
+            document_type=data.validated_data["document_type"],
+            upload=data.validated_data["file"],
+            expires_on=data.validated_data["expires_on"],
+        )
+        return Response(
+            DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+
+class DocumentFileApi(APIView):
+    @extend_schema(
+        operation_id="documents_file",
+        parameters=PROBLEM_HEADERS,
+        responses={
+            **{(200, media): OpenApiTypes.BINARY for media in ("application/pdf", "image/jpeg", "image/png")},
+            **problems(401, 404, 429),
+            (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+                ProblemSerializer, description="Still being checked for viruses (`not_ready`), or refused by it."
+            ),
+        },
+    )
+    def get(self, request, public_id):
+        """Download a document as an attachment: the owner's own, or one attached to an application the
+        caller handles as staff; only once the virus check found it clean."""
+        document = document_get_for_download(user=request.user, public_id=public_id)
+        return document_file_response(document=document, user=request.user)
+
+
+class ApplicationDocumentsApi(APIView):
+    class InputSerializer(StrictInputSerializer):
+        """A document of the caller's wallet to attach to their application."""
+
+        class Meta:
+            ref_name = "DocumentAttach"
+
+        document = serializers.UUIDField()
+
+    @extend_schema(
+        operation_id="applications_documents_list",
+        parameters=PROBLEM_HEADERS,
+        responses={200: DocumentOutputSerializer(many=True), **problems(401, 404, 429)},
+    )
+    def get(self, request, public_id):
+        """List the documents attached to one of the caller's applications."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        return Response(DocumentOutputSerializer(application_document_list(application=application), many=True).data)
+
+    @extend_schema(
+        operation_id="applications_documents_attach",
+        request=InputSerializer,
+        parameters=PROBLEM_HEADERS,
+        responses={201: DocumentOutputSerializer, **problems(400, 401, 404, 409, 415, 429)},
+    )
+    def post(self, request, public_id):
+        """Attach a wallet document to the caller's draft or open application, without uploading it again."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = document_get_for_owner(user=request.user, public_id=data.validated_data["document"])
+        document_attach(application=application, document=document, by=request.user)
+        return Response(DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,98 @@
+"""Reads on the document wallet; who may open a document is decided here, once, for the web, the API and the admin."""
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from services.applications.models import Application
+from services.catalogue.models import DocumentType
+from services.common.errors import NotReady
+
+from .models import Document, ScanStatus
+
+
+def document_type_list() -> QuerySet[DocumentType]:
+    """Return the kinds of document a resident can upload."""
+    return DocumentType.objects.all()
+
+
+def document_list_for_owner(*, user) -> QuerySet[Document]:
+    """Return the user's wallet, newest first, with each document's type."""
+    return Document.objects.owned_by(user).select_related("document_type")
+
+
+def document_get_for_owner(*, user, public_id) -> Document:
+    """Return one of the user's own documents or raise Http404 (another person's is not found)."""
+    document = document_list_for_owner(user=user).filter(public_id=public_id).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def document_get_for_download(*, user, public_id) -> Document:
+    """Return the document if ``user`` may open it now: its owner, or staff of a department handling an
+    application it is attached to; and only once the virus check found it clean.
+
+    Raises Http404 for anyone else (whether the document exists is not revealed) and NotReady before it is clean.
+    """
+    document = Document.objects.filter(public_id=public_id).first()
+    if document is None or not user.is_authenticated:
+        raise Http404
+    if document.owner_id != user.pk and not document_staff_applications(user=user, document=document).exists():
+        raise Http404
+    if document.scan_status == ScanStatus.PENDING:
+        raise NotReady(_("“%(name)s” is still being checked for viruses. Try again in a few minutes.")
+                       % {"name": document.original_name})  # fmt: skip
+    if document.scan_status == ScanStatus.INFECTED:
+        raise NotReady(_("“%(name)s” was refused by the virus check and deleted.") % {"name": document.original_name})
+    return document
+
+
+def document_staff_applications(*, user, document: Document) -> QuerySet[Application]:
+    """Return the applications using the document that ``user`` works on as staff of their department."""
+    return Application.objects.visible_to_staff(user).filter(document_links__document=document)
+
+
+def application_document_list(*, application: Application) -> QuerySet[Document]:
+    """Return the documents attached to the application, in the order they were attached."""
+    return (
+        Document.objects.filter(application_links__application=application)
+        .select_related("document_type")
+        .order_by("application_links__attached_at", "application_links__id")
+    )
+
+
+def attachable_document_list(*, user, application: Application) -> QuerySet[Document]:
+    """Return the user's usable wallet documents not yet attached to the application."""
+    return document_list_for_owner(user=user).usable().exclude(application_links__application=application)
+
+
+def missing_document_types(*, application: Application) -> list[DocumentType]:
+    """Return the document types the service asks for that no attached, unexpired document covers yet."""
+    covered = set(
+        application_document_list(application=application).usable().values_list("document_type_id", flat=True)
+    )
+    return [t for t in application.service.document_types.all() if t.pk not in covered]
+
+
+def document_receipt(*, document: Document) -> str:
+    """Return the receipt a resident sees for an upload: "Received “x.pdf”: 2 pages, 1.2 MB."."""
+    return ngettext(
+        "Received “%(name)s”: %(pages)d page, %(size)s.",
+        "Received “%(name)s”: %(pages)d pages, %(size)s.",
+        document.pages,
+    ) % {"name": document.original_name, "pages": document.pages, "size": filesizeformat(document.size)}
+
+
+def unscanned_document_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return the ids of documents still waiting for their virus check after ``older_than``."""
+    return list(
+        Document.objects.filter(scan_status=ScanStatus.PENDING, created_at__lt=timezone.now() - older_than).values_list(
+            "pk", flat=True
+        )
+    )

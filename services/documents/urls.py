@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+urlpatterns = [
+    path("", views.wallet, name="wallet"),
+    path("<uuid:public_id>/download/", views.download, name="download"),
+    path("attach/<uuid:application_id>/", views.attach, name="attach"),
+]

@@ -1,0 +1,115 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from services.applications.selectors import application_get_for_resident
+from services.common.errors import DomainError, NotReady, ValidationFailed
+
+from .actions import document_attach, document_storage, document_upload
+from .forms import AttachForm, UploadForm
+from .models import Document
+from .selectors import document_get_for_download, document_get_for_owner, document_list_for_owner, document_receipt
+
+audit = logging.getLogger("portal.audit")
+
+
+def document_file_response(*, document: Document, user) -> HttpResponse:
+    """Answer with the file as an attachment that no browser renders, sniffs or caches.
+
+    With DOCUMENTS_X_ACCEL_REDIRECT set, nginx sends the bytes from its internal location instead.
+    """
+    if document.owner_id != user.pk:
+        audit.info("staff %s opened document %s of user %s", user.pk, document.public_id, document.owner_id)
+    if settings.DOCUMENTS_X_ACCEL_REDIRECT:
+        response = HttpResponse(content_type=document.content_type)
+        response["X-Accel-Redirect"] = settings.DOCUMENTS_X_ACCEL_REDIRECT.rstrip("/") + "/" + document.stored_name
+        response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+    else:
+        response = FileResponse(
+            document_storage().open(document.stored_name),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type=document.content_type,
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def _safe_next(request) -> str | None:
+    next_url = request.POST.get("next") or request.GET.get("next")
+    if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return next_url
+    return None
+
+
+@login_required
+def wallet(request):
+    max_size = filesizeformat(settings.DOCUMENT_MAX_BYTES)
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, max_size=max_size)
+    if posted and form.is_valid():
+        data = form.cleaned_data
+        for upload in data["files"]:
+            try:
+                document, created = document_upload(
+                    owner=request.user,
+                    document_type=data["document_type"],
+                    upload=upload,
+                    expires_on=data["expires_on"],
+                )
+            except ValidationFailed as exc:
+                for field, errors in exc.errors.items():
+                    field = "files" if field == "file" else field
+                    for error in errors:
+                        if error not in form.errors.get(field, []):
+                            form.add_error(field, error)
+            else:
+                if created:
+                    messages.success(request, document_receipt(document=document))
+                else:
+                    messages.info(
+                        request,
+                        _("“%(name)s” is already in your wallet, so it was not stored again.")
+                        % {"name": document.original_name},
+                    )
+        if not form.errors:
+            return redirect(_safe_next(request) or "documents:wallet")
+    context = {"form": form, "documents": document_list_for_owner(user=request.user), "next": _safe_next(request)}
+    return render(request, "documents/wallet.html", context)
+
+
+@login_required
+def download(request, public_id):
+    try:
+        document = document_get_for_download(user=request.user, public_id=public_id)
+    except NotReady as exc:
+        return render(request, "documents/not_ready.html", {"message": str(exc)}, status=409)
+    return document_file_response(document=document, user=request.user)
+
+
+@login_required
+@require_POST
+def attach(request, application_id):
+    application = application_get_for_resident(user=request.user, public_id=application_id)
+    form = AttachForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a document from your wallet."))
+        return redirect(application)
+    document = document_get_for_owner(user=request.user, public_id=form.cleaned_data["document"])
+    try:
+        document_attach(application=application, document=document, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(name)s” is attached to your application.") % {"name": document.original_name})
+    return redirect(application)

@@ -1,0 +1,150 @@
+"""Writes on notifications: create them for an event (``notify``), deliver each once, mark them read.
+
+Producers call ``notify(event=..., event_key=..., recipients=..., payload=...)`` inside their own transaction;
+the rows are the outbox, and delivery tasks are published after commit on the ``notifications`` queue.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from services.applications.models import Application, ApplicationEvent, Status
+
+from .channels import CHANNELS, FALLBACKS, PermanentFailure
+from .models import DeliveryStatus, Event, Notification
+from .rendering import render_message
+from .selectors import notification_channels_for, notification_language_for
+
+logger = logging.getLogger(__name__)
+
+# A message being sent for longer than this was lost with its worker: it may be claimed again.
+SENDING_LEASE = dt.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+EVENT_FOR_STATUS = {
+    Status.SUBMITTED: Event.SUBMITTED,
+    Status.ROUTED: Event.ROUTED,
+    Status.AWAITING_INFORMATION: Event.INFORMATION_REQUESTED,
+    Status.APPROVED: Event.DECIDED,
+    Status.REJECTED: Event.DECIDED,
+}
+
+
+def notify(*, event: Event, event_key: str, recipients, payload: dict) -> list[Notification]:
+    """Create the event's notifications (the inbox, plus each recipient's chosen channels) and deliver them
+    after commit. ``event_key`` names the occurrence: calling again with the same key adds nothing.
+
+    ``payload`` is JSON: text in both languages as {"zh": ..., "en": ...}, and ``path`` for the link.
+    """
+    from .tasks import deliver_notification
+
+    created = []
+    for recipient in recipients:
+        for channel in notification_channels_for(user=recipient):
+            notification, was_created = Notification.objects.get_or_create(
+                event_key=event_key, channel=channel, recipient=recipient, defaults={"event": event, "payload": payload}
+            )
+            if was_created:
+                created.append(notification)
+    for notification in created:
+        deliver_notification.delay_on_commit(notification.pk)
+    return created
+
+
+def application_payload(*, application: Application) -> dict:
+    """Return what every message about an application shows: reference, service, department, due date, link."""
+    department = application.department
+    due_date = getattr(application, "due_date", None)
+    return {
+        "reference": application.reference,
+        "service": {"zh": application.service.title_zh, "en": application.service.title_en},
+        "department": {"zh": department.name_zh, "en": department.name_en} if department else "",
+        "due_date": due_date.isoformat() if due_date else "",
+        "path": application.get_absolute_url(),
+    }
+
+
+def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
+    """Tell the applicant about a status change of their application that they should know of."""
+    kind = EVENT_FOR_STATUS.get(event.to_status)
+    if kind is None or not event.visible_to_resident:
+        return []
+    application = event.application
+    payload = {
+        **application_payload(application=application),
+        "approved": event.to_status == Status.APPROVED,
+        "message": event.message,
+    }
+    return notify(
+        event=kind, event_key=f"application-event:{event.pk}", recipients=[application.applicant], payload=payload
+    )
+
+
+def notification_deliver(*, notification_id: int) -> Notification | None:
+    """Send one notification unless it is already sent or being sent: a redelivered task sends nothing.
+
+    The row is claimed with a conditional update first. A permanent failure, or the last allowed attempt
+    failing, marks it failed and falls back to another channel; other errors put it back to pending and
+    are raised, so the task retries later.
+    """
+    now = timezone.now()
+    claimable = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    if not Notification.objects.filter(claimable, pk=notification_id).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    ):
+        return None
+    notification = Notification.objects.select_related("recipient__profile").get(pk=notification_id)
+    try:
+        language = notification_language_for(user=notification.recipient)
+        CHANNELS[notification.channel](notification, render_message(notification=notification, language=language))
+    except PermanentFailure as exc:
+        _fail(notification, exc)
+    except Exception as exc:
+        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            _fail(notification, exc)
+        else:
+            _finish(notification, status=DeliveryStatus.PENDING, last_error=str(exc)[:500])
+            raise
+    else:
+        _finish(notification, status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    return notification
+
+
+def _finish(notification: Notification, **changes) -> None:
+    Notification.objects.filter(pk=notification.pk, status=DeliveryStatus.SENDING).update(**changes)
+    for field, value in changes.items():
+        setattr(notification, field, value)
+
+
+def _fail(notification: Notification, exc: Exception) -> None:
+    """Mark the notification failed and send it through the first fallback channel not tried yet."""
+    _finish(notification, status=DeliveryStatus.FAILED, last_error=str(exc)[:500])
+    logger.warning("notification %s via %s failed: %s", notification.public_id, notification.channel, exc)
+    from .tasks import deliver_notification
+
+    for channel in FALLBACKS[notification.channel]:
+        fallback, created = Notification.objects.get_or_create(
+            event_key=notification.event_key,
+            channel=channel,
+            recipient=notification.recipient,
+            defaults={"event": notification.event, "payload": notification.payload},
+        )
+        if created:
+            deliver_notification.delay_on_commit(fallback.pk)
+            return
+        if fallback.status != DeliveryStatus.FAILED:
+            return  # already on its way that way
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    """Mark one in-app notification read (again is a no-op)."""
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    """Mark all the user's in-app notifications read; return how many were unread."""
+    return Notification.objects.inbox_of(user).unread().update(read_at=timezone.now())

@@ -1,0 +1,98 @@
+"""The delivery channels (a registry: name → send function) and the SMS backends (a registry too).
+
+A channel raises PermanentFailure when trying again cannot help (no mobile number, address refused) and
+TemporaryFailure when it may (gateway or mail server down); anything else counts as temporary.
+"""
+
+import json
+import smtplib
+import sys
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from .models import Channel, Notification
+from .rendering import Message
+
+
+class PermanentFailure(Exception):
+    """Sending through this channel cannot succeed; fall back to another."""
+
+
+class TemporaryFailure(Exception):
+    """Sending failed this time; try again later."""
+
+
+class ConsoleSmsBackend:
+    """Print text messages to standard output (development; a worker's log shows them)."""
+
+    def send(self, *, to: str, text: str, reference: str) -> None:
+        sys.stdout.write(f"SMS to {to} [{reference}]: {text}\n")
+        sys.stdout.flush()
+
+
+class HttpGatewaySmsBackend:
+    """Post each text message as JSON to an HTTP SMS gateway: {"to", "text", "reference"} with a bearer token.
+
+    ``reference`` is the same on every retry of one message, so a gateway that deduplicates on it never
+    sends a message twice. 2xx is sent; 4xx (but 408 and 429) is permanent; anything else is temporary.
+    """
+
+    def send(self, *, to: str, text: str, reference: str) -> None:
+        if not settings.SMS_GATEWAY_URL:
+            raise PermanentFailure("SMS_GATEWAY_URL is not set")
+        request = urllib.request.Request(  # noqa: S310 (the URL is the operator's setting)
+            settings.SMS_GATEWAY_URL,
+            data=json.dumps({"to": to, "text": text, "reference": reference}).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (the URL is the operator's setting)
+                return
+        except urllib.error.HTTPError as exc:
+            if 400 <= exc.code < 500 and exc.code not in (408, 429):
+                raise PermanentFailure(f"SMS gateway refused the message: HTTP {exc.code}") from exc
+            raise TemporaryFailure(f"SMS gateway: HTTP {exc.code}") from exc
+        except OSError as exc:
+            raise TemporaryFailure(f"SMS gateway unreachable: {exc}") from exc
+
+
+SMS_BACKENDS = {"console": ConsoleSmsBackend, "http": HttpGatewaySmsBackend}
+
+
+def send_in_app(notification: Notification, message: Message) -> None:
+    """Nothing to send: the inbox shows a delivered in-app notification, worded when it is read."""
+
+
+def send_email(notification: Notification, message: Message) -> None:
+    domain = urlsplit(settings.PORTAL_URL).hostname or "portal"
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.text,
+        to=[notification.recipient.email],
+        # The same Message-ID on every attempt lets mail systems drop a duplicate.
+        headers={"Message-ID": f"<{notification.public_id}@{domain}>"},
+    )
+    email.attach_alternative(message.html, "text/html")
+    try:
+        email.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        raise PermanentFailure(f"the mail server refused the address: {exc}") from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise TemporaryFailure(f"mail server: {exc}") from exc
+
+
+def send_sms(notification: Notification, message: Message) -> None:
+    phone = getattr(getattr(notification.recipient, "profile", None), "phone", "")
+    if not phone:
+        raise PermanentFailure("no mobile number in the profile")
+    SMS_BACKENDS[settings.SMS_BACKEND]().send(to=phone, text=message.sms, reference=str(notification.public_id))
+
+
+CHANNELS = {Channel.IN_APP: send_in_app, Channel.EMAIL: send_email, Channel.SMS: send_sms}
+# When a channel fails for good, the message goes the other way (if the recipient has no message that way yet).
+FALLBACKS = {Channel.EMAIL: [Channel.SMS], Channel.SMS: [Channel.EMAIL], Channel.IN_APP: []}

@@ -1,0 +1,64 @@
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from services.accounts.selectors import profile_for_user
+
+from .models import Channel, DeliveryStatus, Notification
+from .rendering import Message, render_message
+
+
+def notification_channels_for(*, user) -> list[Channel]:
+    """Return the channels a user is told through: the inbox always, email and SMS as their profile chooses."""
+    profile = profile_for_user(user=user)
+    channels = [Channel.IN_APP]
+    if profile.notify_by_email:
+        channels.append(Channel.EMAIL)
+    if profile.notify_by_sms:
+        channels.append(Channel.SMS)
+    return channels
+
+
+def notification_language_for(*, user) -> str:
+    """Return the language a user reads messages in: their profile's preference (staff: the default)."""
+    profile = profile_for_user(user=user)
+    return profile.preferred_language if profile.pk else settings.LANGUAGE_CODE
+
+
+def inbox_list(*, user, since: dt.datetime | None = None) -> QuerySet[Notification]:
+    """Return the user's delivered in-app notifications, newest first; only those after ``since`` if given."""
+    notifications = Notification.objects.inbox_of(user)
+    return notifications.filter(created_at__gt=since) if since else notifications
+
+
+def inbox_get(*, user, public_id) -> Notification:
+    """Return one of the user's in-app notifications or raise Http404."""
+    notification = inbox_list(user=user).filter(public_id=public_id).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def unread_count(*, user) -> int:
+    """Return how many of the user's in-app notifications are unread."""
+    return Notification.objects.inbox_of(user).unread().count()
+
+
+def notification_message(*, notification: Notification) -> Message:
+    """Return the notification worded in the current language (the inbox speaks the reader's language)."""
+    from django.utils.translation import get_language
+
+    return render_message(notification=notification, language=get_language() or settings.LANGUAGE_CODE)
+
+
+def undelivered_notification_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return the ids of notifications neither sent nor failed, untouched for ``older_than`` (lost messages)."""
+    stale = timezone.now() - older_than
+    return list(
+        Notification.objects.filter(
+            Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING), updated_at__lt=stale
+        ).values_list("pk", flat=True)[:1000]
+    )

@@ -1,0 +1,27 @@
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+
+from .actions import notification_deliver
+from .selectors import undelivered_notification_ids
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
+)
+def deliver_notification(notification_id: int) -> None:
+    """Send one notification through its channel, once, however often this task is delivered."""
+    notification_deliver(notification_id=notification_id)
+
+
+@shared_task
+def sweep_undelivered() -> int:
+    """Publish delivery again for notifications whose message was lost or whose worker died mid-send."""
+    ids = undelivered_notification_ids(older_than=dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS))
+    for notification_id in ids:
+        deliver_notification.delay(notification_id)
+    return len(ids)

@@ -1,0 +1,30 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import DocumentTypeFactory
+
+
+@pytest.fixture(autouse=True)
+def document_storage(settings, tmp_path):
+    """Keep each test's documents in its own folder; return that folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    return tmp_path
+
+
+@pytest.fixture
+def id_card(db):
+    return DocumentTypeFactory()
+
+
+def stored_files(folder) -> list:
+    return [path for path in folder.rglob("*") if path.is_file()]
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Read the actions' messages in English (the web and API tests choose their language per request)."""
+    with translation.override("en"):
+        yield
