@@ -9,6 +9,7 @@ from services.catalogue.models import Department, Service
 SIMPLE_SCHEMA = {
     "type": "object",
     "required": ["full_name", "start_date", "urgent"],
+    "x-order": ["full_name", "start_date", "urgent", "children", "kind"],
     "properties": {
         "full_name": {"type": "string", "title": "Full name", "x-title-zh": "姓名", "maxLength": 50},
         "start_date": {"type": "string", "format": "date", "title": "Start date", "x-title-zh": "开始日期"},
@@ -120,6 +121,7 @@ STEPS_SCHEMA = {
                 "title": "Employer",
                 "x-title-zh": "单位",
                 "required": ["employer", "started_on"],
+                "x-order": ["employer", "started_on"],
                 "properties": {
                     "employer": {
                         "type": "string",

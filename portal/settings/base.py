@@ -9,6 +9,7 @@ Outside DEBUG, the secret key and allowed hosts must come from the environment.
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONE, SELF
 from kombu import Queue
 
@@ -21,7 +22,7 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhos
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "services.caseworker.apps.PortalAdminConfig",  # django.contrib.admin with the staff two-factor check
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -128,6 +129,11 @@ HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_SERVE_SPECIFICATION = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff open the admin only with an activated authenticator app (TOTP), signed in with it in this session.
+# Only the embedded demo (DEBUG) may switch this off, so that its published demo logins work.
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
+if not STAFF_REQUIRE_MFA and not DEBUG:
+    raise ImproperlyConfigured("STAFF_REQUIRE_MFA=false is allowed only with DJANGO_DEBUG=true (the embedded demo).")
 USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Internationalisation ----------------------------------------------------

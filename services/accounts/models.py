@@ -81,7 +81,7 @@ class ResidentProfile(TimeStampedModel):
         EN = "en", "English"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
-    legal_name = models.CharField(_("legal name"), max_length=100, blank=True)
+    legal_name = models.CharField(_("legal name"), max_length=100, blank=True, db_index=True)
     id_number = models.CharField(
         _("resident ID number"),
         max_length=18,

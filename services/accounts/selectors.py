@@ -1,6 +1,9 @@
 from collections.abc import Callable
 from typing import Any
 
+from allauth.account.authentication import get_authentication_records
+from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.db.models import QuerySet
 
 from .models import DepartmentMembership, ResidentProfile, User
@@ -46,3 +49,14 @@ def profile_facts(*, profile: ResidentProfile) -> dict[str, Any]:
     """Return the profile's facts a form can be filled in from, as answers; facts not given are left out."""
     facts = {name: value(profile) for name, (_type, value) in PROFILE_FACTS.items()}
     return {name: value for name, value in facts.items() if value is not None}
+
+
+def staff_mfa_missing(*, request) -> str | None:
+    """Return what a signed-in staff member still lacks to open the admin: "setup" (no authenticator app yet),
+    "code" (this session was not signed in with it), or None (nothing, or STAFF_REQUIRE_MFA is off)."""
+    if not settings.STAFF_REQUIRE_MFA:
+        return None
+    if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+        return "setup"
+    records = get_authentication_records(request, request.user)
+    return None if any(record.get("method") == "mfa" for record in records) else "code"

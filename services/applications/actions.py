@@ -76,11 +76,6 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
         raise NotAllowed(_("Only the applicant may change the answers."))
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
-    if not isinstance(changes, dict):
-        raise ValidationFailed(
-            _("Some answers need your attention."),
-            errors={"": [_("The answers must be an object of question names to answers.")]},
-        )
     answers = answers_merge(locked.schema, locked.answers, changes)
     _check_answers(schema=locked.schema, answers=answers, partial=True)
     locked.answers, locked.draft_reminder_sent_at = answers, None

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.common.i18n import localized
 from services.common.models import TimeStampedModel
 
 
@@ -23,6 +25,11 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)
+IN_QUEUE = (Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)  # open, in a department's queue
+CLOCK_RUNNING = (Status.ROUTED, Status.IN_REVIEW)  # the legal time limit counts (not paused for the resident)
+DECIDED = (Status.APPROVED, Status.REJECTED)
+REFERENCE = re.compile(r"[A-Z]{3}-\d{4}-\d{6,}")
+RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 
 
 class Priority(models.IntegerChoices):
@@ -50,7 +57,20 @@ class ApplicationQuerySet(models.QuerySet):
 
     def overdue(self, today):
         """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
-        return self.filter(status__in=(Status.ROUTED, Status.IN_REVIEW), due_date__lt=today)
+        return self.filter(status__in=CLOCK_RUNNING, due_date__lt=today)
+
+    def in_queues(self):
+        """Applications in a department's queue: routed there and not decided or withdrawn."""
+        return self.filter(status__in=IN_QUEUE)
+
+    def search(self, term: str):
+        """Find by reference, resident ID number (both exact) or the start of the applicant's legal name."""
+        term = term.strip()
+        if REFERENCE.fullmatch(term.upper()):
+            return self.filter(reference=term.upper())
+        if RESIDENT_ID.fullmatch(term.upper()):
+            return self.filter(applicant__profile__id_number=term.upper())
+        return self.filter(applicant__profile__legal_name__startswith=term)
 
 
 class Application(TimeStampedModel):
@@ -129,6 +149,8 @@ class Application(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    # Goes up with every move: a staff page posts the version it showed, and a move from a stale page is refused.
+    version = models.PositiveIntegerField(_("version"), default=0)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -138,7 +160,11 @@ class Application(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_created"),
-            models.Index(fields=["department", "status", "submitted_at"], name="app_queue"),
+            # The caseworker queue: a department's or team's open applications by due date, or one status's.
+            models.Index(fields=["department", "due_date"], name="app_dept_queue", condition=Q(status__in=IN_QUEUE)),
+            models.Index(fields=["team", "due_date"], name="app_team_queue", condition=Q(status__in=IN_QUEUE)),
+            models.Index(fields=["department", "status", "due_date"], name="app_dept_status_due"),
+            models.Index(fields=["department", "decided_at"], name="app_dept_decided"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
             models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
             models.Index(fields=["status", "due_date"], name="app_due"),
@@ -186,3 +212,60 @@ class ApplicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class InformationRequest(TimeStampedModel):
+    """A caseworker's question to the resident, listing everything missing at once, and the resident's answer."""
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="information_requests", verbose_name=_("application")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    message = models.TextField(_("message to the resident"), blank=True)
+    items = models.JSONField(_("what is missing"), default=list)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    documents = models.ManyToManyField(
+        "documents.Document", blank=True, related_name="information_requests", verbose_name=_("documents sent")
+    )
+
+    class Meta:
+        verbose_name = _("information request")
+        verbose_name_plural = _("information requests")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.application} · {self.created_at:%Y-%m-%d}"
+
+
+class RejectionReason(TimeStampedModel):
+    """A reason a service's applications may be rejected for, in both languages, for caseworkers to choose."""
+
+    service = models.ForeignKey(
+        "catalogue.Service", on_delete=models.CASCADE, related_name="rejection_reasons", verbose_name=_("service")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=100)
+    title_en = models.CharField(_("title (English)"), max_length=100)
+    text_zh = models.TextField(_("text for the resident (Chinese)"))
+    text_en = models.TextField(_("text for the resident (English)"))
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    class Meta:
+        verbose_name = _("rejection reason")
+        verbose_name_plural = _("rejection reasons")
+        ordering = ["service_id", "position", "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return localized(self, "title")
+
+    def text_in(self, language: str) -> str:
+        """Return the text for the resident in ``language`` (zh-hans or en)."""
+        return self.text_zh if language.startswith("zh") else self.text_en

@@ -5,25 +5,11 @@ conditions and profile prefill. Questions that mean the same thing carry the sam
 (``child_name``, ``child_birth_date`` ...), so a resident's earlier answers fill in the next form.
 """
 
-# fmt: off  (the data reads best laid out by hand)
-ALL_DISTRICTS = [
-    "huangpu",
-    "xuhui",
-    "changning",
-    "jingan",
-    "putuo",
-    "hongkou",
-    "yangpu",
-    "minhang",
-    "baoshan",
-    "jiading",
-    "pudong",
-    "jinshan",
-    "songjiang",
-    "qingpu",
-    "fengxian",
-    "chongming",
-]
+from django.utils import translation
+
+from services.accounts.models import District
+
+ALL_DISTRICTS = list(District.values)
 
 DEPARTMENTS = [
     ("health", "HLT", "市卫生健康委员会", "Municipal Health Commission"),
@@ -127,7 +113,14 @@ def document(code, en, zh, **extra):
 
 
 def group(en, zh, row_en, row_zh, properties, required, min_items=1, max_items=10, **extra):
-    items = {"type": "object", "title": row_en, "x-title-zh": row_zh, "properties": properties, "required": required}
+    items = {
+        "type": "object",
+        "title": row_en,
+        "x-title-zh": row_zh,
+        "x-order": list(properties),
+        "properties": properties,
+        "required": required,
+    }
     return q(en, zh, type="array", items=items, minItems=min_items, maxItems=max_items, **extra)
 
 
@@ -176,24 +169,18 @@ BANK = {
         **{"x-description-zh": "12至19位数字，须为本人账户。"},
     ),
 }
-DISTRICT_OPTIONS = [
-    ("huangpu", "黄浦区", "Huangpu"),
-    ("xuhui", "徐汇区", "Xuhui"),
-    ("changning", "长宁区", "Changning"),
-    ("jingan", "静安区", "Jing'an"),
-    ("putuo", "普陀区", "Putuo"),
-    ("hongkou", "虹口区", "Hongkou"),
-    ("yangpu", "杨浦区", "Yangpu"),
-    ("minhang", "闵行区", "Minhang"),
-    ("baoshan", "宝山区", "Baoshan"),
-    ("jiading", "嘉定区", "Jiading"),
-    ("pudong", "浦东新区", "Pudong New Area"),
-    ("jinshan", "金山区", "Jinshan"),
-    ("songjiang", "松江区", "Songjiang"),
-    ("qingpu", "青浦区", "Qingpu"),
-    ("fengxian", "奉贤区", "Fengxian"),
-    ("chongming", "崇明区", "Chongming"),
-]
+
+
+def _district_options() -> list[tuple[str, str, str]]:
+    """Shanghai's districts as (value, Chinese, English) options, from the one list in accounts."""
+    names = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            names[language] = {code: str(label) for code, label in District.choices}
+    return [(code, names["zh-hans"][code], names["en"][code]) for code in District.values]
+
+
+DISTRICT_OPTIONS = _district_options()
 IN_SHANGHAI = {"kind": "district", "in": ALL_DISTRICTS}
 WORKING_AGE = {"kind": "age", "min": 16, "max": 60}
 
@@ -1232,4 +1219,3 @@ CATALOGUE = {
     "document_types": DOCUMENT_TYPES,
     "services": SERVICES,
 }
-# fmt: on

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from services.applications.models import OPEN_STATUSES, Application, Status
+from services.applications.models import Application
 from services.catalogue.models import DocumentType
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 
 from .inspection import inspect_upload
 from .models import ApplicationDocument, Document, ScanStatus
 from .scanning import get_scanner
+from .selectors import application_takes_documents
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ def document_attach(*, application: Application, document: Document, by) -> Appl
     """Attach a wallet document to the resident's own draft or open application (once; again is a no-op)."""
     if application.applicant_id != by.pk or document.owner_id != by.pk:
         raise NotAllowed(_("You can only attach your own documents to your own applications."))
-    if application.status != Status.DRAFT and application.status not in OPEN_STATUSES:
+    if not application_takes_documents(application=application):
         raise InvalidTransition(_("Documents can only be added while the application is open."))
     if document.scan_status == ScanStatus.INFECTED:
         message = _("“%(name)s” was refused by the virus check.") % {"name": document.original_name}

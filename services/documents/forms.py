@@ -27,13 +27,8 @@ class MultipleFileField(forms.FileField):
         return files
 
 
-class DocumentTypeChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
-
-
 class UploadForm(forms.Form):
-    document_type = DocumentTypeChoiceField(label=_("What is it?"), queryset=document_type_list())
+    document_type = forms.ModelChoiceField(label=_("What is it?"), queryset=document_type_list())
     expires_on = forms.DateField(
         label=_("Valid until"),
         required=False,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from services.applications.models import Application
+from services.applications.models import Application, Status
 from services.catalogue.models import DocumentType
 from services.common.errors import NotReady
 
@@ -65,6 +65,11 @@ def application_document_list(*, application: Application) -> QuerySet[Document]
         .select_related("document_type")
         .order_by("application_links__attached_at", "application_links__id")
     )
+
+
+def application_takes_documents(*, application: Application) -> bool:
+    """Return whether documents may be attached to the application now: while it is a draft or open."""
+    return application.status == Status.DRAFT or application.is_open
 
 
 def attachable_document_list(*, user, application: Application) -> QuerySet[Document]:

@@ -143,19 +143,17 @@ class AnswersForm(forms.Form):
                 value = data.get(name)
                 changes[name] = None if value in (None, "", [], {}) else field_type.to_json(prop, value)
         merged = answers_merge(self.schema, self.stored, changes)
-        asked = {name for name, _prop in self.questions}
+        asked = dict(self.questions)
         for path, messages in validate_answers(schema=self.schema, answers=merged, partial=not self.require).items():
-            if path.split(".")[0] not in asked:
+            question = path.split(".")[0]
+            if question not in asked:
                 continue  # another step's question: not this page's business
             field = self._field_for(path)
             if field in self.errors:
                 continue  # the field's own check already explained what is wrong
             for message in messages:
-                if field is None:
-                    message = (
-                        f"{label_of(path.split('.')[0], self.schema['properties'][path.split('.')[0]])}: {message}"
-                    )
-                self.add_error(field, message)
+                # A group's own error (too few rows) has no field: the summary names the group.
+                self.add_error(field, message if field else f"{label_of(question, asked[question])}: {message}")
         self.changes, self.answers = changes, merged
         return data
 

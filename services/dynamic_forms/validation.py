@@ -89,12 +89,26 @@ def _check_group(name: str, prop: dict) -> None:
             _("%(name)s: each row of a repeating group asks plain questions only, and requires only those it asks.")
             % {"name": name}
         )
+    _check_order(items, name)
+
+
+def _check_order(schema: dict, where: str) -> None:
+    """Check that the order of several questions is written down: ``x-order`` naming each once (``x-steps`` does
+    it for a whole form). A JSON object's keys have no order, and PostgreSQL's jsonb does not keep it."""
+    names = list(schema["properties"])
+    order = schema.get("x-order")
+    if len(names) > 1 and (not isinstance(order, list) or sorted(map(str, order)) != sorted(names)):
+        raise ValidationError(
+            _("%(where)s: list the questions in the order they are asked in x-order (or, for a form, x-steps).")
+            % {"where": where}
+        )
 
 
 def _check_steps(schema: dict) -> dict[str, int]:
     """Check ``x-steps`` puts every question on exactly one step; return each question's step number."""
     steps = schema.get("x-steps")
     if steps is None:
+        _check_order(schema, _("the form"))
         return dict.fromkeys(schema["properties"], 0)
     valid = isinstance(steps, list) and steps and all(
         isinstance(s, dict) and isinstance(s.get("key"), str) and STEP_KEY.match(s["key"])

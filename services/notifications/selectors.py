@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from services.accounts.selectors import profile_for_user
 
@@ -49,8 +50,6 @@ def unread_count(*, user) -> int:
 
 def notification_message(*, notification: Notification) -> Message:
     """Return the notification worded in the current language (the inbox speaks the reader's language)."""
-    from django.utils.translation import get_language
-
     return render_message(notification=notification, language=get_language() or settings.LANGUAGE_CODE)
 
 

@@ -93,8 +93,9 @@ def application_routing_failed(*, application_id: int) -> None:
             ApplicationEvent.objects.create(
                 application_id=application_id, note="routing_failed", visible_to_resident=False
             )
-    reference = Application.objects.filter(pk=application_id).values_list("reference", flat=True).first()
-    logger.error("routing failed after its retries", extra={"reference": reference})
+    if flagged:
+        reference = Application.objects.filter(pk=application_id).values_list("reference", flat=True).first()
+        logger.error("routing failed after its retries", extra={"reference": reference})
 
 
 def application_routing_retry(*, application: Application, by) -> None:
@@ -182,9 +183,10 @@ def application_intake_failed(*, application_id: int) -> None:
     """Record that the automatic checks could not run, so a caseworker checks the application by hand."""
     with transaction.atomic():
         application = Application.objects.select_for_update().filter(pk=application_id).first()
-        if application and application.intake_checked_at is None:
-            _record_intake(application, [{"code": "checks_failed"}])
-    logger.error("intake checks failed after their retries", extra={"reference": application and application.reference})
+        if application is None or application.intake_checked_at:
+            return
+        _record_intake(application, [{"code": "checks_failed"}])
+    logger.error("intake checks failed after their retries", extra={"reference": application.reference})
 
 
 def _record_intake(application: Application, flags: list[dict]) -> None:

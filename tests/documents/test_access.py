@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 from rest_framework.test import APIClient
 
-from services.common.errors import InvalidTransition, ValidationFailed
+from services.common.errors import InvalidTransition, NotAllowed
 from services.documents.actions import document_attach
 from services.documents.models import ScanStatus
 from tests.api.problems import assert_problem
@@ -220,11 +220,8 @@ def test_attach_action_refuses_what_the_resident_does_not_own(resident, service,
             document=document,
             by=resident,
         )
-    from services.common.errors import NotAllowed
-
     with pytest.raises(NotAllowed):
         document_attach(application=ApplicationFactory(service=service), document=document, by=resident)
-    assert ValidationFailed  # imported for the expired/infected cases above
 
 
 def test_web_application_page_offers_wallet_documents_and_attaches_one(client, resident, service, document, id_card):
@@ -263,3 +260,13 @@ def test_caseworker_sees_the_documents_in_the_admin(client, health_caseworker, r
     page = client.get(f"/admin/applications/application/{routed_application.pk}/change/").content.decode()
 
     assert f"/documents/{document.public_id}/download/" in page and "户口簿.pdf" in page
+
+
+def test_document_admin_is_for_superusers_only(client, health_caseworker, document):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin)
+
+    assert "户口簿.pdf" in client.get("/admin/documents/document/").content.decode()
+    assert client.get(f"/admin/documents/document/{document.pk}/change/").status_code == 200
+    client.force_login(health_caseworker)
+    assert client.get("/admin/documents/document/").status_code == 403

@@ -341,6 +341,20 @@ def with_changes(**props) -> dict:
             "plain questions only",
         ),
         (with_changes(proof={"type": "object", "x-document-type": ""}), "No field type fits"),
+        # PostgreSQL's jsonb does not keep the order of object keys: several questions need a written order
+        (
+            with_changes(
+                employers={
+                    "type": "array",
+                    "items": {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}},
+                }
+            ),
+            "in the order they are asked in x-order",
+        ),
+        (
+            {"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}}, "x-order": ["a"]},
+            "the form: list the questions in the order",
+        ),
     ],
 )
 def test_bad_steps_conditions_prefills_and_groups_are_refused(schema, message):

@@ -11,6 +11,7 @@ from tests.factories import SIMPLE_SCHEMA, VALID_ANSWERS
 SCHEMA = {
     "type": "object",
     "required": ["name", "children", "born"],
+    "x-order": ["name", "note", "code", "children", "income", "born", "kind", "urgent"],
     "properties": {
         "name": {"type": "string", "title": "Name", "minLength": 2, "maxLength": 10},
         "note": {"type": "string", "title": "Note"},

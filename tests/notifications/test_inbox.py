@@ -130,3 +130,17 @@ def test_api_list_query_count_is_constant(api, resident, django_assert_num_queri
 
     with django_assert_num_queries(1):
         api.get("/api/v1/notifications/")
+
+
+def test_delivery_status_is_in_the_admin_for_superusers_only(client, resident, health_caseworker):
+    from tests.factories import UserFactory as Users
+
+    notification = delivered(resident, "a")
+    admin = Users(is_staff=True, is_superuser=True)
+
+    client.force_login(admin)
+    listing = client.get("/admin/notifications/notification/?status__exact=sent")
+    assert listing.status_code == 200 and resident.email in listing.content.decode()
+    assert client.get(f"/admin/notifications/notification/{notification.pk}/change/").status_code == 200
+    client.force_login(health_caseworker)
+    assert client.get("/admin/notifications/notification/").status_code == 403

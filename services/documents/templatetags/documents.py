@@ -1,6 +1,11 @@
 from django import template
 
-from ..selectors import application_document_list, attachable_document_list, missing_document_types
+from ..selectors import (
+    application_document_list,
+    application_takes_documents,
+    attachable_document_list,
+    missing_document_types,
+)
 
 register = template.Library()
 
@@ -9,7 +14,7 @@ register = template.Library()
 def application_documents(context, application):
     """The documents section of a resident's application page: attached, missing, and attachable from the wallet."""
     request = context["request"]
-    can_attach = application.status == "draft" or application.is_open
+    can_attach = application_takes_documents(application=application)
     return {
         "application": application,
         "attached": application_document_list(application=application),
