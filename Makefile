@@ -10,8 +10,10 @@ export CELERY_BROKER_URL ?= redis://127.0.0.1:6379/15
 endif
 
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
+AXE_VERSION := 4.14.1
+AXE := .cache/axe-core-$(AXE_VERSION).stamp
 
-.PHONY: run test up lint format messages schema
+.PHONY: run test up lint format messages schema bench
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,13 +24,17 @@ $(STAMP):
 $(MO): locale/zh_Hans/LC_MESSAGES/django.po $(STAMP)  # compiled at set-up, in pure Python (Babel): no gettext needed
 	$(BIN)/pybabel compile --statistics -d locale -D django
 
+$(AXE):  # axe-core for the browser accessibility tests, from the npm registry (never a CDN); skipped without npm
+	if command -v npm >/dev/null; then \
+	  npm install --prefix .cache --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) && touch $@; fi
+
 run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process, email to the console
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_routing_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) $(MO)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
+test: $(STAMP) $(MO) $(AXE)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -v --durations=10 $(PYTEST_ARGS)
@@ -51,3 +57,7 @@ messages: $(STAMP)  ## Collect new strings into django.po (needs GNU gettext's x
 
 schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended API change
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml
+
+bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (PostgreSQL, Redis, wrk); see bench/README.md
+	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
+	PYTHONPATH=. $(BIN)/python bench/run.py

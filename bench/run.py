@@ -64,7 +64,7 @@ def manage(env: dict, *args: str) -> str:
 
 
 def shell(env: dict, code: str) -> str:
-    return manage(env, "shell", "-c", code).strip()
+    return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
 
 
 def create_database(name: str) -> None:
@@ -130,6 +130,7 @@ class Workers:
                 ],  # fmt: skip
                 cwd=ROOT,
                 env=env,
+                stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
             for i in range(count)

@@ -1,6 +1,10 @@
 import os
 
 import pytest
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.test import RequestFactory
 
 from .factories import DepartmentFactory, ServiceFactory, StaffFactory, UserFactory
 
@@ -12,6 +16,19 @@ def unavailable(reason: str):
     if IN_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def staff_login(client, user):
+    """Sign ``user`` in on ``client`` as the portal's login leaves staff: an authenticator app set up, and this
+    session signed in with its code (what the admin requires unless STAFF_REQUIRE_MFA is off)."""
+    totp = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    totp = totp or TOTP.activate(user, generate_totp_secret()).instance
+    client.force_login(user)
+    request = RequestFactory().get("/")
+    request.session = client.session
+    record_authentication(request, user, "mfa", type="totp", id=totp.pk)
+    request.session.save()
+    return client
 
 
 @pytest.fixture

@@ -3,13 +3,20 @@
 local body = os.getenv("BENCH_CREATE_BODY")
 local pending = nil
 
+local function json_headers()
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Content-Type"] = "application/json"
+  return headers
+end
+
 request = function()
   if pending then
     local path = "/api/v1/applications/" .. pending .. "/submit/"
     pending = nil
-    return wrk.format("POST", path, {["Content-Type"] = "application/json"}, "")
+    return wrk.format("POST", path, json_headers(), "")
   end
-  return wrk.format("POST", "/api/v1/applications/", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/v1/applications/", json_headers(), body)
 end
 
 response = function(status, headers, response_body)

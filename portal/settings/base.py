@@ -9,8 +9,8 @@ Outside DEBUG, the secret key and allowed hosts must come from the environment.
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "services.api",
     "services.documents",
     "services.notifications",
+    "services.ratings",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "services.api.middleware.AuthRateLimitMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
 
@@ -128,13 +130,17 @@ ACCOUNT_RATE_LIMITS = {
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_SERVE_SPECIFICATION = True
+# App session tokens (X-Session-Token) end after this long unused, and in any case this long after the login;
+# every login hands out a new token (the session key is cycled).
+HEADLESS_TOKEN_STRATEGY = "services.api.tokens.ExpiringSessionTokenStrategy"  # noqa: S105 (a class path)
+API_TOKEN_IDLE_SECONDS = env.int("API_TOKEN_IDLE_SECONDS", default=60 * 60 * 24 * 14)
+API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=60 * 60 * 24 * 90)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff open the admin only with an activated authenticator app (TOTP), signed in with it in this session.
 # Only the embedded demo (DEBUG) may switch this off, so that its published demo logins work.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
 if not STAFF_REQUIRE_MFA and not DEBUG:
     raise ImproperlyConfigured("STAFF_REQUIRE_MFA=false is allowed only with DJANGO_DEBUG=true (the embedded demo).")
-USERSESSIONS_TRACK_ACTIVITY = True
 
 # --- Internationalisation ----------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -228,11 +234,37 @@ REST_FRAMEWORK = {
         "user": env("API_THROTTLE_USER", default="600/min"),
     },
 }
+# Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours), then purged by beat.
+IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
+# The largest request body (JSON, or a multipart form's fields without its files) read: larger is a 413 in the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Citizen Public-Services Portal API",
-    "DESCRIPTION": "The resident API used by the mobile app. Authenticate with allauth's app API "
-    "(`/api/auth/app/v1/auth/login`) and send the returned token as `X-Session-Token`. "
-    "Every error is an RFC 9457 problem-details body.",
+    "DESCRIPTION": """The resident API used by the mobile app (web and app share one account system).
+
+**Accounts** are django-allauth's headless *app* API, specified at `/api/auth/openapi.yaml` (browsable at
+`/api/auth/openapi.html`); every call below is under `/api/auth/app/v1`:
+
+- sign up: `POST /auth/signup` (email, password); answered 401 with the pending flow `verify_email` and a
+  `meta.session_token`; the emailed key is posted to `POST /auth/email/verify` with that token, which logs in;
+- log in: `POST /auth/login` (email, password) gives `meta.session_token`; with an authenticator app the answer is
+  401 with the pending flow `mfa_authenticate`, completed by `POST /auth/2fa/authenticate` (code);
+- send the token as `X-Session-Token` here; every login gives a new token; a token ends after
+  `API_TOKEN_IDLE_SECONDS` unused (14 days) and `API_TOKEN_MAX_AGE_SECONDS` after the login (90 days): then every
+  call answers 401 with `WWW-Authenticate: X-Session-Token` and the app logs in again;
+- log out: `DELETE /auth/session`; sessions: `GET /auth/sessions`, end some with `DELETE /auth/sessions`;
+- password reset: `POST /auth/password/request` (email), then `POST /auth/password/reset` (key, password).
+
+Logins, sign-ups and reset requests are rate-limited per address and per account: 429 with `Retry-After`.
+
+**Errors**: every 4xx/5xx of this API is an RFC 9457 problem-details body (`application/problem+json`) with a
+stable `code` and `errors` listing each field; messages follow `Accept-Language` (zh-hans, en).
+
+**Safe retries**: unsafe POSTs take an `Idempotency-Key` header (same key and body: the first response replayed,
+`Idempotent-Replayed: true`; another body: 422; still running: 409; per account, 24 hours).
+
+**Limits**: requests are throttled per account and per address (429, `Retry-After`); pages hold at most 100;
+JSON bodies over 2.5 MB are a 413; the catalogue answers `If-None-Match` with 304.""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -300,7 +332,11 @@ CELERY_TASK_QUEUES = [Queue("default"), Queue("routing"), Queue("documents"), Qu
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # Keep the worker's database connection across tasks (Celery's Django fixup closes it after every task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
+# Days a resident's data export stays downloadable; beat deletes it after that.
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
+    # Delete residents' data exports past their expiry, with their zips.
+    "purge-expired-exports": {"task": "services.accounts.tasks.purge_expired_exports", "schedule": 3600},
     # Publish again routing (and intake) whose message was lost: the application row is the outbox.
     "routing-sweep": {
         "task": "services.routing.tasks.sweep_routing",
@@ -314,6 +350,8 @@ CELERY_BEAT_SCHEDULE = {
     "documents-scan-sweep": {"task": "services.documents.tasks.sweep_unscanned", "schedule": 5 * 60.0},
     # Publish again deliveries of notifications still unsent (a lost message, or a worker lost mid-send).
     "notifications-sweep": {"task": "services.notifications.tasks.sweep_undelivered", "schedule": 5 * 60.0},
+    # Delete API Idempotency-Key records past their 24-hour lifetime.
+    "idempotency-keys-purge": {"task": "services.api.tasks.purge_idempotency_keys", "schedule": 60 * 60.0},
 }
 ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120)
 # Unsubmitted drafts untouched this many days are deleted, after a reminder email this many days before.

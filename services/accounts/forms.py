@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .actions import profile_clean_id_number, profile_clean_phone, profile_cross_errors
 from .models import ResidentProfile
-from .validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
 
 
 class ProfileForm(forms.ModelForm):
@@ -33,26 +33,24 @@ class ProfileForm(forms.ModelForm):
             "notify_by_sms": _("To your mobile number above. Your inbox on this site always gets every message."),
         }
 
+    # The rules themselves live in actions.py, shared with the API.
     def clean_id_number(self):
-        id_number = normalize_resident_id(self.cleaned_data["id_number"])
-        if id_number:
-            # Checked here, not only by the model, so that clean() compares the date of birth with a real number.
-            validate_resident_id(id_number)
-        return id_number or None
+        return profile_clean_id_number(self.cleaned_data["id_number"])
 
     def clean_phone(self):
-        phone = "".join(ch for ch in self.cleaned_data["phone"] if ch.isdigit())
-        if len(phone) == 13 and self.cleaned_data["phone"].lstrip().startswith("+86"):
-            phone = phone[2:]
-        if phone and (len(phone) != 11 or not phone.startswith("1")):
-            raise forms.ValidationError(_("Enter an 11-digit mainland mobile number starting with 1."))
-        return phone
+        return profile_clean_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()
-        id_number, born = data.get("id_number"), data.get("date_of_birth")
-        if id_number and born and resident_id_birth_date(id_number) != born:
-            self.add_error("date_of_birth", _("The date of birth does not match your resident ID number."))
-        if data.get("notify_by_sms") and not data.get("phone") and "phone" not in self.errors:
-            self.add_error("notify_by_sms", _("Add your mobile number to get text messages."))
+        for field, message in profile_cross_errors(data=data, failed=set(self.errors)).items():
+            self.add_error(field, message)
         return data
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To make sure it is you, enter the password you sign in with."),
+    )

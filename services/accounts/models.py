@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
@@ -100,6 +102,8 @@ class ResidentProfile(TimeStampedModel):
     # Messages always reach the in-app inbox; these add the channels the resident chose.
     notify_by_email = models.BooleanField(_("email me when something happens"), default=True)
     notify_by_sms = models.BooleanField(_("send me text messages (SMS)"), default=False)
+    # 长者版: larger text, higher contrast and a simpler layout (a class on <html>, CSS only).
+    elder_mode = models.BooleanField(_("elder mode (larger text, higher contrast)"), default=False)
 
     class Meta:
         verbose_name = _("resident profile")
@@ -131,3 +135,59 @@ class DepartmentMembership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} · {self.department} · {self.get_role_display()}"
+
+
+class Device(TimeStampedModel):
+    """A resident's phone registered for push notifications (one row per push token)."""
+
+    class Platform(models.TextChoices):
+        IOS = "ios", "iOS"
+        ANDROID = "android", "Android"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
+    platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
+    token = models.CharField(_("push token"), max_length=255, unique=True)
+
+    class Meta:
+        verbose_name = _("push device")
+        verbose_name_plural = _("push devices")
+
+    def __str__(self):
+        return f"{self.get_platform_display()} · {self.user}"
+
+
+class DataExport(TimeStampedModel):
+    """A resident's "export my data": a zip (data.json and their documents) built in the background, downloadable
+    only by its owner until it expires."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    stored_name = models.CharField(_("name in storage"), max_length=100, blank=True, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="export_user_created")]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.READY, self.Status.FAILED)

@@ -1,20 +1,31 @@
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .forms import ProfileForm
-from .middleware import set_language_cookie
-from .selectors import profile_for_user
+from services.common.errors import ValidationFailed
+from services.documents.actions import document_storage
+
+from .actions import ProfileInvalid, account_delete, data_export_start, profile_set_elder_mode, profile_update
+from .forms import AccountDeleteForm, ProfileForm
+from .middleware import set_elder_mode_cookie, set_language_cookie
+from .selectors import data_export_get_for_owner, data_export_list_for_owner, profile_for_user
 
 
 @login_required
 def profile_edit(request):
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile_for_user(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        profile = form.save()
+    profile = profile_for_user(user=request.user)
+    form = ProfileForm(instance=profile)
+    if request.method == "POST":
+        try:
+            profile = profile_update(profile=profile, changes=request.POST)
+        except ProfileInvalid as exc:
+            return render(request, "accounts/profile.html", {"form": exc.form})
         translation.activate(profile.preferred_language)  # the confirmation is in the language just chosen
         messages.success(request, _("Your profile has been saved."))
         next_url = request.GET.get("next")
@@ -25,3 +36,77 @@ def profile_edit(request):
         set_language_cookie(response, profile.preferred_language)
         return response
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def security(request):
+    """Sign-in and security: links to allauth's password change, two-factor set-up and active sessions."""
+    return render(request, "accounts/security.html")
+
+
+@login_required
+def account_delete_view(request):
+    """Delete the account after the password is entered again; what is kept by law is explained on the page."""
+    form = AccountDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_delete(user=request.user, password=form.cleaned_data["password"])
+        except ValidationFailed as exc:
+            for message in exc.errors.get("password", [str(exc)]):
+                form.add_error("password", message)
+        else:
+            logout(request)
+            messages.success(request, _("Your account has been deleted and your personal data erased."))
+            return redirect("home")
+    return render(request, "accounts/delete.html", {"form": form})
+
+
+@login_required
+def data_export(request):
+    """Start an export (POST) or list the resident's exports still downloadable."""
+    if request.method == "POST":
+        export = data_export_start(user=request.user)
+        return redirect("accounts:export-status", public_id=export.public_id)
+    return render(request, "accounts/export.html", {"exports": data_export_list_for_owner(user=request.user)})
+
+
+@login_required
+def data_export_status(request, public_id):
+    """Show an export's progress; the page refreshes itself (a meta refresh, no JavaScript) until it is done."""
+    export = data_export_get_for_owner(user=request.user, public_id=public_id)
+    return render(request, "accounts/export_status.html", {"export": export})
+
+
+@login_required
+def data_export_download(request, public_id):
+    """Send the export's zip to its owner (a 404 for anyone else, and once it has expired)."""
+    export = data_export_get_for_owner(user=request.user, public_id=public_id)
+    return data_export_file_response(export=export)
+
+
+def data_export_file_response(*, export) -> FileResponse:
+    if export.status != export.Status.READY:
+        raise Http404
+    response = FileResponse(
+        document_storage().open(export.stored_name, "rb"),
+        as_attachment=True,
+        filename=f"my-data-{export.created_at:%Y%m%d}.zip",
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def elder_mode(request):
+    """Switch elder mode (长者版) on or off: a cookie for this browser, and the profile when signed in."""
+    on = request.POST.get("elder_mode") == "1"
+    if request.user.is_authenticated:
+        profile_set_elder_mode(user=request.user, on=on)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=False):
+        next_url = "/"
+    response = redirect(next_url)
+    set_elder_mode_cookie(response, on)
+    return response

@@ -12,7 +12,12 @@ from rest_framework.views import APIView
 
 from services.accounts.models import District, ResidentProfile
 from services.accounts.selectors import profile_for_user
-from services.applications.actions import application_create_draft, application_save_answers, application_submit
+from services.applications.actions import (
+    application_create_draft,
+    application_save_answers,
+    application_submit,
+    application_withdraw,
+)
 from services.applications.models import Application, Channel
 from services.applications.selectors import (
     application_get_for_resident,
@@ -29,7 +34,9 @@ from services.catalogue.selectors import (
 from services.common.errors import ValidationFailed
 from services.dynamic_forms.validation import enforced_schema, too_deep
 
+from .conditional import conditional_response
 from .errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from .idempotency import IDEMPOTENCY_KEY_PARAMETER, IdempotentPostMixin
 
 PROBLEMS = {
     400: OpenApiResponse(
@@ -40,8 +47,17 @@ PROBLEMS = {
     403: OpenApiResponse(ProblemSerializer, description="Not allowed to do this."),
     401: OpenApiResponse(ProblemSerializer, description="Missing or expired session token."),
     404: OpenApiResponse(ProblemSerializer, description="Not found, or not yours."),
-    409: OpenApiResponse(ProblemSerializer, description="The application's status does not allow this now."),
+    409: OpenApiResponse(
+        ProblemSerializer,
+        description="A conflict: the application's status does not allow this now (`invalid_transition`), or a "
+        "request with the same Idempotency-Key is still running (`idempotency_key_in_use`).",
+    ),
+    413: OpenApiResponse(ProblemSerializer, description="The request body is too large (`too_large`)."),
     415: OpenApiResponse(ProblemSerializer, description="The body is not JSON."),
+    422: OpenApiResponse(
+        ProblemSerializer,
+        description="The Idempotency-Key was already used with a different request (`idempotency_key_reused`).",
+    ),
     429: OpenApiResponse(ProblemSerializer, description="Too many requests; see Retry-After."),
 }
 PROBLEM_HEADERS = [
@@ -56,6 +72,25 @@ PROBLEM_HEADERS = [
         "Retry-After", int, OpenApiParameter.HEADER, response=[429], description="Seconds to wait before retrying."
     ),
 ]
+
+
+IDEMPOTENT_PARAMETERS = [*PROBLEM_HEADERS, IDEMPOTENCY_KEY_PARAMETER]
+IDEMPOTENT_PROBLEMS = (409, 413, 422)  # a key in use, a body too large, a key reused with another request
+
+
+CONDITIONAL_PARAMETERS = [
+    *PROBLEM_HEADERS,
+    OpenApiParameter(
+        "If-None-Match",
+        str,
+        OpenApiParameter.HEADER,
+        description="The ETag of the copy the app holds: an unchanged response is a 304 without a body.",
+    ),
+    OpenApiParameter(
+        "ETag", str, OpenApiParameter.HEADER, response=[200, 304], description="Changes when the content changes."
+    ),
+]
+NOT_MODIFIED = OpenApiResponse(description="Not modified since the ETag given in If-None-Match.")
 
 
 def problems(*codes) -> dict:
@@ -165,9 +200,9 @@ class ServiceListApi(APIView):
             OpenApiParameter("department", str, description="A department code, e.g. employment."),
             OpenApiParameter("category", str, description="A category code."),
             OpenApiParameter("life_event", str, description="A life event code, e.g. losing-a-job."),
-            *PROBLEM_HEADERS,
+            *CONDITIONAL_PARAMETERS,
         ],
-        responses={200: ServiceOutputSerializer(many=True), **problems(429)},
+        responses={200: ServiceOutputSerializer(many=True), 304: NOT_MODIFIED, **problems(429)},
     )
     def get(self, request):
         """List the services open for applications, in the language of Accept-Language; search and filter."""
@@ -175,7 +210,7 @@ class ServiceListApi(APIView):
             name: request.query_params.get(name, "")[:100] for name in ("q", "department", "category", "life_event")
         }
         filters["query"] = filters.pop("q")
-        return Response(ServiceOutputSerializer(service_list(**filters), many=True).data)
+        return conditional_response(request, ServiceOutputSerializer(service_list(**filters), many=True).data)
 
 
 class ServiceDetailApi(APIView):
@@ -183,12 +218,12 @@ class ServiceDetailApi(APIView):
 
     @extend_schema(
         operation_id="services_retrieve",
-        parameters=PROBLEM_HEADERS,
-        responses={200: ServiceDetailOutputSerializer, **problems(404, 429)},
+        parameters=CONDITIONAL_PARAMETERS,
+        responses={200: ServiceDetailOutputSerializer, 304: NOT_MODIFIED, **problems(404, 429)},
     )
     def get(self, request, slug):
         """Show a service with its required documents, eligibility rules and current form."""
-        return Response(ServiceDetailOutputSerializer(service_get_active(slug=slug)).data)
+        return conditional_response(request, ServiceDetailOutputSerializer(service_get_active(slug=slug)).data)
 
 
 class RuleResultOutputSerializer(serializers.Serializer):
@@ -276,7 +311,7 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
         return EventOutputSerializer(application_timeline(application=application, for_resident=True), many=True).data
 
 
-class ApplicationListCreateApi(ListAPIView):
+class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
     serializer_class = ApplicationOutputSerializer
 
     class InputSerializer(StrictInputSerializer):
@@ -303,8 +338,8 @@ class ApplicationListCreateApi(ListAPIView):
     @extend_schema(
         operation_id="applications_create",
         request=InputSerializer,
-        parameters=PROBLEM_HEADERS,
-        responses={201: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 415, 429)},
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={201: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
     )
     def post(self, request):
         """Create a draft application; answers may be incomplete but never invalid."""
@@ -356,18 +391,32 @@ class ApplicationDetailApi(APIView):
         return Response(ApplicationDetailOutputSerializer(application).data)
 
 
-class ApplicationSubmitApi(APIView):
+class ApplicationSubmitApi(IdempotentPostMixin, APIView):
     @extend_schema(
         operation_id="applications_submit",
         request=None,
-        parameters=PROBLEM_HEADERS,
-        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 409, 429)},
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 429, *IDEMPOTENT_PROBLEMS)},
     )
     def post(self, request, public_id):
         """Submit a draft: the answers are checked in full, then the eligibility rules, and routing is queued."""
         application = application_get_for_resident(user=request.user, public_id=public_id)
         with answers_errors():
             application = application_submit(application=application, by=request.user)
+        return Response(ApplicationDetailOutputSerializer(application).data)
+
+
+class ApplicationWithdrawApi(IdempotentPostMixin, APIView):
+    @extend_schema(
+        operation_id="applications_withdraw",
+        request=None,
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(401, 404, 429, *IDEMPOTENT_PROBLEMS)},
+    )
+    def post(self, request, public_id):
+        """Withdraw an open application (submitted, routed, in review or awaiting information); not a draft."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        application = application_withdraw(application=application, by=request.user)
         return Response(ApplicationDetailOutputSerializer(application).data)
 
 

@@ -2,8 +2,9 @@
 
 from http import HTTPStatus
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -18,6 +19,12 @@ _DOMAIN_STATUS = {
     InvalidTransition: status.HTTP_409_CONFLICT,
     NotReady: status.HTTP_409_CONFLICT,
 }
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "too_large"
 
 
 class FieldErrorSerializer(serializers.Serializer):
@@ -68,7 +75,9 @@ def problem_exception_handler(exc, context):
         code = _DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
         errors = _flatten(getattr(exc, "errors", {}) or {})
         return problem(status_code=code, code=exc.code, detail=str(exc), errors=errors)
-    if isinstance(exc, Http404):
+    if isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()

@@ -1,7 +1,11 @@
 from django.urls import path, re_path
 
+from services.accounts import apis as account_apis
+from services.accounts import export_apis
+from services.applications import apis as application_apis
 from services.documents import apis as document_apis
 from services.notifications import apis as notification_apis
+from services.ratings import apis as rating_apis
 
 from . import apis
 
@@ -13,6 +17,9 @@ urlpatterns = [
     path("applications/", apis.ApplicationListCreateApi.as_view(), name="applications"),
     path("applications/<uuid:public_id>/", apis.ApplicationDetailApi.as_view(), name="application"),
     path("applications/<uuid:public_id>/submit/", apis.ApplicationSubmitApi.as_view(), name="application-submit"),
+    path("applications/<uuid:public_id>/withdraw/", apis.ApplicationWithdrawApi.as_view(), name="application-withdraw"),
+    path("profile/", account_apis.ProfileApi.as_view(), name="profile"),
+    path("devices/", account_apis.DeviceApi.as_view(), name="devices"),
     path("document-types/", document_apis.DocumentTypeListApi.as_view(), name="document-types"),
     path("documents/", document_apis.DocumentListCreateApi.as_view(), name="documents"),
     path("documents/<uuid:public_id>/file/", document_apis.DocumentFileApi.as_view(), name="document-file"),
@@ -28,6 +35,38 @@ urlpatterns = [
         "notifications/<uuid:public_id>/read/",
         notification_apis.NotificationReadApi.as_view(),
         name="notification-read",
+    ),
+    path("me/export/", export_apis.DataExportStartApi.as_view(), name="me-exports"),
+    path("me/export/<uuid:public_id>/", export_apis.DataExportDetailApi.as_view(), name="me-export"),
+    path(
+        "me/export/<uuid:public_id>/download/",
+        export_apis.DataExportDownloadApi.as_view(),
+        name="me-export-download",
+    ),
+    path(
+        "applications/<uuid:public_id>/ratings/",
+        rating_apis.ApplicationRatingsApi.as_view(),
+        name="application-ratings",
+    ),
+    path(
+        "applications/<uuid:public_id>/information-requests/",
+        application_apis.InformationRequestListApi.as_view(),
+        name="information-requests",
+    ),
+    path(
+        "applications/<uuid:public_id>/information-requests/<uuid:request_id>/answer/",
+        application_apis.InformationRequestAnswerApi.as_view(),
+        name="information-request-answer",
+    ),
+    path(
+        "applications/<uuid:public_id>/access-log/",
+        application_apis.ApplicationAccessLogApi.as_view(),
+        name="application-access-log",
+    ),
+    path(
+        "applications/<uuid:public_id>/decision-letter/",
+        application_apis.ApplicationDecisionLetterApi.as_view(),
+        name="application-decision-letter",
     ),
     re_path(r"", apis.NotFoundApi.as_view(), name="not-found"),
 ]

@@ -17,12 +17,17 @@ from services.catalogue.models import Service
 from services.catalogue.selectors import eligibility_check
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
+from services.documents.actions import document_attach
+from services.documents.models import Document
 from services.dynamic_forms.fields import answers_merge
 from services.dynamic_forms.validation import validate_answers
 
-from .models import Application, Channel, Status
-from .selectors import application_draft_for_service, application_prefill
-from .workflow import application_transition
+from .models import Application, ApplicationEvent, Channel, InformationRequest, RejectionReason, Status
+from .selectors import application_draft_for_service, application_prefill, staff_may_handle
+from .workflow import Actor, actor_roles, application_transition
+
+MAX_REQUEST_ITEMS = 20
+MAX_TEXT = 2000
 
 logger = logging.getLogger(__name__)
 
@@ -109,14 +114,11 @@ def application_submit(*, application: Application, by) -> Application:
     return application
 
 
-def application_claim(*, application: Application, by) -> Application:
+def application_claim(*, application: Application, by, version: int | None = None) -> Application:
     """Take a routed application from the department queue; exactly one of two racing caseworkers wins."""
     try:
         return application_transition(
-            application=application,
-            to=Status.IN_REVIEW,
-            by=by,
-            changes={"assignee": by},
+            application=application, to=Status.IN_REVIEW, by=by, changes={"assignee": by}, version=version
         )
     except InvalidTransition:
         # Losing the race is the common case: say so rather than "in review cannot become in review".
@@ -125,17 +127,136 @@ def application_claim(*, application: Application, by) -> Application:
         raise
 
 
-def application_decide(*, application: Application, by, approve: bool, reason: str = "") -> Application:
-    """Approve or reject an application in review; a rejection must give the resident a reason."""
-    reason = (reason or "").strip()
-    if not approve and not reason:
-        raise ValidationFailed(_("Give the resident a reason for the rejection."), errors={"reason": [_("Required.")]})
+def application_release(*, application: Application, by, version: int | None = None) -> Application:
+    """Give an application in review back to its department's queue, unassigned."""
+    return application_transition(
+        application=application,
+        to=Status.ROUTED,
+        by=by,
+        changes={"assignee": None},
+        visible_to_resident=False,  # staffing, not news for the resident (and no "routed" message again)
+        version=version,
+    )
+
+
+def application_assign(*, application: Application, assignee, by, version: int | None = None) -> Application:
+    """Give an application in the queue to a caseworker of its department (supervisors only); a routed one
+    goes into review, one in review or awaiting information changes hands and keeps its status."""
+    if Actor.SUPERVISOR not in actor_roles(application=application, by=by):
+        raise NotAllowed(_("Only a supervisor of the department may assign applications."))
+    if not staff_may_handle(user=assignee, application=application):
+        message = _("%(person)s cannot handle %(reference)s: not active staff of its department, or the applicant.")
+        message %= {"person": assignee, "reference": application.reference}
+        raise ValidationFailed(message, errors={"assignee": [message]})
+    to = Status.IN_REVIEW if application.status == Status.ROUTED else application.status
+    return application_transition(
+        application=application,
+        to=to,
+        by=by,
+        message=assignee.email,
+        note="assigned",
+        visible_to_resident=False,  # who handles it is staff business
+        changes={"assignee": assignee},
+        version=version,
+    )
+
+
+def _checked_text(text: str, field: str) -> str:
+    text = (text or "").strip()
+    if len(text) > MAX_TEXT:
+        message = _("Keep it under %(count)d characters.") % {"count": MAX_TEXT}
+        raise ValidationFailed(message, errors={field: [message]})
+    return text
+
+
+@transaction.atomic
+def application_request_information(
+    *, application: Application, by, message: str, items: list[str], version: int | None = None
+) -> InformationRequest:
+    """Ask the resident, in one message, for everything still missing; the legal clock stops until they answer."""
+    message = _checked_text(message, "message")
+    items = [_checked_text(item, "items") for item in items if item and item.strip()]
+    if not items or len(items) > MAX_REQUEST_ITEMS:
+        problem = _("List what the resident must send, one thing a line (at most %(count)d).") % {
+            "count": MAX_REQUEST_ITEMS
+        }
+        raise ValidationFailed(problem, errors={"items": [problem]})
+    text = "\n".join([message, *(f"• {item}" for item in items)]).strip()
+    application = application_transition(
+        application=application, to=Status.AWAITING_INFORMATION, by=by, message=text, version=version
+    )
+    return InformationRequest.objects.create(application=application, asked_by=by, message=message, items=items)
+
+
+@transaction.atomic
+def information_request_answer(
+    *, information_request: InformationRequest, by, answer: str = "", documents: list[Document] = ()
+) -> InformationRequest:
+    """Send the resident's answer (words, wallet documents, or both): the documents are attached to the
+    application, which goes back into review with its legal clock running again."""
+    answer = _checked_text(answer, "answer")
+    if not answer and not documents:
+        message = _("Write an answer or choose a document to send.")
+        raise ValidationFailed(message, errors={"answer": [message]})
+    if information_request.answered_at:
+        raise InvalidTransition(_("This request has already been answered."))
+    application = application_transition(
+        application=information_request.application, to=Status.IN_REVIEW, by=by, message=answer
+    )
+    for document in documents:
+        document_attach(application=application, document=document, by=by)
+    information_request.answered_at, information_request.answer = timezone.now(), answer
+    information_request.save(update_fields=["answered_at", "answer", "updated_at"])
+    information_request.documents.set(documents)
+    return information_request
+
+
+def application_note_add(*, application: Application, by, text: str) -> ApplicationEvent:
+    """Add an internal note to the application's timeline: staff of its department read it, residents never."""
+    text = _checked_text(text, "note")
+    if not text:
+        raise ValidationFailed(_("Write the note."), errors={"note": [_("Required.")]})
+    if Actor.STAFF not in actor_roles(application=application, by=by):
+        raise NotAllowed(_("You may not make this change to this application."))
+    return ApplicationEvent.objects.create(application=application, actor=by, message=text, visible_to_resident=False)
+
+
+def application_decide(
+    *,
+    application: Application,
+    by,
+    approve: bool,
+    reason: str = "",
+    rejection_reason: RejectionReason | None = None,
+    version: int | None = None,
+) -> Application:
+    """Approve or reject an application in review. A rejection gives the resident a reason: one of the service's
+    rejection reasons, worded in the resident's language, when it has any, and the caseworker's own words."""
+    reason = _checked_text(reason, "reason")
+    if not approve:
+        offered = application.service.rejection_reasons.filter(is_active=True)
+        if rejection_reason is not None:
+            if not offered.filter(pk=rejection_reason.pk).exists():
+                raise ValidationFailed(
+                    _("Choose one of this service's reasons."), errors={"rejection_reason": [_("Not offered.")]}
+                )
+            language = profile_for_user(user=application.applicant).preferred_language
+            reason = "\n\n".join(filter(None, [rejection_reason.text_in(language), reason]))
+        elif offered.exists():
+            raise ValidationFailed(
+                _("Choose the reason for the rejection."), errors={"rejection_reason": [_("Required.")]}
+            )
+        if not reason:
+            raise ValidationFailed(
+                _("Give the resident a reason for the rejection."), errors={"reason": [_("Required.")]}
+            )
     return application_transition(
         application=application,
         to=Status.APPROVED if approve else Status.REJECTED,
         by=by,
         message=reason,
         changes={"decided_at": timezone.now(), "decision_reason": reason},
+        version=version,
     )
 
 

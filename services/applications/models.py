@@ -25,7 +25,6 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)
-IN_QUEUE = (Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)  # open, in a department's queue
 CLOCK_RUNNING = (Status.ROUTED, Status.IN_REVIEW)  # the legal time limit counts (not paused for the resident)
 DECIDED = (Status.APPROVED, Status.REJECTED)
 REFERENCE = re.compile(r"[A-Z]{3}-\d{4}-\d{6,}")
@@ -59,9 +58,9 @@ class ApplicationQuerySet(models.QuerySet):
         """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
         return self.filter(status__in=CLOCK_RUNNING, due_date__lt=today)
 
-    def in_queues(self):
-        """Applications in a department's queue: routed there and not decided or withdrawn."""
-        return self.filter(status__in=IN_QUEUE)
+    def open(self):
+        """Applications not yet decided or withdrawn (submitted ones are not in a department's queue yet)."""
+        return self.filter(status__in=OPEN_STATUSES)
 
     def search(self, term: str):
         """Find by reference, resident ID number (both exact) or the start of the applicant's legal name."""
@@ -161,8 +160,10 @@ class Application(TimeStampedModel):
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_created"),
             # The caseworker queue: a department's or team's open applications by due date, or one status's.
-            models.Index(fields=["department", "due_date"], name="app_dept_queue", condition=Q(status__in=IN_QUEUE)),
-            models.Index(fields=["team", "due_date"], name="app_team_queue", condition=Q(status__in=IN_QUEUE)),
+            models.Index(
+                fields=["department", "due_date"], name="app_dept_queue", condition=Q(status__in=OPEN_STATUSES)
+            ),
+            models.Index(fields=["team", "due_date"], name="app_team_queue", condition=Q(status__in=OPEN_STATUSES)),
             models.Index(fields=["department", "status", "due_date"], name="app_dept_status_due"),
             models.Index(fields=["department", "decided_at"], name="app_dept_decided"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),

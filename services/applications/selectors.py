@@ -2,13 +2,15 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_facts, profile_for_user
 from services.dynamic_forms.fields import questions, steps_asked
 from services.dynamic_forms.validation import validate_answers
 
-from .models import Application, ApplicationEvent, Status
+from .models import DECIDED, Application, ApplicationEvent, InformationRequest, RejectionReason, Status
 
 PREFILL_LOOKBACK = 20  # earlier applications searched for answers to reuse
 
@@ -21,6 +23,15 @@ def application_list_for_resident(*, user) -> QuerySet[Application]:
 def application_get_for_resident(*, user, public_id) -> Application:
     """Return the resident's own application or raise Http404 (another person's is not found)."""
     return get_object_or_404(application_list_for_resident(user=user), public_id=public_id)
+
+
+def application_get_decided_for_resident(*, user, public_id) -> Application:
+    """Return the resident's own decided application (for its decision letter) or raise Http404."""
+    return get_object_or_404(
+        application_list_for_resident(user=user).select_related("applicant__profile"),
+        public_id=public_id,
+        status__in=DECIDED,
+    )
 
 
 def application_timeline(*, application: Application, for_resident: bool) -> QuerySet[ApplicationEvent]:
@@ -73,3 +84,59 @@ def application_next_step(*, application: Application) -> str | None:
         if unfinished & set(step["fields"]):
             return step["key"]
     return None
+
+
+def staff_may_handle(*, user, application: Application) -> bool:
+    """Return whether ``user`` could handle the application: active staff of its department, not its applicant."""
+    return (
+        user.is_active
+        and user.is_staff
+        and user.pk != application.applicant_id
+        and user.memberships.filter(department_id=application.department_id).exists()
+    )
+
+
+def information_request_list(*, application: Application) -> QuerySet[InformationRequest]:
+    """Return the application's information requests, oldest first, with the documents sent in answer."""
+    return application.information_requests.prefetch_related("documents__document_type")
+
+
+def information_request_get_open(*, application: Application) -> InformationRequest | None:
+    """Return the request the resident is to answer now: the latest unanswered one while the application waits."""
+    if application.status != Status.AWAITING_INFORMATION:
+        return None
+    return application.information_requests.filter(answered_at__isnull=True).order_by("-created_at", "-id").first()
+
+
+def information_request_get_for_resident(*, user, application_id, public_id) -> InformationRequest:
+    """Return one of the resident's own information requests or raise Http404."""
+    return get_object_or_404(
+        InformationRequest.objects.select_related("application"),
+        application__applicant=user,
+        application__public_id=application_id,
+        public_id=public_id,
+    )
+
+
+def rejection_reason_list(*, application: Application) -> QuerySet[RejectionReason]:
+    """Return the rejection reasons a caseworker may choose for the application's service."""
+    return RejectionReason.objects.filter(service_id=application.service_id, is_active=True)
+
+
+def application_draft_list_for_resident(*, user, limit: int = 3) -> list[Application]:
+    """Return the resident's most recently saved drafts, for "continue your draft" on the home page."""
+    drafts = Application.objects.for_applicant(user).filter(status=Status.DRAFT).select_related("service")
+    return list(drafts.order_by("-updated_at")[:limit])
+
+
+def decision_letter_html(*, application: Application) -> str:
+    """Return the decision letter of a decided application as a printable page, in the resident's language."""
+    profile = profile_for_user(user=application.applicant)
+    with translation.override(profile.preferred_language):
+        context = {
+            "application": application,
+            "profile": profile,
+            "department": application.department or application.service.department,
+            "language": translation.get_language(),
+        }
+        return render_to_string("applications/decision_letter.html", context)

@@ -11,4 +11,7 @@ urlpatterns = [
     path("<uuid:public_id>/check/", views.check, name="check"),
     path("<uuid:public_id>/submitted/", views.submitted, name="submitted"),
     path("<uuid:public_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("<uuid:public_id>/requests/<uuid:request_id>/answer/", views.answer, name="answer"),
+    path("<uuid:public_id>/decision-letter/", views.decision_letter, name="decision_letter"),
+    path("<uuid:public_id>/access-log/", views.access_log, name="access_log"),
 ]

@@ -1,27 +1,41 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, QueryDict
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.accounts.selectors import profile_for_user
+from services.caseworker.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
+from services.documents.selectors import attachable_document_list
 from services.dynamic_forms.fields import form_steps, label_of, steps_asked
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
 
-from .actions import application_save_answers, application_start, application_submit, application_withdraw
+from .actions import (
+    application_save_answers,
+    application_start,
+    application_submit,
+    application_withdraw,
+    information_request_answer,
+)
+from .forms import AnswerForm
 from .models import Status
 from .selectors import (
+    application_get_decided_for_resident,
     application_get_for_resident,
     application_list_for_resident,
     application_next_step,
     application_prefill,
     application_timeline,
+    decision_letter_html,
+    information_request_get_for_resident,
+    information_request_get_open,
 )
 
 # A step posted after the session expired waits here (in the new, anonymous session) until the resident has
@@ -221,3 +235,48 @@ def withdraw(request, public_id):
     else:
         messages.success(request, _("Your application has been withdrawn."))
     return redirect(application)
+
+
+@login_required
+def answer(request, public_id, request_id):
+    information_request = information_request_get_for_resident(
+        user=request.user, application_id=public_id, public_id=request_id
+    )
+    application = information_request.application
+    if information_request_get_open(application=application) != information_request:
+        return redirect(application)  # answered already, or the application no longer waits for it
+    documents = attachable_document_list(user=request.user, application=application).select_related("document_type")
+    form = AnswerForm(request.POST if request.method == "POST" else None, documents=documents)
+    if form.is_valid():
+        try:
+            information_request_answer(
+                information_request=information_request,
+                by=request.user,
+                answer=form.cleaned_data["answer"],
+                documents=list(form.cleaned_data["documents"]),
+            )
+        except ValidationFailed as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect(application)
+        else:
+            messages.success(request, _("Your answer has been sent. The time limit for the decision runs again."))
+            return redirect(application)
+    context = {"application": application, "information_request": information_request, "form": form}
+    return render(request, "applications/answer.html", context)
+
+
+@login_required
+def decision_letter(request, public_id):
+    application = application_get_decided_for_resident(user=request.user, public_id=public_id)
+    return HttpResponse(decision_letter_html(application=application))
+
+
+@login_required
+def access_log(request, public_id):
+    application = application_get_for_resident(user=request.user, public_id=public_id)
+    page = Paginator(audit_list_for_resident(application=application), 50).get_page(request.GET.get("page"))
+    return render(request, "applications/access_log.html", {"application": application, "page": page})

@@ -2,6 +2,7 @@
 
 draft → submitted → routed → in_review ⇄ awaiting_information → approved | rejected,
 in_review → routed (released back to the queue), and withdrawn by the applicant before a decision.
+A supervisor reassigns an application in review or awaiting information without changing its status.
 """
 
 import enum
@@ -22,6 +23,7 @@ class Actor(enum.Enum):
     SYSTEM = "system"  # a background task (by=None)
     STAFF = "staff"  # any caseworker of the application's department
     HANDLER = "handler"  # the assigned caseworker, or a supervisor of the department
+    SUPERVISOR = "supervisor"  # a supervisor of the department (or an administrator): assigns work
 
 
 TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
@@ -33,6 +35,8 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
     (Status.AWAITING_INFORMATION, Status.IN_REVIEW): frozenset({Actor.APPLICANT}),
     (Status.IN_REVIEW, Status.APPROVED): frozenset({Actor.HANDLER}),
     (Status.IN_REVIEW, Status.REJECTED): frozenset({Actor.HANDLER}),
+    (Status.IN_REVIEW, Status.IN_REVIEW): frozenset({Actor.SUPERVISOR}),  # reassigned
+    (Status.AWAITING_INFORMATION, Status.AWAITING_INFORMATION): frozenset({Actor.SUPERVISOR}),  # reassigned
     **{(status, Status.WITHDRAWN): frozenset({Actor.APPLICANT}) for status in OPEN_STATUSES},
 }
 
@@ -46,7 +50,7 @@ def actor_roles(*, application: Application, by) -> set[Actor]:
     if not by.is_active or not by.is_staff or application.department_id is None:
         return set()
     if by.is_superuser or is_supervisor_of(user=by, department_id=application.department_id):
-        return {Actor.STAFF, Actor.HANDLER}
+        return {Actor.STAFF, Actor.HANDLER, Actor.SUPERVISOR}
     if application.department_id not in department_ids_for_staff(user=by):
         return set()
     return {Actor.STAFF, Actor.HANDLER} if by.pk == application.assignee_id else {Actor.STAFF}
@@ -64,21 +68,34 @@ def application_transition(
     to: Status,
     by,
     message: str = "",
+    note: str = "",
     visible_to_resident: bool = True,
     changes: dict | None = None,
+    version: int | None = None,
 ) -> Application:
     """Move the application to ``to`` under a row lock, apply ``changes``, and record the event.
+
+    ``version`` is the application's version the actor's page showed: if it has moved on since (someone else
+    acted), the move is refused rather than made over their change.
 
     The legal clock stops while the resident is asked for information and the due date moves on by the
     working days it stood still (``services.routing.selectors.deadline_clock_changes``).
 
-    Raises InvalidTransition when the current status does not allow the move (for example because
-    another caseworker was first) and NotAllowed when ``by`` may not make it.
+    Raises InvalidTransition when the current status or version does not allow the move (for example
+    because another caseworker was first) and NotAllowed when ``by`` may not make it.
     """
     changes = changes or {}
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
-        allowed = TRANSITIONS.get((locked.status, to))
+        if version is not None and locked.version != version:
+            raise InvalidTransition(
+                _("%(reference)s has changed since your page was loaded (it is now “%(current)s”). Look at it again "
+                  "before you act.") % {"reference": locked.reference, "current": Status(locked.status).label}
+            )  # fmt: skip
+        # Staying in a status (a reassignment) is only for a caller who saw that status: a claim or an
+        # answer that lost a race must not turn into one.
+        lost_race = to == locked.status != application.status
+        allowed = None if lost_race else TRANSITIONS.get((locked.status, to))
         if allowed is None:
             raise InvalidTransition(
                 _("This application is now “%(current)s”, so it cannot become “%(to)s”.")
@@ -87,17 +104,19 @@ def application_transition(
         if not allowed & actor_roles(application=locked, by=by):
             raise NotAllowed(_("You may not make this change to this application."))
         from_status = locked.status
-        changes = {**deadline_clock_changes(application=locked, to=to), **changes}
-        locked.status = to
+        if from_status != to:
+            changes = {**deadline_clock_changes(application=locked, to=to), **changes}
+        locked.status, locked.version = to, locked.version + 1
         for field, value in changes.items():
             setattr(locked, field, value)
-        locked.save(update_fields=["status", "updated_at", *changes])
+        locked.save(update_fields=["status", "version", "updated_at", *changes])
         event = ApplicationEvent.objects.create(
             application=locked,
             actor=by,
             from_status=from_status,
             to_status=to,
             message=message,
+            note=note,
             visible_to_resident=visible_to_resident,
         )
         notify_application_event(event=event)  # its messages are delivered after commit

@@ -1,57 +1,161 @@
 """The caseworker's workspace: department-scoped application queues in the Django admin.
 
-Nothing here changes an application directly: every button calls a workflow action.
+Nothing here changes an application directly: every button calls a workflow action, and every look at an
+application, a document or an export, and every action, is written to the audit log.
 """
 
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from services.applications.actions import application_claim, application_decide
-from services.applications.models import Application, Status
-from services.applications.selectors import application_timeline
-from services.applications.workflow import allowed_moves
-from services.common.errors import DomainError
+from services.accounts.models import DepartmentMembership
+from services.accounts.selectors import department_ids_for_staff, profile_for_user, staff_list_for_departments
+from services.applications.actions import (
+    application_assign,
+    application_claim,
+    application_decide,
+    application_note_add,
+    application_release,
+    application_request_information,
+)
+from services.applications.models import CLOCK_RUNNING, OPEN_STATUSES, Application, RejectionReason, Status
+from services.applications.selectors import application_timeline, information_request_list, rejection_reason_list
+from services.applications.workflow import Actor, actor_roles, allowed_moves
+from services.catalogue.models import Service
+from services.common.errors import DomainError, NotReady, ValidationFailed
+from services.documents.selectors import application_document_list, document_get_for_download, missing_document_types
+from services.documents.views import document_file_response
 from services.dynamic_forms.selectors import answers_for_display
 from services.routing.actions import application_routing_retry
+from services.routing.models import Team
 from services.routing.selectors import event_note_for_display, intake_findings_for_display
 
-# The buttons of the application page: name → (status it leads to, label, action).
-CASE_ACTIONS = {
-    "claim": (Status.IN_REVIEW, _("Claim"), lambda app, user, reason: application_claim(application=app, by=user)),
-    "approve": (
-        Status.APPROVED,
-        _("Approve"),
-        lambda app, user, reason: application_decide(application=app, by=user, approve=True, reason=reason),
-    ),
-    "reject": (
-        Status.REJECTED,
-        _("Reject"),
-        lambda app, user, reason: application_decide(application=app, by=user, approve=False, reason=reason),
-    ),
-}
+from .actions import audit_record
+from .models import AuditAction, AuditEntry
+from .selectors import application_export_table
+
+DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
+COUNT_CAP = 10_000  # the queue counts at most this many rows: beyond, it says "more than"
+EXPORT_MAX_ROWS = 10_000
 
 
-def _works_in_a_department(user) -> bool:
-    return user.is_active and user.is_staff and (user.is_superuser or user.memberships.exists())
+def _department_ids(request) -> list[int]:
+    """The departments whose queues the user works in (looked up once per request)."""
+    if not hasattr(request, "_caseworker_department_ids"):
+        request._caseworker_department_ids = department_ids_for_staff(user=request.user)
+    return request._caseworker_department_ids
 
 
-class OverdueFilter(admin.SimpleListFilter):
-    title = _("due date")
-    parameter_name = "overdue"
+def _supervised_ids(request) -> set[int] | None:
+    """The departments the user supervises (looked up once per request); None for an administrator (all)."""
+    if request.user.is_superuser:
+        return None
+    if not hasattr(request, "_caseworker_supervised_ids"):
+        roles = (DepartmentMembership.Role.SUPERVISOR,)
+        request._caseworker_supervised_ids = set(department_ids_for_staff(user=request.user, roles=roles))
+    return request._caseworker_supervised_ids
+
+
+def _works_in_a_department(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and (user.is_superuser or bool(_department_ids(request)))
+
+
+class CappedCountPaginator(Paginator):
+    """Counts no further than COUNT_CAP: a queue of a million applications never costs a full count."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+
+# --- Filters -----------------------------------------------------------------------------------
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """The open applications of the queue unless another status (or all) is chosen."""
+
+    title = _("status")
+    parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("1", _("Overdue"))]
+        return [*Status.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Open"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
-        return queryset.overdue(timezone.localdate()) if self.value() == "1" else queryset
+        value = self.value()
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value) if value in Status.values else queryset.open()
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = _("assigned caseworker")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Mine")), ("nobody", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        return queryset.filter(assignee__isnull=True) if self.value() == "nobody" else queryset
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("due date")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("soon", _("Due within %(days)d days") % {"days": DUE_SOON_DAYS}),
+            ("paused", _("Awaiting information (clock paused)")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "soon":
+            soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+            return queryset.filter(status__in=CLOCK_RUNNING, due_date__gte=today, due_date__lte=soon)
+        if self.value() == "paused":
+            return queryset.filter(status=Status.AWAITING_INFORMATION)
+        return queryset
 
 
 class RoutingFailedFilter(admin.SimpleListFilter):
@@ -65,49 +169,163 @@ class RoutingFailedFilter(admin.SimpleListFilter):
         return queryset.filter(routing_failed_at__isnull=False) if self.value() == "1" else queryset
 
 
-class AssignedToMeFilter(admin.SimpleListFilter):
-    title = _("assigned caseworker")
-    parameter_name = "mine"
+class InUserDepartmentsFilter(admin.RelatedFieldListFilter):
+    """Offers only the teams or services of the user's departments (read from their small tables, not by
+    scanning the applications)."""
 
-    def lookups(self, request, model_admin):
-        return [("1", _("Mine"))]
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model.objects.all()
+        if field.related_model is Team:
+            related = related.select_related("department")
+        if not request.user.is_superuser:
+            related = related.filter(department_id__in=_department_ids(request))
+        return [(obj.pk, str(obj)) for obj in related]
 
-    def queryset(self, request, queryset):
-        return queryset.filter(assignee=request.user) if self.value() == "1" else queryset
+
+# --- The buttons of the application page ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    label: str
+    audit: AuditAction
+    offered: Callable[[Application, set, set], bool]  # (application, moves, roles) → show the button?
+    run: Callable  # (application, request, version)
+
+
+def _assignee(application, request):
+    assignee = staff_list_for_departments(department_ids=[application.department_id]).filter(
+        pk=request.POST.get("assignee") or None
+    )
+    if not assignee:
+        raise ValidationFailed(gettext("Choose a caseworker."), errors={"assignee": [gettext("Required.")]})
+    return assignee.get()
+
+
+def _rejection_reason(application, request):
+    chosen = request.POST.get("rejection_reason") or None
+    return rejection_reason_list(application=application).filter(pk=chosen).first()
+
+
+CASE_ACTIONS = {
+    "claim": CaseAction(
+        _("Claim"),
+        AuditAction.CLAIM,
+        lambda app, moves, roles: app.status == Status.ROUTED and Status.IN_REVIEW in moves,
+        lambda app, request, version: application_claim(application=app, by=request.user, version=version),
+    ),
+    "release": CaseAction(
+        _("Release to the queue"),
+        AuditAction.RELEASE,
+        lambda app, moves, roles: Status.ROUTED in moves,
+        lambda app, request, version: application_release(application=app, by=request.user, version=version),
+    ),
+    "assign": CaseAction(
+        _("Assign"),
+        AuditAction.ASSIGN,
+        lambda app, moves, roles: Actor.SUPERVISOR in roles and app.status in OPEN_STATUSES,
+        lambda app, request, version: application_assign(
+            application=app, assignee=_assignee(app, request), by=request.user, version=version
+        ),
+    ),
+    "request_information": CaseAction(
+        _("Ask the resident"),
+        AuditAction.REQUEST_INFORMATION,
+        lambda app, moves, roles: app.status == Status.IN_REVIEW and Status.AWAITING_INFORMATION in moves,
+        lambda app, request, version: application_request_information(
+            application=app,
+            by=request.user,
+            message=request.POST.get("message", ""),
+            items=request.POST.get("items", "").splitlines(),
+            version=version,
+        ),
+    ),
+    "approve": CaseAction(
+        _("Approve"),
+        AuditAction.APPROVE,
+        lambda app, moves, roles: Status.APPROVED in moves,
+        lambda app, request, version: application_decide(
+            application=app, by=request.user, approve=True, reason=request.POST.get("reason", ""), version=version
+        ),
+    ),
+    "reject": CaseAction(
+        _("Reject"),
+        AuditAction.REJECT,
+        lambda app, moves, roles: Status.REJECTED in moves,
+        lambda app, request, version: application_decide(
+            application=app,
+            by=request.user,
+            approve=False,
+            reason=request.POST.get("reason", ""),
+            rejection_reason=_rejection_reason(app, request),
+            version=version,
+        ),
+    ),
+    "note": CaseAction(
+        _("Add the note"),
+        AuditAction.NOTE,
+        lambda app, moves, roles: Actor.STAFF in roles,
+        lambda app, request, version: application_note_add(
+            application=app, by=request.user, text=request.POST.get("note", "")
+        ),
+    ),
+}
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Caseworker"), queryset=None)
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = staff
 
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    list_display = ["reference", "service", "applicant", "status", "priority", "due_date", "team", "assignee"]
-    # Only the services and teams in the user's own queues are offered, not every department's.
-    list_filter = [
+    list_display = [
+        "reference",
+        "service",
+        "applicant_name",
         "status",
-        AssignedToMeFilter,
-        OverdueFilter,
-        ("team", admin.RelatedOnlyFieldListFilter),
-        ("service", admin.RelatedOnlyFieldListFilter),
-        RoutingFailedFilter,
+        "priority",
+        "submitted_at",
+        "due",
+        "team",
+        "assignee",
     ]
-    search_fields = ["reference"]
-    ordering = ["-priority", "due_date", "submitted_at"]
-    list_select_related = ["service", "applicant", "assignee", "team"]
-    actions = ["retry_routing"]
+    list_filter = [
+        QueueStatusFilter,
+        AssignmentFilter,
+        DeadlineFilter,
+        ("team", InUserDepartmentsFilter),
+        ("service", InUserDepartmentsFilter),
+    ]
+    search_fields = ["reference"]  # the search itself is ApplicationQuerySet.search (see get_search_results)
+    search_help_text = _("A reference, a resident ID number, or the beginning of the applicant's legal name.")
+    ordering = ["due_date", "-priority", "submitted_at"]
+    list_select_related = ["service", "applicant__profile", "assignee", "team__department"]
+    list_per_page = 50
+    paginator = CappedCountPaginator
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    actions = ["assign_selected", "export_selected", "retry_routing"]
     view_on_site = False  # the public page is the applicant's own: a 404 for anyone else
     fields = [
         "reference",
         "service",
-        "applicant",
+        "form_version",
         "status",
+        "priority",
+        "applicant_name",
+        "applicant_id_number",
+        "applicant_contact",
         "department",
         "team",
         "routing_rule",
         "assignee",
-        "priority",
         "submitted_at",
-        "due_date",
+        "due",
         "clock_paused_at",
-        "routing_failed_at",
         "decided_at",
         "decision_reason",
         "intake",
@@ -121,16 +339,25 @@ class ApplicationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).visible_to_staff(request.user)
 
     def get_object(self, request, object_id, from_field=None):
-        application = super().get_object(request, object_id, from_field)
+        queryset = self.get_queryset(request).select_related(
+            "service", "form_version", "applicant__profile", "department", "team", "routing_rule", "assignee"
+        )
+        application = queryset.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if application is None:
             raise Http404(gettext("No such application in your queues."))
         return application
 
+    def get_search_results(self, request, queryset, search_term):
+        return (queryset.search(search_term) if search_term.strip() else queryset), False
+
+    def get_list_filter(self, request):
+        return [*self.list_filter, RoutingFailedFilter] if request.user.is_superuser else self.list_filter
+
     def has_module_permission(self, request):
-        return _works_in_a_department(request.user)
+        return _works_in_a_department(request)
 
     def has_view_permission(self, request, obj=None):
-        return _works_in_a_department(request.user)
+        return _works_in_a_department(request)
 
     def has_add_permission(self, request):
         return False
@@ -140,6 +367,47 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def has_assign_permission(self, request):
+        supervised = _supervised_ids(request)
+        return supervised is None or bool(supervised)
+
+    def has_retry_routing_permission(self, request):
+        return request.user.is_superuser
+
+    # --- Columns and fields ---
+
+    @admin.display(description=_("applicant"))
+    def applicant_name(self, application):
+        return profile_for_user(user=application.applicant).legal_name or application.applicant.email
+
+    @admin.display(description=_("resident ID number"))
+    def applicant_id_number(self, application):
+        return profile_for_user(user=application.applicant).id_number or "—"
+
+    @admin.display(description=_("contact"))
+    def applicant_contact(self, application):
+        phone = profile_for_user(user=application.applicant).phone
+        return " · ".join(filter(None, [phone, application.applicant.email]))
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due(self, application):
+        if application.due_date is None:
+            return "—"
+        today, due_date = timezone.localdate(), application.due_date
+        if application.status == Status.AWAITING_INFORMATION:
+            flag, css = gettext("paused"), "due-paused"
+        elif application.status not in CLOCK_RUNNING:
+            flag, css = "", ""
+        elif due_date < today:
+            flag, css = gettext("overdue"), "due-overdue"
+        elif due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
+            flag, css = gettext("due soon"), "due-soon"
+        else:
+            flag, css = "", ""
+        if not flag:
+            return due_date.isoformat()
+        return format_html('{} <strong class="{}">{}</strong>', due_date.isoformat(), css, flag)
 
     @admin.display(description=_("Answers"))
     def answers_table(self, application):
@@ -157,21 +425,182 @@ class ApplicationAdmin(admin.ModelAdmin):
         events = application_timeline(application=application, for_resident=False)
         return format_html_join(
             "",
-            "<p>{} · {} → {} · {}<br>{}</p>",
+            "<p>{} · {} · {}{}<br>{}</p>",
             (
                 (
                     localtime(e.created_at).strftime("%Y-%m-%d %H:%M"),
-                    e.get_from_status_display() or "—",
-                    e.get_to_status_display() or "—",
+                    f"{e.get_from_status_display()} → {e.get_to_status_display()}"
+                    if e.to_status
+                    else gettext("Internal note"),
                     e.actor or gettext("system"),
-                    e.message or event_note_for_display(note=e.note),
+                    "" if e.visible_to_resident else " · " + gettext("staff only"),
+                    " ".join(filter(None, [event_note_for_display(note=e.note) if e.note else "", e.message])),
                 )
                 for e in events
             ),
         )
 
-    def has_retry_routing_permission(self, request):
-        return request.user.is_superuser
+    # --- Pages ---
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET" and _works_in_a_department(request):
+            audit_record(actor=request.user, action=AuditAction.LIST, request=request, detail=request.GET.urlencode())
+        extra_context = {
+            **(extra_context or {}),
+            "export_url": reverse("admin:applications_application_export") + "?" + request.GET.urlencode(),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        application = self.get_object(request, unquote(object_id))
+        audit_record(actor=request.user, action=AuditAction.VIEW, request=request, applications=[application])
+        moves = allowed_moves(application=application, by=request.user)
+        roles = actor_roles(application=application, by=request.user)
+        offered = {name for name, action in CASE_ACTIONS.items() if action.offered(application, moves, roles)}
+        extra_context = {
+            **(extra_context or {}),
+            "case_actions": [(name, action.label) for name, action in CASE_ACTIONS.items() if name in offered],
+            "case_action_url": reverse("admin:applications_application_act", args=[application.pk]),
+            "application_version": application.version,
+            "rejection_reasons": rejection_reason_list(application=application) if "reject" in offered else [],
+            "assignable": staff_list_for_departments(department_ids=[application.department_id]).exclude(
+                pk=application.applicant_id
+            )
+            if "assign" in offered
+            else [],
+            "missing_documents": "\n".join(t.name for t in missing_document_types(application=application))
+            if "request_information" in offered
+            else "",
+            "information_requests": information_request_list(application=application),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        application = self.get_object(request, unquote(object_id))
+        audit_record(
+            actor=request.user, action=AuditAction.VIEW, request=request, applications=[application], detail="history"
+        )
+        return super().history_view(request, object_id, extra_context)
+
+    def get_urls(self):
+        def view(function, post_only=False):
+            return self.admin_site.admin_view(require_POST(function) if post_only else function)
+
+        return [
+            path("export/", view(self.export_view), name="applications_application_export"),
+            path("<path:object_id>/act/", view(self.act_view, post_only=True), name="applications_application_act"),
+            path(
+                "<path:object_id>/documents/<uuid:document_id>/",
+                view(self.document_view),
+                name="applications_application_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def act_view(self, request, object_id):
+        application = self.get_object(request, unquote(object_id))
+        action = CASE_ACTIONS.get(request.POST.get("action"))
+        if action is None:
+            raise Http404
+        version = request.POST.get("version", "")
+        try:
+            if not version.isdigit():
+                raise ValidationFailed(gettext("This page is out of date: reload it and try again."))
+            action.run(application, request, int(version))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            audit_record(actor=request.user, action=action.audit, request=request, applications=[application])
+            application.refresh_from_db(fields=["status"])
+            messages.success(
+                request,
+                gettext("%(reference)s: %(status)s.")
+                % {"reference": application.reference, "status": application.get_status_display()},
+            )
+        return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+
+    def document_view(self, request, object_id, document_id):
+        """Show a document attached to the application in the browser (after the same checks as a download)."""
+        application = self.get_object(request, unquote(object_id))
+        try:
+            document = document_get_for_download(user=request.user, public_id=document_id)
+        except NotReady as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+        if not application_document_list(application=application).filter(pk=document.pk).exists():
+            raise Http404
+        return document_file_response(document=document, request=request, inline=True)
+
+    # --- Bulk actions ---
+
+    @admin.action(permissions=["assign"], description=_("Assign the selected applications"))
+    def assign_selected(self, request, queryset):
+        supervised = _supervised_ids(request)
+        staff = staff_list_for_departments(
+            department_ids=_department_ids(request) if supervised is None else supervised
+        )
+        form = AssignForm(request.POST if "apply" in request.POST else None, staff=staff)
+        if not form.is_valid():
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Assign the selected applications"),
+                "opts": self.model._meta,
+                "form": form,
+                "applications": queryset.select_related("service", "assignee"),
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+            }
+            return TemplateResponse(request, "admin/applications/application/assign.html", context)
+        assigned = []
+        for application in queryset:
+            try:
+                application_assign(application=application, assignee=form.cleaned_data["assignee"], by=request.user)
+            except DomainError as exc:
+                messages.error(request, f"{application.reference}: {exc}")
+            else:
+                assigned.append(application)
+        audit_record(actor=request.user, action=AuditAction.ASSIGN, request=request, applications=assigned)
+        messages.success(
+            request,
+            gettext("%(count)d applications assigned to %(person)s.")
+            % {"count": len(assigned), "person": form.cleaned_data["assignee"]},
+        )
+        return None
+
+    @admin.action(description=_("Export the selected applications (CSV)"))
+    def export_selected(self, request, queryset):
+        return self._export(request, queryset)
+
+    def export_view(self, request):
+        """Export every application the queue's current filters and search select (CSV)."""
+        if not self.has_view_permission(request):
+            raise Http404
+        return self._export(request, self.get_changelist_instance(request).get_queryset(request))
+
+    def _export(self, request, queryset):
+        applications = list(
+            queryset.select_related("service", "department", "team", "assignee", "applicant__profile")[
+                : EXPORT_MAX_ROWS + 1
+            ]
+        )
+        if len(applications) > EXPORT_MAX_ROWS:
+            messages.error(
+                request,
+                gettext("More than %(count)d applications: narrow the filters to export them.")
+                % {"count": EXPORT_MAX_ROWS},
+            )
+            return HttpResponseRedirect(reverse("admin:applications_application_changelist"))
+        audit_record(actor=request.user, action=AuditAction.EXPORT, request=request, applications=applications)
+        header, rows = application_export_table(
+            applications=applications, personal_department_ids=_supervised_ids(request)
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="applications-{timezone.localtime():%Y%m%d-%H%M}.csv"'
+        response["Cache-Control"] = "no-store"
+        response.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Chinese as UTF-8
+        writer = csv.writer(response)
+        writer.writerow(header)
+        writer.writerows([[_spreadsheet_safe(value) for value in row] for row in rows])
+        return response
 
     @admin.action(permissions=["retry_routing"], description=_("Retry routing of the selected applications"))
     def retry_routing(self, request, queryset):
@@ -185,34 +614,78 @@ class ApplicationAdmin(admin.ModelAdmin):
                 retried += 1
         messages.success(request, gettext("Routing retried for %(count)d applications.") % {"count": retried})
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        application = self.get_object(request, unquote(object_id))
-        moves = allowed_moves(application=application, by=request.user)
-        extra_context = {
-            **(extra_context or {}),
-            "case_actions": [(name, label) for name, (to, label, _act) in CASE_ACTIONS.items() if to in moves],
-            "case_action_url": reverse("admin:applications_application_act", args=[application.pk]),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
-    def get_urls(self):
-        act = self.admin_site.admin_view(require_POST(self.act_view))
-        return [path("<path:object_id>/act/", act, name="applications_application_act"), *super().get_urls()]
+def _spreadsheet_safe(value: str) -> str:
+    """Keep a cell from being run as a formula when the export is opened in a spreadsheet (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
-    def act_view(self, request, object_id):
-        application = self.get_object(request, unquote(object_id))
-        name = request.POST.get("action")
-        if name not in CASE_ACTIONS:
-            raise Http404
-        _to, label, act = CASE_ACTIONS[name]
-        try:
-            application = act(application, request.user, request.POST.get("reason", ""))
-        except DomainError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request,
-                gettext("%(reference)s: %(status)s.")
-                % {"reference": application.reference, "status": application.get_status_display()},
-            )
-        return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+
+@admin.register(RejectionReason)
+class RejectionReasonAdmin(admin.ModelAdmin):
+    """The reasons a service's applications may be rejected for: administrators, and supervisors for their own
+    departments' services."""
+
+    list_display = ["title_zh", "title_en", "service", "position", "is_active"]
+    list_filter = ["is_active", "service__department"]
+    list_select_related = ["service"]
+    search_fields = ["title_zh", "title_en", "service__title_zh", "service__title_en"]
+    ordering = ["service__slug", "position"]
+
+    def get_queryset(self, request):
+        reasons = super().get_queryset(request)
+        supervised = _supervised_ids(request)
+        return reasons if supervised is None else reasons.filter(service__department_id__in=supervised)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        supervised = _supervised_ids(request)
+        if db_field.name == "service" and supervised is not None:
+            kwargs["queryset"] = Service.objects.filter(department_id__in=supervised)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request):
+        supervised = _supervised_ids(request)
+        return request.user.is_active and request.user.is_staff and (supervised is None or bool(supervised))
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, for administrators to search: read-only, as the table is append-only."""
+
+    list_display = ["created_at", "actor", "role", "department", "action", "reference", "document", "ip_address"]
+    list_filter = ["action", "role", "department"]
+    search_fields = ["=reference", "actor__email", "=ip_address"]
+    search_help_text = _("An application reference, a staff member's email, or an address.")
+    list_select_related = ["actor", "department", "document"]
+    paginator = CappedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    fields = ["created_at", "actor", "role", "department", "action", "application", "reference", "document",
+              "ip_address", "detail"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

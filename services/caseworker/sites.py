@@ -18,7 +18,11 @@ class PortalAdminSite(AdminSite):
     site_title = _("Staff workspace")
 
     def has_permission(self, request):
-        return super().has_permission(request) and not staff_mfa_missing(request=request)
+        if not super().has_permission(request):
+            return False
+        if not hasattr(request, "_staff_mfa_missing"):  # asked several times per page
+            request._staff_mfa_missing = staff_mfa_missing(request=request)
+        return not request._staff_mfa_missing
 
     def login(self, request, extra_context=None):
         """Send the visitor through the portal's login, the two-factor set-up or the code, and back."""
@@ -36,4 +40,3 @@ class PortalAdminSite(AdminSite):
         if missing == "code":
             return redirect_to_login(next_url, reverse("mfa_reauthenticate"))
         return HttpResponseRedirect(next_url)
-

@@ -1,7 +1,7 @@
 import re
 import unicodedata
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -48,6 +48,13 @@ def catalogue_facets() -> dict[str, list]:
         "categories": list(Category.objects.all()),
         "life_events": list(LifeEvent.objects.all()),
     }
+
+
+def service_list_popular(*, limit: int = 4) -> list[Service]:
+    """Return the open services residents applied for most (drafts not counted), for the home page."""
+    services = Service.objects.active().select_related("department")
+    services = services.annotate(applied=Count("applications", filter=~Q(applications__status="draft")))
+    return list(services.filter(applied__gt=0).order_by("-applied", "title_en")[:limit])
 
 
 def category_get(*, code: str) -> Category | None:

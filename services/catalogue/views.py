@@ -2,7 +2,7 @@ from django.shortcuts import render
 
 from services.accounts.models import ResidentProfile
 from services.accounts.selectors import profile_for_user
-from services.applications.selectors import application_draft_for_service
+from services.applications.selectors import application_draft_for_service, application_draft_list_for_resident
 from services.dynamic_forms.fields import subschema
 from services.dynamic_forms.forms import AnswersForm
 
@@ -14,6 +14,7 @@ from .selectors import (
     eligibility_inputs,
     service_get_active,
     service_list,
+    service_list_popular,
 )
 
 FILTERS = ("department", "category", "life_event")
@@ -26,6 +27,21 @@ def catalogue(request):
         "services": service_list(query=query, **filters),
         "query": query,
         "filters": filters,
+        **catalogue_facets(),
+    }
+    return render(request, "catalogue/list.html", context)
+
+
+def home(request):
+    """The home page: search, life events, popular services, the resident's drafts, then every service."""
+    signed_in = request.user.is_authenticated
+    context = {
+        "home": True,
+        "services": service_list(),
+        "query": "",
+        "filters": dict.fromkeys(FILTERS, ""),
+        "popular": service_list_popular(),
+        "drafts": application_draft_list_for_resident(user=request.user) if signed_in else [],
         **catalogue_facets(),
     }
     return render(request, "catalogue/list.html", context)

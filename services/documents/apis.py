@@ -8,8 +8,15 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.apis import PROBLEM_HEADERS, StrictInputSerializer, problems
+from services.api.apis import (
+    IDEMPOTENT_PARAMETERS,
+    IDEMPOTENT_PROBLEMS,
+    PROBLEM_HEADERS,
+    StrictInputSerializer,
+    problems,
+)
 from services.api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
+from services.api.idempotency import IdempotentPostMixin
 from services.applications.selectors import application_get_for_resident
 
 from .actions import document_attach, document_upload
@@ -62,7 +69,7 @@ class DocumentTypeListApi(APIView):
         return Response(DocumentTypeOutputSerializer(document_type_list(), many=True).data)
 
 
-class DocumentListCreateApi(ListAPIView):
+class DocumentListCreateApi(IdempotentPostMixin, ListAPIView):
     serializer_class = DocumentOutputSerializer
     parser_classes = [MultiPartParser]
 
@@ -91,11 +98,11 @@ class DocumentListCreateApi(ListAPIView):
     @extend_schema(
         operation_id="documents_upload",
         request={"multipart/form-data": InputSerializer},
-        parameters=PROBLEM_HEADERS,
+        parameters=IDEMPOTENT_PARAMETERS,
         responses={
             201: OpenApiResponse(DocumentOutputSerializer, description="Stored; `receipt` says what arrived."),
             200: OpenApiResponse(DocumentOutputSerializer, description="The same file was already in the wallet."),
-            **problems(400, 401, 415, 429),
+            **problems(400, 401, 415, 429, *IDEMPOTENT_PROBLEMS),
         },
     )
     def post(self, request):
@@ -130,10 +137,10 @@ class DocumentFileApi(APIView):
         """Download a document as an attachment: the owner's own, or one attached to an application the
         caller handles as staff; only once the virus check found it clean."""
         document = document_get_for_download(user=request.user, public_id=public_id)
-        return document_file_response(document=document, user=request.user)
+        return document_file_response(document=document, request=request)
 
 
-class ApplicationDocumentsApi(APIView):
+class ApplicationDocumentsApi(IdempotentPostMixin, APIView):
     class InputSerializer(StrictInputSerializer):
         """A document of the caller's wallet to attach to their application."""
 
@@ -155,8 +162,8 @@ class ApplicationDocumentsApi(APIView):
     @extend_schema(
         operation_id="applications_documents_attach",
         request=InputSerializer,
-        parameters=PROBLEM_HEADERS,
-        responses={201: DocumentOutputSerializer, **problems(400, 401, 404, 409, 415, 429)},
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={201: DocumentOutputSerializer, **problems(400, 401, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
     )
     def post(self, request, public_id):
         """Attach a wallet document to the caller's draft or open application, without uploading it again."""

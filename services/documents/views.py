@@ -1,5 +1,3 @@
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,37 +9,55 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.applications.selectors import application_get_for_resident
+from services.caseworker.actions import audit_record
+from services.caseworker.models import AuditAction
 from services.common.errors import DomainError, NotReady, ValidationFailed
 
 from .actions import document_attach, document_storage, document_upload
 from .forms import AttachForm, UploadForm
 from .models import Document
-from .selectors import document_get_for_download, document_get_for_owner, document_list_for_owner, document_receipt
+from .selectors import (
+    document_get_for_download,
+    document_get_for_owner,
+    document_list_for_owner,
+    document_receipt,
+    document_staff_applications,
+)
 
-audit = logging.getLogger("portal.audit")
 
-
-def document_file_response(*, document: Document, user) -> HttpResponse:
-    """Answer with the file as an attachment that no browser renders, sniffs or caches.
+def document_file_response(*, document: Document, request, inline: bool = False) -> HttpResponse:
+    """Answer with the file, never sniffed or cached: as an attachment no browser renders, or (``inline``, for a
+    caseworker reading it in the admin) shown by the browser. A staff member's opening goes to the audit log.
 
     With DOCUMENTS_X_ACCEL_REDIRECT set, nginx sends the bytes from its internal location instead.
     """
-    if document.owner_id != user.pk:
-        audit.info("staff %s opened document %s of user %s", user.pk, document.public_id, document.owner_id)
+    if document.owner_id != request.user.pk:
+        applications = document_staff_applications(user=request.user, document=document)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.VIEW_DOCUMENT,
+            request=request,
+            applications=applications,
+            document=document,
+            detail=document.original_name,
+        )
     if settings.DOCUMENTS_X_ACCEL_REDIRECT:
         response = HttpResponse(content_type=document.content_type)
         response["X-Accel-Redirect"] = settings.DOCUMENTS_X_ACCEL_REDIRECT.rstrip("/") + "/" + document.stored_name
-        response["Content-Disposition"] = content_disposition_header(True, document.original_name)
+        response["Content-Disposition"] = content_disposition_header(not inline, document.original_name)
     else:
         response = FileResponse(
             document_storage().open(document.stored_name),
-            as_attachment=True,
+            as_attachment=not inline,
             filename=document.original_name,
             content_type=document.content_type,
         )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    # Chrome's PDF viewer does not run in a sandboxed document (nor with object-src 'none'): a PDF shown inline
+    # may only not be framed; it is checked as a PDF, scanned, and nosniff keeps it from being read as a page.
+    inline_pdf = inline and document.content_type == "application/pdf"
+    response["Content-Security-Policy"] = "frame-ancestors 'none'" if inline_pdf else "default-src 'none'; sandbox"
     return response
 
 
@@ -94,7 +110,7 @@ def download(request, public_id):
         document = document_get_for_download(user=request.user, public_id=public_id)
     except NotReady as exc:
         return render(request, "documents/not_ready.html", {"message": str(exc)}, status=409)
-    return document_file_response(document=document, user=request.user)
+    return document_file_response(document=document, request=request)
 
 
 @login_required

@@ -68,7 +68,7 @@ def application_payload(*, application: Application) -> dict:
 def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
     """Tell the applicant about a status change of their application that they should know of."""
     kind = EVENT_FOR_STATUS.get(event.to_status)
-    if kind is None or not event.visible_to_resident:
+    if kind is None or not event.visible_to_resident or event.from_status == event.to_status:  # e.g. reassigned
         return []
     application = event.application
     payload = {

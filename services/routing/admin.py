@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from services.accounts.models import District
 from services.accounts.selectors import department_ids_for_staff
 from services.applications.models import OPEN_STATUSES, Application, Status
+from services.caseworker.dashboard import supervisor_panels
 from services.catalogue.models import Department, Service
 
 from .conditions import RoutingFacts
@@ -155,7 +156,8 @@ class BundleAdmin(admin.ModelAdmin):
 @admin.register(Backlog)
 class DashboardAdmin(admin.ModelAdmin):
     """The routing dashboard: each department's backlog, the broker's queues, routing per hour, failures and
-    the periodic jobs' last runs. Supervisors see their departments; administrators see everything."""
+    the periodic jobs' last runs, and the supervisors' panels (services.caseworker.dashboard). Supervisors see
+    their departments; administrators see everything."""
 
     def has_view_permission(self, request, obj=None):
         user = request.user
@@ -203,5 +205,8 @@ class DashboardAdmin(admin.ModelAdmin):
             "health": routing_health(since=timezone.now() - dt.timedelta(hours=24)),
             "show_routing": request.user.is_superuser,
             "failed_url": reverse("admin:applications_application_changelist") + "?routing_failed=1",
+            **supervisor_panels(
+                user=request.user, department_ids=[d.pk for d in departments], today=timezone.localdate()
+            ),
         }
         return TemplateResponse(request, "admin/routing/dashboard.html", context)

@@ -212,6 +212,7 @@ EVENT_NOTES = {
     "routing_failed": gettext_lazy("Routing failed after its retries; staff can retry it."),
     "routing_retried": gettext_lazy("Routing retried."),
     "overdue": gettext_lazy("Past its due date: the department's supervisors were notified."),
+    "assigned": gettext_lazy("Assigned to"),
 }
 
 

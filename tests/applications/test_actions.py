@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone, translation
 
 from services.applications.actions import (
@@ -177,34 +177,51 @@ def test_claim_by_another_department_is_not_allowed(education_caseworker, servic
         application_claim(application=application, by=education_caseworker)
 
 
+CLAIMERS, ROUNDS = 20, 100
+
+
 @pytest.mark.integration
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_on_postgresql_have_exactly_one_winner(health, service):
-    """Two threads claiming at the same moment on PostgreSQL: the row lock lets exactly one win."""
+    """20 caseworkers, each on a connection of their own, press Claim on the same page at the same moment, 100
+    times over: every time exactly one wins, the others are told someone else has it, one event is written."""
     if connection.vendor != "postgresql":
         unavailable("a real claim race needs PostgreSQL row locks: set DATABASE_URL=postgres://...")
-    application = ApplicationFactory(service=service, routed=True)
-    caseworkers = [StaffFactory(department=health) for _ in range(2)]
-    start, outcomes = threading.Barrier(2), []
+    caseworkers = [StaffFactory(department=health) for _ in range(CLAIMERS)]
+    applications = ApplicationFactory.create_batch(ROUNDS, service=service, routed=True)
+    start, done = threading.Barrier(CLAIMERS + 1), threading.Barrier(CLAIMERS + 1)
+    outcomes: dict[int, list[str]] = {application.pk: [] for application in applications}
+    lock = threading.Lock()
 
-    def claim(caseworker):
+    def claimer(index, caseworker):
+        translation.activate("en")  # each thread has its own active language
         try:
-            start.wait()
-            application_claim(application=Application.objects.get(pk=application.pk), by=caseworker)
-            outcomes.append("won")
-        except InvalidTransition:
-            outcomes.append("lost")
+            for application in applications:
+                start.wait()
+                try:
+                    # half as the admin posts it (with the version its page showed), half without: the row lock alone
+                    version = application.version if index % 2 else None
+                    application_claim(application=application, by=caseworker, version=version)
+                    outcome = "won"
+                except InvalidTransition as exc:
+                    outcome = "lost" if "Another caseworker has already claimed" in str(exc) else str(exc)
+                with lock:
+                    outcomes[application.pk].append(outcome)
+                done.wait()
         finally:
-            close_old_connections()
-            connection.close()
+            connection.close()  # this thread's own connection
 
-    threads = [threading.Thread(target=claim, args=(c,)) for c in caseworkers]
+    threads = [threading.Thread(target=claimer, args=(i, c)) for i, c in enumerate(caseworkers)]
     for thread in threads:
         thread.start()
+    for _ in applications:
+        start.wait(timeout=30)
+        done.wait(timeout=30)
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sorted(outcomes) == ["lost", "won"]
-    application.refresh_from_db()
-    assert application.assignee in caseworkers
-    assert application.events.count() == 1
+    assert all(sorted(results) == ["lost"] * (CLAIMERS - 1) + ["won"] for results in outcomes.values()), outcomes
+    claimed = Application.objects.filter(pk__in=outcomes).values_list("status", "assignee", "version")
+    assert {(status, version) for status, _assignee, version in claimed} == {(Status.IN_REVIEW, 1)}
+    assert {assignee for _status, assignee, _version in claimed} <= {c.pk for c in caseworkers}
+    assert ApplicationEvent.objects.filter(application__in=applications).count() == ROUNDS

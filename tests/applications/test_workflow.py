@@ -42,7 +42,7 @@ ROLES_OF_KIND = {
     "applicant": {Actor.APPLICANT},
     "assignee": {Actor.STAFF, Actor.HANDLER},
     "caseworker": {Actor.STAFF},
-    "supervisor": {Actor.STAFF, Actor.HANDLER},
+    "supervisor": {Actor.STAFF, Actor.HANDLER, Actor.SUPERVISOR},
     "other_department": set(),
     "stranger": set(),
 }
@@ -89,6 +89,8 @@ def test_the_table_holds_the_documented_lifecycle():
         (Status.AWAITING_INFORMATION, Status.IN_REVIEW),
         (Status.IN_REVIEW, Status.APPROVED),
         (Status.IN_REVIEW, Status.REJECTED),
+        (Status.IN_REVIEW, Status.IN_REVIEW),  # reassigned by a supervisor
+        (Status.AWAITING_INFORMATION, Status.AWAITING_INFORMATION),  # reassigned by a supervisor
         (Status.SUBMITTED, Status.WITHDRAWN),
         (Status.ROUTED, Status.WITHDRAWN),
         (Status.IN_REVIEW, Status.WITHDRAWN),

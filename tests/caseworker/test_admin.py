@@ -1,331 +1,467 @@
-"""The caseworker workspace in the Django admin: department scoping, buttons and their protections."""
+"""The caseworker workspace in the Django admin: the queue, the application page and its buttons, bulk actions."""
+
+import csv
+import datetime as dt
+import io
 
 import pytest
 from django.contrib.messages import get_messages
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from services.applications.models import Status
+from services.accounts.models import DepartmentMembership
+from services.applications.models import RejectionReason, Status
 from services.applications.selectors import application_timeline
-from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory
+from tests.factories import ApplicationFactory, ResidentProfileFactory, ServiceFactory, StaffFactory, TeamFactory
+
+from .conftest import CHANGELIST, act, change_url, logged_in
 
 pytestmark = pytest.mark.django_db
-
-CHANGELIST = reverse("admin:applications_application_changelist")
-
-
-def change_url(application) -> str:
-    return reverse("admin:applications_application_change", args=[application.pk])
-
-
-def act_url(application) -> str:
-    return reverse("admin:applications_application_act", args=[application.pk])
-
-
-def history_url(application) -> str:
-    return reverse("admin:applications_application_history", args=[application.pk])
-
-
-def logged_in(user, **kwargs) -> Client:
-    """Return a client logged in as ``user``, reading the admin in English."""
-    client = Client(headers={"accept-language": "en"}, **kwargs)
-    client.force_login(user)
-    return client
 
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-@pytest.fixture
-def health_application(service):
-    return ApplicationFactory(service=service, routed=True)
-
-
-@pytest.fixture
-def education_application(education):
-    return ApplicationFactory(service=ServiceFactory(department=education), routed=True)
-
-
-@pytest.fixture
-def superuser():
-    return StaffFactory(is_superuser=True)
-
-
-# --- Scoping -----------------------------------------------------------------------------------
-
-
-def test_changelist_shows_only_the_caseworkers_department(
-    health_caseworker, health_application, education_application, education
-):
-    """A health caseworker's queue lists routed health applications, never education ones or drafts."""
-    draft_elsewhere = ApplicationFactory(service=ServiceFactory(department=education))
-    health_draft = ApplicationFactory(service=health_application.service)
-
-    response = logged_in(health_caseworker).get(CHANGELIST)
-
-    assert response.status_code == 200
-    shown = set(response.context["cl"].result_list)
-    assert shown == {health_application}
-    content = response.content.decode()
-    assert health_application.reference in content
-    for hidden in (education_application, draft_elsewhere, health_draft):
-        assert hidden.reference not in content
-
-
-def test_service_filter_offers_only_services_in_the_caseworkers_queues(
-    health_caseworker, health, health_application, education_application
-):
-    """The service filter does not list another department's services."""
-    other_health = ApplicationFactory(service=ServiceFactory(department=health), routed=True)
-
-    response = logged_in(health_caseworker).get(CHANGELIST)
-
-    (service_filter,) = [
-        spec for spec in response.context["cl"].filter_specs if getattr(spec, "field_path", "") == "service"
-    ]
-    offered = {pk for pk, _title in service_filter.lookup_choices}
-    assert offered == {health_application.service_id, other_health.service_id}
-
-
-@pytest.mark.parametrize("url_of", [change_url, history_url], ids=["change", "history"])
-def test_another_departments_application_is_not_found(health_caseworker, education_application, url_of):
-    """The change and history pages of another department's application are a 404, not a redirect."""
-    response = logged_in(health_caseworker).get(url_of(education_application))
-
-    assert response.status_code == 404
-
-
-def test_acting_on_another_departments_application_is_not_found(health_caseworker, education_application):
-    """POSTing a button to another department's application is a 404 and changes nothing."""
-    response = logged_in(health_caseworker).post(act_url(education_application), {"action": "claim"})
-
-    assert response.status_code == 404
-    education_application.refresh_from_db()
-    assert education_application.status == Status.ROUTED
-    assert education_application.assignee is None
-
-
-def test_superuser_sees_every_application(superuser, health_application, education_application):
-    """A superuser's changelist holds every department's applications, drafts included."""
-    draft = ApplicationFactory()
-
-    response = logged_in(superuser).get(CHANGELIST)
-
-    assert set(response.context["cl"].result_list) == {health_application, education_application, draft}
-    assert logged_in(superuser).get(change_url(education_application)).status_code == 200
-
-
-def test_resident_cannot_open_the_admin(resident, health_application):
-    """A resident (not staff) is sent to the admin login for every admin page."""
-    client = logged_in(resident)
-
-    for url in ("/admin/", CHANGELIST, change_url(health_application)):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response.url.startswith(reverse("admin:login"))
-    response = client.post(act_url(health_application), {"action": "claim"})
-    assert response.status_code == 302
-    health_application.refresh_from_db()
-    assert health_application.status == Status.ROUTED
-
-
-def test_staff_without_a_department_sees_no_applications(health_application):
-    """A staff member with no department membership gets no Applications module and no queue."""
-    client = logged_in(StaffFactory())
-
-    index = client.get("/admin/")
-
-    assert index.status_code == 200
-    assert CHANGELIST not in index.content.decode()
-    assert all(app["app_label"] != "applications" for app in index.context["app_list"])
-    assert client.get(CHANGELIST).status_code == 403
-    assert client.get(change_url(health_application)).status_code == 404
-
-
-def test_mine_filter_lists_the_caseworkers_own_applications(health_caseworker, health, service):
-    """The "Mine" filter keeps only the applications assigned to the caseworker."""
-    mine = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
-    ApplicationFactory(service=service, in_review=True, assignee=StaffFactory(department=health))
-    ApplicationFactory(service=service, routed=True)
-
-    response = logged_in(health_caseworker).get(CHANGELIST, {"mine": "1"})
-
-    assert list(response.context["cl"].result_list) == [mine]
-
-
-def test_changelist_query_count_does_not_grow_with_rows(
-    health_caseworker, health, service, django_assert_max_num_queries
-):
-    """The queue costs the same number of queries for 30 applications as for 5 (no query per row)."""
-    other_service = ServiceFactory(department=health)
-    ApplicationFactory.create_batch(5, service=service, routed=True, assignee=health_caseworker)
-    client = logged_in(health_caseworker)
-    client.get(CHANGELIST)  # warm up per-process caches (content types)
-    with CaptureQueriesContext(connection) as five:
-        assert client.get(CHANGELIST).status_code == 200
-
-    ApplicationFactory.create_batch(13, service=service, routed=True, assignee=StaffFactory(department=health))
-    ApplicationFactory.create_batch(12, service=other_service, in_review=True, assignee=health_caseworker)
-    with django_assert_max_num_queries(len(five)) as thirty:
-        response = client.get(CHANGELIST)
-
-    assert len(response.context["cl"].result_list) == 30
-    assert len(thirty) == len(five)
-
-
-# --- Buttons -----------------------------------------------------------------------------------
+def listed(response) -> list:
+    return list(response.context["cl"].result_list)
 
 
 def buttons(response) -> list[str]:
     return [name for name, _label in response.context["case_actions"]]
 
 
-def test_claim_then_decide_buttons(health_caseworker, health_application):
-    """A routed application offers Claim; once claimed, the assignee is offered Approve and Reject."""
+# --- The queue -----------------------------------------------------------------------------------------
+
+
+def test_queue_shows_the_departments_open_applications_by_due_date(health_caseworker, service, education):
+    """Routed, in review and awaiting applications of the department, the earliest due first; never another
+    department's, nor drafts; decided ones only under the status filter."""
+    later = ApplicationFactory(service=service, routed=True, due_date=dt.date(2026, 12, 20))
+    sooner = ApplicationFactory(service=service, in_review=True, due_date=dt.date(2026, 12, 10))
+    waiting = ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=service.department,
+                                 due_date=dt.date(2026, 12, 15))  # fmt: skip
+    approved = ApplicationFactory(service=service, status=Status.APPROVED, department=service.department)
+    ApplicationFactory(service=service)  # a draft
+    ApplicationFactory(service=ServiceFactory(department=education), routed=True)
     client = logged_in(health_caseworker)
 
-    page = client.get(change_url(health_application))
-    assert page.status_code == 200
-    assert buttons(page) == ["claim"]
-    assert 'value="claim"' in page.content.decode()
-
-    response = client.post(act_url(health_application), {"action": "claim"}, follow=True)
-
-    health_application.refresh_from_db()
-    assert health_application.status == Status.IN_REVIEW
-    assert health_application.assignee == health_caseworker
-    assert response.redirect_chain[-1][0] == change_url(health_application)
-    assert buttons(response) == ["approve", "reject"]
-    content = response.content.decode()
-    assert 'value="approve"' in content and 'value="reject"' in content and 'name="reason"' in content
+    assert listed(client.get(CHANGELIST)) == [sooner, waiting, later]
+    assert listed(client.get(CHANGELIST, {"status": "approved"})) == [approved]
+    assert set(listed(client.get(CHANGELIST, {"status": "all"}))) == {sooner, waiting, later, approved}
 
 
-def test_reject_without_a_reason_is_refused(health_caseworker, service):
-    """Rejecting without a reason shows an error and leaves the application in review."""
-    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
+def test_queue_columns_and_deadline_flags(health_caseworker, service, applicant):
+    """Reference, service, the applicant's name, status, priority, submitted, due (overdue / due soon / paused
+    said in words, not only colour), team and assignee."""
+    today = timezone.localdate()
+    team = TeamFactory(department=service.department, code="pudong")
+    overdue = ApplicationFactory(service=service, applicant=applicant, in_review=True, team=team,
+                                 assignee=health_caseworker, due_date=today - dt.timedelta(days=1))  # fmt: skip
+    soon = ApplicationFactory(service=service, routed=True, due_date=today + dt.timedelta(days=2))
+    paused = ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=service.department,
+                                due_date=today - dt.timedelta(days=5))  # fmt: skip
 
-    response = logged_in(health_caseworker).post(
-        act_url(application), {"action": "reject", "reason": "   "}, follow=True
-    )
+    content = logged_in(health_caseworker).get(CHANGELIST).content.decode()
 
-    assert response.status_code == 200
-    assert any("reason" in m for m in messages_of(response))
-    application.refresh_from_db()
-    assert application.status == Status.IN_REVIEW
-    assert application.decision_reason == ""
-    assert not application.events.exists()
-
-
-def test_reject_with_a_reason_is_shown_to_the_resident(health_caseworker, service):
-    """A rejection stores its reason, and the resident's timeline shows it."""
-    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
-
-    logged_in(health_caseworker).post(
-        act_url(application), {"action": "reject", "reason": " Missing proof of address. "}
-    )
-
-    application.refresh_from_db()
-    assert application.status == Status.REJECTED
-    assert application.decision_reason == "Missing proof of address."
-    assert application.decided_at is not None
-    resident_events = list(application_timeline(application=application, for_resident=True))
-    assert [(e.to_status, e.message) for e in resident_events] == [(Status.REJECTED, "Missing proof of address.")]
+    for application in (overdue, soon, paused):
+        assert application.reference in content
+    assert "王小明" in content and team.name_en in content and health_caseworker.email in content
+    assert 'class="due-overdue">overdue' in content
+    assert 'class="due-soon">due soon' in content
+    assert 'class="due-paused">paused' in content
 
 
-def test_approve(health_caseworker, service):
-    """Approve moves an application in review to approved and shows a success message."""
-    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
-
-    response = logged_in(health_caseworker).post(act_url(application), {"action": "approve"}, follow=True)
-
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED
-    assert application.decided_at is not None
-    assert any(application.reference in m for m in messages_of(response))
-    assert buttons(response) == []
-
-
-def test_second_claim_is_refused_with_a_clear_message(health_caseworker, health, health_application):
-    """A colleague claiming an application already claimed gets an error; the first caseworker keeps it."""
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"assigned": "me"}, {"mine"}),
+        ({"assigned": "nobody"}, {"unassigned", "overdue"}),
+        ({"deadline": "overdue"}, {"overdue"}),
+        ({"deadline": "soon"}, {"unassigned"}),
+        ({"deadline": "paused"}, {"waiting"}),
+        ({"status": "awaiting_information"}, {"waiting"}),
+    ],
+)
+def test_queue_filters(health_caseworker, health, service, query, expected):
+    today = timezone.localdate()
     colleague = StaffFactory(department=health)
-    logged_in(health_caseworker).post(act_url(health_application), {"action": "claim"})
+    applications = {
+        "mine": ApplicationFactory(service=service, in_review=True, assignee=health_caseworker,
+                                   due_date=today + dt.timedelta(days=30)),
+        "unassigned": ApplicationFactory(service=service, routed=True, due_date=today + dt.timedelta(days=1)),
+        "overdue": ApplicationFactory(service=service, routed=True, due_date=today - dt.timedelta(days=1)),
+        "waiting": ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=health,
+                                      assignee=colleague, due_date=today - dt.timedelta(days=3)),
+    }  # fmt: skip
 
-    response = logged_in(colleague).post(act_url(health_application), {"action": "claim"}, follow=True)
+    shown = set(listed(logged_in(health_caseworker).get(CHANGELIST, query)))
 
-    assert response.status_code == 200
-    assert messages_of(response) == ["Another caseworker has already claimed this application."]
-    health_application.refresh_from_db()
-    assert health_application.status == Status.IN_REVIEW
-    assert health_application.assignee == health_caseworker
-    assert health_application.events.count() == 1
-
-
-def test_a_caseworker_who_is_not_the_assignee_cannot_decide(health_caseworker, health, service):
-    """Only the assignee (or a supervisor) may decide; a colleague gets an error and nothing changes."""
-    application = ApplicationFactory(service=service, in_review=True, assignee=StaffFactory(department=health))
-
-    page = logged_in(health_caseworker).get(change_url(application))
-    response = logged_in(health_caseworker).post(act_url(application), {"action": "approve"}, follow=True)
-
-    assert buttons(page) == []
-    assert messages_of(response)
-    application.refresh_from_db()
-    assert application.status == Status.IN_REVIEW
+    assert shown == {applications[name] for name in expected}
 
 
-def test_unknown_action_is_not_found(health_caseworker, health_application):
-    """An action name that is not a button is a 404."""
-    response = logged_in(health_caseworker).post(act_url(health_application), {"action": "delete"})
+def test_team_and_service_filters_offer_only_the_users_departments(health_caseworker, health, education, service):
+    """The filters list the department's teams and services (read from those small tables), not another's."""
+    TeamFactory(department=health, code="pudong")
+    TeamFactory(department=health, code="city")
+    TeamFactory(department=education, code="xuhui")
+    other_health_service = ServiceFactory(department=health)
+    ServiceFactory(department=education)
+    ApplicationFactory(service=service, routed=True)
 
-    assert response.status_code == 404
+    response = logged_in(health_caseworker).get(CHANGELIST)
 
-
-def test_get_on_the_action_url_is_not_allowed(health_caseworker, health_application):
-    """The action URL only accepts POST."""
-    response = logged_in(health_caseworker).get(act_url(health_application))
-
-    assert response.status_code == 405
-
-
-def test_actions_need_a_csrf_token(health_caseworker, health_application):
-    """Without a CSRF token a button POST is refused and changes nothing; with the page's token it works."""
-    client = logged_in(health_caseworker, enforce_csrf_checks=True)
-
-    refused = client.post(act_url(health_application), {"action": "claim"})
-
-    assert refused.status_code == 403
-    health_application.refresh_from_db()
-    assert health_application.status == Status.ROUTED
-
-    page = client.get(change_url(health_application))
-    token = page.context["csrf_token"]
-    accepted = client.post(act_url(health_application), {"action": "claim", "csrfmiddlewaretoken": str(token)})
-
-    assert accepted.status_code == 302
-    health_application.refresh_from_db()
-    assert health_application.status == Status.IN_REVIEW
+    specs = {getattr(spec, "field_path", None): spec for spec in response.context["cl"].filter_specs}
+    assert {title for _pk, title in specs["team"].lookup_choices} == {
+        "Health department · City team", "Health department · Pudong team"
+    }  # fmt: skip
+    assert {pk for pk, _title in specs["service"].lookup_choices} == {service.pk, other_health_service.pk}
 
 
-def test_change_page_shows_answers_and_internal_timeline(health_caseworker, health_application):
-    """The change page shows the answers with their labels and every event, internal ones included."""
+@pytest.mark.parametrize("term", ["reference", "id_number", "id_number_lower", "name_start"])
+def test_search_by_reference_id_number_or_name(health_caseworker, health_application, service, term):
+    other = ApplicationFactory(service=service, routed=True)
+    terms = {
+        "reference": health_application.reference.lower(),
+        "id_number": "11010519491231002X",
+        "id_number_lower": " 11010519491231002x ",
+        "name_start": "王小",
+    }
+
+    shown = listed(logged_in(health_caseworker).get(CHANGELIST, {"q": terms[term]}))
+
+    assert shown == [health_application]
+    assert other not in shown
+
+
+def test_search_never_finds_another_departments_application(health_caseworker, education_application):
+    response = logged_in(health_caseworker).get(CHANGELIST, {"q": education_application.reference, "status": "all"})
+
+    assert listed(response) == []
+
+
+# --- The application page --------------------------------------------------------------------------------
+
+
+def test_page_shows_answers_with_the_form_versions_labels_and_the_applicant(health_caseworker, health_application):
+    """Answers are labelled by the form version the resident filled (a later change of the form does not
+    relabel them); the applicant's name, ID number and contact are there; internal notes are marked."""
+    health_application.service.form_schema = {
+        **health_application.service.form_schema,
+        "properties": {**health_application.service.form_schema["properties"],
+                       "full_name": {"type": "string", "title": "Renamed question"}},
+    }  # fmt: skip
+    health_application.service.save()
     health_application.events.create(message="Called the applicant", visible_to_resident=False)
 
     content = logged_in(health_caseworker).get(change_url(health_application)).content.decode()
 
-    assert "Li Lei" in content
-    assert "Called the applicant" in content
-    assert "Not checked yet." in content  # the intake checks' result
+    assert "Full name" in content and "Renamed question" not in content and "Li Lei" in content
+    assert "王小明" in content and "11010519491231002X" in content
+    assert "Called the applicant" in content and "staff only" in content
+    assert "Not checked yet." in content
+
+
+def test_claim_then_the_handlers_buttons(health_caseworker, health_application):
+    """A routed application offers Claim and a note; once claimed, the assignee may release, ask the resident,
+    approve or reject."""
+    client = logged_in(health_caseworker)
+    page = client.get(change_url(health_application))
+    assert buttons(page) == ["claim", "note"]
+
+    response = act(client, health_application, "claim")
+
+    health_application.refresh_from_db()
+    assert (health_application.status, health_application.assignee) == (Status.IN_REVIEW, health_caseworker)
+    assert response.redirect_chain[-1][0] == change_url(health_application)
+    assert buttons(response) == ["release", "request_information", "approve", "reject", "note"]
+    content = response.content.decode()
+    assert 'name="version" value="1"' in content and 'name="items"' in content and 'name="reason"' in content
+
+
+def test_second_claim_is_refused_with_a_clear_message(health_caseworker, health, health_application):
+    """Two caseworkers press Claim on pages showing the same version: the first wins, the second is told."""
+    colleague = StaffFactory(department=health)
+    version = health_application.version
+    first = logged_in(health_caseworker).post(
+        reverse("admin:applications_application_act", args=[health_application.pk]),
+        {"action": "claim", "version": version},
+    )
+    second = logged_in(colleague).post(
+        reverse("admin:applications_application_act", args=[health_application.pk]),
+        {"action": "claim", "version": version},
+        follow=True,
+    )
+
+    assert first.status_code == 302
+    assert messages_of(second) == ["Another caseworker has already claimed this application."]
+    health_application.refresh_from_db()
+    assert health_application.assignee == health_caseworker
+    assert health_application.events.count() == 1
+
+
+def test_a_stale_page_is_refused_not_overwritten(health_caseworker, health_supervisor, service, health):
+    """A supervisor reassigns while the caseworker's page is open: the caseworker's decision from the old page
+    is refused with a clear message, and nothing changes."""
+    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
+    stale_version = application.version
+    act(logged_in(health_supervisor), application, "assign", assignee=StaffFactory(department=health).pk)
+
+    response = logged_in(health_supervisor).post(
+        reverse("admin:applications_application_act", args=[application.pk]),
+        {"action": "approve", "version": stale_version},
+        follow=True,
+    )
+
+    (message,) = messages_of(response)
+    assert "has changed since your page was loaded" in message
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
+
+
+def test_an_action_without_the_pages_version_is_refused(health_caseworker, health_application):
+    response = logged_in(health_caseworker).post(
+        reverse("admin:applications_application_act", args=[health_application.pk]), {"action": "claim"}, follow=True
+    )
+
+    assert messages_of(response) == ["This page is out of date: reload it and try again."]
+    health_application.refresh_from_db()
+    assert health_application.status == Status.ROUTED
+
+
+def test_release_gives_it_back_to_the_queue_unassigned(health_caseworker, service):
+    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
+
+    act(logged_in(health_caseworker), application, "release")
+
+    application.refresh_from_db()
+    assert (application.status, application.assignee) == (Status.ROUTED, None)
+    assert not application_timeline(application=application, for_resident=True).exists()  # staffing only
+
+
+def test_supervisor_assigns_and_reassigns(health_supervisor, health_caseworker, health, health_application):
+    """Assigning a routed application puts it in review with the caseworker; a supervisor may hand it on."""
+    colleague = StaffFactory(department=health)
+    client = logged_in(health_supervisor)
+    assert "assign" in buttons(client.get(change_url(health_application)))
+
+    act(client, health_application, "assign", assignee=health_caseworker.pk)
+    act(client, health_application, "assign", assignee=colleague.pk)
+
+    health_application.refresh_from_db()
+    assert (health_application.status, health_application.assignee) == (Status.IN_REVIEW, colleague)
+    content = client.get(change_url(health_application)).content.decode()
+    assert f"Assigned to {colleague.email}" in content
+
+
+def test_caseworkers_cannot_assign_nor_to_someone_outside_the_department(
+    health_caseworker, health_supervisor, education_caseworker, health_application
+):
+    assert "assign" not in buttons(logged_in(health_caseworker).get(change_url(health_application)))
+
+    response = act(logged_in(health_supervisor), health_application, "assign", assignee=education_caseworker.pk)
+
+    assert messages_of(response) == ["Choose a caseworker."]
+    health_application.refresh_from_db()
+    assert health_application.assignee is None
+
+
+def test_internal_note_is_never_shown_to_the_resident(health_caseworker, health_application):
+    act(logged_in(health_caseworker), health_application, "note", note="Neighbour confirmed the address.")
+
+    event = health_application.events.get()
+    assert (event.message, event.visible_to_resident, event.actor) == (
+        "Neighbour confirmed the address.", False, health_caseworker
+    )  # fmt: skip
+    assert not application_timeline(application=health_application, for_resident=True).exists()
+
+
+def test_reject_without_a_reason_is_refused(health_caseworker, service):
+    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
+
+    response = act(logged_in(health_caseworker), application, "reject", reason="   ")
+
+    assert any("reason" in m for m in messages_of(response))
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW and not application.events.exists()
+
+
+def test_reject_with_the_services_reason_in_the_residents_language(health_caseworker, service):
+    """With reasons defined for the service one must be chosen; the resident reads it in their language, followed
+    by the caseworker's words."""
+    resident = ResidentProfileFactory(preferred_language="en", id_number=None).user
+    application = ApplicationFactory(service=service, applicant=resident, in_review=True, assignee=health_caseworker)
+    texts = {"text_zh": "申请材料不齐全。", "text_en": "The application is incomplete."}
+    reason = RejectionReason.objects.create(service=service, title_zh="材料不全", title_en="Incomplete", **texts)
+    RejectionReason.objects.create(service=ServiceFactory(), title_zh="别", title_en="Other", **texts)
+    client = logged_in(health_caseworker)
+    page = client.get(change_url(application))
+    assert list(page.context["rejection_reasons"]) == [reason]
+
+    refused = act(client, application, "reject", reason="No proof of address.")
+    assert messages_of(refused) == ["Choose the reason for the rejection."]
+    act(client, application, "reject", rejection_reason=reason.pk, reason="No proof of address.")
+
+    application.refresh_from_db()
+    assert application.status == Status.REJECTED
+    assert application.decision_reason == "The application is incomplete.\n\nNo proof of address."
+
+
+def test_approve(health_caseworker, service):
+    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
+
+    response = act(logged_in(health_caseworker), application, "approve", reason="Welcome.")
+
+    application.refresh_from_db()
+    assert (application.status, application.decision_reason) == (Status.APPROVED, "Welcome.")
+    assert any(application.reference in m for m in messages_of(response))
+    assert buttons(response) == ["note"]
+
+
+def test_a_caseworker_who_is_not_the_assignee_cannot_decide(health_caseworker, health, service):
+    application = ApplicationFactory(service=service, in_review=True, assignee=StaffFactory(department=health))
+
+    page = logged_in(health_caseworker).get(change_url(application))
+    response = act(logged_in(health_caseworker), application, "approve")
+
+    assert buttons(page) == ["note"]
+    assert messages_of(response) == ["You may not make this change to this application."]
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
+
+
+def test_unknown_action_get_and_csrf(health_caseworker, health_application):
+    """An action that is not a button is a 404; GET is not allowed; a POST without the CSRF token is refused."""
+    url = reverse("admin:applications_application_act", args=[health_application.pk])
+    assert logged_in(health_caseworker).post(url, {"action": "delete", "version": 0}).status_code == 404
+    assert logged_in(health_caseworker).get(url).status_code == 405
+    strict = logged_in(health_caseworker, enforce_csrf_checks=True)
+    assert strict.post(url, {"action": "claim", "version": 0}).status_code == 403
+    token = str(strict.get(change_url(health_application)).context["csrf_token"])
+    assert strict.post(url, {"action": "claim", "version": 0, "csrfmiddlewaretoken": token}).status_code == 302
 
 
 def test_no_add_change_or_delete(health_caseworker, health_application):
-    """Applications are never added, edited or deleted through the admin."""
     client = logged_in(health_caseworker)
 
     assert client.get(reverse("admin:applications_application_add")).status_code == 403
     delete = reverse("admin:applications_application_delete", args=[health_application.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    page = client.get(change_url(health_application))
-    assert 'name="_save"' not in page.content.decode()
+    assert 'name="_save"' not in client.get(change_url(health_application)).content.decode()
+
+
+def test_documents_open_in_the_browser_after_the_checks(health_caseworker, health_application, attached_document):
+    """The page links each clean document to a view that shows it inline (a PDF may not be sandboxed, or
+    Chrome's viewer refuses it), never sniffed, never cached."""
+    client = logged_in(health_caseworker)
+    url = reverse("admin:applications_application_document", args=[health_application.pk, attached_document.public_id])
+    assert url in client.get(change_url(health_application)).content.decode()
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
+
+
+def test_a_document_not_attached_to_this_application_is_not_found(health_caseworker, service, attached_document):
+    other = ApplicationFactory(service=service, routed=True)
+    url = reverse("admin:applications_application_document", args=[other.pk, attached_document.public_id])
+
+    assert logged_in(health_caseworker).get(url).status_code == 404
+
+
+# --- Bulk actions ------------------------------------------------------------------------------------------
+
+
+def test_supervisor_assigns_the_selected(health_supervisor, health_caseworker, health, service, education_caseworker):
+    """The bulk action asks whom to give them to (the department's staff only), then assigns each one."""
+    selected = ApplicationFactory.create_batch(3, service=service, routed=True)
+    client = logged_in(health_supervisor)
+    ids = [a.pk for a in selected]
+
+    page = client.post(CHANGELIST, {"action": "assign_selected", "_selected_action": ids})
+    assert page.status_code == 200
+    offered = set(page.context["form"].fields["assignee"].queryset)
+    assert health_caseworker in offered and education_caseworker not in offered
+
+    done = client.post(
+        CHANGELIST,
+        {"action": "assign_selected", "_selected_action": ids, "apply": "1", "assignee": health_caseworker.pk},
+        follow=True,
+    )
+
+    assert "3 applications assigned to" in messages_of(done)[0]
+    for application in selected:
+        application.refresh_from_db()
+        assert (application.status, application.assignee) == (Status.IN_REVIEW, health_caseworker)
+
+
+def test_caseworkers_are_not_offered_bulk_assignment(health_caseworker, health_application):
+    response = logged_in(health_caseworker).get(CHANGELIST)
+
+    actions = [name for name, _label in response.context["action_form"].fields["action"].choices]
+    assert "assign_selected" not in actions and "export_selected" in actions
+
+
+def read_csv(response) -> list[list[str]]:
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_export_filtered_with_personal_fields_for_supervisors_only(
+    health_caseworker, health_supervisor, health_application, service
+):
+    """The export link takes the queue's filters; a caseworker's export has no personal columns."""
+    ApplicationFactory(service=service, status=Status.APPROVED, department=service.department)
+    url = reverse("admin:applications_application_export") + "?q=" + health_application.reference
+
+    by_caseworker = read_csv(logged_in(health_caseworker).get(url))
+    by_supervisor = read_csv(logged_in(health_supervisor).get(url))
+
+    assert [row[0] for row in by_caseworker[1:]] == [health_application.reference]
+    assert "Legal name" not in by_caseworker[0] and "王小明" not in str(by_caseworker)
+    header, row = by_supervisor
+    assert dict(zip(header, row, strict=True))["Legal name"] == "王小明"
+    assert dict(zip(header, row, strict=True))["Resident ID number"] == "11010519491231002X"
+
+
+def test_export_selected_keeps_formulas_from_running(health_supervisor, service):
+    application = ApplicationFactory(service=service, status=Status.REJECTED, department=service.department,
+                                     decision_reason="=HYPERLINK(\"http://evil\")")  # fmt: skip
+
+    response = logged_in(health_supervisor).post(  # from the list of all statuses, as the page posts it
+        CHANGELIST + "?status=all", {"action": "export_selected", "_selected_action": [application.pk]}
+    )
+
+    header, row = read_csv(response)
+    assert dict(zip(header, row, strict=True))["Reason for the decision"] == '\'=HYPERLINK("http://evil")'
+
+
+def test_supervisor_sees_the_queues_of_their_department_only(health_supervisor, health_application,
+                                                             education_application):  # fmt: skip
+    response = logged_in(health_supervisor).get(CHANGELIST)
+
+    assert listed(response) == [health_application]
+    assert DepartmentMembership.objects.get(user=health_supervisor).role == "supervisor"
+
+
+def test_superuser_sees_every_department_and_the_routing_failures(superuser, health_application, education_application):
+    draft = ApplicationFactory()
+    client = logged_in(superuser)
+
+    assert set(listed(client.get(CHANGELIST))) == {health_application, education_application}
+    assert draft in listed(client.get(CHANGELIST, {"status": "draft"}))
+    assert client.get(change_url(education_application)).status_code == 200
+
+
+def test_staff_without_a_department_sees_no_applications(health_application):
+    client = logged_in(StaffFactory())
+
+    index = client.get("/admin/")
+
+    assert index.status_code == 200
+    assert all(app["app_label"] != "applications" for app in index.context["app_list"])
+    assert client.get(CHANGELIST).status_code == 403
+    assert client.get(change_url(health_application)).status_code == 404

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from services.catalogue.models import FormVersion
+from tests.conftest import staff_login
 from tests.factories import STEPS_SCHEMA, ServiceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -11,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client(client):
-    client.force_login(StaffFactory(is_superuser=True))
+    staff_login(client, StaffFactory(is_superuser=True))
     client.cookies["django_language"] = "en"
     return client
 

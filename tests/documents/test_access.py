@@ -6,10 +6,12 @@ from urllib.parse import quote
 import pytest
 from rest_framework.test import APIClient
 
+from services.caseworker.models import AuditAction, AuditEntry
 from services.common.errors import InvalidTransition, NotAllowed
 from services.documents.actions import document_attach
 from services.documents.models import ScanStatus
 from tests.api.problems import assert_problem
+from tests.conftest import staff_login
 from tests.factories import ApplicationFactory, DocumentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,11 +115,15 @@ def test_nginx_sends_the_file_when_configured(client, resident, document, settin
     assert response["X-Content-Type-Options"] == "nosniff" and response["Cache-Control"] == "no-store"
 
 
-def test_staff_downloads_are_audited(client, health_caseworker, document, routed_application, caplog):
-    with caplog.at_level("INFO", logger="portal.audit"):
-        as_user(client, health_caseworker).get(url(document))
+def test_staff_downloads_are_audited(client, health_caseworker, resident, document, routed_application):
+    """A staff opening is written to the audit log with the application it was seen through; the owner's is not."""
+    as_user(client, health_caseworker).get(url(document))
+    as_user(client, resident).get(url(document))
 
-    assert f"staff {health_caseworker.pk} opened document {document.public_id}" in caplog.text
+    (entry,) = AuditEntry.objects.all()
+    assert (entry.actor, entry.action, entry.document, entry.application) == (
+        health_caseworker, AuditAction.VIEW_DOCUMENT, document, routed_application
+    )  # fmt: skip
 
 
 # --- API --------------------------------------------------------------------------------------------------
@@ -255,18 +261,19 @@ def test_web_attach_to_someone_elses_application_is_a_404(client, resident, serv
 
 
 def test_caseworker_sees_the_documents_in_the_admin(client, health_caseworker, routed_application, document):
-    client.force_login(health_caseworker)
+    staff_login(client, health_caseworker)
 
     page = client.get(f"/admin/applications/application/{routed_application.pk}/change/").content.decode()
 
-    assert f"/documents/{document.public_id}/download/" in page and "户口簿.pdf" in page
+    inline = f"/admin/applications/application/{routed_application.pk}/documents/{document.public_id}/"
+    assert inline in page and "户口簿.pdf" in page
 
 
 def test_document_admin_is_for_superusers_only(client, health_caseworker, document):
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    staff_login(client, admin)
 
     assert "户口簿.pdf" in client.get("/admin/documents/document/").content.decode()
     assert client.get(f"/admin/documents/document/{document.pk}/change/").status_code == 200
-    client.force_login(health_caseworker)
+    staff_login(client, health_caseworker)
     assert client.get("/admin/documents/document/").status_code == 403

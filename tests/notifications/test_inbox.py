@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from services.notifications.actions import notify
 from services.notifications.models import DeliveryStatus, Event, Notification
 from tests.api.problems import assert_problem
+from tests.conftest import staff_login
 from tests.factories import UserFactory
 from tests.web.html import assert_accessible
 
@@ -138,9 +139,9 @@ def test_delivery_status_is_in_the_admin_for_superusers_only(client, resident, h
     notification = delivered(resident, "a")
     admin = Users(is_staff=True, is_superuser=True)
 
-    client.force_login(admin)
+    staff_login(client, admin)
     listing = client.get("/admin/notifications/notification/?status__exact=sent")
     assert listing.status_code == 200 and resident.email in listing.content.decode()
     assert client.get(f"/admin/notifications/notification/{notification.pk}/change/").status_code == 200
-    client.force_login(health_caseworker)
+    staff_login(client, health_caseworker)
     assert client.get("/admin/notifications/notification/").status_code == 403

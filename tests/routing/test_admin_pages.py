@@ -12,6 +12,7 @@ from services.accounts.models import DepartmentMembership
 from services.applications.models import Status
 from services.routing.models import PeriodicRun
 from services.routing.selectors import broker_status
+from tests.conftest import staff_login
 from tests.factories import ApplicationFactory, DepartmentFactory, ServiceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,9 +21,7 @@ DASHBOARD = reverse("admin:routing_backlog_changelist")
 
 
 def logged_in(user) -> Client:
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(user)
-    return client
+    return staff_login(Client(headers={"accept-language": "en"}), user)
 
 
 @pytest.fixture

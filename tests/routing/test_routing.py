@@ -19,6 +19,7 @@ from services.routing.actions import application_intake_check, application_route
 from services.routing.models import PeriodicRun
 from services.routing.selectors import intake_findings_for_display, unrouted_application_ids
 from services.routing.tasks import intake_application, route_application, sweep_routing
+from tests.conftest import staff_login
 from tests.factories import ApplicationFactory, RoutingRuleFactory, ServiceFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -387,7 +388,7 @@ def test_an_administrator_retries_failed_routing_from_the_admin(
     application = submitted(service, routing_failed_at=timezone.now())
     admin = StaffFactory(is_superuser=True)
     client = Client(headers={"accept-language": "en"})
-    client.force_login(admin)
+    staff_login(client, admin)
     changelist = reverse("admin:applications_application_changelist")
     assert application.reference in client.get(changelist, {"routing_failed": "1"}).content.decode()
     routing_breaks.side_effect = None

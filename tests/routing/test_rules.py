@@ -13,6 +13,7 @@ from services.applications.models import Priority, Status
 from services.routing.conditions import CONDITIONS, RoutingFacts, age_on
 from services.routing.models import RoutingCondition
 from services.routing.selectors import routing_decide, routing_facts
+from tests.conftest import staff_login
 from tests.factories import (
     ApplicationFactory,
     DepartmentFactory,
@@ -172,8 +173,7 @@ def test_every_condition_kind_has_a_label_and_an_evaluator():
 @pytest.fixture
 def admin_client():
     client = Client(headers={"accept-language": "en"})
-    client.force_login(StaffFactory(is_superuser=True))
-    return client
+    return staff_login(client, StaffFactory(is_superuser=True))
 
 
 def test_staff_edit_rules_with_their_conditions_in_the_admin(admin_client, health):
@@ -234,7 +234,7 @@ def test_dry_run_of_an_existing_application_by_reference(admin_client, rules, se
 def test_caseworkers_cannot_see_or_try_the_rules(health):
     """Rules are edited by administrators: a caseworker without the permission is refused."""
     client = Client()
-    client.force_login(StaffFactory(department=health))
+    staff_login(client, StaffFactory(department=health))
 
     assert client.get(reverse("admin:routing_routingrule_dry_run")).status_code == 403
     assert client.get(reverse("admin:routing_routingrule_changelist")).status_code == 403

@@ -65,11 +65,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(condition=models.Q(('status__in', ('routed', 'in_review', 'awaiting_information'))), fields=['department', 'due_date'], name='app_dept_queue'),
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['department', 'due_date'], name='app_dept_queue'),
         ),
         migrations.AddIndex(
             model_name='application',
-            index=models.Index(condition=models.Q(('status__in', ('routed', 'in_review', 'awaiting_information'))), fields=['team', 'due_date'], name='app_team_queue'),
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['team', 'due_date'], name='app_team_queue'),
         ),
         migrations.AddIndex(
             model_name='application',

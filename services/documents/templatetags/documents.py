@@ -27,5 +27,6 @@ def application_documents(context, application):
 
 @register.inclusion_tag("documents/staff_documents.html")
 def staff_application_documents(application):
-    """The documents of an application on the caseworker's page: a link only for those checked clean."""
-    return {"attached": application_document_list(application=application)}
+    """The documents of an application on the caseworker's page: a link (shown in the browser) only for those
+    checked clean."""
+    return {"application": application, "attached": application_document_list(application=application)}

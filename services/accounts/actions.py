@@ -1,0 +1,216 @@
+"""Writes to accounts: the resident profile's rules (shared by the web form and the API) and push devices."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from services.common.errors import ValidationFailed
+
+from .models import Device, ResidentProfile
+from .validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
+
+
+class ProfileInvalid(ValidationFailed):
+    """The profile changes broke a rule; ``form`` holds the bound form with its errors, for the web to redraw."""
+
+    def __init__(self, form):
+        errors = {field: [error["message"] for error in items] for field, items in form.errors.get_json_data().items()}
+        super().__init__(_("The profile has errors; see the list."), errors=errors)
+        self.form = form
+
+
+def profile_clean_id_number(value: str) -> str | None:
+    """Return the resident ID number normalised (upper-case X, no spaces), None if blank; refuse an invalid one."""
+    id_number = normalize_resident_id(value)
+    if id_number:
+        validate_resident_id(id_number)
+    return id_number or None
+
+
+def profile_clean_phone(value: str) -> str:
+    """Return the mobile number as 11 digits (a +86 prefix dropped); refuse anything else but blank."""
+    phone = "".join(ch for ch in value if ch.isdigit())
+    if len(phone) == 13 and value.lstrip().startswith("+86"):
+        phone = phone[2:]
+    if phone and (len(phone) != 11 or not phone.startswith("1")):
+        raise ValidationError(_("Enter an 11-digit mainland mobile number starting with 1."))
+    return phone
+
+
+def profile_cross_errors(*, data: dict, failed: set[str]) -> dict[str, str]:
+    """Return the rules across fields that ``data`` breaks, by field: birth date vs ID number, SMS needs a phone."""
+    errors = {}
+    id_number, born = data.get("id_number"), data.get("date_of_birth")
+    if id_number and born and resident_id_birth_date(id_number) != born:
+        errors["date_of_birth"] = _("The date of birth does not match your resident ID number.")
+    if data.get("notify_by_sms") and not data.get("phone") and "phone" not in failed:
+        errors["notify_by_sms"] = _("Add your mobile number to get text messages.")
+    return errors
+
+
+@transaction.atomic
+def profile_update(*, profile: ResidentProfile, changes, partial: bool = False) -> ResidentProfile:
+    """Save profile changes checked by the profile's rules; ``partial`` keeps the fields not given."""
+    from .forms import ProfileForm  # the form holds the field rules; it calls the functions above
+
+    data = changes
+    if partial:
+        data = {
+            name: value
+            for name, value in model_to_dict(profile, fields=ProfileForm._meta.fields).items()
+            if value is not None
+        }
+        data.update(changes)
+    form = ProfileForm(data, instance=profile)
+    if not form.is_valid():
+        raise ProfileInvalid(form)
+    return form.save()
+
+
+def device_register(*, user, platform: str, token: str) -> tuple[Device, bool]:
+    """Register (or move to ``user``) a phone's push token; return the device and whether it is new."""
+    device, created = Device.objects.update_or_create(token=token, defaults={"user": user, "platform": platform})
+    return device, created
+
+
+def device_unregister(*, user, token: str) -> bool:
+    """Forget one of the user's push tokens (at logout); return whether there was one."""
+    return Device.objects.filter(user=user, token=token).delete()[0] > 0
+
+
+@transaction.atomic
+def account_delete(*, user, password: str) -> None:
+    """Erase the resident's personal data and close the account, after checking their password.
+
+    Kept, as the law requires: submitted applications with their reference, answers, decision and timeline, and the
+    documents attached to them. Erased: the profile, email addresses, two-factor keys, sessions, devices, drafts,
+    notifications and every wallet document not attached to a submitted application. Ratings stay, unsigned.
+    """
+    import uuid
+
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.models import Authenticator
+    from allauth.usersessions.models import UserSession
+
+    from services.applications.models import Application, Status
+    from services.documents.actions import document_storage
+    from services.documents.models import Document
+    from services.notifications.models import Notification
+
+    if not user.check_password(password or ""):
+        raise ValidationFailed(_("The password is not right."), {"password": [_("The password is not right.")]})
+    Application.objects.filter(applicant=user, status=Status.DRAFT).delete()
+    kept = Document.objects.filter(owner=user, application_links__application__applicant=user).values("pk")
+    storage = document_storage()
+    for document in Document.objects.filter(owner=user).exclude(pk__in=kept):
+        stored_name = document.stored_name
+        document.delete()
+        transaction.on_commit(lambda name=stored_name: storage.delete(name))
+    Notification.objects.filter(recipient=user).delete()
+    ResidentProfile.objects.filter(user=user).delete()
+    Device.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
+    for session in UserSession.objects.filter(user=user):
+        session.end()  # signs out every browser and device
+    user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save(update_fields=["email", "is_active", "password"])
+
+
+def data_export_start(*, user):
+    """Start building the resident's data export in the background, or return the one still being built."""
+    import datetime as dt
+
+    from django.conf import settings as django_settings
+    from django.utils import timezone
+
+    from .models import DataExport
+    from .tasks import build_data_export
+
+    building = DataExport.objects.filter(
+        user=user, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
+    ).first()
+    if building is not None:
+        return building
+    export = DataExport.objects.create(
+        user=user,
+        expires_at=timezone.now() + dt.timedelta(days=getattr(django_settings, "DATA_EXPORT_DAYS", 7)),
+    )
+    build_data_export.delay_on_commit(export.pk)
+    return export
+
+
+def data_export_build(*, export_id: int):
+    """Build the export's zip (data.json and each clean document) into private storage, recording progress.
+
+    Idempotent: an export already finished is left alone; a failure marks it failed (the resident can start again).
+    """
+    import io
+    import json
+    import zipfile
+
+    from django.core.files.base import ContentFile
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.utils import timezone
+
+    from services.documents.actions import document_storage
+    from services.documents.models import ScanStatus
+
+    from .models import DataExport
+    from .selectors import data_export_content
+
+    claimed = DataExport.objects.filter(
+        pk=export_id, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
+    ).update(status=DataExport.Status.RUNNING, progress=5)
+    if not claimed:
+        return None
+    export = DataExport.objects.select_related("user").get(pk=export_id)
+    storage = document_storage()
+    try:
+        content, documents = data_export_content(user=export.user)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("data.json", json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
+            for number, document in enumerate(documents, start=1):
+                if document.scan_status == ScanStatus.CLEAN and storage.exists(document.stored_name):
+                    with storage.open(document.stored_name, "rb") as source:
+                        archive.writestr(f"documents/{number:03d}-{document.original_name}", source.read())
+                progress = 10 + 85 * number // max(len(documents), 1)
+                DataExport.objects.filter(pk=export.pk).update(progress=progress)
+        stored_name = storage.save(f"exports/{export.public_id}.zip", ContentFile(buffer.getvalue()))
+    except Exception:
+        DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=timezone.now())
+        raise
+    DataExport.objects.filter(pk=export.pk).update(
+        status=DataExport.Status.READY,
+        progress=100,
+        stored_name=stored_name,
+        size=len(buffer.getvalue()),
+        finished_at=timezone.now(),
+    )
+    return DataExport.objects.get(pk=export.pk)
+
+
+def data_export_purge_expired() -> int:
+    """Delete expired exports and their zips; return how many."""
+    from django.utils import timezone
+
+    from services.documents.actions import document_storage
+
+    from .models import DataExport
+
+    storage = document_storage()
+    expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
+    for export in expired:
+        if export.stored_name:
+            storage.delete(export.stored_name)
+        export.delete()
+    return len(expired)
+
+
+def profile_set_elder_mode(*, user, on: bool) -> None:
+    """Remember elder mode (larger text, higher contrast, simpler layout) in the resident's profile."""
+    ResidentProfile.objects.update_or_create(user=user, defaults={"elder_mode": on})

@@ -1,0 +1,135 @@
+"""The resident's profile and push devices in API v1."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.api.apis import (
+    IDEMPOTENT_PARAMETERS,
+    IDEMPOTENT_PROBLEMS,
+    PROBLEM_HEADERS,
+    StrictInputSerializer,
+    problems,
+)
+from services.api.idempotency import IdempotentPostMixin
+
+from .actions import device_register, device_unregister, profile_update
+from .models import Device, District, ResidentProfile
+from .selectors import profile_for_user
+
+
+class ProfileOutputSerializer(serializers.Serializer):
+    email = serializers.EmailField(source="user.email")
+    legal_name = serializers.CharField()
+    id_number = serializers.CharField(allow_null=True)
+    date_of_birth = serializers.DateField(allow_null=True)
+    phone = serializers.CharField()
+    district = serializers.ChoiceField(choices=District.choices, allow_blank=True)
+    street_address = serializers.CharField()
+    preferred_language = serializers.ChoiceField(choices=ResidentProfile.Language.choices)
+    notify_by_email = serializers.BooleanField()
+    notify_by_sms = serializers.BooleanField()
+    is_complete = serializers.BooleanField(help_text="Name, ID number, date of birth, phone and district all given.")
+
+
+class ProfileApi(APIView):
+    class InputSerializer(StrictInputSerializer):
+        """Profile fields to change; those left out keep their value. The web form's rules apply."""
+
+        class Meta:
+            ref_name = "ProfilePatch"
+
+        legal_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
+        id_number = serializers.CharField(
+            required=False, allow_blank=True, max_length=30, help_text="18 characters; the check digit is verified."
+        )
+        date_of_birth = serializers.DateField(required=False, allow_null=True, help_text="Must match the ID number.")
+        phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
+        district = serializers.ChoiceField(choices=District.choices, required=False, allow_blank=True)
+        street_address = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        preferred_language = serializers.ChoiceField(choices=ResidentProfile.Language.choices, required=False)
+        notify_by_email = serializers.BooleanField(required=False)
+        notify_by_sms = serializers.BooleanField(required=False, help_text="Needs a mobile number.")
+
+    @extend_schema(
+        operation_id="profile_retrieve",
+        parameters=PROBLEM_HEADERS,
+        responses={200: ProfileOutputSerializer, **problems(401, 429)},
+    )
+    def get(self, request):
+        """Show the caller's profile (empty fields if none was saved yet)."""
+        return Response(ProfileOutputSerializer(profile_for_user(user=request.user)).data)
+
+    @extend_schema(
+        operation_id="profile_partial_update",
+        request=InputSerializer,
+        parameters=PROBLEM_HEADERS,
+        responses={200: ProfileOutputSerializer, **problems(400, 401, 413, 415, 429)},
+    )
+    def patch(self, request):
+        """Change profile fields, checked by the same rules as the web profile page; nothing is saved on error."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        changes = {name: "" if value is None else value for name, value in data.validated_data.items()}
+        profile = profile_update(profile=profile_for_user(user=request.user), changes=changes, partial=True)
+        return Response(ProfileOutputSerializer(profile).data)
+
+
+class DeviceOutputSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(choices=Device.Platform.choices)
+    token = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class DeviceApi(IdempotentPostMixin, APIView):
+    class InputSerializer(StrictInputSerializer):
+        """A phone's push token (APNs for iOS, FCM for Android)."""
+
+        class Meta:
+            ref_name = "DeviceRegister"
+
+        platform = serializers.ChoiceField(choices=Device.Platform.choices)
+        token = serializers.CharField(max_length=255)
+
+    class DeleteSerializer(StrictInputSerializer):
+        class Meta:
+            ref_name = "DeviceUnregister"
+
+        token = serializers.CharField(max_length=255)
+
+    @extend_schema(
+        operation_id="devices_register",
+        request=InputSerializer,
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={
+            201: DeviceOutputSerializer,
+            200: OpenApiResponse(DeviceOutputSerializer, description="Already registered (now to the caller)."),
+            **problems(400, 401, 415, 429, *IDEMPOTENT_PROBLEMS),
+        },
+    )
+    def post(self, request):
+        """Register this phone for push messages; registering the same token again is harmless."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device, created = device_register(user=request.user, **data.validated_data)
+        return Response(
+            DeviceOutputSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    @extend_schema(
+        operation_id="devices_unregister",
+        request=DeleteSerializer,
+        parameters=PROBLEM_HEADERS,
+        responses={
+            204: OpenApiResponse(description="Unregistered; no more push messages to this token."),
+            **problems(400, 401, 404, 413, 415, 429),
+        },
+    )
+    def delete(self, request):
+        """Stop push messages to this phone (e.g. at logout)."""
+        data = self.DeleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not device_unregister(user=request.user, token=data.validated_data["token"]):
+            raise exceptions.NotFound()
+        return Response(status=status.HTTP_204_NO_CONTENT)

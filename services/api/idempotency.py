@@ -1,0 +1,102 @@
+"""Safe retries: ``Idempotency-Key`` on unsafe POSTs (IETF httpapi idempotency-key-header draft).
+
+Same key and same request: the first response is replayed and nothing runs twice. Same key with another
+request: 422. A retry while the first is still running: 409. Keys belong to the caller and last 24 hours.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from .actions import KeyConflict, idempotency_key_claim, idempotency_key_finish, request_fingerprint
+from .errors import PROBLEM_CONTENT_TYPE
+
+HEADER = "Idempotency-Key"
+MAX_KEY_LENGTH = 255
+REPLAYED_HEADERS = ("Location", "Retry-After")
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A unique value (e.g. a UUID) per intended action. Retrying with the same key and body replays "
+    "the first response (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another "
+    "body is a 422, a retry while the first request is still running a 409. Keys are per account and last 24 hours.",
+)
+
+
+class KeyInUse(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("A request with this Idempotency-Key is still being processed; retry later.")
+    default_code = "idempotency_key_in_use"
+
+
+class KeyReused(exceptions.APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = _("This Idempotency-Key was already used for a different request.")
+    default_code = "idempotency_key_reused"
+
+
+class _Replay(Exception):
+    def __init__(self, response):
+        self.response = response
+
+
+class IdempotentPostMixin:
+    """Honour ``Idempotency-Key`` on POST: add it first among an API view's bases."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, permissions and throttles first
+        self._idempotency_key = None
+        key = request.headers.get(HEADER, "").strip()
+        if request.method != "POST" or not key or not request.user.is_authenticated:
+            return
+        if len(key) > MAX_KEY_LENGTH:
+            raise exceptions.ValidationError({HEADER: [_("The Idempotency-Key is too long.")]})
+        fingerprint = request_fingerprint(
+            method=request.method, path=request.path, data=request.data, files=request.FILES
+        )
+        try:
+            stored = idempotency_key_claim(
+                user=request.user, key=key, method=request.method, path=request.path, request_hash=fingerprint
+            )
+        except KeyConflict as exc:
+            raise (KeyInUse if exc.status_code == 409 else KeyReused)() from None
+        if stored is not None:
+            content_type = PROBLEM_CONTENT_TYPE if stored.response_status >= 400 else None
+            response = Response(
+                stored.response_body,
+                status=stored.response_status,
+                content_type=content_type,
+                headers=stored.response_headers,
+            )
+            response["Idempotent-Replayed"] = "true"
+            raise _Replay(response)
+        self._idempotency_key = key
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return exc.response
+        try:
+            return super().handle_exception(exc)
+        except Exception:
+            key, self._idempotency_key = getattr(self, "_idempotency_key", None), None
+            if key:  # an unexpected error: free the key so that the retry runs
+                idempotency_key_finish(user=self.request.user, key=key, status_code=500, body=None)
+            raise
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(self, "_idempotency_key", None)
+        if key:
+            self._idempotency_key = None
+            idempotency_key_finish(
+                user=request.user,
+                key=key,
+                status_code=response.status_code,
+                body=getattr(response, "data", None),
+                headers={name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)},
+            )
+        return response

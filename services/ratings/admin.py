@@ -1,0 +1,121 @@
+"""Supervisors follow up bad ratings of their own department's applications in the admin; nobody else sees them."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from services.accounts.models import DepartmentMembership
+from services.common.errors import DomainError
+
+from .actions import follow_up_record_contact, follow_up_resolve
+from .models import FollowUp, FollowUpStatus
+from .selectors import follow_up_is_late, follow_up_list_for_staff
+
+
+def _supervises(user) -> bool:
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.memberships.filter(role=DepartmentMembership.Role.SUPERVISOR).exists())
+    )
+
+
+class FollowUpForm(forms.ModelForm):
+    contacted = forms.BooleanField(label=_("I have contacted the resident"), required=False)
+
+    class Meta:
+        model = FollowUp
+        fields = ["outcome"]
+
+
+class LateFilter(admin.SimpleListFilter):
+    title = _("deadline")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open")), ("all", _("All"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        return queryset
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    form = FollowUpForm
+    list_display = ["reference", "department", "scores", "status", "contact_due", "resolve_due", "late"]
+    list_filter = ["status", LateFilter]
+    list_select_related = ["rating__application", "department"]
+    search_fields = ["rating__application__reference"]
+    readonly_fields = [
+        "reference",
+        "department",
+        "step",
+        "scores",
+        "comment",
+        "status",
+        "contact_due",
+        "resolve_due",
+        "contacted_at",
+        "resolved_at",
+        "handled_by",
+    ]
+    fields = [*readonly_fields, "contacted", "outcome"]
+
+    def get_queryset(self, request):
+        return follow_up_list_for_staff(user=request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        follow_up = super().get_object(request, object_id, from_field)
+        if follow_up is None:
+            raise Http404(gettext("No such follow-up in your department."))
+        return follow_up
+
+    def has_module_permission(self, request):
+        return _supervises(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return _supervises(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return _supervises(request.user) and (obj is None or obj.status != FollowUpStatus.RESOLVED)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("application"), ordering="rating__application__reference")
+    def reference(self, follow_up):
+        return follow_up.rating.application.reference
+
+    @admin.display(description=_("step rated"))
+    def step(self, follow_up):
+        return follow_up.rating.get_step_display()
+
+    @admin.display(description=_("speed / clarity / attitude"))
+    def scores(self, follow_up):
+        rating = follow_up.rating
+        return f"{rating.speed} / {rating.clarity} / {rating.attitude}"
+
+    @admin.display(description=_("comment"))
+    def comment(self, follow_up):
+        return follow_up.rating.comment
+
+    @admin.display(description=_("late"), boolean=True)
+    def late(self, follow_up):
+        return follow_up_is_late(follow_up=follow_up)
+
+    def save_model(self, request, obj, form, change):
+        """Save through the actions: a contact is recorded, an outcome resolves the follow-up."""
+        try:
+            if form.cleaned_data.get("outcome", "").strip():
+                follow_up_resolve(follow_up=obj, by=request.user, outcome=form.cleaned_data["outcome"])
+            elif form.cleaned_data.get("contacted"):
+                follow_up_record_contact(follow_up=obj, by=request.user)
+        except DomainError as exc:
+            self.message_user(request, str(exc), messages.ERROR)

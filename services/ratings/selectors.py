@@ -1,0 +1,41 @@
+"""Reads on ratings: what the resident has rated and may rate, and the follow-ups a supervisor works on."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from services.accounts.models import DepartmentMembership
+from services.accounts.selectors import department_ids_for_staff
+from services.applications.models import Application, Status
+
+from .models import FollowUp, Rating
+
+
+def rating_list_for_application(*, application: Application) -> QuerySet[Rating]:
+    """Return the application's ratings, oldest first, each with its follow-up."""
+    return Rating.objects.filter(application=application).select_related("follow_up")
+
+
+def rating_can_rate(*, application: Application, user) -> bool:
+    """Return whether the user may rate the application's current step now (theirs, submitted, not yet rated)."""
+    return (
+        application.applicant_id == user.pk
+        and application.status != Status.DRAFT
+        and not Rating.objects.filter(application=application, step=application.status).exists()
+    )
+
+
+def follow_up_list_for_staff(*, user) -> QuerySet[FollowUp]:
+    """Return the follow-ups of the departments the user supervises (all of them for a superuser)."""
+    follow_ups = FollowUp.objects.select_related("rating__application", "department")
+    if user.is_superuser:
+        return follow_ups
+    departments = department_ids_for_staff(user=user, roles=(DepartmentMembership.Role.SUPERVISOR,))
+    return follow_ups.filter(department_id__in=departments)
+
+
+def follow_up_is_late(*, follow_up: FollowUp) -> bool:
+    """Return whether the follow-up has missed a deadline (contact or resolution)."""
+    today = timezone.localdate()
+    if follow_up.resolved_at is None and follow_up.resolve_due < today:
+        return True
+    return follow_up.contacted_at is None and follow_up.contact_due < today

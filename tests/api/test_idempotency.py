@@ -1,0 +1,140 @@
+"""Safe retries: Idempotency-Key on unsafe POSTs replays the first response, refuses reuse and concurrent use."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from services.api.actions import idempotency_keys_purge
+from services.api.models import IdempotencyKey
+from services.applications.models import Application
+from tests.factories import ApplicationFactory, UserFactory
+
+from .problems import assert_problem
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/api/v1/applications/"
+
+
+def test_same_key_and_body_replays_the_first_response_without_a_second_draft(resident_client, service):
+    """A retried create with the same key and body answers the first 201 again and makes no second draft."""
+    body = {"service": service.slug, "answers": {"full_name": "Li Lei"}}
+
+    first = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert Application.objects.count() == 1
+
+
+def test_same_key_with_another_body_is_422(resident_client, service):
+    """Reusing a key for a different request is refused with a 422 problem, and nothing is created."""
+    resident_client.post(LIST_URL, {"service": service.slug}, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+
+    response = resident_client.post(
+        LIST_URL, {"service": service.slug, "answers": {"full_name": "X"}}, format="json", HTTP_IDEMPOTENCY_KEY="k-2"
+    )
+
+    assert_problem(response, 422, "idempotency_key_reused")
+    assert Application.objects.count() == 1
+
+
+def test_a_key_still_running_is_409(resident_client, resident, service):
+    """A retry while the first request with the key has not finished is a 409 problem."""
+    body = {"service": service.slug}
+    from services.api.actions import request_fingerprint
+
+    IdempotencyKey.objects.create(
+        user=resident,
+        key="k-3",
+        method="POST",
+        path=LIST_URL,
+        request_hash=request_fingerprint(method="POST", path=LIST_URL, data=body, files={}),
+    )
+
+    response = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+
+    assert_problem(response, 409, "idempotency_key_in_use")
+    assert Application.objects.count() == 0
+
+
+def test_keys_belong_to_the_caller(resident_client, service):
+    """Another resident using the same key value gets their own draft, not the first caller's response."""
+    other = UserFactory()
+    body = {"service": service.slug}
+    from rest_framework.test import APIClient
+
+    other_client = APIClient()
+    other_client.force_authenticate(other)
+
+    mine = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+    theirs = other_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="shared")
+
+    assert mine.status_code == theirs.status_code == 201
+    assert mine.json()["id"] != theirs.json()["id"]
+
+
+def test_an_error_response_is_replayed_too(resident_client, resident, service):
+    """A 4xx answer is the response for its key: the retry gets the same problem, without running again."""
+    application = ApplicationFactory(applicant=resident)  # a draft cannot be withdrawn
+    url = f"/api/v1/applications/{application.public_id}/withdraw/"
+
+    first = resident_client.post(url, HTTP_IDEMPOTENCY_KEY="k-4")
+    again = resident_client.post(url, HTTP_IDEMPOTENCY_KEY="k-4")
+
+    assert_problem(first, 409)
+    assert_problem(again, 409)
+    assert again["Idempotent-Replayed"] == "true"
+
+
+def test_expired_keys_run_again_and_are_purged(resident_client, resident, service):
+    """After 24 hours a key is forgotten: the same request runs again, and the purge deletes old rows."""
+    body = {"service": service.slug}
+    resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-5")
+    IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+
+    again = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-5")
+    IdempotencyKey.objects.update(created_at=timezone.now() - dt.timedelta(hours=25))
+    purged = idempotency_keys_purge()
+
+    assert again.status_code == 201
+    assert "Idempotent-Replayed" not in again
+    assert Application.objects.count() == 2
+    assert purged == 1
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_without_a_key_nothing_is_recorded(resident_client, service):
+    """The header is optional: a POST without it runs as before and records nothing."""
+    resident_client.post(LIST_URL, {"service": service.slug}, format="json")
+
+    assert not IdempotencyKey.objects.exists()
+
+
+def test_a_too_long_key_is_400(resident_client, service):
+    """A key longer than 255 characters is a 400 problem naming the header."""
+    response = resident_client.post(LIST_URL, {"service": service.slug}, format="json", HTTP_IDEMPOTENCY_KEY="k" * 256)
+
+    body = assert_problem(response, 400)
+    assert body["errors"][0]["field"] == "Idempotency-Key"
+
+
+def test_the_purge_is_scheduled(settings):
+    """Beat purges expired keys."""
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "services.api.tasks.purge_idempotency_keys" in tasks
+
+
+def test_a_replay_keeps_the_location_header(resident_client):
+    """Starting a data export with a key twice answers the same 202 with its Location both times."""
+    first = resident_client.post("/api/v1/me/export/", HTTP_IDEMPOTENCY_KEY="export-1")
+    again = resident_client.post("/api/v1/me/export/", HTTP_IDEMPOTENCY_KEY="export-1")
+
+    assert first.status_code == again.status_code == 202, first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert again["Location"] == first["Location"]

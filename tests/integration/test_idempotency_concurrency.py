@@ -1,0 +1,90 @@
+"""Two simultaneous requests with the same Idempotency-Key on PostgreSQL: one runs, the other is a 409."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from rest_framework.test import APIClient
+
+from services.applications import actions as application_actions
+from services.applications.models import Application
+from tests.conftest import unavailable
+from tests.factories import DepartmentFactory, ServiceFactory, UserFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_concurrent_retry_with_the_same_key_is_409_and_only_one_draft_is_made(monkeypatch):
+    """While the first create is still running, the same key and body get a 409; the first then answers 201."""
+    if connection.vendor != "postgresql":
+        unavailable("the concurrency test needs PostgreSQL: set DATABASE_URL=postgres://...")
+    resident = UserFactory()
+    service = ServiceFactory(department=DepartmentFactory(code="health", reference_prefix="HLT"))
+    inside, release = threading.Event(), threading.Event()
+    create = application_actions.application_create_draft
+
+    def slow_create(**kwargs):
+        inside.set()
+        assert release.wait(10)
+        return create(**kwargs)
+
+    monkeypatch.setattr("services.api.apis.application_create_draft", slow_create)
+    results = {}
+
+    def post(name):
+        client = APIClient()
+        client.force_authenticate(resident)
+        try:
+            results[name] = client.post(
+                "/api/v1/applications/", {"service": service.slug}, format="json", HTTP_IDEMPOTENCY_KEY="same-key"
+            )
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=post, args=("first",))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=post, args=("second",))
+    second.start()
+    second.join(10)
+    release.set()
+    first.join(10)
+
+    assert results["second"].status_code == 409
+    assert results["second"].json()["code"] == "idempotency_key_in_use"
+    assert results["first"].status_code == 201
+    assert Application.objects.count() == 1
+
+
+def test_simultaneous_first_requests_race_and_exactly_one_runs():
+    """Several requests with one new key released at the same instant: exactly one creates, the rest 409 or
+    replay its response."""
+    if connection.vendor != "postgresql":
+        unavailable("the concurrency test needs PostgreSQL: set DATABASE_URL=postgres://...")
+    resident = UserFactory()
+    service = ServiceFactory(department=DepartmentFactory(code="health", reference_prefix="HLT"))
+    barrier = threading.Barrier(4)
+    statuses = []
+
+    def post():
+        client = APIClient()
+        client.force_authenticate(resident)
+        barrier.wait(10)
+        try:
+            response = client.post(
+                "/api/v1/applications/", {"service": service.slug}, format="json", HTTP_IDEMPOTENCY_KEY="race"
+            )
+            statuses.append((response.status_code, response.get("Idempotent-Replayed")))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+
+    assert Application.objects.count() == 1
+    ran = [s for s in statuses if s == (201, None)]
+    assert len(ran) == 1, statuses
+    assert all(s in {(409, None), (201, "true")} for s in statuses if s not in ran), statuses
