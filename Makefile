@@ -32,7 +32,8 @@ run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process,
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_routing_demo
-	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
+	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
+	DJANGO_DEBUG=true STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) $(MO) $(AXE)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .

@@ -15,6 +15,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -39,6 +40,7 @@ from services.applications.models import CLOCK_RUNNING, OPEN_STATUSES, Applicati
 from services.applications.selectors import application_timeline, information_request_list, rejection_reason_list
 from services.applications.workflow import Actor, actor_roles, allowed_moves
 from services.catalogue.models import Service
+from services.common.admin import RecordAdmin
 from services.common.errors import DomainError, NotReady, ValidationFailed
 from services.documents.selectors import application_document_list, document_get_for_download, missing_document_types
 from services.documents.views import document_file_response
@@ -202,9 +204,16 @@ def _assignee(application, request):
     return assignee.get()
 
 
-def _rejection_reason(application, request):
-    chosen = request.POST.get("rejection_reason") or None
-    return rejection_reason_list(application=application).filter(pk=chosen).first()
+def _decide(application, request, version, *, approve: bool):
+    chosen = None if approve else request.POST.get("rejection_reason") or None
+    return application_decide(
+        application=application,
+        by=request.user,
+        approve=approve,
+        reason=request.POST.get("reason", ""),
+        rejection_reason=rejection_reason_list(application=application).filter(pk=chosen).first(),
+        version=version,
+    )
 
 
 CASE_ACTIONS = {
@@ -244,22 +253,13 @@ CASE_ACTIONS = {
         _("Approve"),
         AuditAction.APPROVE,
         lambda app, moves, roles: Status.APPROVED in moves,
-        lambda app, request, version: application_decide(
-            application=app, by=request.user, approve=True, reason=request.POST.get("reason", ""), version=version
-        ),
+        lambda app, request, version: _decide(app, request, version, approve=True),
     ),
     "reject": CaseAction(
         _("Reject"),
         AuditAction.REJECT,
         lambda app, moves, roles: Status.REJECTED in moves,
-        lambda app, request, version: application_decide(
-            application=app,
-            by=request.user,
-            approve=False,
-            reason=request.POST.get("reason", ""),
-            rejection_reason=_rejection_reason(app, request),
-            version=version,
-        ),
+        lambda app, request, version: _decide(app, request, version, approve=False),
     ),
     "note": CaseAction(
         _("Add the note"),
@@ -434,7 +434,9 @@ class ApplicationAdmin(admin.ModelAdmin):
                     else gettext("Internal note"),
                     e.actor or gettext("system"),
                     "" if e.visible_to_resident else " · " + gettext("staff only"),
-                    " ".join(filter(None, [event_note_for_display(note=e.note) if e.note else "", e.message])),
+                    linebreaksbr(
+                        " ".join(filter(None, [event_note_for_display(note=e.note) if e.note else "", e.message]))
+                    ),
                 )
                 for e in events
             ),
@@ -660,7 +662,7 @@ class RejectionReasonAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdmin):
     """The audit log, for administrators to search: read-only, as the table is append-only."""
 
     list_display = ["created_at", "actor", "role", "department", "action", "reference", "document", "ip_address"]
@@ -674,18 +676,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     fields = ["created_at", "actor", "role", "department", "action", "application", "reference", "document",
               "ip_address", "detail"]  # fmt: skip
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,7 +11,7 @@ from services.ratings.selectors import follow_up_list_for_staff
 
 from .selectors import backlog_by_team, caseworker_workload, service_performance
 
-WIDTH, HEIGHT, BASELINE, GAP = 240, 120, 100, 4
+WIDTH, HEIGHT, BASELINE, GAP = 360, 130, 108, 6
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from services.common.admin import RecordAdmin
+
 from .models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RecordAdmin):
     """The virus-check status of every upload, for operators (superusers). Metadata only: no file link here;
     caseworkers open a document from the application it is attached to."""
 
@@ -18,18 +20,3 @@ class DocumentAdmin(admin.ModelAdmin):
         "expires_on", "scan_status", "scanned_at", "scan_finding", "created_at",
     ]  # fmt: skip
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from services.common.admin import RecordAdmin
+
 from .models import Notification
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RecordAdmin):
     """Every message with its delivery status, for operators (superusers): messages carry personal data."""
 
     list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "sent_at", "read_at"]
@@ -17,18 +19,3 @@ class NotificationAdmin(admin.ModelAdmin):
         "claimed_at", "sent_at", "read_at", "payload", "created_at",
     ]  # fmt: skip
     readonly_fields = fields
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,6 +5,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from services.applications.models import Application, Status
+from tests.conftest import staff_login
 from tests.factories import VALID_ANSWERS
 
 from .conftest import wait_for
@@ -51,8 +52,8 @@ def test_resident_applies_by_api_worker_routes_health_caseworker_approves(
 
     # the health caseworker sees it in the admin; the education caseworker gets a 404
     health, education = Client(), Client()
-    health.force_login(health_caseworker)
-    education.force_login(education_caseworker)
+    staff_login(health, health_caseworker)  # staff open the admin only signed in with their authenticator
+    staff_login(education, education_caseworker)
     change_url = f"/admin/applications/application/{application.pk}/change/"
     assert application.reference in health.get("/admin/applications/application/").content.decode()
     assert health.get(change_url).status_code == 200
@@ -61,8 +62,9 @@ def test_resident_applies_by_api_worker_routes_health_caseworker_approves(
 
     # the health caseworker claims and approves it
     act_url = f"/admin/applications/application/{application.pk}/act/"
-    health.post(act_url, {"action": "claim"})
-    health.post(act_url, {"action": "approve", "reason": "All documents in order."})
+    health.post(act_url, {"action": "claim", "version": application.version})
+    application.refresh_from_db()
+    health.post(act_url, {"action": "approve", "reason": "All documents in order.", "version": application.version})
 
     # the resident's API shows the decision and the whole timeline
     detail = api.get(f"/api/v1/applications/{public_id}/").json()

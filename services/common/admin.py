@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record the system keeps (an upload's check, a message, the audit log): administrators read it in the
+    admin; nobody adds, changes or deletes it there."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
