@@ -20,7 +20,7 @@ def _session_for(user, *, with_totp: bool = False) -> str:
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.backends.cached_db import SessionStore  # settings.SESSION_ENGINE
 
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)

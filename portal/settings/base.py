@@ -95,6 +95,11 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Sessions (web cookies and the app's X-Session-Token alike) are read from the cache and written through to
+# the database: no session query per request once the cache (Redis in full mode) holds it.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long the API's catalogue responses are served from the cache (catalogue edits show within this time).
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -210,7 +210,7 @@ class ServiceListApi(APIView):
             name: request.query_params.get(name, "")[:100] for name in ("q", "department", "category", "life_event")
         }
         filters["query"] = filters.pop("q")
-        return conditional_response(request, ServiceOutputSerializer(service_list(**filters), many=True).data)
+        return conditional_response(request, lambda: ServiceOutputSerializer(service_list(**filters), many=True).data)
 
 
 class ServiceDetailApi(APIView):
@@ -223,7 +223,7 @@ class ServiceDetailApi(APIView):
     )
     def get(self, request, slug):
         """Show a service with its required documents, eligibility rules and current form."""
-        return conditional_response(request, ServiceDetailOutputSerializer(service_get_active(slug=slug)).data)
+        return conditional_response(request, lambda: ServiceDetailOutputSerializer(service_get_active(slug=slug)).data)
 
 
 class RuleResultOutputSerializer(serializers.Serializer):

@@ -39,14 +39,15 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict) -> list[N
     """
     from .tasks import deliver_notification
 
-    created = []
-    for recipient in recipients:
-        for channel in notification_channels_for(user=recipient):
-            notification, was_created = Notification.objects.get_or_create(
-                event_key=event_key, channel=channel, recipient=recipient, defaults={"event": event, "payload": payload}
-            )
-            if was_created:
-                created.append(notification)
+    started = timezone.now()
+    rows = [
+        Notification(event_key=event_key, channel=channel, recipient=recipient, event=event, payload=payload)
+        for recipient in recipients
+        for channel in notification_channels_for(user=recipient)
+    ]
+    # One insert; a repeated event_key (a retried producer) adds nothing and sends nothing again.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
     for notification in created:
         deliver_notification.delay_on_commit(notification.pk)
     return created

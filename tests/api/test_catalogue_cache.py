@@ -1,0 +1,54 @@
+"""The API's catalogue is served from the cache for CATALOGUE_CACHE_SECONDS, per language and URL."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from tests.factories import ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cached_catalogue(settings):
+    settings.CATALOGUE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_repeated_catalogue_request_reads_no_database(cached_catalogue, health, django_assert_num_queries):
+    """The second identical request is answered from the cache, with the same body and ETag."""
+    service = ServiceFactory(department=health)
+    client = APIClient()
+    first = client.get("/api/v1/services/")
+
+    with django_assert_num_queries(0):
+        second = client.get("/api/v1/services/")
+
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert service.slug in second.content.decode()
+
+
+def test_each_language_and_query_is_cached_apart(cached_catalogue, health):
+    """Chinese and English, and each search, have their own cached answers."""
+    ServiceFactory(department=health, title_zh="失业保险金申领", title_en="Unemployment insurance benefit")
+    client = APIClient()
+
+    chinese = client.get("/api/v1/services/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get("/api/v1/services/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    searched = client.get("/api/v1/services/?q=nothing-matches", HTTP_ACCEPT_LANGUAGE="en").json()
+
+    assert "失业保险金申领" in chinese and "Unemployment insurance benefit" in english
+    assert searched == []
+
+
+def test_a_cached_answer_still_honours_if_none_match(cached_catalogue, health):
+    """A client holding the current ETag gets 304 from the cached answer too."""
+    ServiceFactory(department=health)
+    client = APIClient()
+    etag = client.get("/api/v1/services/")["ETag"]
+
+    assert client.get("/api/v1/services/", HTTP_IF_NONE_MATCH=etag).status_code == 304
