@@ -167,9 +167,12 @@ class Load:
     errors: int
 
 
-def _ms(text: str) -> float:
-    value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+def _ms(out: str, percentile: str) -> float:
+    """Return a latency percentile in ms; NaN when no request completed (every one timed out)."""
+    match = re.search(rf"{percentile}%\s+([\d.]+)(us|ms|s)\b", out)
+    if not match:
+        return float("nan")
+    return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
 
 
 def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None = None, headers=()) -> Load:
@@ -184,8 +187,8 @@ def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None 
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Load(
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        p50_ms=_ms(re.search(r"50%\s+(\S+)", out).group(1)),
-        p99_ms=_ms(re.search(r"99%\s+(\S+)", out).group(1)),
+        p50_ms=_ms(out, "50"),
+        p99_ms=_ms(out, "99"),
         errors=(int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0),
     )
 

@@ -40,7 +40,7 @@ from services.applications.models import CLOCK_RUNNING, OPEN_STATUSES, Applicati
 from services.applications.selectors import application_timeline, information_request_list, rejection_reason_list
 from services.applications.workflow import Actor, actor_roles, allowed_moves
 from services.catalogue.models import Service
-from services.common.admin import RecordAdmin
+from services.common.admin import ReadOnlyAdmin, RecordAdmin
 from services.common.errors import DomainError, NotReady, ValidationFailed
 from services.documents.selectors import application_document_list, document_get_for_download, missing_document_types
 from services.documents.views import document_file_response
@@ -281,7 +281,7 @@ class AssignForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ReadOnlyAdmin):
     list_display = [
         "reference",
         "service",
@@ -358,15 +358,6 @@ class ApplicationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _works_in_a_department(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_assign_permission(self, request):
         supervised = _supervised_ids(request)
@@ -579,18 +570,14 @@ class ApplicationAdmin(admin.ModelAdmin):
         return self._export(request, self.get_changelist_instance(request).get_queryset(request))
 
     def _export(self, request, queryset):
-        applications = list(
-            queryset.select_related("service", "department", "team", "assignee", "applicant__profile")[
-                : EXPORT_MAX_ROWS + 1
-            ]
-        )
-        if len(applications) > EXPORT_MAX_ROWS:
+        if queryset[: EXPORT_MAX_ROWS + 1].count() > EXPORT_MAX_ROWS:  # counted on the index, before any row is read
             messages.error(
                 request,
                 gettext("More than %(count)d applications: narrow the filters to export them.")
                 % {"count": EXPORT_MAX_ROWS},
             )
             return HttpResponseRedirect(reverse("admin:applications_application_changelist"))
+        applications = list(queryset.select_related("service", "department", "team", "assignee", "applicant__profile"))
         audit_record(actor=request.user, action=AuditAction.EXPORT, request=request, applications=applications)
         header, rows = application_export_table(
             applications=applications, personal_department_ids=_supervised_ids(request)

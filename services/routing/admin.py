@@ -17,6 +17,7 @@ from services.accounts.selectors import department_ids_for_staff
 from services.applications.models import OPEN_STATUSES, Application, Status
 from services.caseworker.dashboard import supervisor_panels
 from services.catalogue.models import Department, Service
+from services.common.admin import ReadOnlyAdmin
 
 from .conditions import RoutingFacts
 from .models import Backlog, Bundle, BundleService, CalendarDay, RoutingCondition, RoutingRule, Team
@@ -154,7 +155,7 @@ class BundleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Backlog)
-class DashboardAdmin(admin.ModelAdmin):
+class DashboardAdmin(ReadOnlyAdmin):
     """The routing dashboard: each department's backlog, the broker's queues, routing per hour, failures and
     the periodic jobs' last runs, and the supervisors' panels (services.caseworker.dashboard). Supervisors see
     their departments; administrators see everything."""
@@ -165,15 +166,6 @@ class DashboardAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def _departments(self, request):
         departments = Department.objects.all()

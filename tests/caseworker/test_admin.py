@@ -12,6 +12,7 @@ from django.utils import timezone
 from services.accounts.models import DepartmentMembership
 from services.applications.models import RejectionReason, Status
 from services.applications.selectors import application_timeline
+from services.caseworker.models import AuditAction, AuditEntry
 from tests.factories import ApplicationFactory, ResidentProfileFactory, ServiceFactory, StaffFactory, TeamFactory
 
 from .conftest import CHANGELIST, act, change_url, logged_in
@@ -465,3 +466,23 @@ def test_staff_without_a_department_sees_no_applications(health_application):
     assert all(app["app_label"] != "applications" for app in index.context["app_list"])
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(change_url(health_application)).status_code == 404
+
+
+def test_an_export_too_big_is_refused_before_reading_it(health_caseworker, service, monkeypatch):
+    monkeypatch.setattr("services.caseworker.admin.EXPORT_MAX_ROWS", 2)
+    ApplicationFactory.create_batch(3, service=service, routed=True)
+
+    response = logged_in(health_caseworker).get(reverse("admin:applications_application_export"), follow=True)
+
+    assert messages_of(response) == ["More than 2 applications: narrow the filters to export them."]
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_the_queue_never_counts_past_its_cap(health_caseworker, service, monkeypatch):
+    """Beyond the cap the page says "more than" instead of counting every row."""
+    monkeypatch.setattr("services.caseworker.admin.COUNT_CAP", 2)
+    ApplicationFactory.create_batch(3, service=service, routed=True)
+
+    content = logged_in(health_caseworker).get(CHANGELIST).content.decode()
+
+    assert "More than 2 applications: narrow the filters or search." in content

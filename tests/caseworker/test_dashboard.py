@@ -69,8 +69,8 @@ def test_supervisor_sees_queues_workload_and_charts(health_supervisor_page, heal
     assert set(queues) == {("health", "pudong"), ("health", None)}  # never another department's
     assert (queues["health", "pudong"]["routed"], queues["health", "pudong"]["overdue"]) == (1, 1)
     assert queues["health", None]["in_review"] == 1
-    workload = {person.email: person for person in response.context["workload"]}
-    assert workload[health_caseworker.email].in_review == 1
+    workload = {row["person"].email: row for row in response.context["workload"]}
+    assert workload[health_caseworker.email]["in_review"] == 1
 
     content = response.content.decode()
     charts = re.findall(r'<svg [^>]*role="img" aria-label="([^"]+)"', content)

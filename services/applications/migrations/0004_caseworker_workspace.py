@@ -77,7 +77,24 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='application',
+            index=models.Index(fields=['department', 'due_date'], name='app_dept_due'),
+        ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['due_date'], name='app_open_due'),
+        ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(fields=['due_date'], name='app_due_date'),
+        ),
+        migrations.AddIndex(
+            model_name='application',
             index=models.Index(fields=['department', 'decided_at'], name='app_dept_decided'),
+        ),
+        migrations.AlterField(
+            model_name='application',
+            name='department',
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalogue.department', verbose_name='department queue'),
         ),
         migrations.AddField(
             model_name='informationrequest',
