@@ -4,6 +4,7 @@ import pytest
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.test import RequestFactory
 
 from .factories import DepartmentFactory, ServiceFactory, StaffFactory, UserFactory
@@ -28,6 +29,21 @@ def staff_login(client, user):
     request.session = client.session
     record_authentication(request, user, "mfa", type="totp", id=totp.pk)
     request.session.save()
+    return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with no rate-limit counters or cached pages left by another test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def en_client(client):
+    """A browser that chose English (Django's language cookie)."""
+    client.cookies["django_language"] = "en"
     return client
 
 

@@ -1,15 +1,7 @@
 import pytest
-from django.core.cache import cache
 
 from services.accounts.models import DepartmentMembership
 from tests.factories import ApplicationFactory, StaffFactory
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -67,9 +67,3 @@ def test_resident_sees_the_follow_up_outcome(en_client, resident, application, h
     follow_up_resolve(follow_up=follow_up, by=health_supervisor, outcome="The caseworker will call you today.")
     html = en_client.get(application.get_absolute_url()).content.decode()
     assert "The caseworker will call you today." in html
-
-
-@pytest.fixture
-def en_client(client):
-    client.cookies["django_language"] = "en"
-    return client
