@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "services.documents",
     "services.notifications",
     "services.ratings",
+    "services.statistics",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # How long the API's catalogue responses are served from the cache (catalogue edits show within this time).
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)
+# How long the public statistics page's figures are reused before they are counted again.
+STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)
 
 # --- Accounts ----------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -241,6 +244,9 @@ REST_FRAMEWORK = {
 }
 # Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours), then purged by beat.
 IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
+# A retry arriving while the first request with its key still runs waits this long for the first answer (then
+# replays it, so parallel retries all get the same response) before giving up with a 409.
+IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=3.0)
 # The largest request body (JSON, or a multipart form's fields without its files) read: larger is a 413 in the API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 SPECTACULAR_SETTINGS = {

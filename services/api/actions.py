@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import json
+import time
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,14 +45,21 @@ def idempotency_key_claim(*, user, key: str, method: str, path: str, request_has
             IdempotencyKey.objects.create(user=user, key=key, method=method, path=path, request_hash=request_hash)
         return None
     except IntegrityError:
+        pass
+    # Someone holds the key: wait a little for the first request's answer, so that parallel retries replay it.
+    deadline, pause = time.monotonic() + settings.IDEMPOTENCY_WAIT_SECONDS, 0.02
+    while True:
         existing = IdempotencyKey.objects.filter(user=user, key=key).first()
-    if existing is None:  # purged between our insert and our read: a retry may try again
-        raise KeyConflict(409)
-    if existing.request_hash != request_hash or existing.method != method or existing.path != path:
-        raise KeyConflict(422)
-    if existing.state == IdempotencyKey.State.RUNNING:
-        raise KeyConflict(409)
-    return existing
+        if existing is None:  # purged, or freed by a server error, since our insert: a retry may try again
+            raise KeyConflict(409)
+        if existing.request_hash != request_hash or existing.method != method or existing.path != path:
+            raise KeyConflict(422)
+        if existing.state != IdempotencyKey.State.RUNNING:
+            return existing
+        if time.monotonic() >= deadline:
+            raise KeyConflict(409)
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def idempotency_key_finish(*, user, key: str, status_code: int, body, headers: dict | None = None) -> None:

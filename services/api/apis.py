@@ -50,7 +50,7 @@ PROBLEMS = {
     409: OpenApiResponse(
         ProblemSerializer,
         description="A conflict: the application's status does not allow this now (`invalid_transition`), or a "
-        "request with the same Idempotency-Key is still running (`idempotency_key_in_use`).",
+        "request with the same Idempotency-Key is still running after a few seconds' wait (`idempotency_key_in_use`).",
     ),
     413: OpenApiResponse(ProblemSerializer, description="The request body is too large (`too_large`)."),
     415: OpenApiResponse(ProblemSerializer, description="The body is not JSON."),

@@ -1,7 +1,8 @@
 """Safe retries: ``Idempotency-Key`` on unsafe POSTs (IETF httpapi idempotency-key-header draft).
 
 Same key and same request: the first response is replayed and nothing runs twice. Same key with another
-request: 422. A retry while the first is still running: 409. Keys belong to the caller and last 24 hours.
+request: 422. A retry while the first is still running waits up to IDEMPOTENCY_WAIT_SECONDS for its answer and
+replays it, or is a 409 if the first is still running then. Keys belong to the caller and last 24 hours.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +24,8 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     required=False,
     description="A unique value (e.g. a UUID) per intended action. Retrying with the same key and body replays "
     "the first response (header `Idempotent-Replayed: true`) instead of acting twice; the same key with another "
-    "body is a 422, a retry while the first request is still running a 409. Keys are per account and last 24 hours.",
+    "body is a 422. A retry while the first request is still running waits a few seconds for its answer and replays "
+    "it, or is a 409 if the first is still running then. Keys are per account and last 24 hours.",
 )
 
 

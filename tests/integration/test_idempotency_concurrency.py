@@ -1,15 +1,18 @@
-"""Two simultaneous requests with the same Idempotency-Key on PostgreSQL: one runs, the other is a 409."""
+"""Simultaneous requests with the same Idempotency-Key on PostgreSQL: exactly one runs; the others wait for its
+answer and replay it, or get a 409 if it is still running after IDEMPOTENCY_WAIT_SECONDS."""
 
+import json
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from services.applications import actions as application_actions
-from services.applications.models import Application
+from services.applications.models import Application, ApplicationEvent, Status
 from tests.conftest import unavailable
-from tests.factories import DepartmentFactory, ServiceFactory, UserFactory
+from tests.factories import ApplicationFactory, DepartmentFactory, ServiceFactory, UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -88,3 +91,53 @@ def test_simultaneous_first_requests_race_and_exactly_one_runs():
     ran = [s for s in statuses if s == (201, None)]
     assert len(ran) == 1, statuses
     assert all(s in {(409, None), (201, "true")} for s in statuses if s not in ran), statuses
+
+
+def test_ten_parallel_submits_with_one_key_submit_once_and_all_get_the_same_answer(monkeypatch):
+    """Ten submits of one draft with one key, released together while the first is still running: the draft is
+    submitted once, all ten answers have the same status and body (nine replayed); another body with the key is
+    a 422 and changes nothing."""
+    if connection.vendor != "postgresql":
+        unavailable("the concurrency test needs PostgreSQL: set DATABASE_URL=postgres://...")
+    resident = UserFactory()
+    service = ServiceFactory(department=DepartmentFactory(code="health", reference_prefix="HLT"))
+    draft = ApplicationFactory(service=service, applicant=resident)
+    submit = application_actions.application_submit
+
+    def slow_submit(**kwargs):
+        time.sleep(0.5)  # the first is still running when the other nine arrive
+        return submit(**kwargs)
+
+    monkeypatch.setattr("services.api.apis.application_submit", slow_submit)
+    url = f"/api/v1/applications/{draft.public_id}/submit/"
+    barrier = threading.Barrier(10)
+    answers = []
+
+    def post():
+        client = APIClient()
+        client.force_authenticate(resident)
+        barrier.wait(10)
+        try:
+            response = client.post(url, format="json", HTTP_IDEMPOTENCY_KEY="submit-once")
+            answers.append((response.status_code, response.json(), response.get("Idempotent-Replayed")))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    client = APIClient()
+    client.force_authenticate(resident)
+    other_body = client.post(url, {"note": "again"}, format="json", HTTP_IDEMPOTENCY_KEY="submit-once")
+
+    assert len(answers) == 10
+    assert {(status, json.dumps(body, sort_keys=True)) for status, body, _ in answers} == {
+        (200, json.dumps(answers[0][1], sort_keys=True))
+    }
+    assert answers[0][1]["status"] == "submitted" and answers[0][1]["id"] == str(draft.public_id)
+    assert sorted(replayed or "" for _, _, replayed in answers) == [""] + ["true"] * 9
+    assert ApplicationEvent.objects.filter(application=draft, to_status=Status.SUBMITTED).count() == 1
+    assert Application.objects.filter(applicant=resident).count() == 1
+    assert other_body.status_code == 422 and other_body.json()["code"] == "idempotency_key_reused"
