@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("services.notifications.urls")),
     path("bundles/", include("services.routing.urls")),
     path("ratings/", include("services.ratings.urls")),
+    path("statistics/", include("services.statistics.urls")),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("", include("services.accounts.urls")),
     path("accounts/", include("allauth.urls")),

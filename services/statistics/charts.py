@@ -1,0 +1,44 @@
+"""The public statistics page's charts: horizontal bars as geometry for templates/statistics/_bars.html, drawn in
+inline SVG with presentation attributes only (the CSP allows no inline style), the figure written beside each bar."""
+
+from django.utils.translation import gettext as _
+
+from .selectors import PublicStatistics, Stat, StatisticsRow
+
+
+def bar_chart(*, title: str, rows: list[StatisticsRow], figure: str, maximum: float | None = None) -> dict:
+    """Return a chart of one figure of ``rows``: each row's name, its figure in words, and its bar's width
+    (0–100, scaled to ``maximum`` or to the largest value shown); withheld figures get no bar."""
+    stats: list[Stat] = [getattr(row, figure) for row in rows]
+    largest = maximum or max((stat.value for stat in stats if stat.shown), default=0)
+    bars = [
+        {
+            "label": row.name,
+            "text": str(stat),
+            "width": round(100 * stat.value / largest) if stat.shown and largest else 0,
+        }
+        for row, stat in zip(rows, stats, strict=True)
+    ]
+    return {"title": title, "bars": bars}
+
+
+def public_statistics_charts(*, statistics: PublicStatistics) -> dict:
+    """Return the page's charts: per department the on-time rate, median processing time and average rating, and
+    for each department the on-time rate of its services."""
+    departments = [department.row for department in statistics.departments]
+    return {
+        "overview": [
+            bar_chart(title=_("Decided by the due date"), rows=departments, figure="on_time", maximum=100),
+            bar_chart(title=_("Median processing time"), rows=departments, figure="median_days"),
+            bar_chart(title=_("Average rating"), rows=departments, figure="average_rating", maximum=5),
+        ],
+        "departments": [
+            {
+                "statistics": department,
+                "chart": bar_chart(
+                    title=_("Decided by the due date"), rows=department.services, figure="on_time", maximum=100
+                ),
+            }
+            for department in statistics.departments
+        ],
+    }

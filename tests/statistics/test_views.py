@@ -1,0 +1,89 @@
+"""The public statistics page: open to everyone, in both languages, linked from the home page and the footer, a
+constant number of queries however many applications there are, and cached briefly."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from services.applications.models import Status
+from services.ratings.models import Rating
+from tests.factories import ApplicationFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("statistics:public")
+
+
+def decided_applications(service, n: int):
+    now = timezone.now()
+    for index in range(n):
+        application = ApplicationFactory(
+            service=service, status=Status.APPROVED, department=service.department,
+            submitted_at=now - dt.timedelta(days=10), decided_at=now, due_date=timezone.localdate(),
+        )  # fmt: skip
+        Rating.objects.create(
+            application=application, rater=application.applicant, step=Status.APPROVED, speed=1 + index % 5,
+            clarity=4, attitude=5,
+        )  # fmt: skip
+
+
+def queries_for_the_page(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_anyone_sees_the_figures_in_english(en_client, service):
+    decided_applications(service, 5)
+
+    response = en_client.get(URL)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "How we are doing: service statistics" in page
+    assert service.title_en in page and service.department.name_en in page
+    assert "100 %" in page  # all decided on time
+    assert "fewer than 5 applications" in page  # the follow-ups: none here, the department's rating: shown
+    assert 'aria-hidden="true"' in page and "<svg" in page  # the bars; their figures are written beside them
+
+
+def test_the_page_speaks_chinese_by_default(client, service):
+    response = client.get(URL)
+
+    page = response.content.decode()
+    assert "服务统计" in page and service.title_zh in page
+    assert "暂无数据" in page
+
+
+def test_home_and_footer_link_to_the_statistics(en_client, service):
+    page = en_client.get(reverse("home")).content.decode()
+
+    assert page.count(f'href="{URL}"') == 2
+
+
+def test_query_count_does_not_grow_with_the_applications(client, health):
+    services = [ServiceFactory(department=health) for _ in range(2)]
+    decided_applications(services[0], 2)
+    few = queries_for_the_page(client)
+
+    for service in services:
+        decided_applications(service, 20)
+    ServiceFactory(department=health)
+    cache.clear()  # the figures of the first request are cached
+    many = queries_for_the_page(client)
+
+    assert few == many == 6
+
+
+def test_the_figures_are_cached_briefly(client, service, settings):
+    queries_for_the_page(client)
+    decided_applications(service, 5)
+
+    assert queries_for_the_page(client) == 0
+    assert "100 %" not in client.get(URL).content.decode()
