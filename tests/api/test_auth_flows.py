@@ -160,6 +160,91 @@ def test_a_token_expires_after_inactivity(anonymous_client, resident, settings):
     assert response.status_code == 401
 
 
+def test_using_a_token_moves_its_inactivity_expiry_on(anonymous_client, resident, settings):
+    """A token close to its inactivity end gets a whole API_TOKEN_IDLE_SECONDS again when the app uses it."""
+    token = token_of(login(APIClient(), resident.email))
+    session = SessionStore(session_key=token)
+    session.set_expiry(30)  # 30 seconds of inactivity left
+    session["api_seen_at"] = 0  # last recorded use long ago
+    session.save()
+
+    response = anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=token)
+
+    assert response.status_code == 200
+    assert SessionStore(session_key=token).get_expiry_age() > settings.API_TOKEN_IDLE_SECONDS - 60
+
+
+def test_an_expired_token_is_refused_by_the_account_api_too(anonymous_client, resident, settings):
+    """Past its absolute lifetime allauth's API also answers 410 (token no longer valid): the app logs in again."""
+    token = token_of(login(APIClient(), resident.email))
+    session = SessionStore(session_key=token)
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {**record, "at": record["at"] - settings.API_TOKEN_MAX_AGE_SECONDS - 1}
+        for record in session[AUTHENTICATION_METHODS_SESSION_KEY]
+    ]
+    session.save()
+
+    response = anonymous_client.get(f"{AUTH}/auth/session", HTTP_X_SESSION_TOKEN=token)
+
+    assert response.status_code == 410  # allauth: "the session token is no longer valid"
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=token).status_code == 401
+
+
+def test_the_token_of_an_unfinished_login_is_replaced_and_refused_afterwards(anonymous_client, resident):
+    """The token given while the TOTP code is pending is replaced when the login completes: the old one is refused,
+    so a token seen before the login can never act as the logged-in resident."""
+    secret = generate_totp_secret()
+    TOTP.activate(resident, secret)
+    pending = token_of(login(APIClient(), resident.email))
+    code = format(hotp_value(secret, int(time.time()) // 30), "06d")
+
+    completed = APIClient().post(
+        f"{AUTH}/auth/2fa/authenticate", {"code": code}, format="json", HTTP_X_SESSION_TOKEN=pending
+    )
+
+    assert completed.status_code == 200, completed.content
+    assert token_of(completed) != pending
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=pending).status_code == 401
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=token_of(completed)).status_code == 200
+
+
+def test_the_sign_up_token_is_replaced_when_the_email_is_verified(anonymous_client):
+    """Verifying the email logs in with a new token; the token the sign-up gave is refused from then on."""
+    signup = anonymous_client.post(
+        f"{AUTH}/auth/signup", {"email": "swap@example.test", "password": "a-long-new-passphrase"}, format="json"
+    )
+    pending = token_of(signup)
+
+    verified = anonymous_client.post(
+        f"{AUTH}/auth/email/verify", {"key": key_from_last_email()}, format="json", HTTP_X_SESSION_TOKEN=pending
+    )
+
+    assert verified.status_code == 200, verified.content
+    assert token_of(verified) != pending
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=pending).status_code == 401
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=token_of(verified)).status_code == 200
+
+
+def test_a_second_login_from_the_same_app_needs_a_logout_first(anonymous_client, resident):
+    """An app that logs in again while its token is still valid is told 409; after logging out, the new login gives a
+    new token and the old one stays refused."""
+    first = token_of(login(APIClient(), resident.email))
+
+    again = anonymous_client.post(
+        f"{AUTH}/auth/login",
+        {"email": resident.email, "password": PASSWORD},
+        format="json",
+        HTTP_X_SESSION_TOKEN=first,
+    )
+    anonymous_client.delete(f"{AUTH}/auth/session", HTTP_X_SESSION_TOKEN=first)
+    second = token_of(login(APIClient(), resident.email))
+
+    assert again.status_code == 409
+    assert second != first
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=first).status_code == 401
+    assert anonymous_client.get("/api/v1/profile/", HTTP_X_SESSION_TOKEN=second).status_code == 200
+
+
 def test_failed_logins_are_throttled_with_retry_after(anonymous_client, resident):
     """After five failed logins for one account, the next is a 429 with Retry-After."""
     for _ in range(5):
