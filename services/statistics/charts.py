@@ -25,7 +25,7 @@ def bar_chart(*, title: str, rows: list[StatisticsRow], figure: str, maximum: fl
 def public_statistics_charts(*, statistics: PublicStatistics) -> dict:
     """Return the page's charts: per department the on-time rate, median processing time and average rating, and
     for each department the on-time rate of its services."""
-    departments = [department.row for department in statistics.departments]
+    departments = statistics.department_rows
     return {
         "overview": [
             bar_chart(title=_("Decided by the due date"), rows=departments, figure="on_time", maximum=100),

@@ -84,6 +84,10 @@ class PublicStatistics:
     departments: list[DepartmentStatistics] = field(default_factory=list)
     minimum: int = MINIMUM_APPLICATIONS
 
+    @property
+    def department_rows(self) -> list[StatisticsRow]:
+        return [department.row for department in self.departments]
+
 
 @dataclass
 class _Tally:

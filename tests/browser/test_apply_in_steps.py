@@ -8,17 +8,10 @@ import pytest
 from django.core.management import call_command
 
 from services.applications.models import Application, Status
+from tests.browser.helpers import open_account_menu, sign_in
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct-horse-battery"
-
-
-def sign_in(page, email):
-    page.locator("input[name=login]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("input[name=password]").press("Enter")
 
 
 def test_new_resident_finds_checks_fills_over_sessions_and_submits_the_unemployment_benefit(page):
@@ -99,6 +92,7 @@ def test_new_resident_finds_checks_fills_over_sessions_and_submits_the_unemploym
     assert page.get_by_label("Work you are looking for").input_value() == "外贸业务员"
 
     # another session, another day: sign out, sign in, carry on from My applications
+    open_account_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.goto("/accounts/login/")
     sign_in(page, resident.email)

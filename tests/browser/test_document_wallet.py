@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 
 from services.documents.models import ApplicationDocument, Document
+from tests.browser.helpers import open_account_menu
 from tests.documents.files import pdf
 from tests.factories import ApplicationFactory, DocumentTypeFactory
 
@@ -55,6 +56,8 @@ def test_resident_reuses_a_wallet_document_in_a_second_application(page, live_se
     assert ApplicationDocument.objects.filter(application__in=[first, second]).count() == 2
 
     # the wallet lists it once, with its receipt's facts; the header links to the wallet and the inbox
+    open_account_menu(page)
     page.get_by_role("link", name="My documents").click()
     assert page.get_by_role("row", name=re.compile("身份证.pdf")).is_visible()
+    open_account_menu(page)
     assert page.get_by_role("link", name=re.compile("^Messages")).is_visible()
