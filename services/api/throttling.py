@@ -1,0 +1,80 @@
+"""API throttles that count requests in fixed windows: one cache round trip per request, whatever the rate.
+
+DRF's own throttles keep every request's timestamp of the window in one cache entry, read and rewritten
+whole on each request, so their cost grows with the rate allowed (600 a minute is a 600-item list).
+These count instead: ``INCR`` on a key named after the window, which expires with it (one Redis pipeline;
+``add`` then ``incr`` on other caches). A caller may reach twice the rate across a window's edge, which a
+limit meant against abuse tolerates; ``Retry-After`` is the time left in the window.
+"""
+
+import time
+
+from django.core.cache.backends.redis import RedisCache
+from rest_framework.throttling import SimpleRateThrottle
+
+
+class WindowCountThrottle(SimpleRateThrottle):
+    """A SimpleRateThrottle (same rates, scopes and idents) counting requests per fixed window."""
+
+    cache_format = "throttle:%(scope)s:%(ident)s"
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        return self.allow_key(key)
+
+    def allow_key(self, key: str) -> bool:
+        """Count one request under ``key`` in the current window; False once the window's allowance is spent."""
+        now = time.time()
+        window = int(now // self.duration)
+        self.retry_after = (window + 1) * self.duration - now
+        return _count(self.cache, f"{key}:{window}", self.duration) <= self.num_requests
+
+    def wait(self) -> float:
+        return self.retry_after
+
+
+def _count(cache, key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` (created with ``timeout``) and return its new value."""
+    if isinstance(cache, RedisCache):
+        key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(key, write=True)  # Django's RedisCache has no public incr-with-expiry
+        pipeline = client.pipeline(transaction=False)
+        pipeline.incr(key)
+        pipeline.expire(key, timeout + 1)  # the window is in the key: a later expiry only keeps it longer
+        return pipeline.execute()[0]
+    if cache.add(key, 1, timeout + 1):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout + 1)
+        return 1
+
+
+class AnonRateThrottle(WindowCountThrottle):
+    """Anonymous callers, per address (``anon`` rate)."""
+
+    scope = "anon"
+
+    def get_cache_key(self, request, view):
+        if request.user and request.user.is_authenticated:
+            return None
+        return self.anonymous_key(request)
+
+    def anonymous_key(self, request) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+class UserRateThrottle(WindowCountThrottle):
+    """Signed-in callers, per account (``user`` rate); anonymous ones are left to AnonRateThrottle."""
+
+    scope = "user"
+
+    def get_cache_key(self, request, view):
+        if not (request.user and request.user.is_authenticated):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
