@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,16 +24,27 @@ def conditional_response(request, build: Callable[[], object]) -> HttpResponse:
     residents opening the catalogue costs one database read, and catalogue edits show within that time.
     """
     seconds = settings.CATALOGUE_CACHE_SECONDS
-    key = "catalogue:" + hashlib.sha256(f"{get_language()}|{request.get_full_path()}".encode()).hexdigest()
+    key = "catalogue:v2:" + hashlib.sha256(f"{get_language()}|{request.get_full_path()}".encode()).hexdigest()
     cached = cache.get(key) if seconds else None
-    body, etag = cached or _render(build)
-    if seconds and cached is None:
-        cache.set(key, (body, etag), seconds)
-    given = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
-    if etag in given or "*" in given:
+    if cached is None:
+        body, etag = _render(build)
+        fresh_until = time.time() + seconds
+        if seconds:
+            cache.set(key, (body, etag, fresh_until), seconds)
+    else:
+        body, etag, fresh_until = cached
+    if etag_matches(request, etag):
         response = HttpResponse(status=304)
     else:
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     patch_vary_headers(response, ["Accept-Language"])
+    # Until when this content may be served again without asking the database (read by CataloguePageCache).
+    response.catalogue_fresh_until = fresh_until
     return response
+
+
+def etag_matches(request, etag: str) -> bool:
+    """Whether the request's If-None-Match names ``etag`` (weakly compared, as GET allows) or is ``*``."""
+    given = {tag.strip().removeprefix("W/") for tag in request.headers.get("If-None-Match", "").split(",")}
+    return etag in given or "*" in given

@@ -1,9 +1,18 @@
-"""429 with Retry-After from allauth's app API too, so the app backs off the same way everywhere."""
+"""API middleware: 429 with Retry-After from allauth's app API too; anonymous catalogue reads from a cached copy."""
 
+import hashlib
 import json
+import re
+import time
 
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+from .conditional import etag_matches
+from .throttling import AnonRateThrottle
 
 AUTH_PREFIX = "/api/auth/"
 # The allauth rate limit behind each headless endpoint that has one.
@@ -50,3 +59,65 @@ class AuthRateLimitMiddleware:
         if not response.has_header("Retry-After"):
             response["Retry-After"] = str(_retry_after(request.path))
         return response
+
+
+CATALOGUE_PATH = re.compile(r"^/api/v1/services/(?:[-a-zA-Z0-9_]+/)?$")
+
+
+class CataloguePageCache:
+    """Answer anonymous catalogue reads (GET /api/v1/services/ and a service) from a copy of the whole response,
+    ahead of the session, authentication, allauth and CSP middleware that the copy has already been through.
+
+    The copy is kept per language and URL for what is left of the catalogue's CATALOGUE_CACHE_SECONDS, and only
+    for callers with no session cookie, session token or Authorization header, so nothing personal is stored
+    or served; a response that sets a cookie is never kept. The anonymous throttle still counts every request
+    (over it, the request goes on to the API, which answers 429), and If-None-Match is answered with a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self._key(request)
+        if key is None:
+            return self.get_response(request)
+        stored = cache.get(key)
+        if stored is not None and _anonymous_allowed(request):
+            return _replay(request, *stored)
+        response = self.get_response(request)
+        remaining = getattr(response, "catalogue_fresh_until", 0) - time.time()
+        if response.status_code == 200 and remaining >= 1 and not response.cookies and response.has_header("ETag"):
+            headers = [(name, value) for name, value in response.items() if name.lower() != "content-length"]
+            cache.set(key, (response.content, headers), int(remaining))
+        return response
+
+    @staticmethod
+    def _key(request) -> str | None:
+        if (
+            request.method != "GET"
+            or not settings.CATALOGUE_CACHE_SECONDS
+            or not CATALOGUE_PATH.match(request.path_info)
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_X_SESSION_TOKEN" in request.META
+            or "HTTP_AUTHORIZATION" in request.META
+        ):
+            return None
+        language = translation.get_language_from_request(request)
+        return "catalogue-page:" + hashlib.sha256(f"{language}|{request.get_full_path()}".encode()).hexdigest()
+
+
+def _anonymous_allowed(request) -> bool:
+    throttle = AnonRateThrottle()
+    return throttle.rate is None or throttle.allow_key(throttle.anonymous_key(request))
+
+
+def _replay(request, body: bytes, headers: list[tuple[str, str]]) -> HttpResponse:
+    etag = next((value for name, value in headers if name.lower() == "etag"), "")
+    if etag_matches(request, etag):
+        response = HttpResponse(status=304)
+        headers = [(name, value) for name, value in headers if name.lower() != "content-type"]
+    else:
+        response = HttpResponse(body)
+    for name, value in headers:
+        response[name] = value
+    return response
