@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +35,23 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+SCREENSHOT_WIDTHS = {"phone": (375, 812), "desktop": (1280, 800)}
+
+
+@pytest.fixture
+def screenshot():
+    """Save the page as test-artifacts/screenshots/<name>-375.png and -1280.png (whole page), then restore the
+    window, so anyone can look at the key pages after a test run."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> None:
+        window = page.viewport_size
+        for width, height in SCREENSHOT_WIDTHS.values():
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True, animations="disabled")
+        page.set_viewport_size(window)
+
+    return take
