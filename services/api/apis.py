@@ -18,10 +18,10 @@ from services.applications.actions import (
     application_submit,
     application_withdraw,
 )
-from services.applications.models import Application, Channel
+from services.applications.models import Application, Channel, Status
 from services.applications.selectors import (
     application_get_for_resident,
-    application_list_for_resident,
+    application_summaries_for_resident,
     application_timeline,
 )
 from services.catalogue.eligibility import Outcome
@@ -279,12 +279,20 @@ class EventOutputSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
+class StatusLabelField(serializers.CharField):
+    """The status's label in the reader's language, looked up directly (``get_status_display`` hashes every
+    choice's lazy label, and DRF inspects that method's signature, on each row)."""
+
+    def to_representation(self, value):
+        return str(Status(value).label)
+
+
 class ApplicationOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     reference = serializers.CharField()
     service = serializers.SlugField(source="service.slug")
     status = serializers.ChoiceField(choices=Application._meta.get_field("status").choices)
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = StatusLabelField(source="status")
     form_version = serializers.IntegerField(
         source="form_version.number", allow_null=True, help_text="The version of the service's form it is filled with."
     )
@@ -324,7 +332,7 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
         answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
 
     def get_queryset(self):
-        return application_list_for_resident(user=self.request.user)
+        return application_summaries_for_resident(user=self.request.user)
 
     @extend_schema(
         operation_id="applications_list",
