@@ -98,6 +98,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "services.common.cache.RedisCache"  # one Redis client per pool, not per call
 # Sessions (web cookies and the app's X-Session-Token alike) are read from the cache and written through to
 # the database: no session query per request once the cache (Redis in full mode) holds it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
