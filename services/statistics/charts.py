@@ -6,9 +6,14 @@ from django.utils.translation import gettext as _
 from .selectors import PublicStatistics, Stat, StatisticsRow
 
 
-def bar_chart(*, title: str, rows: list[StatisticsRow], figure: str, maximum: float | None = None) -> dict:
+def bar_chart(
+    *, title: str, rows: list[StatisticsRow], figure: str, maximum: float | None = None, skip_empty: bool = False
+) -> dict:
     """Return a chart of one figure of ``rows``: each row's name, its figure in words, and its bar's width
-    (0–100, scaled to ``maximum`` or to the largest value shown); withheld figures get no bar."""
+    (0–100, scaled to ``maximum`` or to the largest value shown); withheld figures get no bar, and with
+    ``skip_empty`` rows with nothing to count are left out (the table still lists them)."""
+    if skip_empty:
+        rows = [row for row in rows if getattr(row, figure).status != "none"]
     stats: list[Stat] = [getattr(row, figure) for row in rows]
     largest = maximum or max((stat.value for stat in stats if stat.shown), default=0)
     bars = [
@@ -36,7 +41,11 @@ def public_statistics_charts(*, statistics: PublicStatistics) -> dict:
             {
                 "statistics": department,
                 "chart": bar_chart(
-                    title=_("Decided by the due date"), rows=department.services, figure="on_time", maximum=100
+                    title=_("Decided by the due date"),
+                    rows=department.services,
+                    figure="on_time",
+                    maximum=100,
+                    skip_empty=True,
                 ),
             }
             for department in statistics.departments

@@ -1,7 +1,6 @@
 """The public statistics page: open to everyone, in both languages, linked from the home page and the footer, a
 constant number of queries however many applications there are, and cached briefly."""
 
-import datetime as dt
 import re
 
 import pytest
@@ -9,28 +8,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from services.applications.models import Status
-from services.ratings.models import Rating
-from tests.factories import ApplicationFactory, ServiceFactory
+from tests.factories import ServiceFactory
+from tests.statistics.data import decided_applications
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("statistics:public")
-
-
-def decided_applications(service, n: int):
-    now = timezone.now()
-    for index in range(n):
-        application = ApplicationFactory(
-            service=service, status=Status.APPROVED, department=service.department,
-            submitted_at=now - dt.timedelta(days=10), decided_at=now, due_date=timezone.localdate(),
-        )  # fmt: skip
-        Rating.objects.create(
-            application=application, rater=application.applicant, step=Status.APPROVED, speed=1 + index % 5,
-            clarity=4, attitude=5,
-        )  # fmt: skip
 
 
 def queries_for_the_page(client) -> int:
