@@ -27,6 +27,11 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)
 CLOCK_RUNNING = (Status.ROUTED, Status.IN_REVIEW)  # the legal time limit counts (not paused for the resident)
 DECIDED = (Status.APPROVED, Status.REJECTED)
+OPEN = Q(status__in=OPEN_STATUSES)
+# The queue's order: by due date, the most urgent first on a day, then first come first served (the id makes it
+# total, so a page never repeats or skips a row). The queue's indexes hold the same order after their filter columns.
+QUEUE_ORDER = ["due_date", "-priority", "submitted_at", "pk"]
+QUEUE_INDEX_ORDER = ["due_date", "-priority", "submitted_at", "id"]
 REFERENCE = re.compile(r"[A-Z]{3}-\d{4}-\d{6,}")
 RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 
@@ -46,14 +51,17 @@ class ApplicationQuerySet(models.QuerySet):
     def for_applicant(self, user):
         return self.filter(applicant=user)
 
-    def visible_to_staff(self, user):
-        """Applications in the queues of the user's departments; all of them for a superuser."""
+    def visible_to_staff(self, user, *, department_ids: list[int] | None = None):
+        """Applications in the queues of the user's departments (``department_ids`` when already looked up); all of
+        them for a superuser."""
         if user.is_superuser:
             return self
         if not user.is_staff:
             return self.none()
+        if department_ids is None:
+            department_ids = list(user.memberships.values_list("department_id", flat=True))
         # The departments as a list, not a join: then the planner walks a department's queue index in order.
-        return self.filter(department_id__in=list(user.memberships.values_list("department_id", flat=True)))
+        return self.filter(department_id__in=department_ids)
 
     def overdue(self, today):
         """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
@@ -102,7 +110,7 @@ class Application(TimeStampedModel):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        db_index=False,  # app_dept_due leads with it
+        db_index=False,  # app_dept_status_due leads with it
         related_name="applications",
         verbose_name=_("department queue"),
     )
@@ -161,20 +169,21 @@ class Application(TimeStampedModel):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["applicant", "-created_at"], name="app_applicant_created"),
-            # The queue, by due date: a department's (or team's) open applications, one status of theirs, all of
-            # them; and for administrators, every department's open ones, or all. Partial indexes for the open ones,
-            # so the walk in due-date order does not step over the many decided ones due long ago.
-            models.Index(
-                fields=["department", "due_date"], name="app_dept_queue", condition=Q(status__in=OPEN_STATUSES)
-            ),
-            models.Index(fields=["team", "due_date"], name="app_team_queue", condition=Q(status__in=OPEN_STATUSES)),
+            # The caseworker's queue, in its order (QUEUE_ORDER): a department's, a team's, a caseworker's own, and for
+            # administrators every department's open applications. Partial (open ones only), so the walk in due-date
+            # order never steps over the many decided ones due long ago, and in the full order, so a page is the
+            # first rows of the index with no sort. A department's applications of one status (a decided one
+            # chosen in the queue, the dashboards' counts) use app_dept_status_due, which also serves the
+            # department's foreign key (hence db_index=False on it).
+            models.Index(fields=["department", *QUEUE_INDEX_ORDER], name="app_dept_queue", condition=OPEN),
+            models.Index(fields=["team", *QUEUE_INDEX_ORDER], name="app_team_queue", condition=OPEN),
+            models.Index(fields=["assignee", "department", "due_date"], name="app_assignee_queue", condition=OPEN),
+            models.Index(fields=QUEUE_INDEX_ORDER, name="app_open_queue", condition=OPEN),
             models.Index(fields=["department", "status", "due_date"], name="app_dept_status_due"),
-            models.Index(fields=["department", "due_date"], name="app_dept_due"),
-            models.Index(fields=["due_date"], name="app_open_due", condition=Q(status__in=OPEN_STATUSES)),
-            models.Index(fields=["due_date"], name="app_due_date"),
             models.Index(fields=["department", "decided_at"], name="app_dept_decided"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
             models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
+            # The overdue sweep (status in CLOCK_RUNNING, past due, not yet notified) and one status across departments.
             models.Index(fields=["status", "due_date"], name="app_due"),
             models.Index(fields=["routed_at"], name="app_routed_at"),
         ]

@@ -56,9 +56,10 @@ def actor_roles(*, application: Application, by) -> set[Actor]:
     return {Actor.STAFF, Actor.HANDLER} if by.pk == application.assignee_id else {Actor.STAFF}
 
 
-def allowed_moves(*, application: Application, by) -> set[Status]:
-    """Return the statuses ``by`` could move the application to now (to offer only usable buttons)."""
-    roles = actor_roles(application=application, by=by)
+def allowed_moves(*, application: Application, by, roles: set[Actor] | None = None) -> set[Status]:
+    """Return the statuses ``by`` could move the application to now (to offer only usable buttons); ``roles``:
+    their actor_roles, when the caller has them already."""
+    roles = actor_roles(application=application, by=by) if roles is None else roles
     return {to for (src, to), allowed in TRANSITIONS.items() if src == application.status and allowed & roles}
 
 

@@ -27,10 +27,13 @@ def audit_record(
     applications: Iterable[Application] = (),
     document: Document | None = None,
     detail: str = "",
+    roles: dict[int, str] | None = None,
 ) -> list[AuditEntry]:
     """Write who looked at or acted on what, in which department and role, when and from which address: one entry
-    per application (or one with none, for a search of the queue)."""
-    roles = dict(DepartmentMembership.objects.filter(user=actor).values_list("department_id", "role"))
+    per application (or one with none, for a search of the queue). ``roles``: the actor's role per department,
+    when the caller has looked them up already."""
+    if roles is None:
+        roles = dict(DepartmentMembership.objects.filter(user=actor).values_list("department_id", "role"))
     address = _client_address(request)
 
     def entry(application: Application | None) -> AuditEntry:

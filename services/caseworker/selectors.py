@@ -59,6 +59,11 @@ def application_export_table(
     return header, rows
 
 
+def department_roles_for_staff(*, user: User) -> dict[int, str]:
+    """Return the user's role (caseworker or supervisor) in each department they work in."""
+    return dict(DepartmentMembership.objects.filter(user=user).values_list("department_id", "role"))
+
+
 def audit_list_for_resident(*, application: Application) -> QuerySet[AuditEntry]:
     """Return who in the administration looked at or acted on the application, newest first: department, role,
     what and when, never the person (the resident's data tracker)."""

@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,13 @@ from services.accounts.selectors import staff_mfa_missing
 class PortalAdminSite(AdminSite):
     site_header = _("Citizen services: staff workspace")
     site_title = _("Staff workspace")
+    # Listing the apps asks every model admin for its permissions (queries for several): the home page lists
+    # them, and the other pages, the queue among them, carry no sidebar listing them again on every request.
+    enable_nav_sidebar = False
+
+    def get_app_list(self, request, app_label=None):
+        """The apps the user may open, built only when a page shows them."""
+        return SimpleLazyObject(lambda: super(PortalAdminSite, self).get_app_list(request, app_label))
 
     def has_permission(self, request):
         if not super().has_permission(request):
