@@ -1,20 +1,23 @@
-"""The resident pages in Chromium: axe-core finds no serious or critical violation (both languages, elder mode),
-nothing scrolls sideways at 320 px or at 200 % zoom, and the good-bad review works end to end."""
+"""The resident pages in Chromium: axe-core finds no serious or critical violation (both languages, elder mode; the
+statistics page with figures, the account menu open), nothing scrolls sideways at 320 px or at 200 % zoom, and the
+good-bad review works end to end."""
 
 import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from services.ratings.models import Rating
+from tests.browser.helpers import give_session, open_account_menu
 from tests.conftest import unavailable
 from tests.factories import ApplicationFactory
+from tests.statistics.data import decided_applications
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parents[2] / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
-ANONYMOUS = ["/", "/services/", "/accessibility/", "/accounts/login/", "/accounts/signup/"]
+ANONYMOUS = ["/", "/services/", "/accessibility/", "/statistics/"]
+SIGN_IN = ["/accounts/login/", "/accounts/signup/"]
 SIGNED_IN = ["/applications/", "/profile/", "/profile/security/", "/profile/export/", "/profile/delete/"]
 
 
@@ -29,18 +32,12 @@ def axe_page(browser, live_server):
 
 @pytest.fixture
 def application(resident, service):
+    decided_applications(service, 6, late_every=3)  # the statistics page then shows figures and bars
     return ApplicationFactory(applicant=resident, service=service, in_review=True)
 
 
 def sign_in(page, live_server, user, *, language="zh-hans", elder=False):
-    session = Client()
-    session.force_login(user)
-    cookies = [
-        {"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url},
-        {"name": "django_language", "value": language, "url": live_server.url},
-        {"name": "elder_mode", "value": "1" if elder else "0", "url": live_server.url},
-    ]
-    page.context.add_cookies(cookies)
+    give_session(page, live_server, user, language=language, elder=elder)
 
 
 def serious_violations(page) -> list[str]:
@@ -61,22 +58,30 @@ def test_main_pages_have_no_serious_axe_violations(axe_page, live_server, reside
     """axe-core finds no serious or critical problem on the main pages, in Chinese, English and elder mode."""
     page = axe_page
     sign_in(page, live_server, resident, language=language, elder=elder)
-    urls = [*ANONYMOUS[:3], service.get_absolute_url(), application.get_absolute_url(), *SIGNED_IN]
+    urls = [*ANONYMOUS, service.get_absolute_url(), application.get_absolute_url(), *SIGNED_IN]
     problems = {}
     for url in urls:
         page.goto(url)
         assert page.locator("html").get_attribute("lang") == ("zh-Hans" if language == "zh-hans" else "en")
         assert ("elder-mode" in (page.locator("html").get_attribute("class") or "")) == elder
+        if url == "/statistics/":
+            assert page.locator(".bar-chart li rect").count() > 0  # with figures and bars
         found = serious_violations(page)
         if found:
             problems[url] = found
+    page.goto(application.get_absolute_url())
+    open_account_menu(page)
+    assert page.get_by_role("link", name=re.compile("^(My applications|我的办件)$")).is_visible()
+    found = serious_violations(page)
+    if found:
+        problems["the account menu, open"] = found
     assert not problems
 
 
 def test_sign_in_pages_have_no_serious_axe_violations(axe_page, live_server):
     page = axe_page
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
-    for url in ANONYMOUS[3:]:
+    for url in SIGN_IN:
         page.goto(url)
         assert not serious_violations(page), url
 
@@ -89,10 +94,14 @@ def test_no_horizontal_scrolling_at_320px_and_200_percent_zoom(browser, live_ser
     page = context.new_page()
     try:
         sign_in(page, live_server, resident, language="en", elder=elder)
-        urls = [*ANONYMOUS[:3], service.get_absolute_url(), application.get_absolute_url(), *SIGNED_IN]
+        urls = [*ANONYMOUS, service.get_absolute_url(), application.get_absolute_url(), *SIGNED_IN, "menu"]
         too_wide = {}
         for url in urls:
-            page.goto(url)
+            if url == "menu":  # the account menu, open over the home page
+                page.goto("/")
+                open_account_menu(page)
+            else:
+                page.goto(url)
             scroll, client = page.evaluate(
                 "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
             )
@@ -123,6 +132,6 @@ def test_resident_rates_the_service_and_a_bad_rating_promises_a_follow_up(page, 
     assert page.get_by_text("A supervisor will contact you within 1 working day.").is_visible()
     assert page.get_by_text(re.compile("will contact you by")).is_visible()
     assert page.get_by_role("button", name="Send rating").count() == 0
-    rating = Rating.objects.get()
+    rating = Rating.objects.get(application=application)
     assert (rating.speed, rating.clarity, rating.attitude) == (1, 3, 2)
     assert rating.follow_up.contact_due
