@@ -193,6 +193,13 @@ class ServiceDetailOutputSerializer(ServiceOutputSerializer):
 class ServiceListApi(APIView):
     permission_classes = [AllowAny]
 
+    class FilterSerializer(serializers.Serializer):
+        # Text a database can hold (no NUL character); longer than 100 characters is cut, as a search box would.
+        q = serializers.CharField(allow_blank=True, trim_whitespace=False, default="")
+        department = serializers.CharField(allow_blank=True, trim_whitespace=False, default="")
+        category = serializers.CharField(allow_blank=True, trim_whitespace=False, default="")
+        life_event = serializers.CharField(allow_blank=True, trim_whitespace=False, default="")
+
     @extend_schema(
         operation_id="services_list",
         parameters=[
@@ -202,13 +209,13 @@ class ServiceListApi(APIView):
             OpenApiParameter("life_event", str, description="A life event code, e.g. losing-a-job."),
             *CONDITIONAL_PARAMETERS,
         ],
-        responses={200: ServiceOutputSerializer(many=True), 304: NOT_MODIFIED, **problems(429)},
+        responses={200: ServiceOutputSerializer(many=True), 304: NOT_MODIFIED, **problems(400, 429)},
     )
     def get(self, request):
         """List the services open for applications, in the language of Accept-Language; search and filter."""
-        filters = {
-            name: request.query_params.get(name, "")[:100] for name in ("q", "department", "category", "life_event")
-        }
+        serializer = self.FilterSerializer(data=request.query_params)
+        serializer.is_valid(raise_exception=True)
+        filters = {name: value[:100] for name, value in serializer.validated_data.items()}
         filters["query"] = filters.pop("q")
         return conditional_response(request, lambda: ServiceOutputSerializer(service_list(**filters), many=True).data)
 
@@ -337,7 +344,7 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
     @extend_schema(
         operation_id="applications_list",
         parameters=PROBLEM_HEADERS,
-        responses={200: ApplicationOutputSerializer(many=True), **problems(401, 429)},
+        responses={200: ApplicationOutputSerializer(many=True), **problems(400, 401, 429)},
     )
     def get(self, request, *args, **kwargs):
         """List the caller's own applications, newest first (cursor pagination)."""

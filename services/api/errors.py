@@ -57,14 +57,20 @@ def _flatten(data, prefix="") -> list[dict]:
     return [{"field": field, "message": str(m), "code": getattr(m, "code", "invalid")} for m in items]
 
 
+def _printable(text: str) -> str:
+    # A field name or message may echo the request's text: a NUL in it would make the body one that PostgreSQL
+    # cannot store (text and jsonb refuse \u0000), as the Idempotency-Key replay does.
+    return text.replace("\x00", "\ufffd")
+
+
 def problem(*, status_code: int, code: str, detail: str, errors=(), headers=None) -> Response:
     body = {
         "type": f"urn:portal:problem:{code}",
         "title": HTTPStatus(status_code).phrase,
         "status": status_code,
-        "detail": detail,
+        "detail": _printable(str(detail)),
         "code": code,
-        "errors": list(errors),
+        "errors": [{name: _printable(str(value)) for name, value in error.items()} for error in errors],
     }
     return Response(body, status=status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE)
 

@@ -123,7 +123,7 @@ class ApplicationAccessLogApi(ListAPIView):
     @extend_schema(
         operation_id="applications_access_log",
         parameters=PROBLEM_HEADERS,
-        responses={200: AccessLogEntryOutputSerializer(many=True), **problems(401, 404, 429)},
+        responses={200: AccessLogEntryOutputSerializer(many=True), **problems(400, 401, 404, 429)},
     )
     def get(self, request, *args, **kwargs):
         """List who in the administration opened or acted on the application, newest first (cursor pagination):

@@ -89,7 +89,7 @@ class DocumentListCreateApi(IdempotentPostMixin, ListAPIView):
     @extend_schema(
         operation_id="documents_list",
         parameters=PROBLEM_HEADERS,
-        responses={200: DocumentOutputSerializer(many=True), **problems(401, 429)},
+        responses={200: DocumentOutputSerializer(many=True), **problems(400, 401, 429)},
     )
     def get(self, request, *args, **kwargs):
         """List the caller's document wallet, newest first (cursor pagination)."""

@@ -234,3 +234,41 @@ def test_patching_a_conditional_answer_whose_condition_is_false_is_a_field_error
     assert [(e["field"], e["message"]) for e in problem["errors"]] == [
         ("answers.severance_amount", "This question does not apply to your other answers.")
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/applications/", "/api/v1/documents/", "/api/v1/notifications/", "access-log"],
+    ids=["applications", "documents", "notifications", "access-log"],
+)
+def test_a_cursor_the_api_never_gave_is_a_400_on_the_cursor(resident_client, draft, url):
+    """A made-up ``cursor`` is a field error on ``cursor`` (documented 400), not DRF's 404 "Invalid cursor"."""
+    if url == "access-log":
+        url = f"/api/v1/applications/{draft.public_id}/access-log/"
+
+    response = resident_client.get(url, {"cursor": "not-a-cursor\u00cd"})
+
+    assert_problem(response, 400, code="invalid")
+    assert error_fields(response.json()) == {"cursor"}
+
+
+def test_a_nul_character_in_a_catalogue_filter_is_a_400(anonymous_client):
+    """PostgreSQL cannot compare text holding NUL: the search is refused as a field error, never a 500."""
+    response = anonymous_client.get("/api/v1/services/", {"q": "unemployment", "life_event": "a\u0000b"})
+
+    assert_problem(response, 400, code="invalid")
+    assert error_fields(response.json()) == {"life_event"}
+
+
+def test_a_nul_character_in_an_unknown_field_name_is_a_400_that_replays(resident_client, service, application_count):
+    """The error names the unknown field with U+FFFD for the NUL, so its Idempotency-Key replay can be stored."""
+    body = {"service": service.slug, "odd\u0000name": 1}
+
+    first = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="nul-field")
+    again = resident_client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="nul-field")
+
+    assert_problem(first, 400, code="invalid")
+    assert error_fields(first.json()) == {"odd\ufffdname"}
+    assert again.status_code == 400 and again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert application_count() == 0
