@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
@@ -334,6 +335,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "team",
         "assignee",
     ]
+    list_display_links = ["reference"]
     list_filter = [
         QueueStatusFilter,
         AssignmentFilter,
@@ -496,6 +498,50 @@ class ApplicationAdmin(ReadOnlyAdmin):
                 for e in events
             ),
         )
+
+    def queue_rows(self, cl) -> list[list[str]] | None:
+        """Return the queue's table cells row by row, as Django's change list writes them (for the
+        caseworker_queue template tag); None when a column is not one of these."""
+        empty = self.get_empty_value_display()
+        cells = {
+            "service": lambda a: a.service,
+            "applicant_name": self.applicant_name,
+            "status": lambda a: a.get_status_display(),
+            "priority": lambda a: a.get_priority_display(),
+            "submitted": self.submitted,
+            "due": self.due,
+            "team": lambda a: a.team or empty,
+            "assignee": lambda a: a.assignee or empty,
+        }
+        columns = [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
+        if cl.is_popup or cl.formset or list(cl.list_display_links or ()) != ["reference"] or set(columns) - set(cells):
+            return None
+        # One link for the first row, the others by its pattern: the same URL and preserved filters but the id.
+        first_url = add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(Application(pk=0))
+        )
+        before, after = first_url.split("/0/", 1)
+        classes = {
+            name: f"field-{name} nowrap" if name in ("service", "team", "assignee") else f"field-{name}"
+            for name in columns
+        }
+        rows = []
+        for application in cl.result_list:
+            row = []
+            if "action_checkbox" in cl.list_display:
+                row.append(format_html('<td class="action-checkbox">{}</td>', self.action_checkbox(application)))
+            row.append(
+                format_html(
+                    '<th class="field-reference"><a href="{}/{}/{}">{}</a></th>',
+                    before,
+                    application.pk,
+                    after,
+                    application.reference or empty,
+                )
+            )
+            row += [format_html('<td class="{}">{}</td>', classes[name], cells[name](application)) for name in columns]
+            rows.append(row)
+        return rows
 
     # --- Pages ---
 
