@@ -59,15 +59,18 @@ def test_home_and_footer_link_to_the_statistics(en_client, service):
 def test_query_count_does_not_grow_with_the_applications(client, health):
     services = [ServiceFactory(department=health) for _ in range(2)]
     decided_applications(services[0], 2)
+    client.get(URL)  # whatever a process keeps between requests (the holiday calendar, say) is now kept
+    cache.clear()  # but the figures are counted again
     few = queries_for_the_page(client)
 
     for service in services:
         decided_applications(service, 20)
     ServiceFactory(department=health)
-    cache.clear()  # the figures of the first request are cached
+    cache.clear()
     many = queries_for_the_page(client)
 
-    assert few == many == 6
+    # services, submissions, decisions, ratings, follow-ups, and the holiday calendar unless the process kept it
+    assert 5 <= few == many <= 6
 
 
 def test_the_figures_are_cached_briefly(client, service, settings):
