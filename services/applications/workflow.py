@@ -63,6 +63,18 @@ def allowed_moves(*, application: Application, by, roles: set[Actor] | None = No
     return {to for (src, to), allowed in TRANSITIONS.items() if src == application.status and allowed & roles}
 
 
+# Related rows the caller has usually loaded already (the event's notification reads them again).
+REUSED_RELATIONS = ("service", "applicant", "form_version", "department")
+
+
+def _reuse_loaded_relations(*, source: Application, target: Application) -> None:
+    """Give the freshly locked row the related objects the caller's copy already holds, where they still match."""
+    for name in REUSED_RELATIONS:
+        field = Application._meta.get_field(name)
+        if field.is_cached(source) and getattr(source, field.attname) == getattr(target, field.attname):
+            field.set_cached_value(target, field.get_cached_value(source))
+
+
 def application_transition(
     *,
     application: Application,
@@ -88,6 +100,7 @@ def application_transition(
     changes = changes or {}
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
+        _reuse_loaded_relations(source=application, target=locked)
         if version is not None and locked.version != version:
             raise InvalidTransition(
                 _("%(reference)s has changed since your page was loaded (it is now “%(current)s”). Look at it again "

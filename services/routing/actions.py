@@ -16,7 +16,7 @@ from services.applications.workflow import application_transition
 from services.catalogue.eligibility import Outcome
 from services.catalogue.models import Department, Service
 from services.catalogue.selectors import eligibility_check
-from services.common.errors import NotAllowed, ValidationFailed
+from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.common.tasks import publish_on_commit
 from services.dynamic_forms.validation import validate_answers
 
@@ -27,6 +27,7 @@ from .selectors import (
     bundle_services,
     routing_decide,
     routing_facts,
+    routing_rules_kept,
     supervisor_emails,
     team_least_loaded_caseworker,
     working_calendar,
@@ -43,18 +44,18 @@ def application_route(*, application_id: int) -> Application | None:
     """
     from .tasks import intake_application
 
-    with transaction.atomic():
-        # Lock only the application row: on PostgreSQL a plain FOR UPDATE would also lock the joined
-        # service and department rows and serialise the routing of every application of that service.
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("service__department", "applicant")
-            .filter(pk=application_id)
-            .first()
-        )
-        if application is None or application.status != Status.SUBMITTED:
-            return None
-        decision = routing_decide(service=application.service, facts=routing_facts(application=application))
+    application = (
+        Application.objects.select_related("service__department", "applicant__profile")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.status != Status.SUBMITTED:
+        return None
+    # Decided before the row is locked (a submitted application's answers and profile facts no longer change
+    # it); the transition locks only the application row, and refuses if another delivery routed it first.
+    facts = routing_facts(application=application)
+    decision = routing_decide(service=application.service, facts=facts, rules=routing_rules_kept())
+    try:
         application = application_transition(
             application=application,
             to=Status.ROUTED,
@@ -68,8 +69,10 @@ def application_route(*, application_id: int) -> Application | None:
                 "due_date": application_due_date(application=application, calendar=working_calendar()),
             },
         )
-        queue = decision.department.celery_queue
-        publish_on_commit(intake_application, (application.pk,), queue=queue, reference=application.reference)
+    except InvalidTransition:
+        return None  # a redelivered message: routed meanwhile
+    queue = decision.department.celery_queue
+    publish_on_commit(intake_application, (application.pk,), queue=queue, reference=application.reference)
     logger.info(
         "routed",
         extra={

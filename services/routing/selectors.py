@@ -1,4 +1,5 @@
 import datetime as dt
+import time
 from dataclasses import dataclass
 
 from celery import current_app
@@ -68,10 +69,22 @@ def _holds(condition: RoutingCondition, facts: RoutingFacts) -> bool:
     return spec is not None and spec.test(facts, condition.question, value)
 
 
-def routing_decide(*, service: Service, facts: RoutingFacts) -> RoutingDecision:
+def _read_active_rules() -> list[RoutingRule]:
+    return list(
+        RoutingRule.objects.filter(is_active=True).select_related("team__department").prefetch_related("conditions")
+    )
+
+
+def routing_rules_kept() -> list[RoutingRule]:
+    """Return the active rules with their conditions, as this process read them at most
+    ROUTING_CONFIG_CACHE_SECONDS ago (what the routing workers use)."""
+    return _kept_for_a_while("rules", _read_active_rules)
+
+
+def routing_decide(*, service: Service, facts: RoutingFacts, rules: list[RoutingRule] | None = None) -> RoutingDecision:
     """Return where an application goes: the first active rule whose conditions all hold, else its service's
-    department; with the rules tried, for the admin's dry run."""
-    rules = RoutingRule.objects.filter(is_active=True).select_related("team__department").prefetch_related("conditions")
+    department; with the rules tried, for the admin's dry run. ``rules``: the active rules if already read."""
+    rules = _read_active_rules() if rules is None else rules
     trace = []
     for rule in rules:
         failed = next((c for c in rule.conditions.all() if not _holds(c, facts)), None)
@@ -114,13 +127,39 @@ def team_least_loaded_caseworker(*, team: Team) -> User | None:
 # --- Legal deadlines ------------------------------------------------------------------------------
 
 
-def working_calendar() -> WorkingCalendar:
-    """Return the working calendar from the holiday days in the database."""
+# This process's copies of the routing configuration: name -> (used until, value); see _kept_for_a_while.
+_kept: dict[str, tuple[float, object]] = {}
+
+
+def _kept_for_a_while(name: str, read):
+    """Return ``read()``, kept in this process for ROUTING_CONFIG_CACHE_SECONDS (each routing would read the
+    same rules and calendar again); an edit in this process drops the copies at once (RoutingConfig.ready)."""
+    now = time.monotonic()
+    kept = _kept.get(name)
+    if kept and kept[0] > now:
+        return kept[1]
+    value = read()
+    if settings.ROUTING_CONFIG_CACHE_SECONDS:
+        _kept[name] = (now + settings.ROUTING_CONFIG_CACHE_SECONDS, value)
+    return value
+
+
+def routing_config_forget() -> None:
+    """Drop this process's copies of the routing rules and calendar (one of them was saved or deleted)."""
+    _kept.clear()
+
+
+def _read_working_calendar() -> WorkingCalendar:
     days = CalendarDay.objects.values_list("date", "kind")
     return WorkingCalendar(
         days_off=frozenset(d for d, kind in days if kind == CalendarDay.Kind.DAY_OFF),
         working_weekend_days=frozenset(d for d, kind in days if kind == CalendarDay.Kind.WORKING_DAY),
     )
+
+
+def working_calendar() -> WorkingCalendar:
+    """Return the working calendar from the holiday days in the database."""
+    return _kept_for_a_while("calendar", _read_working_calendar)
 
 
 def application_due_date(*, application: Application, calendar: WorkingCalendar, paused_days: int = 0) -> dt.date:
