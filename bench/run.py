@@ -66,7 +66,11 @@ def log(message: str) -> None:
 
 
 def run(command: list[str], env: dict, **kwargs) -> str:
-    return subprocess.run(command, env=env, cwd=ROOT, check=True, text=True, capture_output=True, **kwargs).stdout
+    done = subprocess.run(command, env=env, cwd=ROOT, text=True, capture_output=True, **kwargs)
+    if done.returncode:
+        sys.stderr.write(done.stderr)
+        done.check_returncode()
+    return done.stdout
 
 
 def manage(env: dict, *args: str) -> str:
@@ -329,6 +333,9 @@ def routing_throughput(env: dict, app: str, queue: str) -> tuple[float, int]:
     workers = Workers(app, queue, env)
     started = time.monotonic()
     while sql(database, left) > 0:
+        if time.monotonic() - started > 900:
+            workers.stop()
+            raise SystemExit(f"the backlog did not drain in 15 minutes: {sql(database, left)} left")
         time.sleep(0.2)
     rate = BACKLOG / (time.monotonic() - started)
     return rate, workers.stop()
