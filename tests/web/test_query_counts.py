@@ -1,0 +1,111 @@
+"""Every resident web page costs the same number of queries with 1 row of everything it lists as with 50.
+
+The pages are read from the URL configuration: a new page without a case here fails
+test_every_resident_page_has_a_case."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.test import Client
+from django.urls import reverse
+
+from tests.query_counts import MANY, World, build_world, count_queries, grow, url_names
+
+pytestmark = pytest.mark.django_db
+
+NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz")  # the admin, the API, allauth's own pages
+
+
+@dataclass(frozen=True)
+class Page:
+    kwargs: Callable[[World], dict] = lambda w: {}
+    method: str = "get"
+    data: Callable[[World], dict] = lambda w: {}
+    status: int = 200
+
+
+def _case(w: World, name: str) -> dict:
+    return {"public_id": w.fresh[name].public_id}
+
+
+PAGES = {
+    "home": Page(),
+    "accessibility": Page(),
+    "statistics:public": Page(),
+    "catalogue:list": Page(),
+    "catalogue:service": Page(lambda w: {"slug": w.service.slug}),
+    "applications:mine": Page(),
+    "applications:apply": Page(lambda w: {"slug": w.service.slug}, status=302),
+    "applications:detail": Page(lambda w: {"public_id": w.decided.public_id}),
+    "applications:step": Page(lambda w: {**_case(w, "draft"), "key": "answers"}),
+    "applications:check": Page(lambda w: _case(w, "draft")),
+    "applications:submitted": Page(lambda w: {"public_id": w.decided.public_id}),
+    "applications:withdraw": Page(lambda w: _case(w, "open"), method="post", status=302),
+    "applications:answer": Page(
+        lambda w: {"public_id": w.fresh["awaiting"].public_id, "request_id": w.fresh["request"].public_id}
+    ),
+    "applications:decision_letter": Page(lambda w: {"public_id": w.decided.public_id}),
+    "applications:access_log": Page(lambda w: {"public_id": w.decided.public_id}),
+    "documents:wallet": Page(),
+    "documents:download": Page(lambda w: {"public_id": w.document.public_id}),
+    "documents:attach": Page(
+        lambda w: {"application_id": w.fresh["open"].public_id},
+        method="post",
+        data=lambda w: {"document": w.document.public_id},
+        status=302,
+    ),
+    "notifications:inbox": Page(),
+    "notifications:read": Page(lambda w: _case(w, "notification"), method="post", status=302),
+    "notifications:read-all": Page(method="post", status=302),
+    "bundles:list": Page(),
+    "bundles:apply": Page(lambda w: {"slug": w.bundle.slug}),
+    "bundles:submission": Page(lambda w: {"public_id": w.submission.public_id}),
+    "ratings:rate": Page(lambda w: _case(w, "decided")),
+    "accounts:profile": Page(),
+    "accounts:security": Page(),
+    "accounts:delete": Page(),
+    "accounts:elder-mode": Page(method="post", data=lambda w: {"elder_mode": "1", "next": "/"}, status=302),
+    "accounts:export": Page(),
+    "accounts:export-status": Page(lambda w: {"public_id": w.export.public_id}),
+    "accounts:export-download": Page(lambda w: {"public_id": w.export.public_id}),
+}
+
+
+def test_every_resident_page_has_a_case():
+    """Each page of the resident web site (not the admin, the API or allauth's sign-in pages) is measured below."""
+    site = url_names("") - {name for prefix in NOT_RESIDENT_PAGES for name in url_names(prefix)}
+    assert site == set(PAGES)
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    world = build_world()
+    storages["documents"].save(world.export.stored_name, ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    return world
+
+
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_resident_page_query_count_is_the_same_for_1_and_50_rows(name, world):
+    """The signed-in resident's page costs as many queries with 50 applications, events, documents, requests,
+    notifications, exports, services and bundle parts as with 1."""
+    page = PAGES[name]
+    client = Client()
+    client.force_login(world.resident)
+    client.get("/")  # the session's first request records it (allauth user sessions)
+
+    def visit():
+        response = getattr(client, page.method)(reverse(name, kwargs=page.kwargs(world)), page.data(world))
+        assert response.status_code == page.status, (name, response.status_code)
+
+    with_1 = count_queries(visit)
+    grow(world, MANY - 1)
+    with_50 = count_queries(visit)
+
+    assert with_50 == with_1
