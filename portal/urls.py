@@ -29,3 +29,6 @@ urlpatterns = [
     path("api/redoc/", api_views.redoc, name="api-redoc"),
     path("healthz", healthz, name="healthz"),
 ]
+
+# Under /api/, an unexpected error is a problem body like every other API error (services/api/views.py).
+handler500 = "services.api.views.server_error"

@@ -338,12 +338,33 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
         service = serializers.SlugField(max_length=80)
         answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
 
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), required=False)
+        service = serializers.SlugField(max_length=80, required=False)
+
     def get_queryset(self):
-        return application_summaries_for_resident(user=self.request.user)
+        filters = self.FilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        return application_summaries_for_resident(
+            user=self.request.user,
+            statuses=filters.validated_data.get("status", ()),
+            service=filters.validated_data.get("service", ""),
+        )
 
     @extend_schema(
         operation_id="applications_list",
-        parameters=PROBLEM_HEADERS,
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=Status.values,
+                many=True,
+                explode=True,
+                description="Only applications in one of these statuses (repeat it: `?status=draft&status=routed`).",
+            ),
+            OpenApiParameter("service", str, description="Only applications for this service (its slug)."),
+            *PROBLEM_HEADERS,
+        ],
         responses={200: ApplicationOutputSerializer(many=True), **problems(400, 401, 429)},
     )
     def get(self, request, *args, **kwargs):

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from services.applications.models import Application, Status
-from tests.factories import VALID_ANSWERS, ApplicationFactory, UserFactory
+from tests.factories import VALID_ANSWERS, ApplicationFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +111,34 @@ def test_list_pages_with_a_cursor(resident_client, resident, service):
     ids = [item["id"] for item in first["results"] + second["results"]]
     assert len(ids) == len(set(ids)) == 3
     assert second["next"] is None
+
+
+def test_list_filters_by_status_and_service(resident_client, resident, service):
+    """``status`` (repeatable) and ``service`` narrow the list to the caller's matching applications; the filters
+    combine, and keep the cursor pages."""
+    other_service = ServiceFactory(department=service.department)
+    draft = ApplicationFactory(applicant=resident, service=service)
+    submitted = ApplicationFactory(applicant=resident, service=service, submitted=True)
+    routed = ApplicationFactory(applicant=resident, service=other_service, routed=True)
+    ApplicationFactory(service=service)  # someone else's draft
+
+    def ids(**params):
+        response = resident_client.get(LIST_URL, params)
+        assert response.status_code == 200, response.content
+        return {item["id"] for item in response.json()["results"]}
+
+    assert ids(status="draft") == {str(draft.public_id)}
+    assert ids(status=["submitted", "routed"]) == {str(submitted.public_id), str(routed.public_id)}
+    assert ids(service=other_service.slug) == {str(routed.public_id)}
+    assert ids(service=service.slug, status="routed") == set()
+
+
+def test_list_filter_with_an_unknown_status_is_a_400(resident_client):
+    """A status that does not exist is a field error on ``status``, not an empty list."""
+    response = resident_client.get(LIST_URL, {"status": "lost"})
+
+    assert response.status_code == 400
+    assert {error["field"] for error in response.json()["errors"]} == {"status.0"}
 
 
 @pytest.mark.parametrize("count", [1, 5])

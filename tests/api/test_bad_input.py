@@ -1,6 +1,7 @@
 """Bad input is answered with a 4xx problem body, saves nothing, and is never a 500."""
 
 import pytest
+from rest_framework.test import APIClient
 
 from services.applications.models import Application, Status
 from tests.factories import VALID_ANSWERS, ApplicationFactory, ServiceFactory
@@ -272,3 +273,35 @@ def test_a_nul_character_in_an_unknown_field_name_is_a_400_that_replays(resident
     assert again.status_code == 400 and again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert application_count() == 0
+
+
+def test_an_unexpected_error_is_a_500_problem_body_and_is_logged(resident, monkeypatch, caplog):
+    """A bug behind the API still answers in the one error shape (code ``server_error``), after Django logs it."""
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("services.api.apis.application_summaries_for_resident", broken)
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(resident)
+
+    response = client.get(LIST_URL, HTTP_ACCEPT_LANGUAGE="en")
+
+    body = assert_problem(response, 500, code="server_error")
+    assert body["detail"] == "Something went wrong on our side. Try again in a moment."
+    assert any(record.levelname == "ERROR" and "a bug" in str(record.exc_info) for record in caplog.records)
+
+
+def test_an_unexpected_error_on_a_web_page_is_still_the_html_page(client, monkeypatch):
+    """Outside /api/ the error page stays Django's (HTML), not a problem body."""
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("services.catalogue.views.service_list", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/services/")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("text/html")

@@ -38,6 +38,7 @@ def test_anyone_sees_the_figures_in_english(en_client, service):
     assert re.search(r"<td><span class=\"stat-label\">Median processing time: </span>\d+ working days</td>", row)
     department = re.search(rf'<th scope="row">{service.department.name_en}</th>.*?</tr>', page, re.S).group(0)
     assert "100 %" in department
+    assert f'<caption class="visually-hidden">{service.department.name_en}</caption>' in page  # its services' table
     assert "fewer than 5 applications" in page  # the follow-ups: none here, the department's rating: shown
     assert 'aria-hidden="true"' in page and "<svg" in page  # the bars; their figures are written beside them
 
