@@ -28,9 +28,15 @@ SUMMARY_FIELDS = (
 )  # fmt: skip
 
 
-def application_summaries_for_resident(*, user) -> QuerySet[Application]:
-    """Return the resident's own applications for a list, newest first: only the columns a list shows."""
-    return Application.objects.for_applicant(user).select_related("service", "form_version").only(*SUMMARY_FIELDS)
+def application_summaries_for_resident(*, user, statuses=(), service: str = "") -> QuerySet[Application]:
+    """Return the resident's own applications for a list, newest first, only the columns a list shows; optionally
+    only those in ``statuses`` or for the service with slug ``service``."""
+    applications = Application.objects.for_applicant(user)
+    if statuses:
+        applications = applications.filter(status__in=statuses)
+    if service:
+        applications = applications.filter(service__slug=service)
+    return applications.select_related("service", "form_version").only(*SUMMARY_FIELDS)
 
 
 def application_get_for_resident(*, user, public_id) -> Application:
