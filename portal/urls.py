@@ -30,5 +30,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
-# Under /api/, an unexpected error is a problem body like every other API error (services/api/views.py).
+# Under /api/, an unknown URL and an unexpected error are problem bodies like every other API error.
+handler404 = "services.api.views.page_not_found"
 handler500 = "services.api.views.server_error"

@@ -19,6 +19,19 @@ def redoc(request):
     return render(request, "api/redoc.html", context)
 
 
+def _problem(*, status: int, title: str, code: str, detail: str) -> JsonResponse:
+    body = {"type": f"urn:portal:problem:{code}", "title": title, "status": status, "detail": detail}
+    body.update(code=code, errors=[])
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def page_not_found(request, exception):
+    """Answer an unknown URL under /api/ (outside /api/v1/, which has its own) with a problem body."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return _problem(status=404, title="Not Found", code="not_found", detail=_("Not found."))
+
+
 def server_error(request):
     """Answer an unexpected error under /api/ with a problem body like every other error; elsewhere Django's page.
 
@@ -26,12 +39,5 @@ def server_error(request):
     """
     if not request.path.startswith("/api/"):
         return defaults.server_error(request)
-    body = {
-        "type": "urn:portal:problem:server_error",
-        "title": "Internal Server Error",
-        "status": 500,
-        "detail": _("Something went wrong on our side. Try again in a moment."),
-        "code": "server_error",
-        "errors": [],
-    }
-    return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+    detail = _("Something went wrong on our side. Try again in a moment.")
+    return _problem(status=500, title="Internal Server Error", code="server_error", detail=detail)

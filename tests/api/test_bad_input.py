@@ -305,3 +305,16 @@ def test_an_unexpected_error_on_a_web_page_is_still_the_html_page(client, monkey
 
     assert response.status_code == 500
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("url", ["/api/", "/api/v2/applications/", "/api/auth/nothing/"])
+def test_an_unknown_url_under_api_is_a_404_problem(anonymous_client, url):
+    """Outside /api/v1/ too, an API client gets the one error shape for a URL that does not exist."""
+    assert_problem(anonymous_client.get(url), 404, code="not_found")
+
+
+def test_an_unknown_web_page_is_still_the_html_404(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
