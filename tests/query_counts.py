@@ -143,7 +143,7 @@ def build_world() -> World:
     return world
 
 
-def _application(service, applicant, status, **fields) -> Application:
+def _application(service, applicant, status, *, due_date=None, **fields) -> Application:
     n = _next()
     in_queue = status not in (Status.DRAFT,)
     return Application.objects.create(
@@ -155,7 +155,7 @@ def _application(service, applicant, status, **fields) -> Application:
         department=service.department if in_queue else None,
         reference=f"HLT-2026-{n:06d}" if in_queue else None,
         submitted_at=timezone.now() - dt.timedelta(days=3) if in_queue else None,
-        due_date=timezone.localdate() + dt.timedelta(days=n % 20 - 5) if in_queue else None,
+        due_date=(due_date or timezone.localdate() + dt.timedelta(days=10)) if in_queue else None,
         priority=Priority.HIGH if n % 3 == 0 else Priority.NORMAL,
         **fields,
     )
@@ -195,15 +195,13 @@ def grow(world: World, count: int) -> None:
         _application(services[n % len(services)], resident, next(statuses), bundle_submission=world.submission)
         for n in range(count)
     ]
-    # Other residents' open applications in the department's queue, some in the team, some assigned.
+    # Other residents' open applications in the department's queue, two each: one overdue, in the team and
+    # assigned; one due soon, in no team and unassigned (so that every filter of the queue has rows at 1 too).
+    today = timezone.localdate()
     for n, applicant in enumerate(profiles_of):
-        _application(
-            service,
-            applicant,
-            Status.IN_REVIEW if n % 2 else Status.ROUTED,
-            team=world.team if n % 3 else None,
-            assignee=staff[n % len(staff)] if n % 2 else None,
-        )
+        _application(service, applicant, Status.IN_REVIEW, team=world.team, assignee=staff[n],
+                     due_date=today - dt.timedelta(days=1 + n % 9))  # fmt: skip
+        _application(service, applicant, Status.ROUTED, due_date=today + dt.timedelta(days=n % 3))
 
     cases = (world.decided, world.in_review)
     ApplicationEvent.objects.bulk_create(

@@ -41,7 +41,10 @@ def application_summaries_for_resident(*, user, statuses=(), service: str = "") 
 
 def application_get_for_resident(*, user, public_id) -> Application:
     """Return the resident's own application or raise Http404 (another person's is not found)."""
-    return get_object_or_404(application_list_for_resident(user=user), public_id=public_id)
+    application = get_object_or_404(application_list_for_resident(user=user), public_id=public_id)
+    if type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
+        Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
+    return application
 
 
 def application_get_decided_for_resident(*, user, public_id) -> Application:
@@ -116,8 +119,9 @@ def staff_may_handle(*, user, application: Application) -> bool:
 
 
 def information_request_list(*, application: Application) -> QuerySet[InformationRequest]:
-    """Return the application's information requests, oldest first, with the documents sent in answer."""
-    return application.information_requests.prefetch_related("documents__document_type")
+    """Return the application's information requests, oldest first, with who asked and the documents sent in
+    answer."""
+    return application.information_requests.select_related("asked_by").prefetch_related("documents__document_type")
 
 
 def information_request_get_open(*, application: Application) -> InformationRequest | None:
