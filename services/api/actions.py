@@ -56,6 +56,11 @@ def idempotency_key_claim(*, user, key: str, method: str, path: str, request_has
             raise KeyConflict(422)
         if existing.state != IdempotencyKey.State.RUNNING:
             return existing
+        if existing.created_at < timezone.now() - dt.timedelta(seconds=settings.IDEMPOTENCY_STALE_SECONDS):
+            # Its request died without an answer (a killed worker finishes nothing): this retry runs instead.
+            if IdempotencyKey.objects.filter(pk=existing.pk, state=IdempotencyKey.State.RUNNING).delete()[0]:
+                return idempotency_key_claim(user=user, key=key, method=method, path=path, request_hash=request_hash)
+            continue  # another retry took it over first: wait for that one
         if time.monotonic() >= deadline:
             raise KeyConflict(409)
         time.sleep(pause)

@@ -1,9 +1,11 @@
 """Safe retries: Idempotency-Key on unsafe POSTs replays the first response, refuses reuse and concurrent use."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from services.api.actions import idempotency_keys_purge
 from services.api.models import IdempotencyKey
@@ -43,8 +45,9 @@ def test_same_key_with_another_body_is_422(resident_client, service):
     assert Application.objects.count() == 1
 
 
-def test_a_key_still_running_is_409(resident_client, resident, service):
-    """A retry while the first request with the key has not finished is a 409 problem."""
+def test_a_key_still_running_is_409(resident_client, resident, service, settings):
+    """A retry while the first request with the key has not finished (after the wait) is a 409 problem."""
+    settings.IDEMPOTENCY_WAIT_SECONDS = 0.1
     body = {"service": service.slug}
     from services.api.actions import request_fingerprint
 
@@ -60,6 +63,33 @@ def test_a_key_still_running_is_409(resident_client, resident, service):
 
     assert_problem(response, 409, "idempotency_key_in_use")
     assert Application.objects.count() == 0
+
+
+def test_a_key_left_running_by_a_request_that_died_is_taken_over_by_the_retry(resident, service, settings):
+    """A worker killed mid-request never finishes its key: soon the retry is a 409, but once the key is older than
+    IDEMPOTENCY_STALE_SECONDS the retry runs (and is then replayed), instead of 409 for the key's 24 hours."""
+    settings.IDEMPOTENCY_WAIT_SECONDS = 0.1
+    client = APIClient()
+    client.force_authenticate(resident)
+    body = {"service": service.slug}
+
+    def killed(**kwargs):
+        raise SystemExit("worker killed")  # not an Exception: nothing in the request frees the key
+
+    with mock.patch("services.api.apis.application_create_draft", killed), pytest.raises(SystemExit):
+        client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
+    soon = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
+    IdempotencyKey.objects.update(
+        created_at=timezone.now() - dt.timedelta(seconds=settings.IDEMPOTENCY_STALE_SECONDS + 1)
+    )
+    later = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
+    replay = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
+
+    assert_problem(soon, 409, "idempotency_key_in_use")
+    assert later.status_code == 201 and "Idempotent-Replayed" not in later
+    assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == later.json()
+    assert Application.objects.count() == 1
 
 
 def test_keys_belong_to_the_caller(resident_client, service):
