@@ -87,7 +87,11 @@ class Application(TimeStampedModel):
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, editable=False)
     applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications", verbose_name=_("applicant")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        db_index=False,  # app_applicant_created leads with it
+        related_name="applications",
+        verbose_name=_("applicant"),
     )
     service = models.ForeignKey(
         "catalogue.Service", on_delete=models.PROTECT, related_name="applications", verbose_name=_("service")

@@ -1,0 +1,139 @@
+"""The queue, "my applications" and the sweeps read the applications table through an index, never by scanning it.
+
+Each query is the one the page or task really runs (captured while it runs), planned by PostgreSQL with sequential
+scans priced out of reach (``enable_seqscan = off``): if the plan still scans the table, no index serves the query,
+and at a million rows it would read them all. bench/README.md has the same plans measured at 1,000,000 rows.
+"""
+
+import datetime as dt
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from services.applications.models import Status
+from services.routing.selectors import overdue_application_ids, unrouted_application_ids
+from tests.conftest import staff_login, unavailable
+from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory, TeamFactory, UserFactory
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+
+TABLE = "applications_application"
+QUEUE = reverse("admin:applications_application_changelist")
+
+
+@pytest.fixture
+def postgresql():
+    if connection.vendor != "postgresql":
+        unavailable("query plans are PostgreSQL's: set DATABASE_URL=postgres://... (make test does under CI=true)")
+
+
+@pytest.fixture
+def queue(postgresql, health):
+    """A department with applications in every status, some overdue, some in a team or assigned, of two residents."""
+    caseworker = StaffFactory(department=health)
+    team = TeamFactory(department=health)
+    resident = UserFactory()
+    today = timezone.localdate()
+    for n, status in enumerate([*Status.values, *Status.values]):
+        in_queue = status != Status.DRAFT
+        ApplicationFactory(
+            service=ServiceFactory(department=health),
+            applicant=resident if n % 2 else UserFactory(),
+            status=status,
+            department=health if in_queue else None,
+            team=team if n % 3 == 0 and in_queue else None,
+            assignee=caseworker if n % 4 == 0 and in_queue else None,
+            due_date=today + dt.timedelta(days=n - 8) if in_queue else None,
+            submitted_at=timezone.now() - dt.timedelta(hours=2) if in_queue else None,
+        )
+    return {"caseworker": caseworker, "resident": resident, "team": team, "today": today}
+
+
+def application_queries(run) -> list[str]:
+    """Return the SQL of every query on the applications table that ``run()`` executes."""
+    with CaptureQueriesContext(connection) as queries:
+        run()
+    found = [q["sql"] for q in queries.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
+    assert found, "nothing read the applications table"
+    return found
+
+
+def _indexes() -> dict[str, bool]:
+    """Return the applications table's indexes, each with whether it is partial."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [TABLE])
+        return {name: " WHERE " in definition for name, definition in cursor.fetchall()}
+
+
+def table_scans(sql: str) -> list[str]:
+    """Return how each plan node reaching the applications table reads it, for ``sql`` planned without sequential
+    scans: "Seq Scan", or a whole index read with no condition on a full index (as costly), else "index"."""
+    indexes = _indexes()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    scans = []
+
+    def walk(node):
+        index = node.get("Index Name")
+        if node.get("Relation Name") == TABLE or index in indexes:
+            if node["Node Type"] == "Seq Scan":
+                scans.append("Seq Scan")
+            elif index and not node.get("Index Cond") and not indexes[index]:
+                scans.append(f"all of {index}")
+            else:
+                scans.append("index")
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return scans
+
+
+def assert_indexed(queries: list[str]) -> None:
+    for sql in queries:
+        scans = table_scans(sql)
+        assert scans and set(scans) == {"index"}, (scans, sql)
+
+
+@pytest.mark.parametrize("query", ["", "?assigned=me", "?deadline=overdue", "?deadline=soon", "team"])
+def test_the_caseworkers_queue_reads_an_index(queue, query, client):
+    """The queue's page of rows and its capped count, by default and filtered to mine, overdue, due soon or a team."""
+    staff_login(client, queue["caseworker"])
+    url = QUEUE + (f"?team__id__exact={queue['team'].pk}" if query == "team" else query)
+
+    queries = application_queries(lambda: client.get(url))
+
+    assert len(queries) >= 2  # the count and the page
+    assert_indexed(queries)
+
+
+def test_my_applications_read_an_index(queue):
+    """The resident's "my applications" in the API (newest first, a page at a time)."""
+    api = APIClient()
+    api.force_authenticate(queue["resident"])
+
+    queries = application_queries(lambda: api.get(reverse("api:applications")))
+
+    assert_indexed(queries)
+
+
+def test_the_overdue_and_routing_sweeps_read_an_index(queue):
+    """The periodic sweeps: overdue applications not yet notified, and submitted ones never routed."""
+    queries = application_queries(lambda: overdue_application_ids(today=queue["today"]))
+    queries += application_queries(lambda: unrouted_application_ids(older_than=dt.timedelta(hours=1)))
+
+    assert_indexed(queries)
+
+
+def test_the_check_finds_a_table_scan(postgresql):
+    """The check itself: a filter on a column no index covers plans a sequential scan even so."""
+    assert "Seq Scan" in table_scans("""SELECT id FROM "applications_application" WHERE "decision_reason" = 'x'""")
