@@ -7,4 +7,4 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
-        from . import schema  # noqa: F401  registers the OpenAPI extension for X-Session-Token
+        from . import schema  # noqa: F401  registers the OpenAPI extensions (X-Session-Token, strict bodies)

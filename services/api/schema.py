@@ -1,4 +1,4 @@
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerExtension
 
 
 class SessionTokenScheme(OpenApiAuthenticationExtension):
@@ -12,3 +12,14 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
             "name": "X-Session-Token",
             "description": "The session token from allauth's app API login (/api/auth/app/v1/auth/login).",
         }
+
+
+class StrictInputSerializerScheme(OpenApiSerializerExtension):
+    """Say in the contract what StrictInputSerializer does: a body with a field it does not know is refused."""
+
+    target_class = "services.api.apis.StrictInputSerializer"
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        return {**schema, "additionalProperties": False}
