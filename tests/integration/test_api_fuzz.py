@@ -183,8 +183,8 @@ def live_api(real_services):
 
 def run_schemathesis(base: str, token: str, *, name: str, cwd: Path, extra: tuple[str, ...] = ()) -> str:
     """Run ``st run`` on the live schema as the resident; fail with its report unless every case passed; return its
-    output (also kept in test-artifacts/schemathesis-<name>.log)."""
-    report = ARTIFACTS / f"schemathesis-{name}"
+    output (also kept in test-artifacts/schemathesis-<name>-<pid>.log, beside its JUnit report)."""
+    report = ARTIFACTS / f"schemathesis-{name}-{os.getpid()}"  # concurrent runs keep their own
     shutil.rmtree(report, ignore_errors=True)
     command = [
         str(ST), "run", f"{base}/api/schema/",
@@ -211,7 +211,7 @@ def run_schemathesis(base: str, token: str, *, name: str, cwd: Path, extra: tupl
     )
     seconds = time.monotonic() - started
     output = f"{run.stdout}{run.stderr}\n[{name}: {seconds:.0f} s]\n"
-    (ARTIFACTS / f"schemathesis-{name}.log").write_text(output)
+    (ARTIFACTS / f"schemathesis-{name}-{os.getpid()}.log").write_text(output)
 
     assert run.returncode == 0, f"schemathesis ({name}) found problems in {seconds:.0f} s:\n{output[-20000:]}"
     selected = re.search(r"Selected: (\d+)/(\d+)", run.stdout)
