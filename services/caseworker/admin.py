@@ -23,7 +23,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,7 @@ from services.applications.models import (
     OPEN_STATUSES,
     QUEUE_ORDER,
     Application,
+    Priority,
     RejectionReason,
     Status,
 )
@@ -224,6 +226,30 @@ class InUserDepartmentsFilter(admin.RelatedFieldListFilter):
         if not request.user.is_superuser:
             related = related.filter(department_id__in=_department_ids(request))
         return [(obj.pk, str(obj)) for obj in related]
+
+
+def _deadline_words() -> dict[str, str]:
+    return {"paused": gettext("paused"), "overdue": gettext("overdue"), "soon": gettext("due soon")}
+
+
+def _deadline(application: Application, *, today: dt.date, words: dict[str, str]) -> str:
+    """The due date with its flag: paused (waiting for the resident), overdue, or due soon."""
+    if application.due_date is None:
+        return "—"
+    due_date = application.due_date
+    if application.status == Status.AWAITING_INFORMATION:
+        flag, css = words["paused"], "due-paused"
+    elif application.status not in CLOCK_RUNNING:
+        flag, css = "", ""
+    elif due_date < today:
+        flag, css = words["overdue"], "due-overdue"
+    elif due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        flag, css = words["soon"], "due-soon"
+    else:
+        flag, css = "", ""
+    if not flag:
+        return due_date.isoformat()
+    return format_html('{} <strong class="{}">{}</strong>', due_date.isoformat(), css, flag)
 
 
 # --- The buttons of the application page ---------------------------------------------------------------
@@ -449,22 +475,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("due date"), ordering="due_date")
     def due(self, application):
-        if application.due_date is None:
-            return "—"
-        today, due_date = timezone.localdate(), application.due_date
-        if application.status == Status.AWAITING_INFORMATION:
-            flag, css = gettext("paused"), "due-paused"
-        elif application.status not in CLOCK_RUNNING:
-            flag, css = "", ""
-        elif due_date < today:
-            flag, css = gettext("overdue"), "due-overdue"
-        elif due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
-            flag, css = gettext("due soon"), "due-soon"
-        else:
-            flag, css = "", ""
-        if not flag:
-            return due_date.isoformat()
-        return format_html('{} <strong class="{}">{}</strong>', due_date.isoformat(), css, flag)
+        return _deadline(application, today=timezone.localdate(), words=_deadline_words())
 
     @admin.display(description=_("Answers"))
     def answers_table(self, application):
@@ -501,15 +512,18 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     def queue_rows(self, cl) -> list[list[str]] | None:
         """Return the queue's table cells row by row, as Django's change list writes them (for the
-        caseworker_queue template tag); None when a column is not one of these."""
+        caseworker_queue template tag); None when a column is not one of these. What every row shares (today, the
+        labels, the link's pattern) is worked out once per page."""
         empty = self.get_empty_value_display()
+        today, words = timezone.localdate(), _deadline_words()
+        statuses, priorities = dict(Status.choices), dict(Priority.choices)
         cells = {
             "service": lambda a: a.service,
             "applicant_name": self.applicant_name,
-            "status": lambda a: a.get_status_display(),
-            "priority": lambda a: a.get_priority_display(),
+            "status": lambda a: statuses.get(a.status, a.status),
+            "priority": lambda a: priorities.get(a.priority, a.priority),
             "submitted": self.submitted,
-            "due": self.due,
+            "due": lambda a: _deadline(a, today=today, words=words),
             "team": lambda a: a.team or empty,
             "assignee": lambda a: a.assignee or empty,
         }
@@ -520,27 +534,24 @@ class ApplicationAdmin(ReadOnlyAdmin):
         first_url = add_preserved_filters(
             {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(Application(pk=0))
         )
-        before, after = first_url.split("/0/", 1)
-        classes = {
-            name: f"field-{name} nowrap" if name in ("service", "team", "assignee") else f"field-{name}"
-            for name in columns
-        }
+        before, after = (escape(part) for part in first_url.split("/0/", 1))
+        nowrap = ("service", "team", "assignee")  # foreign keys: Django keeps them on one line
+        td = {name: f'<td class="field-{name}{" nowrap" if name in nowrap else ""}">' for name in columns}
+        checkbox = "action_checkbox" in cl.list_display
+        label = gettext("Select this object for an action - {}")  # Django's words, as its widget says them
         rows = []
         for application in cl.result_list:
-            row = []
-            if "action_checkbox" in cl.list_display:
-                row.append(format_html('<td class="action-checkbox">{}</td>', self.action_checkbox(application)))
-            row.append(
-                format_html(
-                    '<th class="field-reference"><a href="{}/{}/{}">{}</a></th>',
-                    before,
-                    application.pk,
-                    after,
-                    application.reference or empty,
-                )
+            # Every value below is escaped (conditional_escape keeps the deadline's markup, itself escaped).
+            html = [
+                '<td class="action-checkbox"><input type="checkbox" name="%s" value="%s" class="action-select" '
+                'aria-label="%s"></td>' % (ACTION_CHECKBOX_NAME, application.pk, escape(label.format(application)))
+            ] if checkbox else []  # fmt: skip
+            html.append(
+                f'<th class="field-reference"><a href="{before}/{application.pk}/{after}">'
+                f"{conditional_escape(application.reference or empty)}</a></th>"
             )
-            row += [format_html('<td class="{}">{}</td>', classes[name], cells[name](application)) for name in columns]
-            rows.append(row)
+            html += [f"{td[name]}{conditional_escape(cells[name](application))}</td>" for name in columns]
+            rows.append([mark_safe(cell) for cell in html])  # noqa: S308
         return rows
 
     # --- Pages ---
