@@ -1,6 +1,6 @@
 """The resident's profile and push devices in API v1."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -119,8 +119,13 @@ class DeviceApi(IdempotentPostMixin, APIView):
 
     @extend_schema(
         operation_id="devices_unregister",
-        request=DeleteSerializer,
-        parameters=PROBLEM_HEADERS,
+        request=None,  # OpenAPI gives DELETE no body: the token is a query parameter (a JSON body still works)
+        parameters=[
+            OpenApiParameter(
+                "token", str, required=True, description="The push token to forget (max. 255 characters)."
+            ),
+            *PROBLEM_HEADERS,
+        ],
         responses={
             204: OpenApiResponse(description="Unregistered; no more push messages to this token."),
             **problems(400, 401, 404, 413, 415, 429),
@@ -128,7 +133,7 @@ class DeviceApi(IdempotentPostMixin, APIView):
     )
     def delete(self, request):
         """Stop push messages to this phone (e.g. at logout)."""
-        data = self.DeleteSerializer(data=request.data)
+        data = self.DeleteSerializer(data=request.query_params if request.query_params else request.data)
         data.is_valid(raise_exception=True)
         if not device_unregister(user=request.user, token=data.validated_data["token"]):
             raise exceptions.NotFound()

@@ -113,6 +113,21 @@ def test_device_register_then_again_then_delete(resident_client, resident):
     assert not Device.objects.exists()
 
 
+def test_delete_takes_the_token_as_the_documented_query_parameter(resident_client, resident):
+    """OpenAPI gives DELETE no body, so the contract names ``?token=``; FCM tokens' ``:`` travels encoded."""
+    Device.objects.create(user=resident, platform="android", token="fcm:abc-1_2")
+    other = Device.objects.create(user=UserFactory(), platform="android", token="fcm:someone-else")
+
+    deleted = resident_client.delete(f"{DEVICES_URL}?token=fcm%3Aabc-1_2")
+    not_mine = resident_client.delete(f"{DEVICES_URL}?token=fcm%3Asomeone-else")
+    without = resident_client.delete(DEVICES_URL)
+
+    assert deleted.status_code == 204
+    assert_problem(not_mine, 404)
+    assert_problem(without, 400, code="invalid")
+    assert list(Device.objects.values_list("pk", flat=True)) == [other.pk]
+
+
 def test_a_token_moves_to_the_phones_new_user(resident_client):
     """A phone handed to another resident: the token now belongs to whoever registered it last."""
     other = UserFactory()

@@ -122,6 +122,7 @@ def seed_resident() -> tuple[str, dict[str, dict[str, str]]]:
     # Body fields that name an object: a real service to start drafts of, a wallet document to attach.
     parameters["POST /api/v1/applications/"] = {"body.service": slug}
     parameters[f"POST {app}/documents/"]["body.document"] = str(document.public_id)
+    parameters["DELETE /api/v1/devices/"] = {"token": "fuzz-device-token"}  # the resident's phone
     return resident.email, parameters
 
 
