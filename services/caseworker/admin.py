@@ -63,7 +63,7 @@ from services.routing.selectors import event_note_for_display, intake_findings_f
 
 from .actions import audit_record
 from .models import AuditAction, AuditEntry
-from .selectors import application_export_table, department_roles_for_staff
+from .selectors import application_export_table, department_roles_for_staff, queue_filter_choices
 
 DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
 COUNT_CAP = 10_000  # the queue counts at most this many rows: beyond, it says "more than"
@@ -220,12 +220,8 @@ class InUserDepartmentsFilter(admin.RelatedFieldListFilter):
     scanning the applications)."""
 
     def field_choices(self, field, request, model_admin):
-        related = field.related_model.objects.all()
-        if field.related_model is Team:
-            related = related.select_related("department")
-        if not request.user.is_superuser:
-            related = related.filter(department_id__in=_department_ids(request))
-        return [(obj.pk, str(obj)) for obj in related]
+        department_ids = None if request.user.is_superuser else _department_ids(request)
+        return queue_filter_choices(model=field.related_model, department_ids=department_ids)
 
 
 def _deadline_words() -> dict[str, str]:

@@ -3,9 +3,11 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from services.accounts.models import DepartmentMembership, User
@@ -15,6 +17,8 @@ from services.catalogue.models import Department, Service
 from services.routing.models import Team
 
 from .models import AuditAction, AuditEntry
+
+FILTER_CHOICES_SECONDS = 60  # a new team or service shows in the queue's filters within a minute
 
 
 def application_export_table(
@@ -57,6 +61,21 @@ def application_export_table(
             row += facts if shown else [""] * len(facts)
         rows.append(row)
     return header, rows
+
+
+def queue_filter_choices(*, model: type[Team] | type[Service], department_ids: list[int] | None) -> list[tuple]:
+    """Return the teams or services of the departments (all of them for None) as (id, name) choices for the queue's
+    filters, in the current language; kept a minute in the cache, as every page of the queue shows them."""
+    departments = "all" if department_ids is None else ",".join(map(str, sorted(department_ids)))
+    key = f"caseworker:filter:{model._meta.label_lower}:{departments}:{get_language()}"
+    choices = cache.get(key)
+    if choices is None:
+        rows = model.objects.select_related("department") if model is Team else model.objects.all()
+        if department_ids is not None:
+            rows = rows.filter(department_id__in=department_ids)
+        choices = [(row.pk, str(row)) for row in rows]
+        cache.set(key, choices, FILTER_CHOICES_SECONDS)
+    return choices
 
 
 def department_roles_for_staff(*, user: User) -> dict[int, str]:
