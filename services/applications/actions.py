@@ -88,10 +88,12 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
     return locked
 
 
-@transaction.atomic
 def application_submit(*, application: Application, by) -> Application:
     """Check the answers in full and the eligibility rules, submit, and queue routing once the transaction commits
-    (if the broker is down, the submission still stands and the routing sweep publishes it later)."""
+    (if the broker is down, the submission still stands and the routing sweep publishes it later).
+
+    The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
+    """
     from services.routing.tasks import route_application
 
     _check_answers(schema=application.schema, answers=application.answers, partial=False)

@@ -31,11 +31,12 @@ EVENT_FOR_STATUS = {
 }
 
 
-def notify(*, event: Event, event_key: str, recipients, payload: dict) -> list[Notification]:
+def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: bool = False) -> list[Notification]:
     """Create the event's notifications (the inbox, plus each recipient's chosen channels) and deliver them
     after commit. ``event_key`` names the occurrence: calling again with the same key adds nothing.
 
     ``payload`` is JSON: text in both languages as {"zh": ..., "en": ...}, and ``path`` for the link.
+    ``new_key``: the key names a row created in this transaction, so no notification can have it yet.
     """
     from .tasks import deliver_notification
 
@@ -45,9 +46,12 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict) -> list[N
         for recipient in recipients
         for channel in notification_channels_for(user=recipient)
     ]
-    # One insert; a repeated event_key (a retried producer) adds nothing and sends nothing again.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
+    if new_key:  # one insert that returns the new rows
+        created = Notification.objects.bulk_create(rows)
+    else:
+        # One insert; a repeated event_key (a retried producer) adds nothing and sends nothing again.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
     for notification in created:
         deliver_notification.delay_on_commit(notification.pk)
     return created
@@ -78,7 +82,11 @@ def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
         "message": event.message,
     }
     return notify(
-        event=kind, event_key=f"application-event:{event.pk}", recipients=[application.applicant], payload=payload
+        event=kind,
+        event_key=f"application-event:{event.pk}",  # the event was just created: its key is new
+        recipients=[application.applicant],
+        payload=payload,
+        new_key=True,
     )
 
 
