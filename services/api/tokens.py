@@ -3,6 +3,7 @@
 import time
 
 from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+from allauth.headless.internal import sessionkit
 from allauth.headless.tokens.strategies.sessions import SessionTokenStrategy
 from django.conf import settings
 
@@ -17,7 +18,8 @@ class ExpiringSessionTokenStrategy(SessionTokenStrategy):
         return super().create_session_token(request)
 
     def lookup_session(self, session_token: str):
-        session = super().lookup_session(session_token)
+        # One cache read: allauth's own strategy asks exists() and then loads the session, two round trips.
+        session = sessionkit.lookup_session(session_token)
         if session is None:
             return None
         now = time.time()
