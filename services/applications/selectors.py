@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_facts, profile_for_user
+from services.catalogue.models import FormVersion, Service
 from services.dynamic_forms.fields import questions, steps_asked
 from services.dynamic_forms.validation import validate_answers
 
@@ -73,17 +74,21 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
     ``x-prefill``) or their latest earlier application asking the same (the same profile fact, else the same
     question name); only answers the form accepts as they are."""
     facts = profile_facts(profile=profile_for_user(user=applicant))
-    earlier = (
-        application_list_for_resident(user=applicant)
+    earlier = list(
+        Application.objects.for_applicant(applicant)
         .exclude(status=Status.DRAFT)
-        .order_by("-created_at")[:PREFILL_LOOKBACK]
+        .order_by("-created_at")
+        .values_list("answers", "reference", "form_version_id", "service_id")[:PREFILL_LOOKBACK]
     )
+    # Each form once (the same few forms come back with every earlier application otherwise).
+    schemas = _form_schemas(version_ids={row[2] for row in earlier if row[2]},
+                            service_ids={row[3] for row in earlier if not row[2]})  # fmt: skip
     given: dict[str, tuple[Any, str]] = {}  # what an earlier application answered, by profile fact or name
-    for application in reversed(earlier):  # the latest wins
-        for name, prop in application.schema.get("properties", {}).items():
-            if name in application.answers:
-                source = _("From your application %(reference)s") % {"reference": application.reference}
-                given[prop.get("x-prefill") or name] = (application.answers[name], source)
+    for answers, reference, version_id, service_id in reversed(earlier):  # the latest wins
+        source = _("From your application %(reference)s") % {"reference": reference}
+        for name, prop in schemas[version_id or ("service", service_id)].get("properties", {}).items():
+            if name in answers:
+                given[prop.get("x-prefill") or name] = (answers[name], source)
     prefill = {}
     for name, prop in questions(schema):
         fact = prop.get("x-prefill")
@@ -96,6 +101,16 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
         if not validate_answers(schema=schema, answers={name: candidate[0]}, partial=True):
             prefill[name] = candidate
     return prefill
+
+
+def _form_schemas(*, version_ids: set[int], service_ids: set[int]) -> dict:
+    """Return the schemas of these form versions by id, and the current form of these services (for applications
+    made without a version) by ("service", id)."""
+    schemas = dict(FormVersion.objects.filter(pk__in=version_ids).values_list("pk", "schema")) if version_ids else {}
+    if service_ids:
+        forms = Service.objects.filter(pk__in=service_ids).values_list("pk", "form_schema")
+        schemas.update({("service", pk): schema for pk, schema in forms})
+    return schemas
 
 
 def application_next_step(*, application: Application) -> str | None:

@@ -1,0 +1,34 @@
+"""Prefilling a new draft reads each earlier form once, and still reuses answers of rows made without a version."""
+
+import pytest
+from django.utils import translation
+
+from services.applications.models import Status
+from services.applications.selectors import application_prefill
+from tests.factories import ApplicationFactory, ServiceFactory
+
+pytestmark = pytest.mark.django_db
+
+CHILD = {"type": "object", "properties": {"child_name": {"type": "string", "title": "Child's name"}}}
+
+
+def test_earlier_answers_are_reused_with_or_without_a_form_version(health, resident, django_assert_num_queries):
+    """Twenty earlier applications of one service cost one read of its form; one without a version uses the
+    service's current form."""
+    vaccination = ServiceFactory(department=health, form_schema=CHILD)
+    ApplicationFactory.create_batch(
+        19, applicant=resident, service=vaccination, status=Status.APPROVED, answers={"child_name": "李小明"}
+    )
+    ApplicationFactory(
+        applicant=resident,
+        service=vaccination,
+        form_version=None,
+        status=Status.SUBMITTED,
+        answers={"child_name": "李小红"},
+        reference="TST-2026-LEGACY",
+    )
+
+    with django_assert_num_queries(4), translation.override("en"):  # profile, applications, versions, service
+        prefill = application_prefill(applicant=resident, schema=CHILD)
+
+    assert prefill["child_name"] == ("李小红", "From your application TST-2026-LEGACY")
