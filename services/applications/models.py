@@ -184,6 +184,10 @@ class Application(TimeStampedModel):
             models.Index(fields=["assignee", "department", "due_date"], name="app_assignee_queue", condition=OPEN),
             models.Index(fields=QUEUE_INDEX_ORDER, name="app_open_queue", condition=OPEN),
             models.Index(fields=["department", "status", "due_date"], name="app_dept_status_due"),
+            # The queue's "All" (every status) of a department, and of every department for administrators, by due
+            # date (the rest of the order then sorts one due date's rows, not the table).
+            models.Index(fields=["department", "due_date"], name="app_dept_due"),
+            models.Index(fields=["due_date"], name="app_due_date"),
             models.Index(fields=["department", "decided_at"], name="app_dept_decided"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
             models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
