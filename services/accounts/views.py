@@ -87,8 +87,12 @@ def data_export_download(request, public_id):
 def data_export_file_response(*, export) -> FileResponse:
     if export.status != export.Status.READY:
         raise Http404
+    try:
+        stored = document_storage().open(export.stored_name, "rb")
+    except FileNotFoundError:  # the storage lost it (a restore, a purge): gone, as after expiry; never a 500
+        raise Http404 from None
     response = FileResponse(
-        document_storage().open(export.stored_name, "rb"),
+        stored,
         as_attachment=True,
         filename=f"my-data-{export.created_at:%Y%m%d}.zip",
         content_type="application/zip",

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from services.accounts.actions import data_export_purge_expired
 from services.accounts.models import DataExport
+from services.documents.actions import document_storage
 from tests.factories import ApplicationFactory, ResidentProfileFactory, UserFactory
 from tests.web.html import assert_accessible
 
@@ -90,3 +91,22 @@ def test_api_export_start_status_download(resident_with_data, django_capture_on_
     other = APIClient()
     other.force_authenticate(UserFactory())
     assert other.get(f"/api/v1/me/export/{body['id']}/").status_code == 404
+
+
+def test_a_ready_export_whose_file_is_lost_is_a_404_on_the_web_and_in_the_api(
+    client, resident_with_data, django_capture_on_commit_callbacks
+):
+    """A ready export whose zip the storage no longer has answers 404 (a problem body in the API), never a 500."""
+    client.force_login(resident_with_data)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/profile/export/")
+    export = DataExport.objects.get()
+    assert export.status == DataExport.Status.READY
+    document_storage().delete(export.stored_name)
+
+    assert client.get(f"/profile/export/{export.public_id}/download/").status_code == 404
+    api = APIClient()
+    api.force_authenticate(resident_with_data)
+    response = api.get(f"/api/v1/me/export/{export.public_id}/download/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/problem+json")
