@@ -18,6 +18,25 @@ def deliver_notification(notification_id: int) -> None:
     notification_deliver(notification_id=notification_id)
 
 
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
+)
+def deliver_notifications(notification_ids: list[int]) -> None:
+    """Send one event's notifications (one message for all of them), each once; a failure of one is retried
+    after the others were tried, and a retry sends only those not sent yet."""
+    failure = None
+    for notification_id in notification_ids:
+        try:
+            notification_deliver(notification_id=notification_id)
+        except Exception as exc:  # noqa: BLE001 - the rest are tried first, then the task retries
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+
+
 @shared_task
 def sweep_undelivered() -> int:
     """Publish delivery again for notifications whose message was lost or whose worker died mid-send."""

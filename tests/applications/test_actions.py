@@ -78,7 +78,7 @@ def test_submit_queues_routing_only_on_commit(service, resident, django_capture_
         draft.refresh_from_db()
         assert draft.status == Status.SUBMITTED  # nothing routed before the commit
 
-    assert len(callbacks) == 3  # the resident's two notifications (inbox, email), then routing
+    assert len(callbacks) == 2  # one delivery of the resident's two notifications (inbox, email), then routing
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
     assert draft.submitted_at is not None
