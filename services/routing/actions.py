@@ -201,18 +201,19 @@ def _record_intake(application: Application, flags: list[dict]) -> None:
 def applications_mark_overdue(*, application_ids: list[int]) -> list[Application]:
     """Mark these applications overdue once each: raise their priority, note it in their timeline and email
     each department's supervisors the list (in both languages)."""
-    now = timezone.now()
-    marked = []
     with transaction.atomic():
-        for application_id in application_ids:
-            # Conditional update: two overlapping runs notify once.
-            if Application.objects.filter(pk=application_id, overdue_notified_at__isnull=True).update(
-                overdue_notified_at=now, priority=Least(F("priority") + 1, Value(Priority.URGENT))
-            ):
-                ApplicationEvent.objects.create(
-                    application_id=application_id, note="overdue", visible_to_resident=False
-                )
-                marked.append(application_id)
+        # Rows another run holds are skipped and those it already marked filtered out: each is notified once.
+        marked = list(
+            Application.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=application_ids, overdue_notified_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        Application.objects.filter(pk__in=marked).update(
+            overdue_notified_at=timezone.now(), priority=Least(F("priority") + 1, Value(Priority.URGENT))
+        )
+        ApplicationEvent.objects.bulk_create(
+            ApplicationEvent(application_id=pk, note="overdue", visible_to_resident=False) for pk in marked
+        )
         overdue = list(Application.objects.filter(pk__in=marked).select_related("service", "department"))
         by_department = {}
         for application in overdue:

@@ -189,11 +189,10 @@ def deadline_clock_changes(*, application: Application, to: Status) -> dict:
     }
 
 
-def overdue_application_ids(*, today: dt.date) -> list[int]:
-    """Return ids of overdue applications whose supervisors have not been told yet."""
-    return list(
-        Application.objects.overdue(today).filter(overdue_notified_at__isnull=True).values_list("pk", flat=True)
-    )
+def overdue_application_ids(*, today: dt.date, limit: int) -> list[int]:
+    """Return ids of the longest overdue applications whose supervisors have not been told yet, at most ``limit``."""
+    unnotified = Application.objects.overdue(today).filter(overdue_notified_at__isnull=True)
+    return list(unnotified.order_by("due_date", "pk").values_list("pk", flat=True)[:limit])
 
 
 def supervisor_emails(*, department_id: int) -> list[str]:

@@ -56,6 +56,13 @@ def sweep_routing() -> dict:
 @shared_task
 def mark_overdue() -> int:
     """Mark applications past their legal due date, raise their priority and notify their supervisors."""
-    marked = applications_mark_overdue(application_ids=overdue_application_ids(today=timezone.localdate()))
-    periodic_run_record(name="mark_overdue", result={"overdue": len(marked)})
-    return len(marked)
+    today, marked = timezone.localdate(), 0
+    # In batches, each its own transaction within the task's time limit: a backlog after an outage drains
+    # batch by batch instead of one transaction that times out and starts again every run.
+    while batch := overdue_application_ids(today=today, limit=settings.ROUTING_OVERDUE_BATCH):
+        done = len(applications_mark_overdue(application_ids=batch))
+        marked += done
+        if not done:  # all held by an overlapping run: it notifies them
+            break
+    periodic_run_record(name="mark_overdue", result={"overdue": marked})
+    return marked

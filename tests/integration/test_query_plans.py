@@ -128,7 +128,7 @@ def test_my_applications_read_an_index(queue):
 
 def test_the_overdue_and_routing_sweeps_read_an_index(queue):
     """The periodic sweeps: overdue applications not yet notified, and submitted ones never routed."""
-    queries = application_queries(lambda: overdue_application_ids(today=queue["today"]))
+    queries = application_queries(lambda: overdue_application_ids(today=queue["today"], limit=500))
     queries += application_queries(lambda: unrouted_application_ids(older_than=dt.timedelta(hours=1)))
 
     assert_indexed(queries)

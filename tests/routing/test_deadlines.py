@@ -177,6 +177,28 @@ def test_overdue_applications_are_marked_once_with_priority_raised_and_superviso
     assert len(mail.outbox) == 1
 
 
+def test_an_overdue_backlog_is_marked_in_batches_oldest_first_in_one_run(
+    service, supervisor, settings, django_capture_on_commit_callbacks
+):
+    """A backlog larger than a batch (after an outage) is all marked in one run, a transaction and an email per
+    batch, the longest overdue first."""
+    settings.ROUTING_OVERDUE_BATCH = 2
+    today = timezone.localdate()
+    late = [
+        ApplicationFactory(service=service, routed=True, due_date=today - dt.timedelta(days=days))
+        for days in (1, 5, 2, 4, 3)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mark_overdue() == 5
+
+    assert all(a.events.filter(note="overdue").count() == 1 for a in late)
+    assert [sum(a.reference in email.body for a in late) for email in mail.outbox] == [2, 2, 1]
+    oldest_first = sorted(late, key=lambda a: a.due_date)
+    assert oldest_first[0].reference in mail.outbox[0].body and oldest_first[1].reference in mail.outbox[0].body
+    assert PeriodicRun.objects.get(name="mark_overdue").result == {"overdue": 5}
+
+
 def test_an_answer_that_moves_the_due_date_allows_a_new_overdue_notice(in_review_on_national_day_service):
     """The notice belongs to a due date: once the clock resumes with a new due date, it can be sent again."""
     application, handler = in_review_on_national_day_service
