@@ -14,6 +14,7 @@ from services.accounts.models import DepartmentMembership, User
 from services.accounts.selectors import profile_for_user
 from services.applications.models import CLOCK_RUNNING, DECIDED, Application, Status
 from services.catalogue.models import Department, Service
+from services.common.numbers import median_of_counts
 from services.routing.models import Team
 
 from .models import AuditAction, AuditEntry
@@ -155,24 +156,6 @@ class WeekFigures:
         return round(100 * self.on_time / self.decided) if self.decided else None
 
 
-def _median(counts: dict[int, int]) -> float | None:
-    """Return the median of values given as value → how many times it occurs."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    ordered = sorted(counts)
-
-    def nth(k: int) -> int:  # the k-th smallest value, counting from 0
-        seen = 0
-        for value in ordered:
-            seen += counts[value]
-            if k < seen:
-                return value
-        raise IndexError(k)
-
-    return (nth((total - 1) // 2) + nth(total // 2)) / 2
-
-
 def service_performance(*, department_ids: list[int], today: dt.date, weeks: int = 8) -> list[dict]:
     """Return, per service with decisions in the last ``weeks`` weeks (this one included), each week's decisions,
     how many were made by the due date, and the median whole days from the day of submission to the decision's.
@@ -213,7 +196,7 @@ def service_performance(*, department_ids: list[int], today: dt.date, weeks: int
                 week=monday,
                 decided=by_week.get(monday, empty)["decided"],
                 on_time=by_week.get(monday, empty)["on_time"],
-                median_days=_median(by_week.get(monday, empty)["days"]),
+                median_days=median_of_counts(by_week.get(monday, empty)["days"]),
             )
             for monday in mondays
         ]

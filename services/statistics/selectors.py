@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from services.applications.models import DECIDED, Application
 from services.catalogue.models import Service
 from services.common.i18n import localized
+from services.common.numbers import median_of_counts
 from services.ratings.models import FollowUp, FollowUpStatus, Rating
 from services.routing.calendar import WorkingCalendar
 from services.routing.selectors import working_calendar
@@ -110,24 +111,6 @@ class _Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for days, n in other.days.items():
             self.days[days] = self.days.get(days, 0) + n
-
-
-def median_of_counts(counts: dict[int, int]) -> float | None:
-    """Return the median of values given as value → how many times it occurs (None when there are none)."""
-    total = sum(counts.values())
-    if not total:
-        return None
-    ordered = sorted(counts)
-
-    def nth(k: int) -> int:  # the k-th smallest value, counting from 0
-        seen = 0
-        for value in ordered:
-            seen += counts[value]
-            if k < seen:
-                return value
-        raise IndexError(k)
-
-    return (nth((total - 1) // 2) + nth(total // 2)) / 2
 
 
 def _status(base: int, *, withheld: bool) -> str:

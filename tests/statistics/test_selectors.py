@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from services.applications.models import Status
 from services.ratings.models import FollowUp, FollowUpStatus, Rating
 from services.routing.selectors import working_calendar
-from services.statistics.selectors import MINIMUM_APPLICATIONS, median_of_counts, public_statistics
+from services.statistics.selectors import MINIMUM_APPLICATIONS, public_statistics
 from tests.factories import ApplicationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,13 +57,6 @@ def rated(application, *, scores: tuple[int, int, int], step=Status.APPROVED, fo
 
 def rows(statistics):
     return {row.name_en: row for department in statistics.departments for row in department.services}
-
-
-def test_median_of_counts():
-    assert median_of_counts({}) is None
-    assert median_of_counts({3: 1}) == 3
-    assert median_of_counts({1: 1, 2: 1, 10: 2}) == 6  # 1, 2, 10, 10
-    assert median_of_counts({1: 2, 4: 1}) == 1  # 1, 1, 4
 
 
 def test_median_working_days_and_on_time_rate_per_service(service):
