@@ -75,3 +75,20 @@ def health_caseworker(health):
 @pytest.fixture
 def education_caseworker(education):
     return StaffFactory(department=education)
+
+
+@pytest.fixture
+def counted_world(settings, tmp_path):
+    """The query-count tests' world (tests/query_counts.py), its documents and export zip in a storage of its own."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from .query_counts import build_world
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    world = build_world()
+    storages["documents"].save(world.export.stored_name, ContentFile(b"PK\x05\x06" + b"\0" * 18))
+    return world

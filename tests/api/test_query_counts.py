@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
@@ -17,7 +15,7 @@ from bench.tools import _session_for
 from services.accounts.models import Device
 from tests.documents.files import pdf
 from tests.factories import VALID_ANSWERS
-from tests.query_counts import MANY, World, build_world, count_queries, grow
+from tests.query_counts import MANY, World, count_queries, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -109,29 +107,18 @@ def test_every_endpoint_and_method_has_a_case():
     assert _endpoints() == set(CALLS)
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
-    }
-    world = build_world()
-    storages["documents"].save(world.export.stored_name, ContentFile(b"PK\x05\x06" + b"\0" * 18))
-    return world
-
-
 @pytest.mark.parametrize(("name", "method"), sorted(CALLS))
-def test_endpoint_query_count_is_the_same_for_1_and_50_rows(name, method, world):
+def test_endpoint_query_count_is_the_same_for_1_and_50_rows(name, method, counted_world):
     """The resident's call costs as many queries with 50 applications, events, documents, requests, ratings,
     notifications, exports and services as with 1."""
     call = CALLS[name, method]
     # Signed in as the app is: a session token (the bench's helper makes one), so authentication is counted too.
-    client = APIClient(headers={"accept-language": "en", "x-session-token": _session_for(world.resident)})
+    client = APIClient(headers={"accept-language": "en", "x-session-token": _session_for(counted_world.resident)})
 
     def send():
-        url = reverse(f"api:{name}", kwargs=call.kwargs(world))
-        data = call.data(world) if call.data else None  # made before the queries are counted
-        call.prepare(world)
+        url = reverse(f"api:{name}", kwargs=call.kwargs(counted_world))
+        data = call.data(counted_world) if call.data else None  # made before the queries are counted
+        call.prepare(counted_world)
         request = getattr(client, method)
         return count_queries(lambda: check(request(url, data, format=None if call.multipart else "json")))
 
@@ -140,7 +127,7 @@ def test_endpoint_query_count_is_the_same_for_1_and_50_rows(name, method, world)
 
     client.get(reverse("api:profile"))  # the session's first request records it (allauth user sessions)
     with_1 = send()
-    grow(world, MANY - 1)
+    grow(counted_world, MANY - 1)
     with_50 = send()
 
     assert with_50 == with_1
