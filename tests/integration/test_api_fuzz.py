@@ -156,11 +156,12 @@ def _answers(base: str) -> bool:
 
 
 @pytest.fixture
-def live_api(real_services):
+def live_api(real_services, tmp_path):
     """gunicorn with the production settings on the test database, throttling lifted; yields its base URL."""
     base = f"http://127.0.0.1:{free_port()}"
     env = {
         **worker_env(real_services),
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),  # the manifest pages need (the decision letter's CSS)
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_HTTPS": "false",
         "API_THROTTLE_ANON": "1000000/min",  # thousands of requests a minute from one caller, on purpose
@@ -171,6 +172,8 @@ def live_api(real_services):
         ),
         "EMAIL_URL": "consolemail://",
     }
+    collect = [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"]
+    subprocess.run(collect, env=env, cwd=settings.BASE_DIR, check=True)
     command = [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", base.removeprefix("http://"),
                "--workers", "3", "--timeout", "60"]  # fmt: skip
     server = Server(f"web-fuzz-{os.getpid()}", command, url=base, env=env,
