@@ -1,8 +1,13 @@
 """The applications list reads only the columns it shows, and shows them as the application's own page does."""
 
-import pytest
+from datetime import date, timedelta
 
-from services.applications.models import Status
+import pytest
+from django.utils import timezone, translation
+from rest_framework.renderers import JSONRenderer
+
+from services.api.apis import ApplicationOutputSerializer
+from services.applications.models import Application, Status
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,3 +27,35 @@ def test_a_list_item_is_the_detail_without_form_and_timeline(resident_client, re
     assert set(item) == set(SHARED)
     assert item == {name: detail.json()[name] for name in SHARED}
     assert item["status_label"] == label
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_list_is_byte_for_byte_what_the_output_serializer_gives(resident_client, resident, service, settings,
+                                                                    language, zone):  # fmt: skip
+    """The list's rows, built without the serializer, render exactly as ApplicationOutputSerializer's, page by page."""
+    settings.TIME_ZONE = zone
+    decided = timezone.now() - timedelta(days=1)
+    ApplicationFactory(applicant=resident, service=service, form_version=None, answers={})
+    ApplicationFactory(
+        applicant=resident, service=service, submitted=True, submitted_at=decided, due_date=date(2027, 2, 28)
+    )
+    ApplicationFactory(applicant=resident, service=service, status=Status.APPROVED, submitted_at=decided,
+                       due_date=date(2027, 1, 15), decided_at=decided)  # fmt: skip
+    ApplicationFactory(applicant=resident, service=service, status=Status.REJECTED, decided_at=decided,
+                       decision_reason="Not resident in the district.")  # fmt: skip
+    ApplicationFactory(service=service)  # someone else's
+
+    first = resident_client.get("/api/v1/applications/?page_size=3", HTTP_ACCEPT_LANGUAGE=language)
+    second = resident_client.get(first.json()["next"], HTTP_ACCEPT_LANGUAGE=language)
+
+    mine = Application.objects.filter(applicant=resident).select_related("service", "form_version")
+    with translation.override(language):
+        for response, applications in [(first, mine[:3]), (second, mine[3:])]:
+            body = response.json()
+            expected = {"next": body["next"], "previous": body["previous"],
+                        "results": ApplicationOutputSerializer(applications, many=True).data}  # fmt: skip
+            assert response.status_code == 200
+            assert response.content == JSONRenderer().render(expected)
+    assert {item["status"] for item in first.json()["results"] + second.json()["results"]} == {
+        Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.REJECTED}  # fmt: skip
