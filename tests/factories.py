@@ -1,5 +1,6 @@
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from services.accounts.models import DepartmentMembership, ResidentProfile, User
 from services.applications.models import Application, Status
@@ -223,7 +224,7 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"TST-2026-{n:06d}")
 
     class Params:
-        submitted = factory.Trait(status=Status.SUBMITTED, submitted_at=factory.Faker("date_time", tzinfo=None))
+        submitted = factory.Trait(status=Status.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
         routed = factory.Trait(status=Status.ROUTED, department=factory.SelfAttribute("service.department"))
         in_review = factory.Trait(status=Status.IN_REVIEW, department=factory.SelfAttribute("service.department"))
 
