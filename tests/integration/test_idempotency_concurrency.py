@@ -66,26 +66,10 @@ def test_simultaneous_first_requests_race_and_exactly_one_runs():
         unavailable("the concurrency test needs PostgreSQL: set DATABASE_URL=postgres://...")
     resident = UserFactory()
     service = ServiceFactory(department=DepartmentFactory(code="health", reference_prefix="HLT"))
-    barrier = threading.Barrier(4)
-    statuses = []
-
-    def post():
-        client = APIClient()
-        client.force_authenticate(resident)
-        barrier.wait(10)
-        try:
-            response = client.post(
-                "/api/v1/applications/", {"service": service.slug}, format="json", HTTP_IDEMPOTENCY_KEY="race"
-            )
-            statuses.append((response.status_code, response.get("Idempotent-Replayed")))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
+    responses = post_together(
+        4, user=resident, url="/api/v1/applications/", data={"service": service.slug}, key="race", timeout=20
+    )
+    statuses = [(response.status_code, response.get("Idempotent-Replayed")) for response in responses]
 
     assert Application.objects.count() == 1
     ran = [s for s in statuses if s == (201, None)]
@@ -110,24 +94,8 @@ def test_ten_parallel_submits_with_one_key_submit_once_and_all_get_the_same_answ
 
     monkeypatch.setattr("services.api.apis.application_submit", slow_submit)
     url = f"/api/v1/applications/{draft.public_id}/submit/"
-    barrier = threading.Barrier(10)
-    answers = []
-
-    def post():
-        client = APIClient()
-        client.force_authenticate(resident)
-        barrier.wait(10)
-        try:
-            response = client.post(url, format="json", HTTP_IDEMPOTENCY_KEY="submit-once")
-            answers.append((response.status_code, response.json(), response.get("Idempotent-Replayed")))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=post) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
+    responses = post_together(10, user=resident, url=url, data=None, key="submit-once", timeout=30)
+    answers = [(r.status_code, r.json(), r.get("Idempotent-Replayed")) for r in responses]
     client = APIClient()
     client.force_authenticate(resident)
     other_body = client.post(url, {"note": "again"}, format="json", HTTP_IDEMPOTENCY_KEY="submit-once")
@@ -141,3 +109,26 @@ def test_ten_parallel_submits_with_one_key_submit_once_and_all_get_the_same_answ
     assert ApplicationEvent.objects.filter(application=draft, to_status=Status.SUBMITTED).count() == 1
     assert Application.objects.filter(applicant=resident).count() == 1
     assert other_body.status_code == 422 and other_body.json()["code"] == "idempotency_key_reused"
+
+
+def post_together(count: int, *, user, url: str, data, key: str, timeout: float) -> list:
+    """POST ``data`` to ``url`` as ``user`` with the Idempotency-Key ``key`` from ``count`` threads released at the
+    same instant, each on its own database connection; return the responses that arrived within ``timeout``."""
+    barrier = threading.Barrier(count)
+    responses = []
+
+    def post():
+        client = APIClient()
+        client.force_authenticate(user)
+        barrier.wait(10)
+        try:
+            responses.append(client.post(url, data, format="json", HTTP_IDEMPOTENCY_KEY=key))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    return responses
