@@ -6,15 +6,10 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.apis import (
-    IDEMPOTENT_PARAMETERS,
-    IDEMPOTENT_PROBLEMS,
-    PROBLEM_HEADERS,
-    StrictInputSerializer,
-    problems,
-)
 from services.api.errors import problem
 from services.api.idempotency import IdempotentPostMixin
+from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.serializers import StrictInputSerializer
 from services.applications.selectors import application_get_for_resident
 
 from .actions import COMMENT_MAX_LENGTH, AlreadyRated, rating_submit
