@@ -1,0 +1,159 @@
+"""The buttons of the application page: which are offered, and what pressing one does (a workflow action, then an
+audit entry)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from services.accounts.permissions import staff_scope
+from services.accounts.selectors import staff_list_for_departments
+from services.applications.actions import (
+    application_assign,
+    application_claim,
+    application_decide,
+    application_note_add,
+    application_release,
+    application_request_information,
+)
+from services.applications.models import OPEN_STATUSES, Application, Status
+from services.applications.selectors import missing_document_types, rejection_reason_list
+from services.applications.workflow import Actor, actor_roles, allowed_moves
+from services.audit.actions import audit_record
+from services.audit.models import AuditAction
+from services.common.errors import DomainError, ValidationFailed
+
+
+@dataclass(frozen=True)
+class CaseAction:
+    label: str
+    audit: AuditAction
+    offered: Callable[[Application, set, set], bool]  # (application, moves, roles) → show the button?
+    run: Callable  # (application, request, version)
+
+
+def _assignee(application, request):
+    assignee = staff_list_for_departments(department_ids=[application.department_id]).filter(
+        pk=request.POST.get("assignee") or None
+    )
+    if not assignee:
+        raise ValidationFailed(gettext("Choose a caseworker."), errors={"assignee": [gettext("Required.")]})
+    return assignee.get()
+
+
+def _decide(application, request, version, *, approve: bool):
+    chosen = None if approve else request.POST.get("rejection_reason") or None
+    return application_decide(
+        application=application,
+        by=request.user,
+        approve=approve,
+        reason=request.POST.get("reason", ""),
+        rejection_reason=rejection_reason_list(application=application).filter(pk=chosen).first(),
+        version=version,
+    )
+
+
+CASE_ACTIONS = {
+    "claim": CaseAction(
+        _("Claim"),
+        AuditAction.CLAIM,
+        lambda app, moves, roles: app.status == Status.ROUTED and Status.IN_REVIEW in moves,
+        lambda app, request, version: application_claim(application=app, by=request.user, version=version),
+    ),
+    "release": CaseAction(
+        _("Release to the queue"),
+        AuditAction.RELEASE,
+        lambda app, moves, roles: Status.ROUTED in moves,
+        lambda app, request, version: application_release(application=app, by=request.user, version=version),
+    ),
+    "assign": CaseAction(
+        _("Assign"),
+        AuditAction.ASSIGN,
+        lambda app, moves, roles: Actor.SUPERVISOR in roles and app.status in OPEN_STATUSES,
+        lambda app, request, version: application_assign(
+            application=app, assignee=_assignee(app, request), by=request.user, version=version
+        ),
+    ),
+    "request_information": CaseAction(
+        _("Ask the resident"),
+        AuditAction.REQUEST_INFORMATION,
+        lambda app, moves, roles: app.status == Status.IN_REVIEW and Status.AWAITING_INFORMATION in moves,
+        lambda app, request, version: application_request_information(
+            application=app,
+            by=request.user,
+            message=request.POST.get("message", ""),
+            items=request.POST.get("items", "").splitlines(),
+            version=version,
+        ),
+    ),
+    "approve": CaseAction(
+        _("Approve"),
+        AuditAction.APPROVE,
+        lambda app, moves, roles: Status.APPROVED in moves,
+        lambda app, request, version: _decide(app, request, version, approve=True),
+    ),
+    "reject": CaseAction(
+        _("Reject"),
+        AuditAction.REJECT,
+        lambda app, moves, roles: Status.REJECTED in moves,
+        lambda app, request, version: _decide(app, request, version, approve=False),
+    ),
+    "note": CaseAction(
+        _("Add the note"),
+        AuditAction.NOTE,
+        lambda app, moves, roles: Actor.STAFF in roles,
+        lambda app, request, version: application_note_add(
+            application=app, by=request.user, text=request.POST.get("note", "")
+        ),
+    ),
+}
+
+
+def case_actions_context(request, application: Application) -> dict:
+    """The application page's buttons the user may press now, with what their forms offer."""
+    roles = actor_roles(application=application, by=request.user, scope=staff_scope(request))
+    moves = allowed_moves(application=application, by=request.user, roles=roles)
+    offered = {name for name, action in CASE_ACTIONS.items() if action.offered(application, moves, roles)}
+    return {
+        "case_actions": [(name, action.label) for name, action in CASE_ACTIONS.items() if name in offered],
+        "case_action_url": reverse("admin:applications_application_act", args=[application.pk]),
+        "application_version": application.version,
+        "rejection_reasons": rejection_reason_list(application=application) if "reject" in offered else [],
+        "assignable": staff_list_for_departments(department_ids=[application.department_id]).exclude(
+            pk=application.applicant_id
+        )
+        if "assign" in offered
+        else [],
+        "missing_documents": "\n".join(t.name for t in missing_document_types(application=application))
+        if "request_information" in offered
+        else "",
+    }
+
+
+def act_view(model_admin, request, object_id):
+    """Press a button of the application page (posted with the version the page showed)."""
+    application = model_admin.get_object(request, unquote(object_id))
+    action = CASE_ACTIONS.get(request.POST.get("action"))
+    if action is None:
+        raise Http404
+    version = request.POST.get("version", "")
+    try:
+        if not version.isdigit():
+            raise ValidationFailed(gettext("This page is out of date: reload it and try again."))
+        action.run(application, request, int(version))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        audit_record(action=action.audit, request=request, applications=[application])
+        application.refresh_from_db(fields=["status"])
+        messages.success(
+            request,
+            gettext("%(reference)s: %(status)s.")
+            % {"reference": application.reference, "status": application.get_status_display()},
+        )
+    return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))

@@ -1,0 +1,102 @@
+"""The queue's filters: status (the open ones by default), assignment, deadline, routing failures, and the teams and
+services of the user's departments."""
+
+import datetime as dt
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from services.accounts.permissions import staff_scope
+from services.applications.models import CLOCK_RUNNING, Status
+
+from ..selectors import queue_filter_choices
+
+DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
+
+
+class QueueStatusFilter(admin.SimpleListFilter):
+    """The open applications of the queue unless another status (or all) is chosen."""
+
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [*Status.choices, ("all", _("All"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Open"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value) if value in Status.values else queryset.open()
+
+
+class AssignmentFilter(admin.SimpleListFilter):
+    title = _("assigned caseworker")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("Mine")), ("nobody", _("Unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(assignee=request.user)
+        return queryset.filter(assignee__isnull=True) if self.value() == "nobody" else queryset
+
+
+class DeadlineFilter(admin.SimpleListFilter):
+    title = _("due date")
+    parameter_name = "deadline"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            ("soon", _("Due within %(days)d days") % {"days": DUE_SOON_DAYS}),
+            ("paused", _("Awaiting information (clock paused)")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.overdue(today)
+        if self.value() == "soon":
+            soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+            return queryset.filter(status__in=CLOCK_RUNNING, due_date__gte=today, due_date__lte=soon)
+        if self.value() == "paused":
+            return queryset.filter(status=Status.AWAITING_INFORMATION)
+        return queryset
+
+
+class RoutingFailedFilter(admin.SimpleListFilter):
+    title = _("routing")
+    parameter_name = "routing_failed"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Routing failed"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(routing_failed_at__isnull=False) if self.value() == "1" else queryset
+
+
+class InUserDepartmentsFilter(admin.RelatedFieldListFilter):
+    """Offers only the teams or services of the user's departments (read from their small tables, not by
+    scanning the applications)."""
+
+    def field_choices(self, field, request, model_admin):
+        departments = staff_scope(request).departments()
+        return queue_filter_choices(
+            model=field.related_model, department_ids=None if departments is None else list(departments)
+        )
