@@ -36,6 +36,12 @@ REFERENCE = re.compile(r"[A-Z]{3}-\d{4}-\d{6,}")
 RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 
 
+def overdue_q(today: dt.date) -> Q:
+    """Return the overdue rule as a filter: the legal clock runs (not paused for the resident) and the due date has
+    passed. Application.is_overdue is the same rule for a row already read: change both together."""
+    return Q(status__in=CLOCK_RUNNING, due_date__lt=today)
+
+
 class EventNote(models.TextChoices):
     """A system note of the staff timeline, stored as its code and worded in the reader's language when shown."""
 
@@ -72,7 +78,7 @@ class ApplicationQuerySet(models.QuerySet):
 
     def overdue(self, today):
         """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
-        return self.filter(status__in=CLOCK_RUNNING, due_date__lt=today)
+        return self.filter(overdue_q(today))
 
     def open(self):
         """Applications not yet decided or withdrawn (submitted ones are not in a department's queue yet)."""
@@ -212,6 +218,10 @@ class Application(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        """Return whether overdue_q holds for this row on ``today``, read off its fields (no query per queue row)."""
+        return self.status in CLOCK_RUNNING and self.due_date is not None and self.due_date < today
 
     @property
     def draft_expires_on(self):

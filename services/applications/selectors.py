@@ -1,3 +1,4 @@
+import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
@@ -15,9 +16,18 @@ from services.documents.selectors import document_list_for_owner
 from services.dynamic_forms.fields import questions, steps_asked
 from services.dynamic_forms.validation import validate_answers
 
-from .models import DECIDED, Application, ApplicationEvent, InformationRequest, RejectionReason, Status
+from .models import (
+    CLOCK_RUNNING,
+    DECIDED,
+    Application,
+    ApplicationEvent,
+    InformationRequest,
+    RejectionReason,
+    Status,
+)
 
 PREFILL_LOOKBACK = 20  # earlier applications searched for answers to reuse
+DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
 
 
 def application_list_for_resident(*, user) -> QuerySet[Application]:
@@ -65,6 +75,35 @@ def application_timeline(*, application: Application, for_resident: bool) -> Que
     """Return the application's events in order; residents see only those meant for them."""
     events = application.events.all()
     return events.filter(visible_to_resident=True) if for_resident else events.select_related("actor")
+
+
+def application_deadline_flag(*, application: Application, today: dt.date) -> str | None:
+    """Return how the application stands against its due date on ``today``: "paused" (waiting for the resident),
+    "overdue", "soon" (due within DUE_SOON_DAYS), or None (no due date, none of these)."""
+    if application.due_date is None:
+        return None
+    if application.status == Status.AWAITING_INFORMATION:
+        return "paused"
+    if application.is_overdue(today):
+        return "overdue"
+    if application.status in CLOCK_RUNNING and application.due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "soon"
+    return None
+
+
+def application_list_by_deadline_flag(
+    *, applications: QuerySet[Application], flag: str, today: dt.date
+) -> QuerySet[Application]:
+    """Return those of ``applications`` flagged ``flag`` on ``today`` (application_deadline_flag's words; all of
+    them for any other)."""
+    if flag == "overdue":
+        return applications.overdue(today)
+    if flag == "soon":
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+        return applications.filter(status__in=CLOCK_RUNNING, due_date__gte=today, due_date__lte=soon)
+    if flag == "paused":
+        return applications.filter(status=Status.AWAITING_INFORMATION)
+    return applications
 
 
 def application_draft_for_service(*, user, service) -> Application | None:

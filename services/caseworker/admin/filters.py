@@ -1,18 +1,15 @@
 """The queue's filters: status (the open ones by default), assignment, deadline, routing failures, and the teams and
 services of the user's departments."""
 
-import datetime as dt
-
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.accounts.permissions import staff_scope
-from services.applications.models import CLOCK_RUNNING, Status
+from services.applications.models import Status
+from services.applications.selectors import DUE_SOON_DAYS, application_list_by_deadline_flag
 
 from ..selectors import queue_filter_choices
-
-DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
 
 
 class QueueStatusFilter(admin.SimpleListFilter):
@@ -69,15 +66,7 @@ class DeadlineFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "overdue":
-            return queryset.overdue(today)
-        if self.value() == "soon":
-            soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-            return queryset.filter(status__in=CLOCK_RUNNING, due_date__gte=today, due_date__lte=soon)
-        if self.value() == "paused":
-            return queryset.filter(status=Status.AWAITING_INFORMATION)
-        return queryset
+        return application_list_by_deadline_flag(applications=queryset, flag=self.value(), today=timezone.localdate())
 
 
 class RoutingFailedFilter(admin.SimpleListFilter):

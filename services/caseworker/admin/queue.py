@@ -13,11 +13,10 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from services.applications.models import CLOCK_RUNNING, Application, Priority, Status
+from services.applications.models import Application, Priority, Status
+from services.applications.selectors import application_deadline_flag
 from services.catalogue.models import Service
 from services.routing.models import Team
-
-from .filters import DUE_SOON_DAYS
 
 
 class QueueChangeList(ChangeList):
@@ -42,27 +41,18 @@ class QueueChangeList(ChangeList):
 
 
 def deadline_words() -> dict[str, str]:
+    """The deadline flags in words (worked out once per page, not per row)."""
     return {"paused": gettext("paused"), "overdue": gettext("overdue"), "soon": gettext("due soon")}
 
 
 def deadline_cell(application: Application, *, today: dt.date, words: dict[str, str]) -> str:
-    """The due date with its flag: paused (waiting for the resident), overdue, or due soon."""
+    """The due date with its flag, said in words and styled as due-<flag>."""
     if application.due_date is None:
         return "—"
-    due_date = application.due_date
-    if application.status == Status.AWAITING_INFORMATION:
-        flag, css = words["paused"], "due-paused"
-    elif application.status not in CLOCK_RUNNING:
-        flag, css = "", ""
-    elif due_date < today:
-        flag, css = words["overdue"], "due-overdue"
-    elif due_date <= today + dt.timedelta(days=DUE_SOON_DAYS):
-        flag, css = words["soon"], "due-soon"
-    else:
-        flag, css = "", ""
-    if not flag:
-        return due_date.isoformat()
-    return format_html('{} <strong class="{}">{}</strong>', due_date.isoformat(), css, flag)
+    flag = application_deadline_flag(application=application, today=today)
+    if flag is None:
+        return application.due_date.isoformat()
+    return format_html('{} <strong class="due-{}">{}</strong>', application.due_date.isoformat(), flag, words[flag])
 
 
 def queue_rows(model_admin, cl) -> list[list[str]] | None:
