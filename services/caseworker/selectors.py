@@ -1,4 +1,4 @@
-"""Reads of the caseworker workspace: exports, the queue's filters, the supervisors' figures."""
+"""Reads of the caseworker workspace: the queue's filters, the supervisors' figures (the export: exports.py)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -8,58 +8,14 @@ from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
 from services.accounts.models import DepartmentMembership, User
-from services.accounts.selectors import profile_for_user
 from services.applications.models import DECIDED, Application, Status, overdue_q
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
 
 FILTER_CHOICES_SECONDS = 60  # a new team or service shows in the queue's filters within a minute
-
-
-def application_export_table(
-    *, applications: list[Application], personal_department_ids: set[int] | None
-) -> tuple[list[str], list[list[str]]]:
-    """Return the header and rows of an export. The applicant's personal facts are columns only for someone who
-    may take them out of the workspace (``personal_department_ids``: None for every department), and are left
-    empty in rows of departments they do not supervise."""
-    header = [
-        _("Reference"), _("Service"), _("Department"), _("Team queue"), _("Status"), _("Priority"),
-        _("Assigned caseworker"), _("Submitted"), _("Due date"), _("Decided"), _("Reason for the decision"),
-    ]  # fmt: skip
-    personal = personal_department_ids is None or bool(personal_department_ids)
-    if personal:
-        header += [_("Legal name"), _("Resident ID number"), _("Date of birth"), _("Mobile phone"), _("Email")]
-
-    def when(value) -> str:
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-    rows = []
-    for application in applications:
-        row = [
-            application.reference or "",
-            application.service.title,
-            str(application.department or ""),
-            str(application.team.name if application.team else ""),
-            application.get_status_display(),
-            application.get_priority_display(),
-            application.assignee.email if application.assignee else "",
-            when(application.submitted_at),
-            application.due_date.isoformat() if application.due_date else "",
-            when(application.decided_at),
-            application.decision_reason,
-        ]
-        if personal:
-            profile = profile_for_user(user=application.applicant)
-            shown = personal_department_ids is None or application.department_id in personal_department_ids
-            facts = [profile.legal_name, profile.id_number or "", str(profile.date_of_birth or ""), profile.phone,
-                     application.applicant.email]  # fmt: skip
-            row += facts if shown else [""] * len(facts)
-        rows.append(row)
-    return header, rows
 
 
 def queue_filter_choices(*, model: type[Team] | type[Service], department_ids: list[int] | None) -> list[tuple]:

@@ -496,7 +496,7 @@ def test_staff_without_a_department_sees_no_applications(health_application):
 
 
 def test_an_export_too_big_is_refused_before_reading_it(health_caseworker, service, monkeypatch):
-    monkeypatch.setattr("services.caseworker.admin.exports.EXPORT_MAX_ROWS", 2)
+    monkeypatch.setattr("services.caseworker.exports.EXPORT_MAX_ROWS", 2)
     ApplicationFactory.create_batch(3, service=service, routed=True)
 
     response = logged_in(health_caseworker).get(reverse("admin:applications_application_export"), follow=True)
