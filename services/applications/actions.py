@@ -38,7 +38,7 @@ from .selectors import (
     application_takes_documents,
     staff_may_handle,
 )
-from .workflow import Actor, actor_roles, application_transition
+from .workflow import Actor, actor_roles, application_transition, assignment_status
 
 MAX_REQUEST_ITEMS = 20
 MAX_TEXT = 2000
@@ -157,10 +157,9 @@ def application_assign(*, application: Application, assignee, by, version: int |
         message = _("%(person)s cannot handle %(reference)s: not active staff of its department, or the applicant.")
         message %= {"person": assignee, "reference": application.reference}
         raise ValidationFailed(message, errors={"assignee": [message]})
-    to = Status.IN_REVIEW if application.status == Status.ROUTED else application.status
     return application_transition(
         application=application,
-        to=to,
+        to=assignment_status(application=application),
         by=by,
         message=assignee.email,
         note=EventNote.ASSIGNED,

@@ -65,6 +65,12 @@ def allowed_moves(*, application: Application, by, roles: set[Actor] | None = No
     return {to for (src, to), allowed in TRANSITIONS.items() if src == application.status and allowed & roles}
 
 
+def assignment_status(*, application: Application) -> Status:
+    """Return the status an assignment leaves the application in: a routed one goes into review, one in review or
+    awaiting information keeps its status (a reassignment)."""
+    return Status.IN_REVIEW if application.status == Status.ROUTED else application.status
+
+
 # Related rows the caller has usually loaded already (the event's notification reads them again).
 REUSED_RELATIONS = ("service", "applicant", "form_version", "department")
 

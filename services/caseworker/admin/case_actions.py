@@ -21,20 +21,29 @@ from services.applications.actions import (
     application_release,
     application_request_information,
 )
-from services.applications.models import OPEN_STATUSES, Application, Status
+from services.applications.models import Application, Status
 from services.applications.selectors import missing_document_types, rejection_reason_list
-from services.applications.workflow import Actor, actor_roles, allowed_moves
+from services.applications.workflow import Actor, actor_roles, allowed_moves, assignment_status
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
 from services.common.errors import DomainError, ValidationFailed
 
+Move = tuple[Status, Status]  # an entry of the lifecycle's TRANSITIONS table: (from, to)
+
 
 @dataclass(frozen=True)
 class CaseAction:
+    """A button: a status-changing one is offered iff the user may make its move now (allowed_moves says so), any
+    other by ``offered_to``."""
+
     label: str
     audit: AuditAction
-    offered: Callable[[Application, set, set], bool]  # (application, moves, roles) → show the button?
     run: Callable  # (application, request, version)
+    move: Move | None = None
+    offered_to: Callable[[Application, set[Move], set[Actor]], bool] | None = None  # (application, moves, roles)
+
+    def is_offered(self, application: Application, moves: set[Move], roles: set[Actor]) -> bool:
+        return self.move in moves if self.move else self.offered_to(application, moves, roles)
 
 
 def _assignee(application, request):
@@ -59,30 +68,35 @@ def _decide(application, request, version, *, approve: bool):
 
 
 CASE_ACTIONS = {
+    # Claim is the move into review from the queue. The table has two others into review, neither a claim: the
+    # resident's answer (awaiting information → in review) and a supervisor's reassignment (in review → in review).
     "claim": CaseAction(
         _("Claim"),
         AuditAction.CLAIM,
-        lambda app, moves, roles: app.status == Status.ROUTED and Status.IN_REVIEW in moves,
         lambda app, request, version: application_claim(application=app, by=request.user, version=version),
+        move=(Status.ROUTED, Status.IN_REVIEW),
     ),
     "release": CaseAction(
         _("Release to the queue"),
         AuditAction.RELEASE,
-        lambda app, moves, roles: Status.ROUTED in moves,
         lambda app, request, version: application_release(application=app, by=request.user, version=version),
+        move=(Status.IN_REVIEW, Status.ROUTED),
     ),
+    # Assign shares claim's move for a routed application (a supervisor claims it for someone) and otherwise keeps
+    # the status (a reassignment): offered to a supervisor, as application_assign requires, where its move is allowed.
     "assign": CaseAction(
         _("Assign"),
         AuditAction.ASSIGN,
-        lambda app, moves, roles: Actor.SUPERVISOR in roles and app.status in OPEN_STATUSES,
         lambda app, request, version: application_assign(
             application=app, assignee=_assignee(app, request), by=request.user, version=version
+        ),
+        offered_to=lambda app, moves, roles: (
+            Actor.SUPERVISOR in roles and (app.status, assignment_status(application=app)) in moves
         ),
     ),
     "request_information": CaseAction(
         _("Ask the resident"),
         AuditAction.REQUEST_INFORMATION,
-        lambda app, moves, roles: app.status == Status.IN_REVIEW and Status.AWAITING_INFORMATION in moves,
         lambda app, request, version: application_request_information(
             application=app,
             by=request.user,
@@ -90,26 +104,27 @@ CASE_ACTIONS = {
             items=request.POST.get("items", "").splitlines(),
             version=version,
         ),
+        move=(Status.IN_REVIEW, Status.AWAITING_INFORMATION),
     ),
     "approve": CaseAction(
         _("Approve"),
         AuditAction.APPROVE,
-        lambda app, moves, roles: Status.APPROVED in moves,
         lambda app, request, version: _decide(app, request, version, approve=True),
+        move=(Status.IN_REVIEW, Status.APPROVED),
     ),
     "reject": CaseAction(
         _("Reject"),
         AuditAction.REJECT,
-        lambda app, moves, roles: Status.REJECTED in moves,
         lambda app, request, version: _decide(app, request, version, approve=False),
+        move=(Status.IN_REVIEW, Status.REJECTED),
     ),
     "note": CaseAction(
         _("Add the note"),
         AuditAction.NOTE,
-        lambda app, moves, roles: Actor.STAFF in roles,
         lambda app, request, version: application_note_add(
             application=app, by=request.user, text=request.POST.get("note", "")
         ),
+        offered_to=lambda app, moves, roles: Actor.STAFF in roles,
     ),
 }
 
@@ -117,8 +132,8 @@ CASE_ACTIONS = {
 def case_actions_context(request, application: Application) -> dict:
     """The application page's buttons the user may press now, with what their forms offer."""
     roles = actor_roles(application=application, by=request.user, scope=staff_scope(request))
-    moves = allowed_moves(application=application, by=request.user, roles=roles)
-    offered = {name for name, action in CASE_ACTIONS.items() if action.offered(application, moves, roles)}
+    moves = {(application.status, to) for to in allowed_moves(application=application, by=request.user, roles=roles)}
+    offered = {name for name, action in CASE_ACTIONS.items() if action.is_offered(application, moves, roles)}
     return {
         "case_actions": [(name, action.label) for name, action in CASE_ACTIONS.items() if name in offered],
         "case_action_url": reverse("admin:applications_application_act", args=[application.pk]),
