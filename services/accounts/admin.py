@@ -2,7 +2,20 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from services.common.admin import ReadOnlyAdmin
+
 from .models import DepartmentMembership, ResidentProfile, User
+from .permissions import staff_scope
+
+
+class RecordAdmin(ReadOnlyAdmin):
+    """A record the system keeps (an upload's check, a message, the audit log), for administrators to read."""
+
+    def has_module_permission(self, request):
+        return staff_scope(request).is_admin
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
 
 class MembershipInline(admin.TabularInline):

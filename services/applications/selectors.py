@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from services.accounts.permissions import staff_scope_for
 from services.accounts.selectors import profile_facts, profile_for_user
 from services.catalogue.eligibility import EligibilityResult
 from services.catalogue.models import DocumentType, FormVersion, Service
@@ -179,11 +180,9 @@ def application_next_step(*, application: Application) -> str | None:
 
 def staff_may_handle(*, user, application: Application) -> bool:
     """Return whether ``user`` could handle the application: active staff of its department, not its applicant."""
+    # department_ids, not works_in: work goes to the department's own members, an administrator's reach aside.
     return (
-        user.is_active
-        and user.is_staff
-        and user.pk != application.applicant_id
-        and user.memberships.filter(department_id=application.department_id).exists()
+        user.pk != application.applicant_id and application.department_id in staff_scope_for(user=user).department_ids
     )
 
 

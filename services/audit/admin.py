@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from services.common.admin import CappedCountPaginator, RecordAdmin
+from services.accounts.admin import RecordAdmin
+from services.common.admin import CappedCountPaginator
 
 from .models import AuditEntry
 

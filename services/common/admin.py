@@ -30,13 +30,3 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-class RecordAdmin(ReadOnlyAdmin):
-    """A record the system keeps (an upload's check, a message, the audit log), for administrators to read."""
-
-    def has_module_permission(self, request):
-        return request.user.is_active and request.user.is_superuser
-
-    def has_view_permission(self, request, obj=None):
-        return self.has_module_permission(request)

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from services.common.admin import RecordAdmin
+from services.accounts.admin import RecordAdmin
 
 from .models import Document
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.accounts.permissions import staff_scope_for
+from services.accounts.permissions import StaffScope, staff_scope_for
 from services.accounts.selectors import department_supervisors
 from services.applications.models import Application, Status
 from services.applications.notifications import application_payload
@@ -94,15 +94,17 @@ def follow_up_open(*, rating: Rating) -> FollowUp:
     return follow_up
 
 
-def _check_supervisor(*, follow_up: FollowUp, by) -> None:
-    if not staff_scope_for(user=by).supervises(follow_up.department_id):
+def _check_supervisor(*, follow_up: FollowUp, by, scope: StaffScope | None) -> None:
+    scope = staff_scope_for(user=by) if scope is None else scope
+    if not scope.supervises(follow_up.department_id):
         raise NotAllowed(_("Only a supervisor of the department can follow up this rating."))
 
 
 @transaction.atomic
-def follow_up_record_contact(*, follow_up: FollowUp, by) -> FollowUp:
-    """Record that the supervisor has contacted the resident (again is a no-op)."""
-    _check_supervisor(follow_up=follow_up, by=by)
+def follow_up_record_contact(*, follow_up: FollowUp, by, scope: StaffScope | None = None) -> FollowUp:
+    """Record that the supervisor has contacted the resident (again is a no-op); ``scope``: the staff scope of
+    ``by``, when the caller has it already."""
+    _check_supervisor(follow_up=follow_up, by=by, scope=scope)
     follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if follow_up.status == FollowUpStatus.OPEN:
         follow_up.status = FollowUpStatus.CONTACTED
@@ -113,9 +115,10 @@ def follow_up_record_contact(*, follow_up: FollowUp, by) -> FollowUp:
 
 
 @transaction.atomic
-def follow_up_resolve(*, follow_up: FollowUp, by, outcome: str) -> FollowUp:
-    """Close the follow-up with its outcome, which the resident sees on their application."""
-    _check_supervisor(follow_up=follow_up, by=by)
+def follow_up_resolve(*, follow_up: FollowUp, by, outcome: str, scope: StaffScope | None = None) -> FollowUp:
+    """Close the follow-up with its outcome, which the resident sees on their application; ``scope``: the staff
+    scope of ``by``, when the caller has it already."""
+    _check_supervisor(follow_up=follow_up, by=by, scope=scope)
     outcome = outcome.strip()
     if not outcome:
         raise ValidationFailed(_("Write the outcome for the resident."), {"outcome": [_("Enter the outcome.")]})

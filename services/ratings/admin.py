@@ -108,10 +108,11 @@ class FollowUpAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Save through the actions: a contact is recorded, an outcome resolves the follow-up."""
+        scope = staff_scope(request)
         try:
             if form.cleaned_data.get("outcome", "").strip():
-                follow_up_resolve(follow_up=obj, by=request.user, outcome=form.cleaned_data["outcome"])
+                follow_up_resolve(follow_up=obj, by=request.user, outcome=form.cleaned_data["outcome"], scope=scope)
             elif form.cleaned_data.get("contacted"):
-                follow_up_record_contact(follow_up=obj, by=request.user)
+                follow_up_record_contact(follow_up=obj, by=request.user, scope=scope)
         except DomainError as exc:
             self.message_user(request, str(exc), messages.ERROR)

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from services.accounts.models import User
+from services.accounts.permissions import StaffScope, staff_scope_for
 from services.applications.actions import application_create_draft, application_submit
 from services.applications.deadlines import application_due_date
 from services.applications.models import Application, ApplicationEvent, Channel, EventNote, Priority, Status
@@ -99,9 +100,11 @@ def application_routing_failed(*, application_id: int) -> None:
         logger.error("routing failed after its retries", extra={"reference": reference})
 
 
-def application_routing_retry(*, application: Application, by) -> None:
-    """Clear an application's routing-failed flag and publish its routing again (operators only)."""
-    if not by.is_superuser:
+def application_routing_retry(*, application: Application, by, scope: StaffScope | None = None) -> None:
+    """Clear an application's routing-failed flag and publish its routing again (administrators only); ``scope``:
+    the staff scope of ``by``, when the caller has it already."""
+    scope = staff_scope_for(user=by) if scope is None else scope
+    if not scope.is_admin:
         raise NotAllowed(_("Only an administrator may retry routing."))
     with transaction.atomic():
         retried = Application.objects.filter(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from services.accounts.models import District
-from services.accounts.permissions import staff_scope_for
+from services.accounts.permissions import StaffScope, staff_scope
 from services.applications.models import Application
 from services.catalogue.models import Service
 
@@ -63,7 +63,7 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     def dry_run_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        form = DryRunForm(request.GET or None, user=request.user)
+        form = DryRunForm(request.GET or None, scope=staff_scope(request))
         decision = facts = None
         if form.is_valid():
             service, facts = form.service_and_facts()
@@ -88,15 +88,15 @@ class DryRunForm(forms.Form):
     age = forms.IntegerField(label=_("Age"), min_value=0, max_value=150, required=False)
     answers = forms.JSONField(label=_("Answers (JSON)"), required=False, help_text='{"urgent": true}')
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, scope: StaffScope, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.scope = scope  # the user's: an application is looked up in their queues only
 
     def clean(self):
         data = super().clean()
         if data.get("reference"):
             data["application"] = (
-                Application.objects.visible_to_staff(staff_scope_for(user=self.user))
+                Application.objects.visible_to_staff(self.scope)
                 .select_related("service", "applicant")
                 .filter(reference=data["reference"].strip())
                 .first()

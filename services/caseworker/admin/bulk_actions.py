@@ -59,10 +59,10 @@ def assign_selected(model_admin, request, queryset):
 
 @admin.action(permissions=["retry_routing"], description=_("Retry routing of the selected applications"))
 def retry_routing(model_admin, request, queryset):
-    retried = 0
+    retried, scope = 0, staff_scope(request)
     for application in queryset.filter(routing_failed_at__isnull=False):
         try:
-            application_routing_retry(application=application, by=request.user)
+            application_routing_retry(application=application, by=request.user, scope=scope)
         except DomainError as exc:
             messages.error(request, str(exc))
         else:
