@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from services.accounts.permissions import StaffScope
 from services.accounts.selectors import profile_for_user
 from services.applications.models import Application
 from services.common.errors import ValidationFailed
@@ -25,16 +26,16 @@ def application_export_list(*, applications: QuerySet[Application]) -> list[Appl
 
 
 def application_export_table(
-    *, applications: list[Application], personal_department_ids: set[int] | None
+    *, applications: list[Application], scope: StaffScope
 ) -> tuple[list[str], list[list[str]]]:
-    """Return the header and rows of an export. The applicant's personal facts are columns only for someone who
-    may take them out of the workspace (``personal_department_ids``: None for every department), and are left
-    empty in rows of departments they do not supervise."""
+    """Return the header and rows of an export for a staff ``scope``. The applicant's personal facts are columns only
+    for someone who may take them out of the workspace (a supervisor, an administrator), and are left empty in rows
+    of departments they do not supervise."""
     header = [
         _("Reference"), _("Service"), _("Department"), _("Team queue"), _("Status"), _("Priority"),
         _("Assigned caseworker"), _("Submitted"), _("Due date"), _("Decided"), _("Reason for the decision"),
     ]  # fmt: skip
-    personal = personal_department_ids is None or bool(personal_department_ids)
+    personal = scope.supervises_anywhere
     if personal:
         header += [_("Legal name"), _("Resident ID number"), _("Date of birth"), _("Mobile phone"), _("Email")]
 
@@ -58,7 +59,7 @@ def application_export_table(
         ]
         if personal:
             profile = profile_for_user(user=application.applicant)
-            shown = personal_department_ids is None or application.department_id in personal_department_ids
+            shown = scope.supervises(application.department_id)
             facts = [profile.legal_name, profile.id_number or "", str(profile.date_of_birth or ""), profile.phone,
                      application.applicant.email]  # fmt: skip
             row += facts if shown else [""] * len(facts)
@@ -66,9 +67,10 @@ def application_export_table(
     return header, rows
 
 
-def application_export_csv(*, applications: list[Application], personal_department_ids: set[int] | None) -> bytes:
-    """Return the export as CSV in UTF-8 (see application_export_table), no cell one a spreadsheet would run."""
-    header, rows = application_export_table(applications=applications, personal_department_ids=personal_department_ids)
+def application_export_csv(*, applications: list[Application], scope: StaffScope) -> bytes:
+    """Return the export for a staff ``scope`` as CSV in UTF-8 (application_export_table's), with no cell a
+    spreadsheet would run as a formula."""
+    header, rows = application_export_table(applications=applications, scope=scope)
     text = io.StringIO()
     text.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Chinese as UTF-8
     writer = csv.writer(text)

@@ -34,9 +34,7 @@ def export_response(request, queryset):
         messages.error(request, str(exc))
         return HttpResponseRedirect(reverse("admin:applications_application_changelist"))
     audit_record(action=AuditAction.EXPORT, request=request, applications=applications)
-    content = application_export_csv(
-        applications=applications, personal_department_ids=staff_scope(request).supervised()
-    )
+    content = application_export_csv(applications=applications, scope=staff_scope(request))
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="applications-{timezone.localtime():%Y%m%d-%H%M}.csv"'
     response["Cache-Control"] = "no-store"
