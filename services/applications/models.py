@@ -36,9 +36,10 @@ REFERENCE = re.compile(r"[A-Z]{3}-\d{4}-\d{6,}")
 RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 
 
+# The overdue rule, for the database; Application.is_overdue is the same rule for a row already read (a queue page
+# asks it of 50 rows): change both together (tests/applications/test_deadline_flag.py holds them to each other).
 def overdue_q(today: dt.date) -> Q:
-    """Return the overdue rule as a filter: the legal clock runs (not paused for the resident) and the due date has
-    passed. Application.is_overdue is the same rule for a row already read: change both together."""
+    """Return the filter of overdue applications: legal clock running (not paused for the resident), due date past."""
     return Q(status__in=CLOCK_RUNNING, due_date__lt=today)
 
 
@@ -220,7 +221,7 @@ class Application(TimeStampedModel):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today: dt.date) -> bool:
-        """Return whether overdue_q holds for this row on ``today``, read off its fields (no query per queue row)."""
+        """Return whether overdue_q holds for this row on ``today``, read off its fields."""
         return self.status in CLOCK_RUNNING and self.due_date is not None and self.due_date < today
 
     @property

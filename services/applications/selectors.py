@@ -79,8 +79,7 @@ def application_timeline(*, application: Application, for_resident: bool) -> Que
 
 
 def application_deadline_flag(*, application: Application, today: dt.date) -> str | None:
-    """Return how the application stands against its due date on ``today``: "paused" (waiting for the resident),
-    "overdue", "soon" (due within DUE_SOON_DAYS), or None (no due date, none of these)."""
+    """Return the application's deadline flag on ``today``: "paused", "overdue", "soon" or None (nothing to flag)."""
     if application.due_date is None:
         return None
     if application.status == Status.AWAITING_INFORMATION:
@@ -95,8 +94,7 @@ def application_deadline_flag(*, application: Application, today: dt.date) -> st
 def application_list_by_deadline_flag(
     *, applications: QuerySet[Application], flag: str, today: dt.date
 ) -> QuerySet[Application]:
-    """Return those of ``applications`` flagged ``flag`` on ``today`` (application_deadline_flag's words; all of
-    them for any other)."""
+    """Return those of ``applications`` application_deadline_flag flags ``flag`` on ``today`` (all for another)."""
     if flag == "overdue":
         return applications.overdue(today)
     if flag == "soon":

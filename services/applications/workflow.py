@@ -66,8 +66,7 @@ def allowed_moves(*, application: Application, by, roles: set[Actor] | None = No
 
 
 def assignment_status(*, application: Application) -> Status:
-    """Return the status an assignment leaves the application in: a routed one goes into review, one in review or
-    awaiting information keeps its status (a reassignment)."""
+    """Return the status an assignment leaves the application in: routed goes into review, the others stay put."""
     return Status.IN_REVIEW if application.status == Status.ROUTED else application.status
 
 

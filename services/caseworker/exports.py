@@ -68,8 +68,7 @@ def application_export_table(
 
 
 def application_export_csv(*, applications: list[Application], scope: StaffScope) -> bytes:
-    """Return the export for a staff ``scope`` as CSV in UTF-8 (application_export_table's), with no cell a
-    spreadsheet would run as a formula."""
+    """Return the export for a staff ``scope`` as UTF-8 CSV, with no cell a spreadsheet would run as a formula."""
     header, rows = application_export_table(applications=applications, scope=scope)
     text = io.StringIO()
     text.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Chinese as UTF-8
