@@ -1,4 +1,5 @@
-"""The delivery channels (a registry: name → send function) and the SMS backends (a registry too).
+"""The delivery channels (a registry: channel → how to send, who wants it, where to fall back) and the SMS
+backends (a registry too).
 
 A channel raises PermanentFailure when trying again cannot help (no mobile number, address refused) and
 TemporaryFailure when it may (gateway or mail server down); anything else counts as temporary.
@@ -9,10 +10,15 @@ import smtplib
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+
+from services.accounts.models import User
+from services.accounts.selectors import profile_for_user
 
 from .models import Channel, Notification
 from .rendering import Message
@@ -93,6 +99,32 @@ def send_sms(notification: Notification, message: Message) -> None:
     SMS_BACKENDS[settings.SMS_BACKEND]().send(to=phone, text=message.sms, reference=str(notification.public_id))
 
 
-CHANNELS = {Channel.IN_APP: send_in_app, Channel.EMAIL: send_email, Channel.SMS: send_sms}
-# When a channel fails for good, the message goes the other way (if the recipient has no message that way yet).
-FALLBACKS = {Channel.EMAIL: [Channel.SMS], Channel.SMS: [Channel.EMAIL], Channel.IN_APP: []}
+def wanted_by_everyone(user: User) -> bool:
+    return True
+
+
+def wants_email(user: User) -> bool:
+    return profile_for_user(user=user).notify_by_email  # staff (no profile): the default, yes
+
+
+def wants_sms(user: User) -> bool:
+    return profile_for_user(user=user).notify_by_sms
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel: how a message is sent, whether a recipient wants it, and which channels take over (in
+    order, the first not tried yet) when it fails for good, chosen or not: an information request must not be
+    missed."""
+
+    send: Callable[[Notification, Message], None]
+    wanted_by: Callable[[User], bool]
+    fallback: tuple[Channel, ...] = ()
+
+
+CHANNELS: dict[Channel, ChannelSpec] = {
+    # The inbox is the record: every message, and it cannot fail.
+    Channel.IN_APP: ChannelSpec(send=send_in_app, wanted_by=wanted_by_everyone),
+    Channel.EMAIL: ChannelSpec(send=send_email, wanted_by=wants_email, fallback=(Channel.SMS,)),
+    Channel.SMS: ChannelSpec(send=send_sms, wanted_by=wants_sms, fallback=(Channel.EMAIL,)),
+}

@@ -10,7 +10,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from services.applications.models import Status
 from services.applications.workflow import application_transition
 from services.notifications.actions import notification_deliver, notify
-from services.notifications.channels import TemporaryFailure
+from services.notifications.channels import CHANNELS, TemporaryFailure
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.notifications.rendering import render_message
 from services.notifications.tasks import sweep_undelivered
@@ -275,3 +275,11 @@ def payload() -> dict:
         "due_date": "2026-12-31",
         "path": "/applications/x/",
     }
+
+
+def test_every_channel_is_one_registry_entry():
+    """Each channel says, in one place, how it sends, who wants it and where it falls back to (never itself)."""
+    assert set(CHANNELS) == set(Channel)
+    assert all(
+        channel not in spec.fallback and set(spec.fallback) <= set(Channel) for channel, spec in CHANNELS.items()
+    )
