@@ -378,7 +378,7 @@ ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120
 # Routing workers read the rules and the holiday calendar at most this often (an edit made elsewhere reaches a
 # running worker within this time; the admin's dry run always reads the rules afresh).
 ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
-# Overdue applications marked (and emailed to supervisors) per transaction by beat's mark_overdue.
+# Overdue applications marked (and listed in one message to supervisors) per transaction by beat's mark_overdue.
 ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
 # Unsubmitted drafts untouched this many days are deleted, after a reminder email this many days before.
 DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)

@@ -252,14 +252,20 @@ def test_the_sweep_publishes_what_was_left_undelivered(en_resident, settings):
 @pytest.mark.parametrize("event", list(Event))
 def test_every_event_has_its_words_in_both_languages(event, language):
     """Each event's template gives a subject, a body, a plain-text and an HTML email and an SMS, in each language."""
+    overdue = [{"reference": "HLT-2026-000001", "service": payload()["service"], "due_date": "2026-12-01"}]
     notification = Notification(
         event=event,
-        payload={**payload(), "approved": True, "message": "msg", "deadline": "2026-12-01", "comment": "slow"},
-    )
+        payload={**payload(), "approved": True, "message": "msg", "deadline": "2026-12-01", "comment": "slow",
+                 "applications": overdue},
+    )  # fmt: skip
 
     message = render_message(notification=notification, language=language)
 
-    assert message.subject and "\n" not in message.subject and "HLT-2026-000001" in message.subject
+    assert message.subject and "\n" not in message.subject
+    # The overdue notice lists a department's applications: its subject names the department.
+    subject_names = "市卫生健康委员会" if language == "zh-hans" else "Municipal Health Commission"
+    assert (subject_names if event == Event.OVERDUE else "HLT-2026-000001") in message.subject
+    assert "HLT-2026-000001" in message.body or event != Event.OVERDUE
     assert message.body and "{" not in message.body
     assert message.body in message.text and message.subject in message.html
     assert message.sms.startswith("【一网通办】" if language == "zh-hans" else "[Shanghai One-Stop]")
