@@ -380,7 +380,7 @@ ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120
 ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
 # Overdue applications marked (and listed in one message to supervisors) per transaction by beat's mark_overdue.
 ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
-# Unsubmitted drafts untouched this many days are deleted, after a reminder email this many days before.
+# Unsubmitted drafts untouched this many days are deleted, after a reminder this many days before.
 DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
 DRAFT_REMINDER_DAYS_BEFORE = env.int("DRAFT_REMINDER_DAYS_BEFORE", default=7)
 # Routing and intake tasks: bounded retries with exponential backoff (2, 4, 8, 16, 32 s, with jitter), then

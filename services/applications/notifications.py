@@ -1,6 +1,7 @@
 """Which application event tells whom what: the mapping from the lifecycle, the draft purge and the deadlines to
 the generic messages of services.notifications (``notify``), and what every message about an application shows."""
 
+import datetime as dt
 import hashlib
 import logging
 
@@ -54,6 +55,17 @@ def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
         recipients=[application.applicant],
         payload=payload,
         new_key=True,
+    )
+
+
+def notify_draft_deadline(*, application: Application, deleted_on: dt.date) -> list[Notification]:
+    """Tell the applicant that their untouched draft will be deleted on ``deleted_on`` unless they carry on."""
+    return notify(
+        event=Event.DRAFT_DEADLINE,
+        # One reminder per deletion date: a draft saved again, then forgotten again, is reminded again.
+        event_key=f"draft-deadline:{application.public_id}:{deleted_on.isoformat()}",
+        recipients=[application.applicant],
+        payload={**application_payload(application=application), "deadline": deleted_on.isoformat()},
     )
 
 
