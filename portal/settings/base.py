@@ -310,6 +310,14 @@ DOCUMENTS_X_ACCEL_REDIRECT = env("DOCUMENTS_X_ACCEL_REDIRECT", default="")
 SMS_BACKEND = env("SMS_BACKEND", default="console")
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+# Push to the phones residents registered (/api/v1/devices/): "console" prints (development), "http" posts JSON
+# to PUSH_GATEWAY_URL (a gateway that speaks APNs and FCM) with PUSH_GATEWAY_TOKEN, waiting at most
+# PUSH_GATEWAY_TIMEOUT_SECONDS. PUSH_ENABLED=false sends no push at all (the inbox has every message anyway).
+PUSH_ENABLED = env.bool("PUSH_ENABLED", default=True)
+PUSH_BACKEND = env("PUSH_BACKEND", default="console")
+PUSH_GATEWAY_URL = env("PUSH_GATEWAY_URL", default="")
+PUSH_GATEWAY_TOKEN = env("PUSH_GATEWAY_TOKEN", default="")
+PUSH_GATEWAY_TIMEOUT_SECONDS = env.float("PUSH_GATEWAY_TIMEOUT_SECONDS", default=5.0)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_SWEEP_AFTER_SECONDS", default=900)
 

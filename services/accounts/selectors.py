@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import DataExport, DepartmentMembership, ResidentProfile, User
+from .models import DataExport, DepartmentMembership, Device, ResidentProfile, User
 
 # The profile facts a form question may be filled in from (``x-prefill``): name → (field type, value as an answer).
 PROFILE_FACTS: dict[str, tuple[str, Callable[[ResidentProfile], Any]]] = {
@@ -30,6 +30,11 @@ def profile_for_user(*, user: User) -> ResidentProfile:
         return user.profile
     except ResidentProfile.DoesNotExist:
         return ResidentProfile(user=user)
+
+
+def device_tokens_for_user(*, user: User) -> list[str]:
+    """Return the push tokens of the phones the user has registered (``/api/v1/devices/``)."""
+    return list(Device.objects.filter(user=user).order_by("pk").values_list("token", flat=True))
 
 
 def staff_list_for_departments(*, department_ids) -> QuerySet[User]:
