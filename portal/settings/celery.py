@@ -45,9 +45,16 @@ CELERY_TASK_CREATE_MISSING_QUEUES = True
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
 
 # --- Retries -----------------------------------------------------------------
+# Read when a task fails (services.common.tasks.RetryingTask), so overriding them reaches tasks already declared.
 # Routing and intake tasks: bounded retries with exponential backoff (2, 4, 8, 16, 32 s, with jitter), then
 # the application is flagged (routing failed / checks failed) for people to handle.
 ROUTING_TASK_RETRY = {"max_retries": 5, "retry_backoff": 2, "retry_backoff_max": 60}
+# Notification deliveries: 10 s doubling to 10 min (with jitter), at most NOTIFICATION_MAX_ATTEMPTS retries (the
+# delivery itself fails the message and falls back to another channel at its last allowed attempt).
+NOTIFICATION_TASK_RETRY = {"max_retries": "NOTIFICATION_MAX_ATTEMPTS", "retry_backoff": 10, "retry_backoff_max": 600}
+# Virus scans while the scanner is down: 5 s doubling to 5 min (with jitter), 8 times; the document stays pending
+# and the scan sweep publishes it again later.
+DOCUMENT_SCAN_TASK_RETRY = {"max_retries": 8, "retry_backoff": 5, "retry_backoff_max": 300}
 
 # --- Periodic jobs (beat) -----------------------------------------------------
 CELERY_BEAT_SCHEDULE = {

@@ -3,12 +3,14 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
+from services.common.tasks import RetryingTask
+
 from .actions import document_scan
 from .scanning import ScannerUnavailable
 from .selectors import unscanned_document_ids
 
 
-@shared_task(autoretry_for=(ScannerUnavailable,), retry_backoff=5, retry_backoff_max=300, max_retries=8)
+@shared_task(base=RetryingTask, retry_for=(ScannerUnavailable,), retry_setting="DOCUMENT_SCAN_TASK_RETRY")
 def scan_document(document_id: int) -> None:
     """Scan one uploaded document for malware; retried while the scanner is down (it stays pending)."""
     document_scan(document_id=document_id)
