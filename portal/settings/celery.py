@@ -60,6 +60,8 @@ DOCUMENT_SCAN_TASK_RETRY = {"max_retries": 8, "retry_backoff": 5, "retry_backoff
 CELERY_BEAT_SCHEDULE = {
     # Delete residents' data exports past their expiry, with their zips.
     "purge-expired-exports": {"task": "services.accounts.tasks.purge_expired_exports", "schedule": 3600},
+    # Publish again the build of data exports still pending or running but untouched (a lost message or worker).
+    "data-exports-sweep": {"task": "services.accounts.tasks.sweep_data_exports", "schedule": 5 * 60.0},
     # Publish again routing (and intake) whose message was lost: the application row is the outbox.
     "routing-sweep": {
         "task": "services.routing.tasks.sweep_routing",

@@ -146,14 +146,18 @@ def data_export_start(*, user):
 def data_export_build(*, export_id: int):
     """Build the export's zip (data.json and each clean document) into private storage, recording progress.
 
-    Idempotent: an export already finished is left alone; a failure marks it failed (the resident can start again).
+    Idempotent: an export already finished is left alone, and so is one another worker is building (it touched the
+    row within DATA_EXPORT_SWEEP_AFTER_SECONDS); a failure marks it failed (the resident can start again).
     """
+    import datetime as dt
     import io
     import json
     import zipfile
 
+    from django.conf import settings as django_settings
     from django.core.files.base import ContentFile
     from django.core.serializers.json import DjangoJSONEncoder
+    from django.db.models import Q
     from django.utils import timezone
 
     from services.documents.actions import document_storage
@@ -162,9 +166,14 @@ def data_export_build(*, export_id: int):
     from .models import DataExport
     from .selectors import data_export_content
 
-    claimed = DataExport.objects.filter(
-        pk=export_id, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
-    ).update(status=DataExport.Status.RUNNING, progress=5)
+    # updated_at shows the build is alive: update() does not set it by itself. A running build untouched for longer
+    # than the sweep's age (beyond the task's time limit) died with its worker, and is built again.
+    now = timezone.now()
+    lost = now - dt.timedelta(seconds=django_settings.DATA_EXPORT_SWEEP_AFTER_SECONDS)
+    claimable = Q(status=DataExport.Status.PENDING) | Q(status=DataExport.Status.RUNNING, updated_at__lt=lost)
+    claimed = DataExport.objects.filter(claimable, pk=export_id).update(
+        status=DataExport.Status.RUNNING, progress=5, updated_at=now
+    )
     if not claimed:
         return None
     export = DataExport.objects.select_related("user").get(pk=export_id)
@@ -179,7 +188,7 @@ def data_export_build(*, export_id: int):
                     with storage.open(document.stored_name, "rb") as source:
                         archive.writestr(f"documents/{number:03d}-{document.original_name}", source.read())
                 progress = 10 + 85 * number // max(len(documents), 1)
-                DataExport.objects.filter(pk=export.pk).update(progress=progress)
+                DataExport.objects.filter(pk=export.pk).update(progress=progress, updated_at=timezone.now())
         stored_name = storage.save(f"exports/{export.public_id}.zip", ContentFile(buffer.getvalue()))
     except Exception:
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=timezone.now())

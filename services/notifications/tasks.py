@@ -3,7 +3,7 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from services.common.tasks import RetryingTask
+from services.common.tasks import RetryingTask, publish
 
 from .actions import notification_deliver
 from .selectors import undelivered_notification_ids
@@ -34,5 +34,5 @@ def sweep_undelivered() -> int:
     """Publish delivery again for notifications whose message was lost or whose worker died mid-send."""
     ids = undelivered_notification_ids(older_than=dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS))
     for notification_id in ids:
-        deliver_notification.delay(notification_id)
+        publish(deliver_notification, (notification_id,))
     return len(ids)
