@@ -80,8 +80,10 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    CACHES["default"]["BACKEND"] = "services.common.cache.RedisCache"  # one Redis client per pool, not per call
+if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
+    # django-redis: one Redis client per pool (Django's own builds one per call, as costly as the round trip),
+    # and the raw client the API throttle counts with (services/api/throttling.py).
+    CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
 # Sessions (web cookies and the app's X-Session-Token alike) are read from the cache and written through to
 # the database: no session query per request once the cache (Redis in full mode) holds it.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
