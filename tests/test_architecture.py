@@ -26,7 +26,7 @@ def test_installed_apps_list_the_domain_apps_bottom_up_as_the_layers():
 
 
 def test_an_import_inside_a_function_says_why():
-    """An import placed inside a function (to dodge a cycle, or to wait for Django's set-up) has its reason beside it."""
+    """An import inside a function (to dodge a cycle, or to wait for Django's set-up) has its reason beside it."""
     unexplained = []
     for path in [*ROOT.glob("services/**/*.py"), *ROOT.glob("portal/**/*.py")]:
         if "migrations" in path.parts:
