@@ -3,14 +3,20 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from services.api import views as api_views
 from services.catalogue import views as catalogue_views
 
+from . import views
 from .health import healthz
 
+# The catalogue's pages: its list, and a service's page, which also shows the resident's draft (portal.views).
+catalogue_urls = [
+    path("", catalogue_views.catalogue, name="list"),
+    path("<slug:slug>/", views.service_detail, name="service"),
+]
+
 urlpatterns = [
-    path("", catalogue_views.home, name="home"),
-    path("services/", include("services.catalogue.urls")),
+    path("", views.home, name="home"),
+    path("services/", include((catalogue_urls, "catalogue"))),
     path("applications/", include("services.applications.urls")),
     path("documents/", include("services.documents.urls")),
     path("notifications/", include("services.notifications.urls")),
@@ -22,14 +28,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("services.api.urls")),
+    path("api/v1/", include("portal.api_urls")),
     path("api/auth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("api/redoc/", api_views.redoc, name="api-redoc"),
+    path("api/redoc/", views.redoc, name="api-redoc"),
     path("healthz", healthz, name="healthz"),
 ]
 
 # Under /api/, an unknown URL and an unexpected error are problem bodies like every other API error.
-handler404 = "services.api.views.page_not_found"
-handler500 = "services.api.views.server_error"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -15,16 +15,17 @@ from django.utils import timezone
 from services.accounts.models import DataExport, DepartmentMembership, ResidentProfile, User
 from services.applications.models import (
     Application,
+    ApplicationDocument,
     ApplicationEvent,
     InformationRequest,
     Priority,
     RejectionReason,
     Status,
 )
-from services.caseworker.models import AuditAction, AuditEntry, AuditRole
+from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
-from services.documents.models import ApplicationDocument, Document
+from services.documents.models import Document
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.ratings.models import FollowUp, Rating
 from services.routing.models import Bundle, BundleService, BundleSubmission, Team

@@ -1,13 +1,27 @@
 """Writes to accounts: the resident profile's rules (shared by the web form and the API) and push devices."""
 
+import datetime as dt
+import io
+import json
+import uuid
+import zipfile
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.common.errors import ValidationFailed
+from services.common.storage import private_storage
+from services.common.tasks import publish_on_commit
 
-from .models import Device, ResidentProfile
+from .models import DataExport, Device, ResidentProfile
+from .privacy import personal_data_erase, personal_data_export
 from .validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
 
 
@@ -83,93 +97,44 @@ def device_unregister(*, user, token: str) -> bool:
 def account_delete(*, user, password: str) -> None:
     """Erase the resident's personal data and close the account, after checking their password.
 
-    Kept, as the law requires: submitted applications with their reference, answers, decision and timeline, and the
-    documents attached to them. Erased: the profile, email addresses, two-factor keys, sessions, devices, drafts,
-    notifications and every wallet document not attached to a submitted application. Ratings stay, unsigned.
+    Each app erases what it holds (services.accounts.privacy): kept, as the law requires, are submitted
+    applications with their reference, answers, decision and timeline, the documents attached to them, and the
+    ratings, unsigned. Erased: the profile, email addresses, two-factor keys, sessions, devices, drafts,
+    notifications and every wallet document no application uses.
     """
-    import uuid
-
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.usersessions.models import UserSession
-
-    from services.applications.models import Application, Status
-    from services.documents.actions import document_storage
-    from services.documents.models import Document
-    from services.notifications.models import Notification
-
     if not user.check_password(password or ""):
         raise ValidationFailed(_("The password is not right."), {"password": [_("The password is not right.")]})
-    Application.objects.filter(applicant=user, status=Status.DRAFT).delete()
-    kept = Document.objects.filter(owner=user, application_links__application__applicant=user).values("pk")
-    storage = document_storage()
-    for document in Document.objects.filter(owner=user).exclude(pk__in=kept):
-        stored_name = document.stored_name
-        document.delete()
-        transaction.on_commit(lambda name=stored_name: storage.delete(name))
-    Notification.objects.filter(recipient=user).delete()
-    ResidentProfile.objects.filter(user=user).delete()
-    Device.objects.filter(user=user).delete()
-    EmailAddress.objects.filter(user=user).delete()
-    Authenticator.objects.filter(user=user).delete()
-    for session in UserSession.objects.filter(user=user):
-        session.end()  # signs out every browser and device
+    personal_data_erase(user=user)
     user.email = f"deleted-{uuid.uuid4().hex}@deleted.invalid"
     user.is_active = False
     user.set_unusable_password()
     user.save(update_fields=["email", "is_active", "password"])
 
 
-def data_export_start(*, user):
+def data_export_start(*, user) -> DataExport:
     """Start building the resident's data export in the background, or return the one still being built."""
-    import datetime as dt
-
-    from django.conf import settings as django_settings
-    from django.utils import timezone
-
-    from .models import DataExport
-    from .tasks import build_data_export
-
     building = DataExport.objects.filter(
         user=user, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
     ).first()
     if building is not None:
         return building
     export = DataExport.objects.create(
-        user=user,
-        expires_at=timezone.now() + dt.timedelta(days=getattr(django_settings, "DATA_EXPORT_DAYS", 7)),
+        user=user, expires_at=timezone.now() + dt.timedelta(days=getattr(settings, "DATA_EXPORT_DAYS", 7))
     )
-    build_data_export.delay_on_commit(export.pk)
+    publish_on_commit("services.accounts.tasks.build_data_export", (export.pk,))
     return export
 
 
-def data_export_build(*, export_id: int):
+def data_export_build(*, export_id: int) -> DataExport | None:
     """Build the export's zip (data.json and each clean document) into private storage, recording progress.
 
     Idempotent: an export already finished is left alone, and so is one another worker is building (it touched the
     row within DATA_EXPORT_SWEEP_AFTER_SECONDS); a failure marks it failed (the resident can start again).
     """
-    import datetime as dt
-    import io
-    import json
-    import zipfile
-
-    from django.conf import settings as django_settings
-    from django.core.files.base import ContentFile
-    from django.core.serializers.json import DjangoJSONEncoder
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from services.documents.actions import document_storage
-    from services.documents.models import ScanStatus
-
-    from .models import DataExport
-    from .selectors import data_export_content
-
     # updated_at shows the build is alive: update() does not set it by itself. A running build untouched for longer
     # than the sweep's age (beyond the task's time limit) died with its worker, and is built again.
     now = timezone.now()
-    lost = now - dt.timedelta(seconds=django_settings.DATA_EXPORT_SWEEP_AFTER_SECONDS)
+    lost = now - dt.timedelta(seconds=settings.DATA_EXPORT_SWEEP_AFTER_SECONDS)
     claimable = Q(status=DataExport.Status.PENDING) | Q(status=DataExport.Status.RUNNING, updated_at__lt=lost)
     claimed = DataExport.objects.filter(claimable, pk=export_id).update(
         status=DataExport.Status.RUNNING, progress=5, updated_at=now
@@ -177,19 +142,17 @@ def data_export_build(*, export_id: int):
     if not claimed:
         return None
     export = DataExport.objects.select_related("user").get(pk=export_id)
-    storage = document_storage()
     try:
-        content, documents = data_export_content(user=export.user)
+        content, files = personal_data_export(user=export.user)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("data.json", json.dumps(content, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2))
-            for number, document in enumerate(documents, start=1):
-                if document.scan_status == ScanStatus.CLEAN and storage.exists(document.stored_name):
-                    with storage.open(document.stored_name, "rb") as source:
-                        archive.writestr(f"documents/{number:03d}-{document.original_name}", source.read())
-                progress = 10 + 85 * number // max(len(documents), 1)
+            for number, file in enumerate(files, start=1):
+                with file.open() as source:
+                    archive.writestr(file.name, source.read())
+                progress = 10 + 85 * number // len(files)
                 DataExport.objects.filter(pk=export.pk).update(progress=progress, updated_at=timezone.now())
-        stored_name = storage.save(f"exports/{export.public_id}.zip", ContentFile(buffer.getvalue()))
+        stored_name = private_storage().save(f"exports/{export.public_id}.zip", ContentFile(buffer.getvalue()))
     except Exception:
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=timezone.now())
         raise
@@ -205,13 +168,7 @@ def data_export_build(*, export_id: int):
 
 def data_export_purge_expired() -> int:
     """Delete expired exports and their zips; return how many."""
-    from django.utils import timezone
-
-    from services.documents.actions import document_storage
-
-    from .models import DataExport
-
-    storage = document_storage()
+    storage = private_storage()
     expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
     for export in expired:
         if export.stored_name:

@@ -5,14 +5,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.apis import (
-    IDEMPOTENT_PARAMETERS,
-    IDEMPOTENT_PROBLEMS,
-    PROBLEM_HEADERS,
-    StrictInputSerializer,
-    problems,
-)
 from services.api.idempotency import IdempotentPostMixin
+from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.serializers import StrictInputSerializer
 
 from .actions import device_register, device_unregister, profile_update
 from .models import Device, District, ResidentProfile

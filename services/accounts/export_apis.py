@@ -7,9 +7,9 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from services.api.apis import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
 from services.api.errors import problem
 from services.api.idempotency import IdempotentPostMixin
+from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
 
 from .actions import data_export_start
 from .models import DataExport

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.common.errors import ValidationFailed
-from services.documents.actions import document_storage
+from services.common.storage import private_storage
 
 from .actions import ProfileInvalid, account_delete, data_export_start, profile_set_elder_mode, profile_update
 from .forms import AccountDeleteForm, ProfileForm
@@ -88,7 +88,7 @@ def data_export_file_response(*, export) -> FileResponse:
     if export.status != export.Status.READY:
         raise Http404
     try:
-        stored = document_storage().open(export.stored_name, "rb")
+        stored = private_storage().open(export.stored_name, "rb")
     except FileNotFoundError:  # the storage lost it (a restore, a purge): gone, as after expiry; never a 500
         raise Http404 from None
     response = FileResponse(

@@ -17,7 +17,7 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
 class StrictInputSerializerScheme(OpenApiSerializerExtension):
     """Say in the contract what StrictInputSerializer does: a body with a field it does not know is refused."""
 
-    target_class = "services.api.apis.StrictInputSerializer"
+    target_class = "services.api.serializers.StrictInputSerializer"
     match_subclasses = True
 
     def map_serializer(self, auto_schema, direction):

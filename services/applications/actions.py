@@ -9,21 +9,35 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Service
-from services.catalogue.selectors import eligibility_check
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
-from services.documents.actions import document_attach
-from services.documents.models import Document
+from services.documents.models import Document, ScanStatus
 from services.dynamic_forms.fields import answers_merge
 from services.dynamic_forms.validation import validate_answers
 
-from .models import Application, ApplicationEvent, Channel, InformationRequest, RejectionReason, Status
-from .selectors import application_draft_for_service, application_prefill, staff_may_handle
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationEvent,
+    Channel,
+    EventNote,
+    InformationRequest,
+    RejectionReason,
+    Status,
+)
+from .selectors import (
+    application_draft_for_service,
+    application_eligibility,
+    application_prefill,
+    application_takes_documents,
+    staff_may_handle,
+)
 from .workflow import Actor, actor_roles, application_transition
 
 MAX_REQUEST_ITEMS = 20
@@ -94,15 +108,8 @@ def application_submit(*, application: Application, by) -> Application:
 
     The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
     """
-    from services.routing.tasks import route_application
-
     _check_answers(schema=application.schema, answers=application.answers, partial=False)
-    eligibility = eligibility_check(
-        service=application.service,
-        profile=profile_for_user(user=application.applicant),
-        answers=application.answers,
-        schema=application.schema,
-    )
+    eligibility = application_eligibility(application=application)
     if eligibility.failed:
         raise NotEligible(
             _("You cannot apply for this service: %(reasons)s")
@@ -112,7 +119,7 @@ def application_submit(*, application: Application, by) -> Application:
     application = application_transition(
         application=application, to=Status.SUBMITTED, by=by, changes={"submitted_at": timezone.now()}
     )
-    publish_on_commit(route_application, (application.pk,), reference=application.reference)
+    publish_on_commit("services.routing.tasks.route_application", (application.pk,), reference=application.reference)
     return application
 
 
@@ -156,7 +163,7 @@ def application_assign(*, application: Application, assignee, by, version: int |
         to=to,
         by=by,
         message=assignee.email,
-        note="assigned",
+        note=EventNote.ASSIGNED,
         visible_to_resident=False,  # who handles it is staff business
         changes={"assignee": assignee},
         version=version,
@@ -211,6 +218,25 @@ def information_request_answer(
     information_request.save(update_fields=["answered_at", "answer", "updated_at"])
     information_request.documents.set(documents)
     return information_request
+
+
+def document_attach(*, application: Application, document: Document, by) -> ApplicationDocument:
+    """Attach a wallet document to the resident's own draft or open application (once; again is a no-op)."""
+    if application.applicant_id != by.pk or document.owner_id != by.pk:
+        raise NotAllowed(_("You can only attach your own documents to your own applications."))
+    if not application_takes_documents(application=application):
+        raise InvalidTransition(_("Documents can only be added while the application is open."))
+    if document.scan_status == ScanStatus.INFECTED:
+        message = _("“%(name)s” was refused by the virus check.") % {"name": document.original_name}
+        raise ValidationFailed(message, errors={"document": [message]})
+    if document.is_expired:
+        message = _("“%(name)s” expired on %(date)s. Upload one that is still valid.") % {
+            "name": document.original_name,
+            "date": date_format(document.expires_on, "SHORT_DATE_FORMAT"),
+        }
+        raise ValidationFailed(message, errors={"document": [message]})
+    link, _created = ApplicationDocument.objects.get_or_create(application=application, document=document)
+    return link
 
 
 def application_note_add(*, application: Application, by, text: str) -> ApplicationEvent:

@@ -29,3 +29,7 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, documents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["documents"].queryset = documents
+
+
+class AttachForm(forms.Form):
+    document = forms.UUIDField()

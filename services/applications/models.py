@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.common.i18n import localized
+from services.common.i18n import is_chinese, localized
 from services.common.models import TimeStampedModel
 
 
@@ -36,6 +36,16 @@ REFERENCE = re.compile(r"[A-Z]{3}-\d{4}-\d{6,}")
 RESIDENT_ID = re.compile(r"\d{17}[\dX]")
 
 
+class EventNote(models.TextChoices):
+    """A system note of the staff timeline, stored as its code and worded in the reader's language when shown."""
+
+    INTAKE_CHECKED = "intake_checked", _("Intake checks done.")
+    ROUTING_FAILED = "routing_failed", _("Routing failed after its retries; staff can retry it.")
+    ROUTING_RETRIED = "routing_retried", _("Routing retried.")
+    OVERDUE = "overdue", _("Past its due date: the department's supervisors were notified.")
+    ASSIGNED = "assigned", _("Assigned to")
+
+
 class Priority(models.IntegerChoices):
     NORMAL = 0, _("Normal")
     HIGH = 1, _("High")
@@ -51,17 +61,14 @@ class ApplicationQuerySet(models.QuerySet):
     def for_applicant(self, user):
         return self.filter(applicant=user)
 
-    def visible_to_staff(self, user, *, department_ids: list[int] | None = None):
-        """Applications in the queues of the user's departments (``department_ids`` when already looked up); all of
-        them for a superuser."""
-        if user.is_superuser:
+    def visible_to_staff(self, scope):
+        """Applications in the queues of the departments a staff ``scope`` (services.accounts.permissions) reaches:
+        every department's for an administrator, none for anyone else."""
+        departments = scope.departments()
+        if departments is None:
             return self
-        if not user.is_staff:
-            return self.none()
-        if department_ids is None:
-            department_ids = list(user.memberships.values_list("department_id", flat=True))
         # The departments as a list, not a join: then the planner walks a department's queue index in order.
-        return self.filter(department_id__in=department_ids)
+        return self.filter(department_id__in=list(departments)) if departments else self.none()
 
     def overdue(self, today):
         """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
@@ -226,7 +233,7 @@ class ApplicationEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=24, choices=Status.choices, blank=True)
     message = models.TextField(_("message"), blank=True)
     # A system note (routing failed, overdue, intake checked...) is stored as a code and worded when shown.
-    note = models.CharField(_("note"), max_length=30, blank=True)
+    note = models.CharField(_("note"), max_length=30, choices=EventNote.choices, blank=True)
     visible_to_resident = models.BooleanField(_("visible to the resident"), default=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
@@ -293,4 +300,21 @@ class RejectionReason(TimeStampedModel):
 
     def text_in(self, language: str) -> str:
         """Return the text for the resident in ``language`` (zh-hans or en)."""
-        return self.text_zh if language.startswith("zh") else self.text_en
+        return self.text_zh if is_chinese(language) else self.text_en
+
+
+class ApplicationDocument(models.Model):
+    """A wallet document attached to an application: the same document can serve many applications."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="document_links")
+    document = models.ForeignKey("documents.Document", on_delete=models.PROTECT, related_name="application_links")
+    attached_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attached document")
+        verbose_name_plural = _("attached documents")
+        ordering = ["attached_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "document"], name="unique_attachment")]
+
+    def __str__(self):
+        return f"{self.application} · {self.document}"

@@ -7,7 +7,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_facts, profile_for_user
-from services.catalogue.models import FormVersion, Service
+from services.catalogue.eligibility import EligibilityResult
+from services.catalogue.models import DocumentType, FormVersion, Service
+from services.catalogue.selectors import eligibility_check
+from services.documents.models import Document
+from services.documents.selectors import document_list_for_owner
 from services.dynamic_forms.fields import questions, steps_asked
 from services.dynamic_forms.validation import validate_answers
 
@@ -113,6 +117,17 @@ def _form_schemas(*, version_ids: set[int], service_ids: set[int]) -> dict:
     return schemas
 
 
+def application_eligibility(*, application: Application) -> EligibilityResult:
+    """Return the service's eligibility rules checked on the application: its applicant's profile as it is now
+    and its answers (the facts every check of an application uses: submission, intake, the caseworker's view)."""
+    return eligibility_check(
+        service=application.service,
+        profile=profile_for_user(user=application.applicant),
+        answers=application.answers,
+        schema=application.schema,
+    )
+
+
 def application_next_step(*, application: Application) -> str | None:
     """Return the key of the first step still missing an answer or holding a wrong one; None when all is done."""
     schema, answers = application.schema, application.answers
@@ -154,6 +169,33 @@ def information_request_get_for_resident(*, user, application_id, public_id) -> 
         application__public_id=application_id,
         public_id=public_id,
     )
+
+
+def application_document_list(*, application: Application) -> QuerySet[Document]:
+    """Return the documents attached to the application, in the order they were attached."""
+    return (
+        Document.objects.filter(application_links__application=application)
+        .select_related("document_type")
+        .order_by("application_links__attached_at", "application_links__id")
+    )
+
+
+def application_takes_documents(*, application: Application) -> bool:
+    """Return whether documents may be attached to the application now: while it is a draft or open."""
+    return application.status == Status.DRAFT or application.is_open
+
+
+def attachable_document_list(*, user, application: Application) -> QuerySet[Document]:
+    """Return the user's usable wallet documents not yet attached to the application."""
+    return document_list_for_owner(user=user).usable().exclude(application_links__application=application)
+
+
+def missing_document_types(*, application: Application) -> list[DocumentType]:
+    """Return the document types the service asks for that no attached, unexpired document covers yet."""
+    covered = set(
+        application_document_list(application=application).usable().values_list("document_type_id", flat=True)
+    )
+    return [t for t in application.service.document_types.all() if t.pk not in covered]
 
 
 def rejection_reason_list(*, application: Application) -> QuerySet[RejectionReason]:

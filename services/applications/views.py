@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.accounts.selectors import profile_for_user
-from services.caseworker.selectors import audit_list_for_resident
+from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
-from services.documents.selectors import attachable_document_list
+from services.documents.selectors import document_get_for_owner
 from services.dynamic_forms.fields import form_steps, label_of, steps_asked
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
@@ -22,9 +22,10 @@ from .actions import (
     application_start,
     application_submit,
     application_withdraw,
+    document_attach,
     information_request_answer,
 )
-from .forms import AnswerForm
+from .forms import AnswerForm, AttachForm
 from .models import Status
 from .selectors import (
     application_get_decided_for_resident,
@@ -33,6 +34,7 @@ from .selectors import (
     application_next_step,
     application_prefill,
     application_timeline,
+    attachable_document_list,
     decision_letter_html,
     information_request_get_for_resident,
     information_request_get_open,
@@ -280,3 +282,21 @@ def access_log(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
     page = Paginator(audit_list_for_resident(application=application), 50).get_page(request.GET.get("page"))
     return render(request, "applications/access_log.html", {"application": application, "page": page})
+
+
+@login_required
+@require_POST
+def attach_document(request, public_id):
+    application = application_get_for_resident(user=request.user, public_id=public_id)
+    form = AttachForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a document from your wallet."))
+        return redirect(application)
+    document = document_get_for_owner(user=request.user, public_id=form.cleaned_data["document"])
+    try:
+        document_attach(application=application, document=document, by=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“%(name)s” is attached to your application.") % {"name": document.original_name})
+    return redirect(application)

@@ -10,12 +10,12 @@ import enum
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from services.accounts.selectors import department_ids_for_staff, is_supervisor_of
+from services.accounts.permissions import StaffScope, staff_scope_for
 from services.common.errors import InvalidTransition, NotAllowed
-from services.notifications.actions import notify_application_event
-from services.routing.selectors import deadline_clock_changes
 
+from .deadlines import deadline_clock_changes
 from .models import OPEN_STATUSES, Application, ApplicationEvent, Status
+from .notifications import notify_application_event
 
 
 class Actor(enum.Enum):
@@ -41,17 +41,19 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
 }
 
 
-def actor_roles(*, application: Application, by) -> set[Actor]:
-    """Return the roles ``by`` holds towards the application (None is the system)."""
+def actor_roles(*, application: Application, by, scope: StaffScope | None = None) -> set[Actor]:
+    """Return the roles ``by`` holds towards the application (None is the system); ``scope``: their staff scope,
+    when the caller has it already."""
     if by is None:
         return {Actor.SYSTEM}
     if by.pk == application.applicant_id:
         return {Actor.APPLICANT}  # nobody handles their own application, staff included
-    if not by.is_active or not by.is_staff or application.department_id is None:
+    if application.department_id is None:
         return set()
-    if by.is_superuser or is_supervisor_of(user=by, department_id=application.department_id):
+    scope = staff_scope_for(user=by) if scope is None else scope
+    if scope.supervises(application.department_id):
         return {Actor.STAFF, Actor.HANDLER, Actor.SUPERVISOR}
-    if application.department_id not in department_ids_for_staff(user=by):
+    if not scope.works_in(application.department_id):
         return set()
     return {Actor.STAFF, Actor.HANDLER} if by.pk == application.assignee_id else {Actor.STAFF}
 
@@ -92,7 +94,7 @@ def application_transition(
     acted), the move is refused rather than made over their change.
 
     The legal clock stops while the resident is asked for information and the due date moves on by the
-    working days it stood still (``services.routing.selectors.deadline_clock_changes``).
+    working days it stood still (``deadlines.deadline_clock_changes``).
 
     Raises InvalidTransition when the current status or version does not allow the move (for example
     because another caseworker was first) and NotAllowed when ``by`` may not make it.

@@ -15,14 +15,13 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
@@ -30,7 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from services.accounts.models import DepartmentMembership
+from services.accounts.permissions import staff_scope
 from services.accounts.selectors import profile_for_user, staff_list_for_departments
 from services.applications.actions import (
     application_assign,
@@ -49,70 +48,51 @@ from services.applications.models import (
     RejectionReason,
     Status,
 )
-from services.applications.selectors import application_timeline, information_request_list, rejection_reason_list
+from services.applications.selectors import (
+    application_document_list,
+    application_timeline,
+    information_request_list,
+    missing_document_types,
+    rejection_reason_list,
+)
 from services.applications.workflow import Actor, actor_roles, allowed_moves
-from services.catalogue.models import Service
-from services.common.admin import ReadOnlyAdmin, RecordAdmin
+from services.audit.actions import audit_record
+from services.audit.models import AuditAction
+from services.catalogue.models import Department, Service
+from services.common.admin import CappedCountPaginator, ReadOnlyAdmin
 from services.common.errors import DomainError, NotReady, ValidationFailed
-from services.documents.selectors import application_document_list, document_get_for_download, missing_document_types
+from services.documents.selectors import document_get_for_download
 from services.documents.views import document_file_response
 from services.dynamic_forms.selectors import answers_for_display
 from services.routing.actions import application_routing_retry
-from services.routing.models import Team
-from services.routing.selectors import event_note_for_display, intake_findings_for_display
+from services.routing.intake import intake_findings_for_display
+from services.routing.models import Backlog, Team
+from services.routing.selectors import backlog_by_department, broker_status, routing_health
 
-from .actions import audit_record
-from .models import AuditAction, AuditEntry
-from .selectors import application_export_table, department_roles_for_staff, queue_filter_choices
+from .dashboard import supervisor_panels
+from .selectors import application_export_table, queue_filter_choices
 
 DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
-COUNT_CAP = 10_000  # the queue counts at most this many rows: beyond, it says "more than"
 EXPORT_MAX_ROWS = 10_000
-
-
-def _roles(request) -> dict[int, str]:
-    """The user's role in each department they work in (looked up once per request)."""
-    if not hasattr(request, "_caseworker_roles"):
-        request._caseworker_roles = department_roles_for_staff(user=request.user)
-    return request._caseworker_roles
 
 
 def _department_ids(request) -> list[int]:
     """The departments whose queues the user works in."""
-    return list(_roles(request))
+    return list(staff_scope(request).department_ids)
 
 
-def _supervised_ids(request) -> set[int] | None:
+def _supervised_ids(request) -> frozenset[int] | None:
     """The departments the user supervises; None for an administrator (all)."""
-    if request.user.is_superuser:
-        return None
-    return {
-        department_id for department_id, role in _roles(request).items() if role == DepartmentMembership.Role.SUPERVISOR
-    }
+    return staff_scope(request).supervised()
 
 
 def _audit(request, action: AuditAction, **kwargs) -> None:
     """Write the audit entry of what the user looks at or does on this request."""
-    audit_record(actor=request.user, roles=_roles(request), action=action, request=request, **kwargs)
+    audit_record(action=action, request=request, **kwargs)
 
 
 def _works_in_a_department(request) -> bool:
-    user = request.user
-    return user.is_active and user.is_staff and (user.is_superuser or bool(_department_ids(request)))
-
-
-class CappedCountPaginator(Paginator):
-    """Counts no further than COUNT_CAP: a queue of a million applications never costs a full count."""
-
-    @cached_property
-    def count(self):
-        # Unordered: the planner may then count on any index, with no sort of the rows counted.
-        rows = self.object_list.order_by() if hasattr(self.object_list, "order_by") else self.object_list
-        return rows[: COUNT_CAP + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > COUNT_CAP
+    return staff_scope(request).works_anywhere
 
 
 class QueueChangeList(ChangeList):
@@ -220,8 +200,10 @@ class InUserDepartmentsFilter(admin.RelatedFieldListFilter):
     scanning the applications)."""
 
     def field_choices(self, field, request, model_admin):
-        department_ids = None if request.user.is_superuser else _department_ids(request)
-        return queue_filter_choices(model=field.related_model, department_ids=department_ids)
+        departments = staff_scope(request).departments()
+        return queue_filter_choices(
+            model=field.related_model, department_ids=None if departments is None else list(departments)
+        )
 
 
 def _deadline_words() -> dict[str, str]:
@@ -404,7 +386,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         # No select_related here: the changelist only applies list_select_related to a queryset without one.
-        return super().get_queryset(request).visible_to_staff(request.user, department_ids=_department_ids(request))
+        return super().get_queryset(request).visible_to_staff(staff_scope(request))
 
     def get_object(self, request, object_id, from_field=None):
         # Read once per request: the page's own checks and Django's change view both ask for it.
@@ -424,7 +406,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         return (queryset.search(search_term) if search_term.strip() else queryset), False
 
     def get_list_filter(self, request):
-        return [*self.list_filter, RoutingFailedFilter] if request.user.is_superuser else self.list_filter
+        return [*self.list_filter, RoutingFailedFilter] if staff_scope(request).is_admin else self.list_filter
 
     def has_module_permission(self, request):
         return _works_in_a_department(request)
@@ -437,7 +419,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         return supervised is None or bool(supervised)
 
     def has_retry_routing_permission(self, request):
-        return request.user.is_superuser
+        return staff_scope(request).is_admin
 
     # --- Columns and fields ---
 
@@ -498,9 +480,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
                     else gettext("Internal note"),
                     e.actor or gettext("system"),
                     "" if e.visible_to_resident else " · " + gettext("staff only"),
-                    linebreaksbr(
-                        " ".join(filter(None, [event_note_for_display(note=e.note) if e.note else "", e.message]))
-                    ),
+                    linebreaksbr(" ".join(filter(None, [e.get_note_display() if e.note else "", e.message]))),
                 )
                 for e in events
             ),
@@ -564,7 +544,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         application = self.get_object(request, unquote(object_id))
         _audit(request, AuditAction.VIEW, applications=[application])
-        roles = actor_roles(application=application, by=request.user)
+        roles = actor_roles(application=application, by=request.user, scope=staff_scope(request))
         moves = allowed_moves(application=application, by=request.user, roles=roles)
         offered = {name for name, action in CASE_ACTIONS.items() if action.offered(application, moves, roles)}
         extra_context = {
@@ -631,7 +611,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         """Show a document attached to the application in the browser (after the same checks as a download)."""
         application = self.get_object(request, unquote(object_id))
         try:
-            document = document_get_for_download(user=request.user, public_id=document_id)
+            document = document_get_for_download(user=request.user, public_id=document_id, scope=staff_scope(request))
         except NotReady as exc:
             messages.error(request, str(exc))
             return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
@@ -763,18 +743,49 @@ class RejectionReasonAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(RecordAdmin):
-    """The audit log, for administrators to search: read-only, as the table is append-only."""
+@admin.register(Backlog)
+class DashboardAdmin(ReadOnlyAdmin):
+    """The routing dashboard: each department's backlog, the broker's queues, routing per hour, failures and
+    the periodic jobs' last runs, and the supervisors' panels (services.caseworker.dashboard). Supervisors see
+    their departments; administrators see everything."""
 
-    list_display = ["created_at", "actor", "role", "department", "action", "reference", "document", "ip_address"]
-    list_filter = ["action", "role", "department"]
-    search_fields = ["=reference", "actor__email", "=ip_address"]
-    search_help_text = _("An application reference, a staff member's email, or an address.")
-    list_select_related = ["actor", "department", "document"]
-    paginator = CappedCountPaginator
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
-    fields = ["created_at", "actor", "role", "department", "action", "application", "reference", "document",
-              "ip_address", "detail"]  # fmt: skip
-    readonly_fields = fields
+    def has_view_permission(self, request, obj=None):
+        return staff_scope(request).supervises_anywhere
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def _departments(self, request):
+        supervised = staff_scope(request).supervised()
+        departments = Department.objects.all()
+        return departments if supervised is None else departments.filter(pk__in=supervised)
+
+    def get_urls(self):
+        return [path("", self.admin_site.admin_view(self.changelist_view), name="routing_backlog_changelist")]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        departments = self._departments(request)
+        queues = [department.celery_queue for department in departments]
+        if staff_scope(request).is_admin:
+            queues = ["routing", "default", *queues]
+        broker = broker_status(queues=queues)
+        backlog = backlog_by_department(departments=departments, today=timezone.localdate())
+        for row in backlog:
+            row["depth"] = broker.get("depths", {}).get(row["queue"])
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Routing dashboard"),
+            "opts": self.model._meta,
+            "statuses": [Status(status).label for status in OPEN_STATUSES[1:]],
+            "backlog": backlog,
+            "broker": broker,
+            "health": routing_health(since=timezone.now() - dt.timedelta(hours=24)),
+            "show_routing": staff_scope(request).is_admin,
+            "failed_url": reverse("admin:applications_application_changelist") + "?routing_failed=1",
+            **supervisor_panels(
+                scope=staff_scope(request), department_ids=[d.pk for d in departments], today=timezone.localdate()
+            ),  # fmt: skip
+        }
+        return TemplateResponse(request, "admin/routing/dashboard.html", context)

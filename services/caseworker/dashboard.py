@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from services.accounts.permissions import StaffScope
 from services.ratings.selectors import follow_up_list_for_staff
 
 from .selectors import backlog_by_team, caseworker_workload, service_performance
@@ -46,8 +47,8 @@ def bar_chart(*, title: str, points: list[tuple[str, float | None]], maximum: fl
     return {"title": title, "bars": bars, "width": WIDTH, "height": HEIGHT, "baseline": BASELINE}
 
 
-def supervisor_panels(*, user, department_ids: list[int], today: dt.date) -> dict:
-    """Return the dashboard's panels for the departments ``user`` supervises (or administers)."""
+def supervisor_panels(*, scope: StaffScope, department_ids: list[int], today: dt.date) -> dict:
+    """Return the dashboard's panels for the departments a staff ``scope`` supervises (or administers)."""
     performance = service_performance(department_ids=department_ids, today=today)
     for row in performance:
         labels = [f"{figures.week:%m-%d}" for figures in row["weeks"]]
@@ -67,5 +68,5 @@ def supervisor_panels(*, user, department_ids: list[int], today: dt.date) -> dic
         "queues": backlog_by_team(department_ids=department_ids, today=today),
         "workload": caseworker_workload(department_ids=department_ids, today=today),
         "performance": performance,
-        "follow_ups": follow_up_list_for_staff(user=user).open().filter(department_id__in=department_ids)[:50],
+        "follow_ups": follow_up_list_for_staff(scope=scope).open().filter(department_id__in=department_ids)[:50],
     }

@@ -1,10 +1,10 @@
-"""Reads of the caseworker workspace: exports, the resident's view of the audit log, the supervisors' figures."""
+"""Reads of the caseworker workspace: exports, the queue's filters, the supervisors' figures."""
 
 import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,8 +16,6 @@ from services.applications.models import CLOCK_RUNNING, DECIDED, Application, St
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
-
-from .models import AuditAction, AuditEntry
 
 FILTER_CHOICES_SECONDS = 60  # a new team or service shows in the queue's filters within a minute
 
@@ -77,19 +75,6 @@ def queue_filter_choices(*, model: type[Team] | type[Service], department_ids: l
         choices = [(row.pk, str(row)) for row in rows]
         cache.set(key, choices, FILTER_CHOICES_SECONDS)
     return choices
-
-
-def department_roles_for_staff(*, user: User) -> dict[int, str]:
-    """Return the user's role (caseworker or supervisor) in each department they work in."""
-    return dict(DepartmentMembership.objects.filter(user=user).values_list("department_id", "role"))
-
-
-def audit_list_for_resident(*, application: Application) -> QuerySet[AuditEntry]:
-    """Return who in the administration looked at or acted on the application, newest first: department, role,
-    what and when, never the person (the resident's data tracker)."""
-    return (
-        AuditEntry.objects.filter(application=application).exclude(action=AuditAction.LIST).select_related("department")
-    )
 
 
 # --- The supervisors' dashboard ------------------------------------------------------------------------------

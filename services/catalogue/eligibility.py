@@ -20,10 +20,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from services.accounts.models import District
+from services.common.i18n import is_chinese
 from services.dynamic_forms.fields import display_answer, label_of
 
 
@@ -129,7 +130,7 @@ def _age(rule: dict, facts: Facts) -> tuple[Outcome, str]:
 def _district_names(codes: list[str]) -> str:
     if set(codes) >= set(District.values):
         return _("any of Shanghai's 16 districts")
-    separator = "、" if (get_language() or "").startswith("zh") else ", "
+    separator = "、" if is_chinese() else ", "
     return separator.join(str(District(code).label) for code in codes)
 
 

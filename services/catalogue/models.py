@@ -13,6 +13,11 @@ from services.dynamic_forms.validation import validate_form_schema
 from .eligibility import RULE_KINDS, validate_eligibility_rules
 
 
+def department_queue(code: str) -> str:
+    """Return the Celery queue of the department with this code: its intake work runs there."""
+    return f"dept.{code}"
+
+
 class Department(TimeStampedModel):
     """A government department; its intake work runs on its own Celery queue ``dept.<code>``."""
 
@@ -41,7 +46,7 @@ class Department(TimeStampedModel):
 
     @property
     def celery_queue(self) -> str:
-        return f"dept.{self.code}"
+        return department_queue(self.code)
 
 
 class NamedEntry(models.Model):

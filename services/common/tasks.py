@@ -14,6 +14,7 @@ from celery.exceptions import Ignore, Retry
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -24,9 +25,16 @@ logger = logging.getLogger(__name__)
 _broker_down_until = 0.0
 
 
+def _task(task):
+    """Return the task itself for a task or its name (a task's name is its dotted path: Celery's default naming)."""
+    return import_string(task) if isinstance(task, str) else task
+
+
 def publish(task, args: tuple = (), kwargs: dict | None = None, *, reference: str = "", **options) -> bool:
-    """Publish ``task(*args, **kwargs)``; when the broker cannot be reached, log it and return False."""
+    """Publish ``task(*args, **kwargs)`` (a task, or its name: an action then need not import its app's tasks,
+    which import the actions); when the broker cannot be reached, log it and return False."""
     global _broker_down_until
+    task = _task(task)
     extra = {"reference": reference, "unpublished": task.name, "task_args": args, "publish_options": options}
     if time.monotonic() < _broker_down_until:
         logger.warning("broker down: not published, the sweep will publish it again", extra=extra)
@@ -41,8 +49,9 @@ def publish(task, args: tuple = (), kwargs: dict | None = None, *, reference: st
 
 
 def publish_on_commit(task, args: tuple = (), kwargs: dict | None = None, *, reference: str = "", **options) -> None:
-    """Publish ``task`` once the current transaction commits (never for one that rolls back), as ``publish``."""
-    transaction.on_commit(partial(publish, task, args, kwargs, reference=reference, **options))
+    """Publish ``task`` (or the task of that name) once the current transaction commits (never for one that rolls
+    back), as ``publish``."""
+    transaction.on_commit(partial(publish, _task(task), args, kwargs, reference=reference, **options))
 
 
 class OutboxTask(DjangoTask):

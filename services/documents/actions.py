@@ -7,28 +7,22 @@ import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from services.applications.models import Application
 from services.catalogue.models import DocumentType
-from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
+from services.common.errors import ValidationFailed
+from services.common.storage import private_storage
+from services.common.tasks import publish_on_commit
 
 from .inspection import inspect_upload
-from .models import ApplicationDocument, Document, ScanStatus
+from .models import Document, ScanStatus
 from .scanning import get_scanner
-from .selectors import application_takes_documents
 
 logger = logging.getLogger(__name__)
-
-
-def document_storage():
-    """Return the private storage of documents (STORAGES["documents"]: local disk or S3-compatible)."""
-    return storages["documents"]
 
 
 def document_upload(
@@ -52,7 +46,7 @@ def document_upload(
         return existing, False
     extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[inspected.content_type]
     scanner = get_scanner()
-    storage = document_storage()
+    storage = private_storage()
     stored_name = storage.save(f"{uuid.uuid4().hex}{extension}", ContentFile(inspected.data))
     try:
         with transaction.atomic():
@@ -73,9 +67,7 @@ def document_upload(
         storage.delete(stored_name)
         return Document.objects.get(owner=owner, sha256=sha256), False
     if scanner:
-        from .tasks import scan_document
-
-        scan_document.delay_on_commit(document.pk)
+        publish_on_commit("services.documents.tasks.scan_document", (document.pk,))
     return document, True
 
 
@@ -88,7 +80,7 @@ def document_scan(*, document_id: int) -> Document | None:
     scanner = get_scanner()
     if document is None or scanner is None:
         return document
-    storage = document_storage()
+    storage = private_storage()
     with storage.open(document.stored_name) as file:
         verdict = scanner.scan(file.read())
     document.scan_status = ScanStatus.CLEAN if verdict.clean else ScanStatus.INFECTED
@@ -101,22 +93,3 @@ def document_scan(*, document_id: int) -> Document | None:
         storage.delete(document.stored_name)
         logger.warning("document %s refused: %s", document.public_id, verdict.finding)
     return document
-
-
-def document_attach(*, application: Application, document: Document, by) -> ApplicationDocument:
-    """Attach a wallet document to the resident's own draft or open application (once; again is a no-op)."""
-    if application.applicant_id != by.pk or document.owner_id != by.pk:
-        raise NotAllowed(_("You can only attach your own documents to your own applications."))
-    if not application_takes_documents(application=application):
-        raise InvalidTransition(_("Documents can only be added while the application is open."))
-    if document.scan_status == ScanStatus.INFECTED:
-        message = _("“%(name)s” was refused by the virus check.") % {"name": document.original_name}
-        raise ValidationFailed(message, errors={"document": [message]})
-    if document.is_expired:
-        message = _("“%(name)s” expired on %(date)s. Upload one that is still valid.") % {
-            "name": document.original_name,
-            "date": date_format(document.expires_on, "SHORT_DATE_FORMAT"),
-        }
-        raise ValidationFailed(message, errors={"document": [message]})
-    link, _created = ApplicationDocument.objects.get_or_create(application=application, document=document)
-    return link

@@ -1,4 +1,5 @@
-"""The document wallet in API v1: upload (multipart), list, download, and attach to an application."""
+"""The document wallet in API v1: upload (multipart), list, download (attaching one to an application is the
+applications app's: services.applications.apis.documents)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
@@ -8,27 +9,15 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.apis import (
-    IDEMPOTENT_PARAMETERS,
-    IDEMPOTENT_PROBLEMS,
-    PROBLEM_HEADERS,
-    StrictInputSerializer,
-    problems,
-)
+from services.accounts.permissions import staff_scope
 from services.api.errors import PROBLEM_CONTENT_TYPE, ProblemSerializer
 from services.api.idempotency import IdempotentPostMixin
-from services.applications.selectors import application_get_for_resident
+from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.serializers import StrictInputSerializer
 
-from .actions import document_attach, document_upload
+from .actions import document_upload
 from .models import ScanStatus
-from .selectors import (
-    application_document_list,
-    document_get_for_download,
-    document_get_for_owner,
-    document_list_for_owner,
-    document_receipt,
-    document_type_list,
-)
+from .selectors import document_get_for_download, document_list_for_owner, document_receipt, document_type_list
 from .views import document_file_response
 
 
@@ -136,40 +125,5 @@ class DocumentFileApi(APIView):
     def get(self, request, public_id):
         """Download a document as an attachment: the owner's own, or one attached to an application the
         caller handles as staff; only once the virus check found it clean."""
-        document = document_get_for_download(user=request.user, public_id=public_id)
+        document = document_get_for_download(user=request.user, public_id=public_id, scope=staff_scope(request))
         return document_file_response(document=document, request=request)
-
-
-class ApplicationDocumentsApi(IdempotentPostMixin, APIView):
-    class InputSerializer(StrictInputSerializer):
-        """A document of the caller's wallet to attach to their application."""
-
-        class Meta:
-            ref_name = "DocumentAttach"
-
-        document = serializers.UUIDField()
-
-    @extend_schema(
-        operation_id="applications_documents_list",
-        parameters=PROBLEM_HEADERS,
-        responses={200: DocumentOutputSerializer(many=True), **problems(401, 404, 429)},
-    )
-    def get(self, request, public_id):
-        """List the documents attached to one of the caller's applications."""
-        application = application_get_for_resident(user=request.user, public_id=public_id)
-        return Response(DocumentOutputSerializer(application_document_list(application=application), many=True).data)
-
-    @extend_schema(
-        operation_id="applications_documents_attach",
-        request=InputSerializer,
-        parameters=IDEMPOTENT_PARAMETERS,
-        responses={201: DocumentOutputSerializer, **problems(400, 401, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
-    )
-    def post(self, request, public_id):
-        """Attach a wallet document to the caller's draft or open application, without uploading it again."""
-        application = application_get_for_resident(user=request.user, public_id=public_id)
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        document = document_get_for_owner(user=request.user, public_id=data.validated_data["document"])
-        document_attach(application=application, document=document, by=request.user)
-        return Response(DocumentOutputSerializer(document).data, status=status.HTTP_201_CREATED)

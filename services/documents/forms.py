@@ -44,7 +44,3 @@ class UploadForm(forms.Form):
     def __init__(self, *args, max_size: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["files"].help_text = self.fields["files"].help_text % {"size": max_size}
-
-
-class AttachForm(forms.Form):
-    document = forms.UUIDField()

@@ -60,20 +60,3 @@ class Document(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
-
-
-class ApplicationDocument(models.Model):
-    """A wallet document attached to an application: the same document can serve many applications."""
-
-    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="document_links")
-    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="application_links")
-    attached_at = models.DateTimeField(_("attached at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("attached document")
-        verbose_name_plural = _("attached documents")
-        ordering = ["attached_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["application", "document"], name="unique_attachment")]
-
-    def __str__(self):
-        return f"{self.application} · {self.document}"

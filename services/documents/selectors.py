@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from services.applications.models import Application, Status
+from services.accounts.permissions import StaffScope, staff_scope_for
 from services.catalogue.models import DocumentType
 from services.common.errors import NotReady
 
@@ -34,17 +34,20 @@ def document_get_for_owner(*, user, public_id) -> Document:
     return document
 
 
-def document_get_for_download(*, user, public_id) -> Document:
+def document_get_for_download(*, user, public_id, scope: StaffScope | None = None) -> Document:
     """Return the document if ``user`` may open it now: its owner, or staff of a department handling an
-    application it is attached to; and only once the virus check found it clean.
+    application it is attached to (``scope``: their staff scope, when the caller has it); and only once the virus
+    check found it clean.
 
     Raises Http404 for anyone else (whether the document exists is not revealed) and NotReady before it is clean.
     """
     document = Document.objects.filter(public_id=public_id).first()
     if document is None or not user.is_authenticated:
         raise Http404
-    if document.owner_id != user.pk and not document_staff_applications(user=user, document=document).exists():
-        raise Http404
+    if document.owner_id != user.pk:
+        scope = staff_scope_for(user=user) if scope is None else scope
+        if not document_staff_applications(scope=scope, document=document):
+            raise Http404
     if document.scan_status == ScanStatus.PENDING:
         raise NotReady(_("“%(name)s” is still being checked for viruses. Try again in a few minutes.")
                        % {"name": document.original_name})  # fmt: skip
@@ -53,36 +56,16 @@ def document_get_for_download(*, user, public_id) -> Document:
     return document
 
 
-def document_staff_applications(*, user, document: Document) -> QuerySet[Application]:
-    """Return the applications using the document that ``user`` works on as staff of their department."""
-    return Application.objects.visible_to_staff(user).filter(document_links__document=document)
-
-
-def application_document_list(*, application: Application) -> QuerySet[Document]:
-    """Return the documents attached to the application, in the order they were attached."""
-    return (
-        Document.objects.filter(application_links__application=application)
-        .select_related("document_type")
-        .order_by("application_links__attached_at", "application_links__id")
-    )
-
-
-def application_takes_documents(*, application: Application) -> bool:
-    """Return whether documents may be attached to the application now: while it is a draft or open."""
-    return application.status == Status.DRAFT or application.is_open
-
-
-def attachable_document_list(*, user, application: Application) -> QuerySet[Document]:
-    """Return the user's usable wallet documents not yet attached to the application."""
-    return document_list_for_owner(user=user).usable().exclude(application_links__application=application)
-
-
-def missing_document_types(*, application: Application) -> list[DocumentType]:
-    """Return the document types the service asks for that no attached, unexpired document covers yet."""
-    covered = set(
-        application_document_list(application=application).usable().values_list("document_type_id", flat=True)
-    )
-    return [t for t in application.service.document_types.all() if t.pk not in covered]
+def document_staff_applications(*, scope: StaffScope, document: Document) -> list:
+    """Return the applications using the document that a staff member with ``scope`` works on (the attachments
+    are services.applications' rows, reached by their related name: this app does not import that one)."""
+    if not scope.is_staff:
+        return []
+    links = document.application_links.select_related("application")
+    departments = scope.departments()
+    if departments is not None:
+        links = links.filter(application__department_id__in=departments)
+    return [link.application for link in links]
 
 
 def document_receipt(*, document: Document) -> str:

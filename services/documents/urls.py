@@ -6,5 +6,4 @@ app_name = "documents"
 urlpatterns = [
     path("", views.wallet, name="wallet"),
     path("<uuid:public_id>/download/", views.download, name="download"),
-    path("attach/<uuid:application_id>/", views.attach, name="attach"),
 ]

@@ -6,23 +6,17 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from services.applications.selectors import application_get_for_resident
-from services.caseworker.actions import audit_record
-from services.caseworker.models import AuditAction
-from services.common.errors import DomainError, NotReady, ValidationFailed
+from services.accounts.permissions import staff_scope
+from services.audit.actions import audit_record
+from services.audit.models import AuditAction
+from services.common.errors import NotReady, ValidationFailed
+from services.common.storage import private_storage
 
-from .actions import document_attach, document_storage, document_upload
-from .forms import AttachForm, UploadForm
+from .actions import document_upload
+from .forms import UploadForm
 from .models import Document
-from .selectors import (
-    document_get_for_download,
-    document_get_for_owner,
-    document_list_for_owner,
-    document_receipt,
-    document_staff_applications,
-)
+from .selectors import document_get_for_download, document_list_for_owner, document_receipt, document_staff_applications
 
 
 def document_file_response(*, document: Document, request, inline: bool = False) -> HttpResponse:
@@ -32,9 +26,10 @@ def document_file_response(*, document: Document, request, inline: bool = False)
     With DOCUMENTS_X_ACCEL_REDIRECT set, nginx sends the bytes from its internal location instead.
     """
     if document.owner_id != request.user.pk:
-        applications = document_staff_applications(user=request.user, document=document)
+        scope = staff_scope(request)
+        applications = document_staff_applications(scope=scope, document=document)
         audit_record(
-            actor=request.user,
+            scope=scope,
             action=AuditAction.VIEW_DOCUMENT,
             request=request,
             applications=applications,
@@ -47,7 +42,7 @@ def document_file_response(*, document: Document, request, inline: bool = False)
         response["Content-Disposition"] = content_disposition_header(not inline, document.original_name)
     else:
         response = FileResponse(
-            document_storage().open(document.stored_name),
+            private_storage().open(document.stored_name),
             as_attachment=not inline,
             filename=document.original_name,
             content_type=document.content_type,
@@ -107,25 +102,7 @@ def wallet(request):
 @login_required
 def download(request, public_id):
     try:
-        document = document_get_for_download(user=request.user, public_id=public_id)
+        document = document_get_for_download(user=request.user, public_id=public_id, scope=staff_scope(request))
     except NotReady as exc:
         return render(request, "documents/not_ready.html", {"message": str(exc)}, status=409)
     return document_file_response(document=document, request=request)
-
-
-@login_required
-@require_POST
-def attach(request, application_id):
-    application = application_get_for_resident(user=request.user, public_id=application_id)
-    form = AttachForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a document from your wallet."))
-        return redirect(application)
-    document = document_get_for_owner(user=request.user, public_id=form.cleaned_data["document"])
-    try:
-        document_attach(application=application, document=document, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("“%(name)s” is attached to your application.") % {"name": document.original_name})
-    return redirect(application)

@@ -26,33 +26,29 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from services.accounts.models import District
 from services.accounts.validators import normalize_resident_id, validate_resident_id
+from services.common.i18n import is_chinese
 
 DEFAULT_MAX_LENGTH = 2000
 DEFAULT_MAX_ITEMS = 20
 STREET_MAX_LENGTH = 200
 
 
-def _zh() -> bool:
-    return (get_language() or "").startswith("zh")
-
-
 def label_of(name: str, prop: dict) -> str:
     """Return the question's (or step's) label in the active language."""
-    return (prop.get("x-title-zh") if _zh() else None) or prop.get("title") or name
+    return (prop.get("x-title-zh") if is_chinese() else None) or prop.get("title") or name
 
 
 def help_of(prop: dict) -> str:
-    return (prop.get("x-description-zh") if _zh() else None) or prop.get("description") or ""
+    return (prop.get("x-description-zh") if is_chinese() else None) or prop.get("description") or ""
 
 
 def choice_label(prop: dict, value: Any) -> str:
     labels = prop.get("x-enum-labels", {}).get(str(value), {})
-    return labels.get("zh" if _zh() else "en") or labels.get("en") or str(value)
+    return labels.get("zh" if is_chinese() else "en") or labels.get("en") or str(value)
 
 
 def _options(prop: dict) -> list:

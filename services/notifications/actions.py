@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import F, Q
 from django.utils import timezone
 
-from services.applications.models import Application, ApplicationEvent, Status
+from services.common.tasks import publish_on_commit
 
 from .channels import CHANNELS, FALLBACKS, PermanentFailure
 from .models import DeliveryStatus, Event, Notification
@@ -22,13 +22,6 @@ logger = logging.getLogger(__name__)
 
 # A message being sent for longer than this was lost with its worker: it may be claimed again.
 SENDING_LEASE = dt.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
-EVENT_FOR_STATUS = {
-    Status.SUBMITTED: Event.SUBMITTED,
-    Status.ROUTED: Event.ROUTED,
-    Status.AWAITING_INFORMATION: Event.INFORMATION_REQUESTED,
-    Status.APPROVED: Event.DECIDED,
-    Status.REJECTED: Event.DECIDED,
-}
 
 
 def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: bool = False) -> list[Notification]:
@@ -38,8 +31,6 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: 
     ``payload`` is JSON: text in both languages as {"zh": ..., "en": ...}, and ``path`` for the link.
     ``new_key``: the key names a row created in this transaction, so no notification can have it yet.
     """
-    from .tasks import deliver_notifications
-
     started = timezone.now()
     rows = [
         Notification(event_key=event_key, channel=channel, recipient=recipient, event=event, payload=payload)
@@ -53,41 +44,8 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: 
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
     if created:  # one message for the event's notifications (the rows are the outbox: the sweep covers a loss)
-        deliver_notifications.delay_on_commit([notification.pk for notification in created])
+        publish_on_commit("services.notifications.tasks.deliver_notifications", ([n.pk for n in created],))
     return created
-
-
-def application_payload(*, application: Application) -> dict:
-    """Return what every message about an application shows: reference, service, department, due date, link."""
-    department = application.department
-    due_date = getattr(application, "due_date", None)
-    return {
-        "reference": application.reference,
-        "service": {"zh": application.service.title_zh, "en": application.service.title_en},
-        "department": {"zh": department.name_zh, "en": department.name_en} if department else "",
-        "due_date": due_date.isoformat() if due_date else "",
-        "path": application.get_absolute_url(),
-    }
-
-
-def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
-    """Tell the applicant about a status change of their application that they should know of."""
-    kind = EVENT_FOR_STATUS.get(event.to_status)
-    if kind is None or not event.visible_to_resident or event.from_status == event.to_status:  # e.g. reassigned
-        return []
-    application = event.application
-    payload = {
-        **application_payload(application=application),
-        "approved": event.to_status == Status.APPROVED,
-        "message": event.message,
-    }
-    return notify(
-        event=kind,
-        event_key=f"application-event:{event.pk}",  # the event was just created: its key is new
-        recipients=[application.applicant],
-        payload=payload,
-        new_key=True,
-    )
 
 
 def notification_deliver(*, notification_id: int) -> Notification | None:
@@ -130,8 +88,6 @@ def _fail(notification: Notification, exc: Exception) -> None:
     """Mark the notification failed and send it through the first fallback channel not tried yet."""
     _finish(notification, status=DeliveryStatus.FAILED, last_error=str(exc)[:500])
     logger.warning("notification %s via %s failed: %s", notification.public_id, notification.channel, exc)
-    from .tasks import deliver_notification
-
     for channel in FALLBACKS[notification.channel]:
         fallback, created = Notification.objects.get_or_create(
             event_key=notification.event_key,
@@ -140,7 +96,7 @@ def _fail(notification: Notification, exc: Exception) -> None:
             defaults={"event": notification.event, "payload": notification.payload},
         )
         if created:
-            deliver_notification.delay_on_commit(fallback.pk)
+            publish_on_commit("services.notifications.tasks.deliver_notification", (fallback.pk,))
             return
         if fallback.status != DeliveryStatus.FAILED:
             return  # already on its way that way

@@ -7,7 +7,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.apis import PROBLEM_HEADERS, problems
+from services.api.openapi import PROBLEM_HEADERS, problems
 
 from .actions import notification_mark_read, notifications_mark_all_read
 from .models import Event

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from services.common.i18n import is_chinese
+
 from .models import Notification
 
 
@@ -26,7 +28,7 @@ class Message:
 
 def _pick(value, language: str):
     if isinstance(value, dict) and set(value) == {"zh", "en"}:
-        first, other = ("zh", "en") if language.startswith("zh") else ("en", "zh")
+        first, other = ("zh", "en") if is_chinese(language) else ("en", "zh")
         return value[first] or value[other]
     return value
 

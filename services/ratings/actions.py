@@ -1,17 +1,20 @@
 """Writes on ratings: a resident rates a step of their application; a bad rating opens a supervisor's follow-up."""
 
+from http import HTTPStatus
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.accounts.models import DepartmentMembership
-from services.accounts.selectors import is_supervisor_of
+from services.accounts.permissions import staff_scope_for
+from services.accounts.selectors import department_supervisors
 from services.applications.models import Application, Status
+from services.applications.notifications import application_payload
+from services.calendar.selectors import working_calendar
 from services.common.errors import DomainError, NotAllowed, ValidationFailed
-from services.notifications.actions import application_payload, notify
+from services.notifications.actions import notify
 from services.notifications.models import Event
-from services.routing.selectors import working_calendar
 
 from .models import FollowUp, FollowUpStatus, Rating
 
@@ -24,6 +27,7 @@ class AlreadyRated(DomainError):
     """This step of the application has been rated already (one rating per application and step)."""
 
     code = "already_rated"
+    status_code = HTTPStatus.CONFLICT
 
 
 def _check_scores(scores: dict[str, int], comment: str) -> None:
@@ -79,12 +83,7 @@ def follow_up_open(*, rating: Rating) -> FollowUp:
         contact_due=calendar.add_working_days(today, CONTACT_WITHIN_WORKING_DAYS),
         resolve_due=calendar.add_working_days(today, RESOLVE_WITHIN_WORKING_DAYS),
     )
-    supervisors = [
-        membership.user
-        for membership in DepartmentMembership.objects.filter(
-            department=department, role=DepartmentMembership.Role.SUPERVISOR, user__is_active=True
-        ).select_related("user")
-    ]
+    supervisors = department_supervisors(department_id=department.pk)
     notify(
         event=Event.BAD_RATING,
         event_key=f"bad-rating:{rating.public_id}",
@@ -99,7 +98,7 @@ def follow_up_open(*, rating: Rating) -> FollowUp:
 
 
 def _check_supervisor(*, follow_up: FollowUp, by) -> None:
-    if not (by.is_superuser or is_supervisor_of(user=by, department_id=follow_up.department_id)):
+    if not staff_scope_for(user=by).supervises(follow_up.department_id):
         raise NotAllowed(_("Only a supervisor of the department can follow up this rating."))
 
 

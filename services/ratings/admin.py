@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from services.accounts.models import DepartmentMembership
+from services.accounts.permissions import staff_scope
 from services.common.errors import DomainError
 
 from .actions import follow_up_record_contact, follow_up_resolve
@@ -14,12 +14,8 @@ from .models import FollowUp, FollowUpStatus
 from .selectors import follow_up_is_late, follow_up_list_for_staff
 
 
-def _supervises(user) -> bool:
-    return (
-        user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.memberships.filter(role=DepartmentMembership.Role.SUPERVISOR).exists())
-    )
+def _supervises(request) -> bool:
+    return staff_scope(request).supervises_anywhere
 
 
 class FollowUpForm(forms.ModelForm):
@@ -66,7 +62,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     fields = [*readonly_fields, "contacted", "outcome"]
 
     def get_queryset(self, request):
-        return follow_up_list_for_staff(user=request.user)
+        return follow_up_list_for_staff(scope=staff_scope(request))
 
     def get_object(self, request, object_id, from_field=None):
         follow_up = super().get_object(request, object_id, from_field)
@@ -75,13 +71,13 @@ class FollowUpAdmin(admin.ModelAdmin):
         return follow_up
 
     def has_module_permission(self, request):
-        return _supervises(request.user)
+        return _supervises(request)
 
     def has_view_permission(self, request, obj=None):
-        return _supervises(request.user)
+        return _supervises(request)
 
     def has_change_permission(self, request, obj=None):
-        return _supervises(request.user) and (obj is None or obj.status != FollowUpStatus.RESOLVED)
+        return _supervises(request) and (obj is None or obj.status != FollowUpStatus.RESOLVED)
 
     def has_add_permission(self, request):
         return False

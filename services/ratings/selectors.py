@@ -3,8 +3,7 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from services.accounts.models import DepartmentMembership
-from services.accounts.selectors import department_ids_for_staff
+from services.accounts.permissions import StaffScope
 from services.applications.models import Application, Status
 
 from .models import FollowUp, Rating
@@ -24,13 +23,11 @@ def rating_can_rate(*, application: Application, user) -> bool:
     )
 
 
-def follow_up_list_for_staff(*, user) -> QuerySet[FollowUp]:
-    """Return the follow-ups of the departments the user supervises (all of them for a superuser)."""
+def follow_up_list_for_staff(*, scope: StaffScope) -> QuerySet[FollowUp]:
+    """Return the follow-ups of the departments a staff ``scope`` supervises (all of them for an administrator)."""
     follow_ups = FollowUp.objects.select_related("rating__application", "department")
-    if user.is_superuser:
-        return follow_ups
-    departments = department_ids_for_staff(user=user, roles=(DepartmentMembership.Role.SUPERVISOR,))
-    return follow_ups.filter(department_id__in=departments)
+    supervised = scope.supervised()
+    return follow_ups if supervised is None else follow_ups.filter(department_id__in=supervised)
 
 
 def follow_up_is_late(*, follow_up: FollowUp) -> bool:

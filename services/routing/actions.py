@@ -9,20 +9,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from services.accounts.models import User
-from services.accounts.selectors import profile_for_user
 from services.applications.actions import application_create_draft, application_submit
-from services.applications.models import OPEN_STATUSES, Application, ApplicationEvent, Channel, Priority, Status
+from services.applications.deadlines import application_due_date
+from services.applications.models import Application, ApplicationEvent, Channel, EventNote, Priority, Status
 from services.applications.workflow import application_transition
-from services.catalogue.eligibility import Outcome
+from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
-from services.catalogue.selectors import eligibility_check
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.common.tasks import publish_on_commit
 from services.dynamic_forms.validation import validate_answers
 
+from .intake import IntakeFinding, intake_findings
 from .models import Bundle, BundleService, BundleSubmission, PeriodicRun, RoutingCondition, RoutingRule, Team
 from .selectors import (
-    application_due_date,
     bundle_form_schema,
     bundle_services,
     routing_decide,
@@ -30,7 +29,6 @@ from .selectors import (
     routing_rules_kept,
     supervisor_emails,
     team_least_loaded_caseworker,
-    working_calendar,
 )
 
 logger = logging.getLogger(__name__)
@@ -42,8 +40,6 @@ def application_route(*, application_id: int) -> Application | None:
 
     Publishes the department's intake work to its own Celery queue after commit.
     """
-    from .tasks import intake_application
-
     application = (
         Application.objects.select_related("service__department", "applicant__profile")
         .filter(pk=application_id)
@@ -72,7 +68,9 @@ def application_route(*, application_id: int) -> Application | None:
     except InvalidTransition:
         return None  # a redelivered message: routed meanwhile
     queue = decision.department.celery_queue
-    publish_on_commit(intake_application, (application.pk,), queue=queue, reference=application.reference)
+    publish_on_commit(
+        "services.routing.tasks.intake_application", (application.pk,), queue=queue, reference=application.reference
+    )
     logger.info(
         "routed",
         extra={
@@ -94,7 +92,7 @@ def application_routing_failed(*, application_id: int) -> None:
         ).update(routing_failed_at=timezone.now())
         if flagged:
             ApplicationEvent.objects.create(
-                application_id=application_id, note="routing_failed", visible_to_resident=False
+                application_id=application_id, note=EventNote.ROUTING_FAILED, visible_to_resident=False
             )
     if flagged:
         reference = Application.objects.filter(pk=application_id).values_list("reference", flat=True).first()
@@ -103,8 +101,6 @@ def application_routing_failed(*, application_id: int) -> None:
 
 def application_routing_retry(*, application: Application, by) -> None:
     """Clear an application's routing-failed flag and publish its routing again (operators only)."""
-    from .tasks import route_application
-
     if not by.is_superuser:
         raise NotAllowed(_("Only an administrator may retry routing."))
     with transaction.atomic():
@@ -114,46 +110,12 @@ def application_routing_retry(*, application: Application, by) -> None:
         if not retried:
             raise NotAllowed(_("%(reference)s is not waiting for a routing retry.") % {"reference": application})
         ApplicationEvent.objects.create(
-            application=application, actor=by, note="routing_retried", visible_to_resident=False
+            application=application, actor=by, note=EventNote.ROUTING_RETRIED, visible_to_resident=False
         )
-        publish_on_commit(route_application, (application.pk,), reference=application.reference)
+        publish_on_commit(
+            "services.routing.tasks.route_application", (application.pk,), reference=application.reference
+        )
     logger.info("routing retried", extra={"reference": application.reference, "by": by.email})
-
-
-def _duplicate_open(application: Application) -> dict | None:
-    duplicates = (
-        Application.objects.filter(
-            applicant_id=application.applicant_id, service_id=application.service_id, status__in=OPEN_STATUSES
-        )
-        .exclude(pk=application.pk)
-        .values_list("reference", flat=True)
-    )
-    return {"code": "duplicate_open", "references": list(duplicates)} if duplicates else None
-
-
-def _documents_missing(application: Application) -> dict | None:
-    # Until the document wallet (issue 7) attaches files, a document is present when the form declares it.
-    given = {answer["document_type"] for answer in application.answers.values() if isinstance(answer, dict)
-             and "document_type" in answer}  # fmt: skip
-    missing = sorted(set(application.service.document_types.values_list("code", flat=True)) - given)
-    return {"code": "documents_missing", "types": missing} if missing else None
-
-
-def _eligibility(application: Application) -> dict | None:
-    # Checked again now: the profile may have changed since the submission, and "can't tell" does not block one.
-    result = eligibility_check(
-        service=application.service,
-        profile=profile_for_user(user=application.applicant),
-        answers=application.answers,
-        schema=application.schema,
-    )
-    codes = {Outcome.NOT_ELIGIBLE: "not_eligible", Outcome.UNKNOWN: "eligibility_unknown"}
-    return {"code": codes[result.outcome]} if result.outcome in codes else None
-
-
-# The department's automatic checks after routing, in order: each returns a finding (a code with its data,
-# worded when shown: see selectors.INTAKE_FINDINGS) or None.
-INTAKE_CHECKS = [_documents_missing, _duplicate_open, _eligibility]
 
 
 def application_intake_check(*, application_id: int) -> list[dict]:
@@ -170,7 +132,7 @@ def application_intake_check(*, application_id: int) -> list[dict]:
             return []
         if application.status != Status.ROUTED or application.intake_checked_at:
             return application.intake_flags
-        flags = [finding for check in INTAKE_CHECKS if (finding := check(application))]
+        flags = intake_findings(application=application)
         _record_intake(application, flags)
         if application.team and application.team.auto_assign:
             caseworker = team_least_loaded_caseworker(team=application.team)
@@ -188,14 +150,14 @@ def application_intake_failed(*, application_id: int) -> None:
         application = Application.objects.select_for_update().filter(pk=application_id).first()
         if application is None or application.intake_checked_at:
             return
-        _record_intake(application, [{"code": "checks_failed"}])
+        _record_intake(application, [{"code": IntakeFinding.CHECKS_FAILED}])
     logger.error("intake checks failed after their retries", extra={"reference": application.reference})
 
 
 def _record_intake(application: Application, flags: list[dict]) -> None:
     application.intake_flags, application.intake_checked_at = flags, timezone.now()
     application.save(update_fields=["intake_flags", "intake_checked_at", "updated_at"])
-    ApplicationEvent.objects.create(application=application, note="intake_checked", visible_to_resident=False)
+    ApplicationEvent.objects.create(application=application, note=EventNote.INTAKE_CHECKED, visible_to_resident=False)
 
 
 def applications_mark_overdue(*, application_ids: list[int]) -> list[Application]:
@@ -212,7 +174,7 @@ def applications_mark_overdue(*, application_ids: list[int]) -> list[Application
             overdue_notified_at=timezone.now(), priority=Least(F("priority") + 1, Value(Priority.URGENT))
         )
         ApplicationEvent.objects.bulk_create(
-            ApplicationEvent(application_id=pk, note="overdue", visible_to_resident=False) for pk in marked
+            ApplicationEvent(application_id=pk, note=EventNote.OVERDUE, visible_to_resident=False) for pk in marked
         )
         overdue = list(Application.objects.filter(pk__in=marked).select_related("service", "department"))
         by_department = {}

@@ -1,27 +1,22 @@
-"""Routing as data in the admin: teams, ordered rules with their conditions and a dry run, the holiday
-calendar, life-event bundles, and the routing dashboard."""
-
-import datetime as dt
+"""Routing as data in the admin: teams, ordered rules with their conditions and a dry run, and life-event
+bundles (the routing dashboard is the staff workspace's: services.caseworker)."""
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils import timezone
+from django.urls import path
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from services.accounts.models import District
-from services.accounts.selectors import department_ids_for_staff
-from services.applications.models import OPEN_STATUSES, Application, Status
-from services.caseworker.dashboard import supervisor_panels
-from services.catalogue.models import Department, Service
-from services.common.admin import ReadOnlyAdmin
+from services.accounts.permissions import staff_scope_for
+from services.applications.models import Application
+from services.catalogue.models import Service
 
 from .conditions import RoutingFacts
-from .models import Backlog, Bundle, BundleService, CalendarDay, RoutingCondition, RoutingRule, Team
-from .selectors import backlog_by_department, broker_status, routing_decide, routing_facts, routing_health
+from .models import Bundle, BundleService, RoutingCondition, RoutingRule, Team
+from .selectors import routing_decide, routing_facts
 
 
 @admin.register(Team)
@@ -101,7 +96,7 @@ class DryRunForm(forms.Form):
         data = super().clean()
         if data.get("reference"):
             data["application"] = (
-                Application.objects.visible_to_staff(self.user)
+                Application.objects.visible_to_staff(staff_scope_for(user=self.user))
                 .select_related("service", "applicant")
                 .filter(reference=data["reference"].strip())
                 .first()
@@ -129,18 +124,6 @@ class DryRunForm(forms.Form):
         return service, facts
 
 
-@admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
-    list_display = ["date", "weekday", "kind", "name"]
-    list_filter = ["kind"]
-    date_hierarchy = "date"
-    search_fields = ["name"]
-
-    @admin.display(description=_("weekday"))
-    def weekday(self, day):
-        return day.date.strftime("%a")
-
-
 class BundleServiceInline(admin.TabularInline):
     model = BundleService
     extra = 1
@@ -152,53 +135,3 @@ class BundleAdmin(admin.ModelAdmin):
     list_display = ["title_zh", "title_en", "slug", "is_active"]
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [BundleServiceInline]
-
-
-@admin.register(Backlog)
-class DashboardAdmin(ReadOnlyAdmin):
-    """The routing dashboard: each department's backlog, the broker's queues, routing per hour, failures and
-    the periodic jobs' last runs, and the supervisors' panels (services.caseworker.dashboard). Supervisors see
-    their departments; administrators see everything."""
-
-    def has_view_permission(self, request, obj=None):
-        user = request.user
-        return user.is_active and user.is_staff and (user.is_superuser or bool(self._departments(request)))
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def _departments(self, request):
-        departments = Department.objects.all()
-        if request.user.is_superuser:
-            return departments
-        return departments.filter(pk__in=department_ids_for_staff(user=request.user, roles=("supervisor",)))
-
-    def get_urls(self):
-        return [path("", self.admin_site.admin_view(self.changelist_view), name="routing_backlog_changelist")]
-
-    def changelist_view(self, request, extra_context=None):
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        departments = self._departments(request)
-        queues = [department.celery_queue for department in departments]
-        if request.user.is_superuser:
-            queues = ["routing", "default", *queues]
-        broker = broker_status(queues=queues)
-        backlog = backlog_by_department(departments=departments, today=timezone.localdate())
-        for row in backlog:
-            row["depth"] = broker.get("depths", {}).get(row["queue"])
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Routing dashboard"),
-            "opts": self.model._meta,
-            "statuses": [Status(status).label for status in OPEN_STATUSES[1:]],
-            "backlog": backlog,
-            "broker": broker,
-            "health": routing_health(since=timezone.now() - dt.timedelta(hours=24)),
-            "show_routing": request.user.is_superuser,
-            "failed_url": reverse("admin:applications_application_changelist") + "?routing_failed=1",
-            **supervisor_panels(
-                user=request.user, department_ids=[d.pk for d in departments], today=timezone.localdate()
-            ),
-        }
-        return TemplateResponse(request, "admin/routing/dashboard.html", context)

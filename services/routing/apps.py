@@ -2,15 +2,14 @@ from django.apps import AppConfig, apps
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
-# What the routing workers keep a copy of for a while (selectors._kept_for_a_while): an edit drops the copies.
-KEPT_CONFIGURATION = ("routing.RoutingRule", "routing.RoutingCondition", "routing.Team", "routing.CalendarDay",
-                      "catalogue.Department")  # fmt: skip
+from services.common.kept import forget_kept
+
+# What the routing workers keep a copy of for a while (services.common.kept): an edit drops the copies.
+KEPT_CONFIGURATION = ("routing.RoutingRule", "routing.RoutingCondition", "routing.Team", "catalogue.Department")
 
 
 def _forget_routing_config(sender, **kwargs) -> None:
-    from .selectors import routing_config_forget
-
-    routing_config_forget()
+    forget_kept()
 
 
 class RoutingConfig(AppConfig):

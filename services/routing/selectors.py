@@ -1,5 +1,4 @@
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from celery import current_app
@@ -10,20 +9,18 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
-from services.accounts.models import DepartmentMembership, User
-from services.accounts.selectors import profile_for_user
+from services.accounts.models import User
+from services.accounts.selectors import department_supervisors, profile_for_user
 from services.applications.models import OPEN_STATUSES, Application, Priority, Status
-from services.catalogue.eligibility import Outcome
-from services.catalogue.models import Department, DocumentType, Service
-from services.catalogue.selectors import eligibility_check
+from services.calendar.selectors import calendar_years
+from services.catalogue.models import Department, Service, department_queue
+from services.common.kept import kept_for_a_while
 
-from .calendar import WorkingCalendar
 from .conditions import CONDITIONS, RoutingFacts, age_on
-from .models import Bundle, BundleSubmission, CalendarDay, PeriodicRun, RoutingCondition, RoutingRule, Team
+from .models import Bundle, BundleSubmission, PeriodicRun, RoutingCondition, RoutingRule, Team
 
 # --- Routing decision ---------------------------------------------------------------------------
 
@@ -56,10 +53,6 @@ def routing_facts(*, application: Application) -> RoutingFacts:
     )
 
 
-def _zh() -> bool:
-    return (get_language() or "").startswith("zh")
-
-
 def _holds(condition: RoutingCondition, facts: RoutingFacts) -> bool:
     spec = CONDITIONS.get(condition.kind)
     try:
@@ -77,8 +70,8 @@ def _read_active_rules() -> list[RoutingRule]:
 
 def routing_rules_kept() -> list[RoutingRule]:
     """Return the active rules with their conditions, as this process read them at most
-    ROUTING_CONFIG_CACHE_SECONDS ago (what the routing workers use)."""
-    return _kept_for_a_while("rules", _read_active_rules)
+    ROUTING_CONFIG_CACHE_SECONDS ago (what the routing workers use: services.common.kept)."""
+    return kept_for_a_while("rules", _read_active_rules)
 
 
 def routing_decide(*, service: Service, facts: RoutingFacts, rules: list[RoutingRule] | None = None) -> RoutingDecision:
@@ -110,7 +103,7 @@ def unchecked_application_ids(*, older_than: dt.timedelta, limit: int = 1000) ->
     stuck = Application.objects.filter(
         status=Status.ROUTED, routed_at__lt=cutoff, intake_checked_at__isnull=True
     ).order_by("routed_at")
-    return [(pk, f"dept.{code}") for pk, code in stuck.values_list("pk", "department__code")[:limit]]
+    return [(pk, department_queue(code)) for pk, code in stuck.values_list("pk", "department__code")[:limit]]
 
 
 def team_least_loaded_caseworker(*, team: Team) -> User | None:
@@ -124,69 +117,7 @@ def team_least_loaded_caseworker(*, team: Team) -> User | None:
     )
 
 
-# --- Legal deadlines ------------------------------------------------------------------------------
-
-
-# This process's copies of the routing configuration: name -> (used until, value); see _kept_for_a_while.
-_kept: dict[str, tuple[float, object]] = {}
-
-
-def _kept_for_a_while(name: str, read):
-    """Return ``read()``, kept in this process for ROUTING_CONFIG_CACHE_SECONDS (each routing would read the
-    same rules and calendar again); an edit in this process drops the copies at once (RoutingConfig.ready)."""
-    now = time.monotonic()
-    kept = _kept.get(name)
-    if kept and kept[0] > now:
-        return kept[1]
-    value = read()
-    if settings.ROUTING_CONFIG_CACHE_SECONDS:
-        _kept[name] = (now + settings.ROUTING_CONFIG_CACHE_SECONDS, value)
-    return value
-
-
-def routing_config_forget() -> None:
-    """Drop this process's copies of the routing rules and calendar (one of them was saved or deleted)."""
-    _kept.clear()
-
-
-def _read_working_calendar() -> WorkingCalendar:
-    days = CalendarDay.objects.values_list("date", "kind")
-    return WorkingCalendar(
-        days_off=frozenset(d for d, kind in days if kind == CalendarDay.Kind.DAY_OFF),
-        working_weekend_days=frozenset(d for d, kind in days if kind == CalendarDay.Kind.WORKING_DAY),
-    )
-
-
-def working_calendar() -> WorkingCalendar:
-    """Return the working calendar from the holiday days in the database."""
-    return _kept_for_a_while("calendar", _read_working_calendar)
-
-
-def application_due_date(*, application: Application, calendar: WorkingCalendar, paused_days: int = 0) -> dt.date:
-    """Return the legal due date: the service's working days from the day of submission (not counted),
-    pushed by the working days the clock has stood still and ``paused_days`` more."""
-    return calendar.add_working_days(
-        timezone.localdate(application.submitted_at),
-        application.service.processing_days + application.paused_working_days + paused_days,
-    )
-
-
-def deadline_clock_changes(*, application: Application, to: Status) -> dict:
-    """Return the fields a move changes on the legal clock: it stops while the resident is asked for
-    information and, on the answer (or a withdrawal), the working days it stood still push the due date."""
-    now = timezone.now()
-    if to == Status.AWAITING_INFORMATION:
-        return {"clock_paused_at": now}
-    if application.clock_paused_at is None:
-        return {}
-    calendar = working_calendar()
-    paused = calendar.working_days_between(timezone.localdate(application.clock_paused_at), timezone.localdate(now))
-    return {
-        "clock_paused_at": None,
-        "paused_working_days": application.paused_working_days + paused,
-        "due_date": application_due_date(application=application, calendar=calendar, paused_days=paused),
-        "overdue_notified_at": None,  # a new due date deserves its own notice
-    }
+# --- Overdue ---------------------------------------------------------------------------------------
 
 
 def overdue_application_ids(*, today: dt.date, limit: int) -> list[int]:
@@ -197,74 +128,7 @@ def overdue_application_ids(*, today: dt.date, limit: int) -> list[int]:
 
 def supervisor_emails(*, department_id: int) -> list[str]:
     """Return the email addresses of the department's active supervisors."""
-    return list(
-        DepartmentMembership.objects.filter(
-            department_id=department_id, role=DepartmentMembership.Role.SUPERVISOR, user__is_active=True
-        ).values_list("user__email", flat=True)
-    )
-
-
-# --- Wording at display time -------------------------------------------------------------------------
-
-
-def _document_names(codes: list[str]) -> str:
-    names = dict(DocumentType.objects.filter(code__in=codes).values_list("code", "name_zh" if _zh() else "name_en"))
-    return ", ".join(names.get(code, code) for code in codes)
-
-
-def _eligibility_reasons(application: Application) -> str:
-    result = eligibility_check(
-        service=application.service,
-        profile=profile_for_user(user=application.applicant),
-        answers=application.answers,
-        schema=application.schema,
-    )
-    return " ".join(rule.reason for rule in result.rules if rule.outcome != Outcome.ELIGIBLE)
-
-
-# How each intake finding is put into words, in the reader's language: code → (finding, application) → message.
-INTAKE_FINDINGS = {
-    "documents_missing": lambda finding, application: (
-        _("Required documents not provided: %(names)s") % {"names": _document_names(finding["types"])}
-    ),
-    "duplicate_open": lambda finding, application: (
-        _("The applicant has another open application for this service: %(refs)s")
-        % {"refs": ", ".join(finding["references"])}
-    ),
-    "not_eligible": lambda finding, application: (
-        _("Not eligible under the service's rules at intake. Now: %(reasons)s")
-        % {"reasons": _eligibility_reasons(application)}
-    ),
-    "eligibility_unknown": lambda finding, application: (
-        _("Eligibility could not be confirmed at intake (facts missing). Now: %(reasons)s")
-        % {"reasons": _eligibility_reasons(application)}
-    ),
-    "checks_failed": lambda finding, application: _(
-        "The automatic checks could not run: check this application by hand."
-    ),
-}
-
-# System notes in the staff timeline: code → words.
-EVENT_NOTES = {
-    "intake_checked": gettext_lazy("Intake checks done."),
-    "routing_failed": gettext_lazy("Routing failed after its retries; staff can retry it."),
-    "routing_retried": gettext_lazy("Routing retried."),
-    "overdue": gettext_lazy("Past its due date: the department's supervisors were notified."),
-    "assigned": gettext_lazy("Assigned to"),
-}
-
-
-def intake_findings_for_display(*, application: Application) -> list[str]:
-    """Return the intake checks' findings in the reader's language (a single line when there is none)."""
-    if application.intake_checked_at is None:
-        return [_("Not checked yet.")]
-    findings = [INTAKE_FINDINGS[f["code"]](f, application) for f in application.intake_flags]
-    return findings or [_("No problems found.")]
-
-
-def event_note_for_display(*, note: str) -> str:
-    """Return a system note of the timeline in the reader's language."""
-    return str(EVENT_NOTES.get(note, note))
+    return [user.email for user in department_supervisors(department_id=department_id)]
 
 
 # --- Life-event bundles ---------------------------------------------------------------------------------
@@ -369,7 +233,7 @@ def routing_health(*, since: dt.datetime) -> dict:
         "failed": waiting.filter(routing_failed_at__isnull=False).count(),
         "routed_per_hour": [(row["hour"], row["n"]) for row in per_hour],
         "runs": list(PeriodicRun.objects.order_by("name")),
-        "calendar_years": sorted({day.year for day in CalendarDay.objects.dates("date", "year")}),
+        "calendar_years": calendar_years(),
     }
 
 

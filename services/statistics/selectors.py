@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from services.applications.models import DECIDED, Application
+from services.calendar.selectors import working_calendar
+from services.calendar.working_days import WorkingCalendar
 from services.catalogue.models import Service
 from services.common.i18n import localized
 from services.common.numbers import median_of_counts
 from services.ratings.models import FollowUp, FollowUpStatus, Rating
-from services.routing.calendar import WorkingCalendar
-from services.routing.selectors import working_calendar
 
 MINIMUM_APPLICATIONS = 5  # a figure resting on fewer applications than this is not published
 WINDOW_DAYS = 90  # processing times, on-time rates, ratings and follow-ups: the last 90 days, today included

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from services.accounts.actions import data_export_purge_expired, data_export_start
 from services.accounts.models import DataExport
 from services.accounts.tasks import build_data_export, sweep_data_exports
-from services.documents.actions import document_storage
+from services.common.storage import private_storage
 from tests.factories import ApplicationFactory, ResidentProfileFactory, UserFactory
 from tests.web.html import assert_accessible
 
@@ -103,7 +103,7 @@ def test_a_ready_export_whose_file_is_lost_is_a_404_on_the_web_and_in_the_api(
         client.post("/profile/export/")
     export = DataExport.objects.get()
     assert export.status == DataExport.Status.READY
-    document_storage().delete(export.stored_name)
+    private_storage().delete(export.stored_name)
 
     assert client.get(f"/profile/export/{export.public_id}/download/").status_code == 404
     api = APIClient()

@@ -281,7 +281,7 @@ def test_an_unexpected_error_is_a_500_problem_body_and_is_logged(resident, monke
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr("services.api.apis.application_summaries_for_resident", broken)
+    monkeypatch.setattr("services.applications.apis.applications.application_summaries_for_resident", broken)
     client = APIClient(raise_request_exception=False)
     client.force_authenticate(resident)
 

@@ -76,7 +76,10 @@ def test_a_key_left_running_by_a_request_that_died_is_taken_over_by_the_retry(re
     def killed(**kwargs):
         raise SystemExit("worker killed")  # not an Exception: nothing in the request frees the key
 
-    with mock.patch("services.api.apis.application_create_draft", killed), pytest.raises(SystemExit):
+    with (
+        mock.patch("services.applications.apis.applications.application_create_draft", killed),
+        pytest.raises(SystemExit),
+    ):
         client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
     soon = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
     IdempotencyKey.objects.update(

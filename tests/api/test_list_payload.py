@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 
-from services.api.apis import ApplicationOutputSerializer
+from services.applications.apis.applications import ApplicationOutputSerializer
 from services.applications.models import Application, Status
 from tests.factories import ApplicationFactory
 

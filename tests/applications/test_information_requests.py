@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from services.applications.actions import application_request_information
 from services.applications.models import InformationRequest, Status
-from services.caseworker.models import AuditAction, AuditEntry
+from services.audit.models import AuditAction, AuditEntry
 from services.notifications.models import Event, Notification
 from tests.api.problems import assert_problem, error_fields
 from tests.caseworker.conftest import act, change_url, logged_in

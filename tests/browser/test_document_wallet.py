@@ -5,7 +5,8 @@ import re
 import pytest
 from django.test import Client
 
-from services.documents.models import ApplicationDocument, Document
+from services.applications.models import ApplicationDocument
+from services.documents.models import Document
 from tests.browser.helpers import open_account_menu
 from tests.documents.files import pdf
 from tests.factories import ApplicationFactory, DocumentTypeFactory

@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from services.accounts.models import DepartmentMembership
-from services.documents.actions import document_attach
+from services.applications.actions import document_attach
 from tests.conftest import staff_login
 from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, ServiceFactory, StaffFactory
 

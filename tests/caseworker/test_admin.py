@@ -12,7 +12,7 @@ from django.utils import timezone
 from services.accounts.models import DepartmentMembership
 from services.applications.models import RejectionReason, Status
 from services.applications.selectors import application_timeline
-from services.caseworker.models import AuditAction, AuditEntry
+from services.audit.models import AuditAction, AuditEntry
 from tests.factories import ApplicationFactory, ResidentProfileFactory, ServiceFactory, StaffFactory, TeamFactory
 
 from .conftest import CHANGELIST, act, change_url, logged_in
@@ -507,7 +507,7 @@ def test_an_export_too_big_is_refused_before_reading_it(health_caseworker, servi
 
 def test_the_queue_never_counts_past_its_cap(health_caseworker, service, monkeypatch):
     """Beyond the cap the page says "more than" instead of counting every row."""
-    monkeypatch.setattr("services.caseworker.admin.COUNT_CAP", 2)
+    monkeypatch.setattr("services.common.admin.COUNT_CAP", 2)
     ApplicationFactory.create_batch(3, service=service, routed=True)
 
     content = logged_in(health_caseworker).get(CHANGELIST).content.decode()

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from services.applications.actions import application_drafts_purge
 from services.applications.models import Application, Status
-from services.caseworker.models import AuditAction, AuditEntry, AuditRole
+from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.common.errors import NotAllowed
 from tests.conftest import unavailable
 from tests.factories import ApplicationFactory, StaffFactory, UserFactory
@@ -94,7 +94,7 @@ def test_postgresql_itself_refuses_to_change_the_log(health_caseworker, health_a
     if connection.vendor != "postgresql":
         unavailable("the append-only trigger is PostgreSQL's: set DATABASE_URL=postgres://...")
     logged_in(health_caseworker).get(change_url(health_application))
-    for sql in ("UPDATE caseworker_auditentry SET detail = 'x'", "DELETE FROM caseworker_auditentry"):
+    for sql in ("UPDATE audit_auditentry SET detail = 'x'", "DELETE FROM audit_auditentry"):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert AuditEntry.objects.count() == 1
@@ -115,7 +115,7 @@ def test_purging_a_draft_an_administrator_looked_at_keeps_the_entry(superuser, s
 def test_administrators_search_the_log_and_nobody_edits_it(superuser, health_caseworker, health_application):
     logged_in(health_caseworker).get(change_url(health_application))
     logged_in(StaffFactory(department=health_application.department)).get(CHANGELIST)
-    changelist = reverse("admin:caseworker_auditentry_changelist")
+    changelist = reverse("admin:audit_auditentry_changelist")
     client = logged_in(superuser)
 
     by_reference = client.get(changelist, {"q": health_application.reference})
@@ -124,14 +124,9 @@ def test_administrators_search_the_log_and_nobody_edits_it(superuser, health_cas
     assert [e.action for e in by_reference.context["cl"].result_list] == [AuditAction.VIEW]
     assert [e.actor for e in by_person.context["cl"].result_list] == [health_caseworker]
     entry = AuditEntry.objects.first()
-    assert client.get(reverse("admin:caseworker_auditentry_add")).status_code == 403
-    assert (
-        client.post(reverse("admin:caseworker_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
-    )
-    assert (
-        'name="_save"'
-        not in client.get(reverse("admin:caseworker_auditentry_change", args=[entry.pk])).content.decode()
-    )
+    assert client.get(reverse("admin:audit_auditentry_add")).status_code == 403
+    assert client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
+    assert 'name="_save"' not in client.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).content.decode()
     assert logged_in(health_caseworker).get(changelist).status_code == 403
 
 

@@ -185,9 +185,9 @@ APPLICATION_URLS = {
     "delete": None,  # nor deletes them (403)
 }
 RELATED_PAGES = {  # the admin pages of what belongs to an application
-    "audit log": AdminPage("superuser", lambda w: reverse("admin:caseworker_auditentry_changelist")),
+    "audit log": AdminPage("superuser", lambda w: reverse("admin:audit_auditentry_changelist")),
     "audit entry": AdminPage(
-        "superuser", lambda w: reverse("admin:caseworker_auditentry_change", args=[w.decided.audit_entries.first().pk])
+        "superuser", lambda w: reverse("admin:audit_auditentry_change", args=[w.decided.audit_entries.first().pk])
     ),
     "documents": AdminPage("superuser", lambda w: reverse("admin:documents_document_changelist")),
     "document": AdminPage("superuser", lambda w: reverse("admin:documents_document_change", args=[w.document.pk])),

@@ -56,7 +56,7 @@ def visitor(kind, **staff) -> Client:
 
 def request(client, route: str, application, document):
     if route == "autocomplete":
-        query = {"app_label": "caseworker", "model_name": "auditentry", "field_name": "application"}
+        query = {"app_label": "audit", "model_name": "auditentry", "field_name": "application"}
         return client.get(reverse("admin:autocomplete"), {**query, "term": application.reference})
     url = PREFIX + route.replace("<path:object_id>", str(application.pk))
     url = url.replace("<uuid:document_id>", str(document.public_id))

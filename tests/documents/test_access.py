@@ -4,11 +4,12 @@ only once it is clean; everyone else gets a 404 (whether it exists is not reveal
 from urllib.parse import quote
 
 import pytest
+from django.urls import reverse
 from rest_framework.test import APIClient
 
-from services.caseworker.models import AuditAction, AuditEntry
+from services.applications.actions import document_attach
+from services.audit.models import AuditAction, AuditEntry
 from services.common.errors import InvalidTransition, NotAllowed
-from services.documents.actions import document_attach
 from services.documents.models import ScanStatus
 from tests.api.problems import assert_problem
 from tests.conftest import staff_login
@@ -241,7 +242,8 @@ def test_web_application_page_offers_wallet_documents_and_attaches_one(client, r
     assert "This service asks for:" in page and "Resident identity card" in page
     assert f'<option value="{document.public_id}">' in page
 
-    response = client.post(f"/documents/attach/{application.public_id}/", {"document": str(document.public_id)})
+    attach = reverse("applications:attach_document", args=[application.public_id])
+    response = client.post(attach, {"document": str(document.public_id)})
 
     assert response.status_code == 302 and response.url == application.get_absolute_url()
     page = client.get(application.get_absolute_url()).content.decode()

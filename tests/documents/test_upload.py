@@ -12,7 +12,8 @@ from PIL import Image
 from rest_framework.test import APIClient
 
 from services.common.errors import ValidationFailed
-from services.documents.actions import document_storage, document_upload
+from services.common.storage import private_storage
+from services.documents.actions import document_upload
 from services.documents.models import Document, ScanStatus
 from tests.api.problems import assert_problem
 from tests.web.html import assert_accessible
@@ -106,7 +107,7 @@ def test_images_lose_their_metadata_and_stand_upright(resident, id_card, fmt):
 
     document, _ = document_upload(owner=resident, document_type=id_card, upload=upload(name, image(fmt)))
 
-    with document_storage().open(document.stored_name) as file:
+    with private_storage().open(document.stored_name) as file:
         stored = file.read()
     picture = Image.open(io.BytesIO(stored))
     assert not picture.getexif()

@@ -31,7 +31,7 @@ def test_a_concurrent_retry_with_the_same_key_is_409_and_only_one_draft_is_made(
         assert release.wait(10)
         return create(**kwargs)
 
-    monkeypatch.setattr("services.api.apis.application_create_draft", slow_create)
+    monkeypatch.setattr("services.applications.apis.applications.application_create_draft", slow_create)
     results = {}
 
     def post(name):
@@ -92,7 +92,7 @@ def test_ten_parallel_submits_with_one_key_submit_once_and_all_get_the_same_answ
         time.sleep(0.5)  # the first is still running when the other nine arrive
         return submit(**kwargs)
 
-    monkeypatch.setattr("services.api.apis.application_submit", slow_submit)
+    monkeypatch.setattr("services.applications.apis.applications.application_submit", slow_submit)
     url = f"/api/v1/applications/{draft.public_id}/submit/"
     responses = post_together(10, user=resident, url=url, data=None, key="submit-once", timeout=30)
     answers = [(r.status_code, r.json(), r.get("Idempotent-Replayed")) for r in responses]

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError
 
+from services.accounts.permissions import staff_scope_for
 from services.applications.models import Status
 from services.common.errors import NotAllowed, ValidationFailed
 from services.notifications.models import Channel, Event, Notification
@@ -110,5 +111,5 @@ def test_caseworker_and_other_supervisors_cannot_follow_up(
     follow_up = rating_submit(application=application, by=resident, **BAD).follow_up
     with pytest.raises(NotAllowed):
         follow_up_record_contact(follow_up=follow_up, by=health_caseworker)
-    assert not follow_up_list_for_staff(user=health_caseworker).exists()
-    assert not follow_up_list_for_staff(user=education_caseworker).exists()
+    assert not follow_up_list_for_staff(scope=staff_scope_for(user=health_caseworker)).exists()
+    assert not follow_up_list_for_staff(scope=staff_scope_for(user=education_caseworker)).exists()

@@ -1,10 +1,10 @@
-import importlib
-
 import pytest
-from django.apps import apps
+
+from services.calendar.models import CalendarDay
+from services.calendar.schedules import schedule_load
 
 
 @pytest.fixture
 def calendar_2026(db):
     """The State Council's 2026 schedule, loaded as the data migration loads it (transactional tests empty it)."""
-    importlib.import_module("services.routing.migrations.0002_holiday_calendar_2026").load(apps, None)
+    schedule_load(CalendarDay, 2026)

@@ -34,7 +34,7 @@ def superuser():
     [
         reverse("admin:routing_team_add"),
         reverse("admin:routing_team_changelist"),
-        reverse("admin:routing_calendarday_changelist") + "?date__year=2026",
+        reverse("admin:calendar_calendarday_changelist") + "?date__year=2026",
         reverse("admin:routing_routingrule_add"),
         reverse("admin:routing_bundle_add"),
         reverse("admin:routing_bundle_changelist"),
@@ -45,7 +45,7 @@ def test_the_routing_admin_pages_open(superuser, url):
 
 
 def test_the_holiday_calendar_is_listed_with_weekdays(superuser):
-    page = logged_in(superuser).get(reverse("admin:routing_calendarday_changelist") + "?q=National").content.decode()
+    page = logged_in(superuser).get(reverse("admin:calendar_calendarday_changelist") + "?q=National").content.decode()
     assert "国庆节 National Day" in page
     assert "Oct. 1, 2026" in page or "2026-10-01" in page
 

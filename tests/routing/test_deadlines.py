@@ -15,8 +15,9 @@ from rest_framework.test import APIClient
 from services.accounts.models import DepartmentMembership
 from services.applications.models import Priority, Status
 from services.applications.workflow import application_transition
+from services.calendar.models import CalendarDay
 from services.routing.actions import application_route
-from services.routing.models import CalendarDay, PeriodicRun
+from services.routing.models import PeriodicRun
 from services.routing.tasks import mark_overdue
 from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory
 

@@ -12,15 +12,24 @@ from kombu.exceptions import OperationalError
 
 from services.accounts.models import DepartmentMembership, ResidentProfile
 from services.applications.actions import application_submit
-from services.applications.models import ApplicationEvent, Priority, Status
+from services.applications.models import ApplicationDocument, ApplicationEvent, Priority, Status
+from services.applications.selectors import missing_document_types
 from services.catalogue.models import DocumentType
 from services.common.errors import NotAllowed
 from services.routing.actions import application_intake_check, application_route, application_routing_retry
+from services.routing.intake import intake_findings_for_display
 from services.routing.models import PeriodicRun
-from services.routing.selectors import intake_findings_for_display, unrouted_application_ids
+from services.routing.selectors import unrouted_application_ids
 from services.routing.tasks import intake_application, route_application, sweep_routing
 from tests.conftest import staff_login
-from tests.factories import ApplicationFactory, RoutingRuleFactory, ServiceFactory, StaffFactory, TeamFactory
+from tests.factories import (
+    ApplicationFactory,
+    DocumentFactory,
+    RoutingRuleFactory,
+    ServiceFactory,
+    StaffFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -239,17 +248,20 @@ def test_intake_ignores_closed_drafts_and_other_services_or_applicants(service, 
         assert intake_findings_for_display(application=application) == ["No problems found."]
 
 
-def test_intake_flags_required_documents_the_form_did_not_provide(health, resident):
-    """Each document type the service requires must be among the answers (declared now, attached with the wallet)."""
+def test_intake_flags_required_documents_not_attached(health, resident):
+    """Each document type the service requires must be covered by an attached, usable wallet document: the same
+    rule as the application page's list of documents still missing (missing_document_types)."""
     id_card = DocumentType.objects.create(
         code="resident-id-card", name_zh="居民身份证", name_en="Resident identity card"
     )
     hukou = DocumentType.objects.create(code="household-register", name_zh="户口簿", name_en="Household register")
     service = ServiceFactory(department=health)
     service.document_types.set([id_card, hukou])
-    application = ApplicationFactory(
-        service=service, applicant=resident, routed=True, answers={"proof": {"document_type": "resident-id-card"}}
+    application = ApplicationFactory(service=service, applicant=resident, routed=True)
+    ApplicationDocument.objects.create(
+        application=application, document=DocumentFactory(owner=resident, document_type=id_card)
     )
+    assert [t.code for t in missing_document_types(application=application)] == ["household-register"]
 
     assert application_intake_check(application_id=application.pk) == [
         {"code": "documents_missing", "types": ["household-register"]}
@@ -424,7 +436,7 @@ def test_intake_that_keeps_failing_asks_for_a_check_by_hand(service, eager_retri
     """When the automatic checks fail after their retries, the caseworker is told to check by hand."""
     application = ApplicationFactory(service=service, routed=True)
 
-    with mock.patch("services.routing.actions.INTAKE_CHECKS", [mock.Mock(side_effect=RuntimeError("down"))]):
+    with mock.patch("services.routing.intake.INTAKE_CHECKS", [mock.Mock(side_effect=RuntimeError("down"))]):
         intake_application.apply(args=(application.pk,), throw=False)
 
     application.refresh_from_db()

@@ -6,9 +6,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services.applications.models import Status
+from services.calendar.models import CalendarDay
+from services.calendar.selectors import working_calendar
+from services.common.kept import forget_kept
 from services.routing.actions import application_route
-from services.routing.models import CalendarDay
-from services.routing.selectors import routing_config_forget, working_calendar
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,9 +18,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def calendar_kept(settings):
     settings.ROUTING_CONFIG_CACHE_SECONDS = 300
-    routing_config_forget()
+    forget_kept()
     yield
-    routing_config_forget()
+    forget_kept()
 
 
 def test_the_calendar_is_read_once_then_kept(calendar_kept, django_assert_num_queries):

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone, translation
 
 from services.applications.models import Status
+from services.calendar.selectors import working_calendar
 from services.ratings.models import FollowUp, FollowUpStatus, Rating
-from services.routing.selectors import working_calendar
 from services.statistics.selectors import MINIMUM_APPLICATIONS, public_statistics
 from tests.factories import ApplicationFactory, ServiceFactory
 

@@ -49,8 +49,8 @@ PAGES = {
     "applications:access_log": Page(lambda w: {"public_id": w.decided.public_id}),
     "documents:wallet": Page(),
     "documents:download": Page(lambda w: {"public_id": w.document.public_id}),
-    "documents:attach": Page(
-        lambda w: {"application_id": w.fresh["open"].public_id},
+    "applications:attach_document": Page(
+        lambda w: {"public_id": w.fresh["open"].public_id},
         method="post",
         data=lambda w: {"document": w.document.public_id},
         status=302,

@@ -24,9 +24,9 @@ from django.utils import timezone
 from services.accounts.models import DepartmentMembership, District, ResidentProfile, User
 from services.accounts.validators import resident_id_check_character
 from services.applications.models import Application, ApplicationEvent, Channel, Status
+from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
 from services.routing.models import Team
-from services.routing.selectors import working_calendar
 
 SEED_DOMAIN = "seed.portal"
 BENCH_RESIDENT = f"seed0@{SEED_DOMAIN}"

@@ -1,23 +1,38 @@
+"""API v1 (/api/v1/): each app's API views, in the order the OpenAPI contract lists them."""
+
 from django.urls import path, re_path
 
 from services.accounts import apis as account_apis
 from services.accounts import export_apis
-from services.applications import apis as application_apis
+from services.applications.apis import applications as application_apis
+from services.applications.apis import casework as casework_apis
+from services.applications.apis import documents as application_document_apis
+from services.catalogue import apis as catalogue_apis
 from services.documents import apis as document_apis
 from services.notifications import apis as notification_apis
 from services.ratings import apis as rating_apis
 
-from . import apis
+from . import views
 
 app_name = "api"
 urlpatterns = [
-    path("services/", apis.ServiceListApi.as_view(), name="services"),
-    path("services/<slug:slug>/", apis.ServiceDetailApi.as_view(), name="service"),
-    path("services/<slug:slug>/eligibility/", apis.ServiceEligibilityApi.as_view(), name="service-eligibility"),
-    path("applications/", apis.ApplicationListCreateApi.as_view(), name="applications"),
-    path("applications/<uuid:public_id>/", apis.ApplicationDetailApi.as_view(), name="application"),
-    path("applications/<uuid:public_id>/submit/", apis.ApplicationSubmitApi.as_view(), name="application-submit"),
-    path("applications/<uuid:public_id>/withdraw/", apis.ApplicationWithdrawApi.as_view(), name="application-withdraw"),
+    path("services/", catalogue_apis.ServiceListApi.as_view(), name="services"),
+    path("services/<slug:slug>/", catalogue_apis.ServiceDetailApi.as_view(), name="service"),
+    path(
+        "services/<slug:slug>/eligibility/", catalogue_apis.ServiceEligibilityApi.as_view(), name="service-eligibility"
+    ),
+    path("applications/", application_apis.ApplicationListCreateApi.as_view(), name="applications"),
+    path("applications/<uuid:public_id>/", application_apis.ApplicationDetailApi.as_view(), name="application"),
+    path(
+        "applications/<uuid:public_id>/submit/",
+        application_apis.ApplicationSubmitApi.as_view(),
+        name="application-submit",
+    ),
+    path(
+        "applications/<uuid:public_id>/withdraw/",
+        application_apis.ApplicationWithdrawApi.as_view(),
+        name="application-withdraw",
+    ),
     path("profile/", account_apis.ProfileApi.as_view(), name="profile"),
     path("devices/", account_apis.DeviceApi.as_view(), name="devices"),
     path("document-types/", document_apis.DocumentTypeListApi.as_view(), name="document-types"),
@@ -25,7 +40,7 @@ urlpatterns = [
     path("documents/<uuid:public_id>/file/", document_apis.DocumentFileApi.as_view(), name="document-file"),
     path(
         "applications/<uuid:public_id>/documents/",
-        document_apis.ApplicationDocumentsApi.as_view(),
+        application_document_apis.ApplicationDocumentsApi.as_view(),
         name="application-documents",
     ),
     path("notifications/", notification_apis.NotificationListApi.as_view(), name="notifications"),
@@ -50,23 +65,23 @@ urlpatterns = [
     ),
     path(
         "applications/<uuid:public_id>/information-requests/",
-        application_apis.InformationRequestListApi.as_view(),
+        casework_apis.InformationRequestListApi.as_view(),
         name="information-requests",
     ),
     path(
         "applications/<uuid:public_id>/information-requests/<uuid:request_id>/answer/",
-        application_apis.InformationRequestAnswerApi.as_view(),
+        casework_apis.InformationRequestAnswerApi.as_view(),
         name="information-request-answer",
     ),
     path(
         "applications/<uuid:public_id>/access-log/",
-        application_apis.ApplicationAccessLogApi.as_view(),
+        casework_apis.ApplicationAccessLogApi.as_view(),
         name="application-access-log",
     ),
     path(
         "applications/<uuid:public_id>/decision-letter/",
-        application_apis.ApplicationDecisionLetterApi.as_view(),
+        casework_apis.ApplicationDecisionLetterApi.as_view(),
         name="application-decision-letter",
     ),
-    re_path(r"", apis.NotFoundApi.as_view(), name="not-found"),
+    re_path(r"", views.ApiNotFound.as_view(), name="not-found"),
 ]

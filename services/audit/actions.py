@@ -1,12 +1,10 @@
-"""Writes of the caseworker workspace: the audit log of every staff look and action."""
+"""Writes of the audit log: every staff look at, and action on, an application or a document."""
 
 from collections.abc import Iterable
 
 from django.conf import settings
 
-from services.accounts.models import DepartmentMembership
-from services.applications.models import Application
-from services.documents.models import Document
+from services.accounts.permissions import SUPERVISOR, StaffScope, staff_scope
 
 from .models import AuditAction, AuditEntry, AuditRole
 
@@ -19,38 +17,36 @@ def _client_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _role_outside(scope: StaffScope) -> str:
+    """The role of someone looking from outside the department, or across their queues."""
+    if scope.is_admin:
+        return AuditRole.ADMINISTRATOR
+    return AuditRole.SUPERVISOR if SUPERVISOR in scope.roles.values() else AuditRole.CASEWORKER
+
+
 def audit_record(
     *,
-    actor,
     action: AuditAction,
     request,
-    applications: Iterable[Application] = (),
-    document: Document | None = None,
+    applications: Iterable = (),
+    document=None,
     detail: str = "",
-    roles: dict[int, str] | None = None,
+    scope: StaffScope | None = None,
 ) -> list[AuditEntry]:
-    """Write who looked at or acted on what, in which department and role, when and from which address: one entry
-    per application (or one with none, for a search of the queue). ``roles``: the actor's role per department,
-    when the caller has looked them up already."""
-    if roles is None:
-        roles = dict(DepartmentMembership.objects.filter(user=actor).values_list("department_id", "role"))
+    """Write who (the request's user) looked at or acted on what, in which department and role, when and from which
+    address: one entry per application (or one with none, for a search of the queue). ``scope``: the user's staff
+    scope, built for the request when not given."""
+    scope = staff_scope(request) if scope is None else scope
     address = _client_address(request)
 
-    def entry(application: Application | None) -> AuditEntry:
+    def entry(application) -> AuditEntry:
         department_id = application.department_id if application else None
-        if department_id in roles:
-            role = roles[department_id]
+        if department_id in scope.roles:
+            role = scope.roles[department_id]
         else:  # an administrator looking from outside the department, or a search across the user's queues
-            department_id = None
-            role = (
-                AuditRole.ADMINISTRATOR
-                if actor.is_superuser
-                else AuditRole.SUPERVISOR
-                if AuditRole.SUPERVISOR in roles.values()
-                else AuditRole.CASEWORKER
-            )
+            department_id, role = None, _role_outside(scope)
         return AuditEntry(
-            actor=actor,
+            actor=request.user,
             role=role,
             department_id=department_id,
             action=action,

@@ -10,7 +10,7 @@ from ..selectors import (
 register = template.Library()
 
 
-@register.inclusion_tag("documents/application_documents.html", takes_context=True)
+@register.inclusion_tag("applications/documents.html", takes_context=True)
 def application_documents(context, application):
     """The documents section of a resident's application page: attached, missing, and attachable from the wallet."""
     request = context["request"]
@@ -25,7 +25,7 @@ def application_documents(context, application):
     }
 
 
-@register.inclusion_tag("documents/staff_documents.html")
+@register.inclusion_tag("applications/staff_documents.html")
 def staff_application_documents(application):
     """The documents of an application on the caseworker's page: a link (shown in the browser) only for those
     checked clean."""

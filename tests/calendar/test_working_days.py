@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from services.routing.calendar import WorkingCalendar
+from services.calendar.working_days import WorkingCalendar
 
-DATA = Path(__file__).resolve().parents[2] / "services" / "routing" / "data" / "cn-public-holidays-2026.json"
+DATA = Path(__file__).resolve().parents[2] / "services" / "calendar" / "data" / "cn-public-holidays-2026.json"
 SCHEDULE = json.loads(DATA.read_text(encoding="utf-8"))
 CALENDAR_2026 = WorkingCalendar(
     days_off=frozenset(dt.date.fromisoformat(day["date"]) for day in SCHEDULE["days_off"]),

@@ -10,20 +10,15 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.apis import (
-    IDEMPOTENT_PARAMETERS,
-    IDEMPOTENT_PROBLEMS,
-    PROBLEM_HEADERS,
-    StrictInputSerializer,
-    problems,
-)
 from services.api.idempotency import IdempotentPostMixin
-from services.caseworker.models import AuditAction, AuditRole
-from services.caseworker.selectors import audit_list_for_resident
+from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.serializers import StrictInputSerializer
+from services.audit.models import AuditAction, AuditRole
+from services.audit.selectors import audit_list_for_resident
 from services.documents.selectors import document_list_for_owner
 
-from .actions import MAX_TEXT, information_request_answer
-from .selectors import (
+from ..actions import MAX_TEXT, information_request_answer
+from ..selectors import (
     application_get_decided_for_resident,
     application_get_for_resident,
     decision_letter_html,

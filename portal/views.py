@@ -1,0 +1,136 @@
+"""The project's own pages: the two resident pages that bring several apps together (the home page: the catalogue
+and the resident's drafts; a service's page: the catalogue, the eligibility check and the resident's draft), and
+the API's documentation page and error answers (the apps' API views live in each app's apis)."""
+
+from csp.decorators import csp_update
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import defaults
+from django.views.decorators.http import require_GET
+from rest_framework import exceptions
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from services.accounts.models import ResidentProfile
+from services.accounts.selectors import profile_for_user
+from services.api.errors import PROBLEM_CONTENT_TYPE
+from services.applications.selectors import application_draft_for_service, application_draft_list_for_resident
+from services.catalogue.forms import EligibilityFactsForm
+from services.catalogue.selectors import (
+    catalogue_facets,
+    category_get,
+    eligibility_check,
+    eligibility_inputs,
+    service_get_active,
+    service_list,
+    service_list_popular,
+)
+from services.catalogue.views import FILTERS
+from services.dynamic_forms.fields import subschema
+from services.dynamic_forms.forms import AnswersForm
+
+
+def home(request):
+    """The home page: search, life events, popular services, the resident's drafts, then every service."""
+    signed_in = request.user.is_authenticated
+    context = {
+        "home": True,
+        "services": service_list(),
+        "query": "",
+        "filters": dict.fromkeys(FILTERS, ""),
+        "popular": service_list_popular(),
+        "drafts": application_draft_list_for_resident(user=request.user) if signed_in else [],
+        **catalogue_facets(),
+    }
+    return render(request, "catalogue/list.html", context)
+
+
+def service_detail(request, slug):
+    service = service_get_active(slug=slug)
+    signed_in = request.user.is_authenticated
+    profile = profile_for_user(user=request.user) if signed_in else None
+    draft = application_draft_for_service(user=request.user, service=service) if signed_in else None
+    facts, names = eligibility_inputs(service=service)
+    checking = "check" in request.GET  # the resident filled in the eligibility questions
+    facts_form = EligibilityFactsForm(
+        request.GET if checking else None,
+        facts=facts,
+        initial={
+            "date_of_birth": getattr(profile, "date_of_birth", None),
+            "district": getattr(profile, "district", ""),
+        },
+    )
+    answers_form = AnswersForm(
+        request.GET if checking else None,
+        schema=subschema(service.form_schema, names),
+        answers=draft.answers if draft else {},
+        require=False,
+        prefix="q",
+    )
+    result = None
+    if not checking:
+        result = eligibility_check(service=service, profile=profile, answers=draft.answers if draft else {})
+    elif facts_form.is_valid() and answers_form.is_valid():
+        given = ResidentProfile(
+            date_of_birth=facts_form.cleaned_data.get("date_of_birth"),
+            district=facts_form.cleaned_data.get("district", ""),
+        )
+        result = eligibility_check(service=service, profile=given, answers=answers_form.answers)
+    context = {
+        "service": service,
+        "category": category_get(code=service.category),
+        "documents": service.document_types.all(),
+        "draft": draft,
+        "result": result,
+        "facts_form": facts_form,
+        "answers_form": answers_form,
+        "asks": bool(facts or names),
+    }
+    return render(request, "catalogue/detail.html", context)
+
+
+@require_GET
+@csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
+def redoc(request):
+    """Serve Redoc from the portal's own static files; Redoc styles itself inline and searches in a blob worker,
+    so this page alone allows inline styles and blob workers (scripts stay 'self' only)."""
+    context = {"title": settings.SPECTACULAR_SETTINGS["TITLE"], "schema_url": reverse("schema")}
+    return render(request, "api/redoc.html", context)
+
+
+def _problem(*, status: int, title: str, code: str, detail: str) -> JsonResponse:
+    body = {"type": f"urn:portal:problem:{code}", "title": title, "status": status, "detail": detail}
+    body.update(code=code, errors=[])
+    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def page_not_found(request, exception):
+    """Answer an unknown URL under /api/ (outside /api/v1/, which has its own) with a problem body."""
+    if not request.path.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return _problem(status=404, title="Not Found", code="not_found", detail=_("Not found."))
+
+
+def server_error(request):
+    """Answer an unexpected error under /api/ with a problem body like every other error; elsewhere Django's page.
+
+    Django calls this after logging the exception, so nothing is lost; the app gets the one error shape it knows.
+    """
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    detail = _("Something went wrong on our side. Try again in a moment.")
+    return _problem(status=500, title="Internal Server Error", code="server_error", detail=detail)
+
+
+class ApiNotFound(APIView):
+    """Answer every other path under /api/v1/ (a malformed id included) with a 404 problem, not an HTML page."""
+
+    permission_classes = [AllowAny]
+    metadata_class = None  # OPTIONS too
+    schema = None
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound()

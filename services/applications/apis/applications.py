@@ -1,0 +1,244 @@
+"""A resident's applications in API v1: list, create a draft, read, save answers, submit, withdraw."""
+
+from collections.abc import Iterable
+from contextlib import contextmanager
+from datetime import datetime, tzinfo
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from services.api.idempotency import IdempotentPostMixin
+from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.serializers import StrictInputSerializer
+from services.catalogue.apis import FormOutputSerializer
+from services.catalogue.selectors import service_get_active
+from services.common.errors import ValidationFailed
+from services.dynamic_forms.serializers import AnswerField
+
+from ..actions import application_create_draft, application_save_answers, application_submit, application_withdraw
+from ..models import Application, Channel, Status
+from ..selectors import application_get_for_resident, application_summaries_for_resident, application_timeline
+
+
+@contextmanager
+def answers_errors():
+    """Report the answers' errors where they sit in the request body: ``answers.<question>``."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        raise ValidationFailed(str(exc), errors={"answers": exc.errors}) from exc
+
+
+class EventOutputSerializer(serializers.Serializer):
+    at = serializers.DateTimeField(source="created_at")
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    message = serializers.CharField()
+
+
+class StatusLabelField(serializers.CharField):
+    """The status's label in the reader's language, looked up directly (``get_status_display`` hashes every
+    choice's lazy label, and DRF inspects that method's signature, on each row)."""
+
+    def to_representation(self, value):
+        return str(Status(value).label)
+
+
+class ApplicationOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    reference = serializers.CharField()
+    service = serializers.SlugField(source="service.slug")
+    status = serializers.ChoiceField(choices=Application._meta.get_field("status").choices)
+    status_label = StatusLabelField(source="status")
+    form_version = serializers.IntegerField(
+        source="form_version.number", allow_null=True, help_text="The version of the service's form it is filled with."
+    )
+    answers = serializers.DictField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    due_date = serializers.DateField(
+        allow_null=True,
+        help_text="The legal due date of the decision (working days on the official calendar); it moves on while "
+        "the application waits for the resident's information.",
+    )
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Return the list items ApplicationOutputSerializer gives, built straight from ``values()`` summary rows."""
+    labels = {value: str(label) for value, label in Status.choices}  # in the reader's language
+    zone = timezone.get_current_timezone()
+    return [
+        {
+            "id": str(row["public_id"]),
+            "reference": row["reference"],
+            "service": row["service__slug"],
+            "status": row["status"],
+            "status_label": labels[row["status"]],
+            "form_version": row["form_version__number"],
+            "answers": row["answers"],
+            "submitted_at": _datetime_json(value=row["submitted_at"], zone=zone),
+            "due_date": row["due_date"] and row["due_date"].isoformat(),
+            "decided_at": _datetime_json(value=row["decided_at"], zone=zone),
+            "decision_reason": row["decision_reason"],
+            "created_at": _datetime_json(value=row["created_at"], zone=zone),
+        }
+        for row in rows
+    ]
+
+
+def _datetime_json(*, value: datetime | None, zone: tzinfo) -> str | None:
+    """Return an aware datetime as DRF's DateTimeField shows it: ISO 8601 in ``zone``, UTC as ``Z``."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
+    form = FormOutputSerializer(
+        source="form_version", allow_null=True, help_text="The form the answers are filled with, kept when it changes."
+    )
+    timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(EventOutputSerializer(many=True))
+    def get_timeline(self, application):
+        return EventOutputSerializer(application_timeline(application=application, for_resident=True), many=True).data
+
+
+class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
+    serializer_class = ApplicationOutputSerializer
+
+    class InputSerializer(StrictInputSerializer):
+        """A new draft: the service's slug and the answers so far, by question name; unknown fields are refused."""
+
+        class Meta:
+            ref_name = "ApplicationCreate"
+
+        service = serializers.SlugField(max_length=80)
+        answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
+
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), required=False)
+        service = serializers.SlugField(max_length=80, required=False)
+
+    def get_queryset(self):
+        params, filters = self.request.query_params, {}
+        if "status" in params or "service" in params:  # the app's usual list has neither: nothing to validate
+            serializer = self.FilterSerializer(data=params)
+            serializer.is_valid(raise_exception=True)
+            filters = serializer.validated_data
+        return application_summaries_for_resident(
+            user=self.request.user, statuses=filters.get("status", ()), service=filters.get("service", "")
+        )
+
+    @extend_schema(
+        operation_id="applications_list",
+        parameters=[
+            OpenApiParameter(
+                "status",
+                str,
+                enum=Status.values,
+                many=True,
+                explode=True,
+                description="Only applications in one of these statuses (repeat it: `?status=draft&status=routed`).",
+            ),
+            OpenApiParameter("service", str, description="Only applications for this service (its slug)."),
+            *PROBLEM_HEADERS,
+        ],
+        responses={200: ApplicationOutputSerializer(many=True), **problems(400, 401, 429)},
+    )
+    def get(self, request, *args, **kwargs):
+        """List the caller's own applications, newest first (cursor pagination)."""
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(application_summaries_json(rows=page))
+
+    @extend_schema(
+        operation_id="applications_create",
+        request=InputSerializer,
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={201: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
+    )
+    def post(self, request):
+        """Create a draft application; answers may be incomplete but never invalid."""
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service = service_get_active(slug=data.validated_data["service"])
+        with answers_errors():
+            application = application_create_draft(
+                applicant=request.user, service=service, answers=data.validated_data["answers"], channel=Channel.MOBILE
+            )
+        return Response(ApplicationDetailOutputSerializer(application).data, status=status.HTTP_201_CREATED)
+
+
+class ApplicationDetailApi(APIView):
+    class InputSerializer(StrictInputSerializer):
+        """Answers to save into a draft: each question's answer replaced whole, null removing it."""
+
+        class Meta:
+            ref_name = "ApplicationAnswersPatch"
+
+        answers = serializers.DictField(child=AnswerField(allow_null=True))
+
+    @extend_schema(
+        operation_id="applications_retrieve",
+        parameters=PROBLEM_HEADERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(401, 404, 429)},
+    )
+    def get(self, request, public_id):
+        """Show one of the caller's applications with its form version and timeline."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        return Response(ApplicationDetailOutputSerializer(application).data)
+
+    @extend_schema(
+        operation_id="applications_partial_update",
+        request=InputSerializer,
+        parameters=PROBLEM_HEADERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 409, 415, 429)},
+    )
+    def patch(self, request, public_id):
+        """Save answers into a draft, from any device: incomplete is fine, wrong is refused and saves nothing;
+        answers to questions the change makes no longer asked are dropped."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        with answers_errors():
+            application = application_save_answers(
+                application=application, changes=data.validated_data["answers"], by=request.user
+            )
+        return Response(ApplicationDetailOutputSerializer(application).data)
+
+
+class ApplicationSubmitApi(IdempotentPostMixin, APIView):
+    @extend_schema(
+        operation_id="applications_submit",
+        request=None,
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 429, *IDEMPOTENT_PROBLEMS)},
+    )
+    def post(self, request, public_id):
+        """Submit a draft: the answers are checked in full, then the eligibility rules, and routing is queued."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        with answers_errors():
+            application = application_submit(application=application, by=request.user)
+        return Response(ApplicationDetailOutputSerializer(application).data)
+
+
+class ApplicationWithdrawApi(IdempotentPostMixin, APIView):
+    @extend_schema(
+        operation_id="applications_withdraw",
+        request=None,
+        parameters=IDEMPOTENT_PARAMETERS,
+        responses={200: ApplicationDetailOutputSerializer, **problems(401, 404, 429, *IDEMPOTENT_PROBLEMS)},
+    )
+    def post(self, request, public_id):
+        """Withdraw an open application (submitted, routed, in review or awaiting information); not a draft."""
+        application = application_get_for_resident(user=request.user, public_id=public_id)
+        application = application_withdraw(application=application, by=request.user)
+        return Response(ApplicationDetailOutputSerializer(application).data)
