@@ -1,3 +1,4 @@
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -82,3 +83,13 @@ def data_export_list_for_owner(*, user) -> QuerySet:
 def data_export_get_for_owner(*, user, public_id):
     """Return the resident's own unexpired export or raise Http404 (another person's is not found)."""
     return get_object_or_404(data_export_list_for_owner(user=user), public_id=public_id)
+
+
+def stalled_data_export_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return the ids of data exports pending or running, untouched for ``older_than`` (their build was lost)."""
+    unfinished = (DataExport.Status.PENDING, DataExport.Status.RUNNING)
+    return list(
+        DataExport.objects.filter(status__in=unfinished, updated_at__lt=timezone.now() - older_than)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)
+    )

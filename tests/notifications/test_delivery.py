@@ -13,7 +13,7 @@ from services.notifications.actions import notification_deliver, notify
 from services.notifications.channels import CHANNELS, TemporaryFailure
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.notifications.rendering import render_message
-from services.notifications.tasks import sweep_undelivered
+from services.notifications.tasks import deliver_notification, sweep_undelivered
 from tests.factories import ApplicationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +189,28 @@ def test_a_temporary_failure_is_retried_then_falls_back(
     email = Notification.objects.get(channel=Channel.EMAIL)
     assert email.status == DeliveryStatus.SENT  # the fallback, delivered after commit
     assert len(mail.outbox) == 1
+
+
+def test_delivery_retries_follow_the_settings_when_it_runs(
+    en_resident, sms_gateway, settings, task_retries, django_capture_on_commit_callbacks
+):
+    """NOTIFICATION_MAX_ATTEMPTS and NOTIFICATION_TASK_RETRY are read when a delivery fails, not when the task was
+    declared: 3 attempts, retried after 7 then 14 seconds, then the SMS fails and the email goes instead."""
+    en_resident.profile.notify_by_email, en_resident.profile.notify_by_sms = False, True
+    en_resident.profile.save()
+    sms_gateway.status = 503
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    settings.NOTIFICATION_TASK_RETRY = {**settings.NOTIFICATION_TASK_RETRY, "retry_backoff": 7, "retry_jitter": False}
+    [sms] = [n for n in notify(event=Event.SUBMITTED, event_key="k:9", recipients=[en_resident], payload=payload())
+             if n.channel == Channel.SMS]  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_notification.apply(args=[sms.pk])
+
+    sms.refresh_from_db()
+    assert task_retries == [7, 14]
+    assert (sms.status, sms.attempts, len(sms_gateway.received)) == (DeliveryStatus.FAILED, 3, 3)
+    assert Notification.objects.get(channel=Channel.EMAIL).status == DeliveryStatus.SENT
 
 
 def test_a_permanent_sms_failure_falls_back_to_email(en_resident, sms_gateway, django_capture_on_commit_callbacks):
