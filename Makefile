@@ -35,9 +35,14 @@ run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process,
 	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
 	DJANGO_DEBUG=true STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) $(MO) $(AXE)  ## Lint and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
+test: $(STAMP) $(MO) $(AXE)  ## Lint, check the layers and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports  # the apps' layers (docs/architecture.md)
+	# A model change without its migration fails here, before the suite (which would build the tables anyway);
+	# on an empty in-memory database, whose history check cannot warn about CI's not-yet-created "portal" one.
+	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=sqlite:///:memory: \
+	  $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -v --durations=10 $(PYTEST_ARGS)
 
 up: $(STAMP) $(MO)  ## Full mode: gunicorn, a Celery worker per queue and beat, on PostgreSQL and Redis (settings in .env)
@@ -48,7 +53,7 @@ up: $(STAMP) $(MO)  ## Full mode: gunicorn, a Celery worker per queue and beat, 
 	  $(BIN)/honcho start
 
 lint: $(STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .

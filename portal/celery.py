@@ -5,6 +5,7 @@ import os
 
 from celery import Celery
 from celery.signals import setup_logging
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -17,6 +18,4 @@ app.autodiscover_tasks()
 @setup_logging.connect
 def use_django_logging(**kwargs):
     """Let workers and beat log as the web does (settings.LOGGING: JSON lines) instead of Celery's own format."""
-    from django.conf import settings
-
     logging.config.dictConfig(settings.LOGGING)

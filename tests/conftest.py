@@ -92,3 +92,22 @@ def counted_world(settings, tmp_path):
     world = build_world()
     storages["documents"].save(world.export.stored_name, ContentFile(b"PK\x05\x06" + b"\0" * 18))
     return world
+
+
+@pytest.fixture
+def task_retries():
+    """Run tasks in-process retrying in place, as the embedded mode does; return the countdown of each retry."""
+    from celery.signals import task_retry
+
+    from portal.celery import app
+
+    countdowns = []
+
+    def record(sender, reason, **kwargs):
+        countdowns.append(reason.when)
+
+    task_retry.connect(record, weak=False)
+    propagates, app.conf.task_eager_propagates = app.conf.task_eager_propagates, False
+    yield countdowns
+    app.conf.task_eager_propagates = propagates
+    task_retry.disconnect(record)

@@ -1,4 +1,4 @@
-"""Test settings: only overrides of base.py.
+"""Test settings: only overrides of the production settings (base.py and the modules it gathers).
 
 Without DATABASE_URL the suite runs on SQLite with Celery eager; with CI=true the
 Makefile points DATABASE_URL at PostgreSQL and CELERY_BROKER_URL at Redis.

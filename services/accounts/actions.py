@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -127,11 +128,17 @@ def data_export_start(*, user) -> DataExport:
 def data_export_build(*, export_id: int) -> DataExport | None:
     """Build the export's zip (data.json and each clean document) into private storage, recording progress.
 
-    Idempotent: an export already finished is left alone; a failure marks it failed (the resident can start again).
+    Idempotent: an export already finished is left alone, and so is one another worker is building (it touched the
+    row within DATA_EXPORT_SWEEP_AFTER_SECONDS); a failure marks it failed (the resident can start again).
     """
-    claimed = DataExport.objects.filter(
-        pk=export_id, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
-    ).update(status=DataExport.Status.RUNNING, progress=5)
+    # updated_at shows the build is alive: update() does not set it by itself. A running build untouched for longer
+    # than the sweep's age (beyond the task's time limit) died with its worker, and is built again.
+    now = timezone.now()
+    lost = now - dt.timedelta(seconds=settings.DATA_EXPORT_SWEEP_AFTER_SECONDS)
+    claimable = Q(status=DataExport.Status.PENDING) | Q(status=DataExport.Status.RUNNING, updated_at__lt=lost)
+    claimed = DataExport.objects.filter(claimable, pk=export_id).update(
+        status=DataExport.Status.RUNNING, progress=5, updated_at=now
+    )
     if not claimed:
         return None
     export = DataExport.objects.select_related("user").get(pk=export_id)
@@ -143,7 +150,8 @@ def data_export_build(*, export_id: int) -> DataExport | None:
             for number, file in enumerate(files, start=1):
                 with file.open() as source:
                     archive.writestr(file.name, source.read())
-                DataExport.objects.filter(pk=export.pk).update(progress=10 + 85 * number // len(files))
+                progress = 10 + 85 * number // len(files)
+                DataExport.objects.filter(pk=export.pk).update(progress=progress, updated_at=timezone.now())
         stored_name = private_storage().save(f"exports/{export.public_id}.zip", ContentFile(buffer.getvalue()))
     except Exception:
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=timezone.now())

@@ -179,7 +179,10 @@ class DataExport(TimeStampedModel):
         verbose_name = _("data export")
         verbose_name_plural = _("data exports")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "-created_at"], name="export_user_created")]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="export_user_created"),
+            models.Index(fields=["status", "updated_at"], name="export_unfinished"),  # the sweep
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.created_at:%Y-%m-%d}"

@@ -1,3 +1,4 @@
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from .models import DataExport, DepartmentMembership, ResidentProfile, User
+from .models import DataExport, DepartmentMembership, Device, ResidentProfile, User
 
 # The profile facts a form question may be filled in from (``x-prefill``): name → (field type, value as an answer).
 PROFILE_FACTS: dict[str, tuple[str, Callable[[ResidentProfile], Any]]] = {
@@ -30,6 +31,11 @@ def profile_for_user(*, user: User) -> ResidentProfile:
         return user.profile
     except ResidentProfile.DoesNotExist:
         return ResidentProfile(user=user)
+
+
+def device_tokens_for_user(*, user: User) -> list[str]:
+    """Return the push tokens of the phones the user has registered (``/api/v1/devices/``)."""
+    return list(Device.objects.filter(user=user).order_by("pk").values_list("token", flat=True))
 
 
 def staff_list_for_departments(*, department_ids) -> QuerySet[User]:
@@ -77,3 +83,13 @@ def data_export_list_for_owner(*, user) -> QuerySet:
 def data_export_get_for_owner(*, user, public_id):
     """Return the resident's own unexpired export or raise Http404 (another person's is not found)."""
     return get_object_or_404(data_export_list_for_owner(user=user), public_id=public_id)
+
+
+def stalled_data_export_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return the ids of data exports pending or running, untouched for ``older_than`` (their build was lost)."""
+    unfinished = (DataExport.Status.PENDING, DataExport.Status.RUNNING)
+    return list(
+        DataExport.objects.filter(status__in=unfinished, updated_at__lt=timezone.now() - older_than)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)
+    )

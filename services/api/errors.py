@@ -9,16 +9,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from services.common.errors import DomainError, InvalidTransition, NotAllowed, NotReady, ValidationFailed
+from services.common.errors import DomainError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-_DOMAIN_STATUS = {
-    ValidationFailed: status.HTTP_400_BAD_REQUEST,
-    NotAllowed: status.HTTP_403_FORBIDDEN,
-    InvalidTransition: status.HTTP_409_CONFLICT,
-    NotReady: status.HTTP_409_CONFLICT,
-}
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -78,9 +71,8 @@ def problem(*, status_code: int, code: str, detail: str, errors=(), headers=None
 def problem_exception_handler(exc, context):
     """Turn DRF and domain exceptions into problem-details responses."""
     if isinstance(exc, DomainError):
-        code = _DOMAIN_STATUS.get(type(exc), status.HTTP_400_BAD_REQUEST)
         errors = _flatten(getattr(exc, "errors", {}) or {})
-        return problem(status_code=code, code=exc.code, detail=str(exc), errors=errors)
+        return problem(status_code=exc.status_code, code=exc.code, detail=str(exc), errors=errors)
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, Http404):

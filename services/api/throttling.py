@@ -2,14 +2,15 @@
 
 DRF's own throttles keep every request's timestamp of the window in one cache entry, read and rewritten
 whole on each request, so their cost grows with the rate allowed (600 a minute is a 600-item list).
-These count instead: ``INCR`` on a key named after the window, which expires with it (one Redis pipeline;
+These count instead: ``INCR`` on a key named after the window, which expires with it (one Redis round trip;
 ``add`` then ``incr`` on other caches). A caller may reach twice the rate across a window's edge, which a
 limit meant against abuse tolerates; ``Retry-After`` is the time left in the window.
 """
 
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django_redis.cache import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
 
 
@@ -17,6 +18,11 @@ class WindowCountThrottle(SimpleRateThrottle):
     """A SimpleRateThrottle (same rates, scopes and idents) counting requests per fixed window."""
 
     cache_format = "throttle:%(scope)s:%(ident)s"
+
+    @property
+    def cache(self):
+        # The backend itself: DRF's default is Django's proxy to it, which isinstance() in _count cannot see through.
+        return caches[DEFAULT_CACHE_ALIAS]
 
     def allow_request(self, request, view) -> bool:
         if self.rate is None:
@@ -41,8 +47,9 @@ def _count(cache, key: str, timeout: int) -> int:
     """Add one to the counter ``key`` (created with ``timeout``) and return its new value."""
     if isinstance(cache, RedisCache):
         key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(key, write=True)  # Django's RedisCache has no public incr-with-expiry
-        pipeline = client.pipeline(transaction=False)
+        # INCR and EXPIRE in one MULTI/EXEC: one round trip, and never a counter left without its expiry (the
+        # cache's own incr() is a Lua script on an existing key, so it would take an add() and a second trip).
+        pipeline = cache.client.get_client(write=True).pipeline(transaction=True)
         pipeline.incr(key)
         pipeline.expire(key, timeout + 1)  # the window is in the key: a later expiry only keeps it longer
         return pipeline.execute()[0]

@@ -4,11 +4,8 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -31,6 +28,7 @@ from .models import (
     RejectionReason,
     Status,
 )
+from .notifications import notify_draft_deadline
 from .selectors import (
     application_draft_for_service,
     application_eligibility,
@@ -293,40 +291,22 @@ def application_withdraw(*, application: Application, by) -> Application:
 
 
 def application_drafts_remind(*, now: dt.datetime | None = None) -> int:
-    """Email each resident whose draft will be deleted in DRAFT_REMINDER_DAYS_BEFORE days; once per draft."""
+    """Tell each resident whose draft will be deleted in DRAFT_REMINDER_DAYS_BEFORE days; once per draft."""
     now = now or timezone.now()
     untouched_since = now - dt.timedelta(days=settings.DRAFT_RETENTION_DAYS - settings.DRAFT_REMINDER_DAYS_BEFORE)
+    deleted_on = timezone.localdate(now + dt.timedelta(days=settings.DRAFT_REMINDER_DAYS_BEFORE))
     due = Application.objects.filter(status=Status.DRAFT, updated_at__lt=untouched_since, draft_reminder_sent_at=None)
     sent = 0
-    for application in due.select_related("service", "applicant")[:1000]:
-        # Claim the reminder first: two sweeps at once send it once, and a crash after the claim sends none.
-        claimed = Application.objects.filter(pk=application.pk, status=Status.DRAFT, draft_reminder_sent_at=None)
-        if claimed.update(draft_reminder_sent_at=now):
-            _send_draft_reminder(
-                application=application, deleted_on=now + dt.timedelta(days=settings.DRAFT_REMINDER_DAYS_BEFORE)
-            )
-            sent += 1
+    for application in due.select_related("service", "applicant__profile")[:1000]:
+        # The claim and the reminder's notifications commit together: two sweeps at once remind once, and a
+        # crash leaves the draft for the next sweep. The messages go out after commit.
+        with transaction.atomic():
+            claimed = Application.objects.filter(pk=application.pk, status=Status.DRAFT, draft_reminder_sent_at=None)
+            if claimed.update(draft_reminder_sent_at=now):
+                notify_draft_deadline(application=application, deleted_on=deleted_on)
+                sent += 1
+                logger.info("draft reminder", extra={"reference": application.reference})
     return sent
-
-
-def _send_draft_reminder(*, application: Application, deleted_on: dt.datetime) -> None:
-    language = profile_for_user(user=application.applicant).preferred_language
-    with translation.override(language):
-        context = {
-            "application": application,
-            "service": application.service.title,
-            "deleted_on": timezone.localtime(deleted_on).date(),
-            "url": settings.PORTAL_URL.rstrip("/") + reverse("applications:detail", args=[application.public_id]),
-        }
-        subject = _("Your draft application will be deleted on %(date)s") % {"date": context["deleted_on"].isoformat()}
-        message = EmailMultiAlternatives(
-            subject=subject,
-            body=render_to_string("emails/draft_reminder.txt", context),
-            to=[application.applicant.email],
-        )
-        message.attach_alternative(render_to_string("emails/draft_reminder.html", context), "text/html")
-    message.send()
-    logger.info("draft reminder sent", extra={"reference": application.reference})
 
 
 def application_drafts_purge(*, now: dt.datetime | None = None) -> int:

@@ -1,10 +1,20 @@
-"""Which application event tells the resident what: the mapping from the lifecycle to the generic messages of
-services.notifications (``notify``), and what every message about an application shows."""
+"""Which application event tells whom what: the mapping from the lifecycle, the draft purge and the deadlines to
+the generic messages of services.notifications (``notify``), and what every message about an application shows."""
 
+import datetime as dt
+import hashlib
+import logging
+
+from django.urls import reverse
+
+from services.accounts.selectors import department_supervisors
+from services.catalogue.models import Department
 from services.notifications.actions import notify
 from services.notifications.models import Event, Notification
 
 from .models import Application, ApplicationEvent, Status
+
+logger = logging.getLogger(__name__)
 
 EVENT_FOR_STATUS = {
     Status.SUBMITTED: Event.SUBMITTED,
@@ -45,4 +55,45 @@ def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
         recipients=[application.applicant],
         payload=payload,
         new_key=True,
+    )
+
+
+def notify_draft_deadline(*, application: Application, deleted_on: dt.date) -> list[Notification]:
+    """Tell the applicant that their untouched draft will be deleted on ``deleted_on`` unless they carry on."""
+    return notify(
+        event=Event.DRAFT_DEADLINE,
+        # One reminder per deletion date: a draft saved again, then forgotten again, is reminded again.
+        event_key=f"draft-deadline:{application.public_id}:{deleted_on.isoformat()}",
+        recipients=[application.applicant],
+        payload={**application_payload(application=application), "deadline": deleted_on.isoformat()},
+    )
+
+
+def notify_applications_overdue(*, department: Department, applications: list[Application]) -> list[Notification]:
+    """Tell the department's active supervisors, in one message, which of its applications are past their due
+    date (the longest overdue first)."""
+    supervisors = department_supervisors(department_id=department.pk)
+    if not supervisors:
+        logger.warning("overdue applications but no supervisor to tell", extra={"queue": department.celery_queue})
+        return []
+    applications = sorted(applications, key=lambda application: (application.due_date, application.reference))
+    # The key names these applications at these due dates (a notice belongs to a due date): the same batch
+    # notified again adds nothing, a later due date of one of them is a new notice.
+    batch = ",".join(sorted(f"{application.pk}@{application.due_date}" for application in applications))
+    return notify(
+        event=Event.OVERDUE,
+        event_key=f"overdue:{department.code}:{hashlib.sha256(batch.encode()).hexdigest()[:32]}",
+        recipients=supervisors,
+        payload={
+            "department": {"zh": department.name_zh, "en": department.name_en},
+            "applications": [
+                {
+                    "reference": application.reference,
+                    "service": {"zh": application.service.title_zh, "en": application.service.title_en},
+                    "due_date": application.due_date.isoformat(),
+                }
+                for application in applications
+            ],
+            "path": reverse("admin:applications_application_changelist") + "?deadline=overdue",
+        },
     )

@@ -1,28 +1,37 @@
-"""Domain errors, raised by actions and mapped once to HTTP (API) and messages (web, admin)."""
+"""Domain errors, raised by actions and mapped once to HTTP (API) and messages (web, admin).
+
+Each error names its HTTP status: the API's error handler answers with it, so a new error needs no code there.
+"""
+
+from http import HTTPStatus
 
 
 class DomainError(Exception):
     """A business rule refused the request; the message is safe to show to the user."""
 
     code = "domain_error"
+    status_code = HTTPStatus.BAD_REQUEST
 
 
 class NotAllowed(DomainError):
     """The actor may not do this to this object."""
 
     code = "not_allowed"
+    status_code = HTTPStatus.FORBIDDEN
 
 
 class InvalidTransition(DomainError):
     """The application's current status does not allow this move (often: someone else was first)."""
 
     code = "invalid_transition"
+    status_code = HTTPStatus.CONFLICT
 
 
 class NotReady(DomainError):
     """The object cannot be used yet (a document still being checked for viruses) or any more."""
 
     code = "not_ready"
+    status_code = HTTPStatus.CONFLICT
 
 
 class ValidationFailed(DomainError):

@@ -1,4 +1,5 @@
-"""Publishing Celery tasks so that a broker outage never fails the request that published them.
+"""Publishing Celery tasks so that a broker outage never fails the request that published them, and retrying
+tasks by a policy read from settings when they fail.
 
 Each app's rows are its outbox (an application still ``submitted``, a notification not sent...) and a periodic
 sweep publishes again what was not done, so a publish that cannot reach the broker is logged and dropped.
@@ -9,6 +10,8 @@ import time
 from functools import partial
 
 from celery.contrib.django.task import DjangoTask
+from celery.exceptions import Ignore, Retry
+from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -60,3 +63,47 @@ class OutboxTask(DjangoTask):
 
     def apply_async_on_commit(self, args=None, kwargs=None, **options) -> None:
         publish_on_commit(self, args or (), kwargs, **options)
+
+
+def retry_options(setting: str, *, retries: int) -> dict:
+    """Return the ``countdown`` and ``max_retries`` of the retry after ``retries`` ones, by ``settings.<setting>``.
+
+    The policy is a dict: ``max_retries`` (a number, or the name of the setting holding it), ``retry_backoff``
+    (the first delay in seconds, doubled at each retry), ``retry_backoff_max`` and ``retry_jitter`` (default
+    true: a random delay up to that one, as Celery's ``autoretry_for`` does).
+    """
+    options = getattr(settings, setting)
+    max_retries = options["max_retries"]
+    if isinstance(max_retries, str):
+        max_retries = getattr(settings, max_retries)
+    countdown = get_exponential_backoff_interval(
+        factor=int(max(1.0, options["retry_backoff"])),
+        retries=retries,
+        maximum=options["retry_backoff_max"],
+        full_jitter=options.get("retry_jitter", True),
+    )
+    return {"countdown": countdown, "max_retries": max_retries}
+
+
+class RetryingTask(OutboxTask):
+    """A task retried with exponential backoff when it raises one of ``retry_for``, by the policy in the setting
+    named ``retry_setting`` (see ``retry_options``); ``on_failure`` runs once the retries are spent.
+
+    Celery's ``autoretry_for`` copies its options when the task is declared, so a policy it took from settings
+    could not be changed afterwards (``override_settings`` in tests); this reads the policy at each failure.
+    Declared as ``@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY")``.
+    """
+
+    retry_for: tuple[type[Exception], ...] = (Exception,)
+    retry_setting: str = ""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except (Ignore, Retry):
+            raise
+        except self.retry_for as exc:
+            # self.request is the delivery's again here (with its retries so far): super().__call__ popped its own.
+            options = retry_options(self.retry_setting, retries=self.request.retries)
+            # retry() raises: Retry (published again after the countdown), or exc itself once the retries are spent.
+            raise self.retry(exc=exc, **options) from exc

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from services.common.tasks import publish_on_commit
 
-from .channels import CHANNELS, FALLBACKS, PermanentFailure
+from .channels import CHANNELS, PermanentFailure
 from .models import DeliveryStatus, Event, Notification
 from .rendering import render_message
 from .selectors import notification_channels_for, notification_language_for
@@ -64,7 +64,8 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     notification = Notification.objects.select_related("recipient__profile").get(pk=notification_id)
     try:
         language = notification_language_for(user=notification.recipient)
-        CHANNELS[notification.channel](notification, render_message(notification=notification, language=language))
+        message = render_message(notification=notification, language=language)
+        CHANNELS[notification.channel].send(notification, message)
     except PermanentFailure as exc:
         _fail(notification, exc)
     except Exception as exc:
@@ -88,7 +89,7 @@ def _fail(notification: Notification, exc: Exception) -> None:
     """Mark the notification failed and send it through the first fallback channel not tried yet."""
     _finish(notification, status=DeliveryStatus.FAILED, last_error=str(exc)[:500])
     logger.warning("notification %s via %s failed: %s", notification.public_id, notification.channel, exc)
-    for channel in FALLBACKS[notification.channel]:
+    for channel in CHANNELS[notification.channel].fallback:
         fallback, created = Notification.objects.get_or_create(
             event_key=notification.event_key,
             channel=channel,

@@ -1,4 +1,5 @@
-"""The delivery channels (a registry: name → send function) and the SMS backends (a registry too).
+"""The delivery channels (a registry: channel → how to send, who wants it, where to fall back) and the SMS and
+push backends (registries too).
 
 A channel raises PermanentFailure when trying again cannot help (no mobile number, address refused) and
 TemporaryFailure when it may (gateway or mail server down); anything else counts as temporary.
@@ -9,10 +10,15 @@ import smtplib
 import sys
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+
+from services.accounts.models import User
+from services.accounts.selectors import device_tokens_for_user, profile_for_user
 
 from .models import Channel, Notification
 from .rendering import Message
@@ -38,30 +44,75 @@ class HttpGatewaySmsBackend:
     """Post each text message as JSON to an HTTP SMS gateway: {"to", "text", "reference"} with a bearer token.
 
     ``reference`` is the same on every retry of one message, so a gateway that deduplicates on it never
-    sends a message twice. 2xx is sent; 4xx (but 408 and 429) is permanent; anything else is temporary.
+    sends a message twice.
     """
 
     def send(self, *, to: str, text: str, reference: str) -> None:
         if not settings.SMS_GATEWAY_URL:
             raise PermanentFailure("SMS_GATEWAY_URL is not set")
-        request = urllib.request.Request(  # noqa: S310 (the URL is the operator's setting)
-            settings.SMS_GATEWAY_URL,
-            data=json.dumps({"to": to, "text": text, "reference": reference}).encode(),
-            headers={"Content-Type": "application/json", "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"},
-            method="POST",
+        _post_to_gateway(
+            "SMS gateway",
+            url=settings.SMS_GATEWAY_URL,
+            token=settings.SMS_GATEWAY_TOKEN,
+            body={"to": to, "text": text, "reference": reference},
+            timeout=10,
         )
-        try:
-            with urllib.request.urlopen(request, timeout=10):  # noqa: S310 (the URL is the operator's setting)
-                return
-        except urllib.error.HTTPError as exc:
-            if 400 <= exc.code < 500 and exc.code not in (408, 429):
-                raise PermanentFailure(f"SMS gateway refused the message: HTTP {exc.code}") from exc
-            raise TemporaryFailure(f"SMS gateway: HTTP {exc.code}") from exc
-        except OSError as exc:
-            raise TemporaryFailure(f"SMS gateway unreachable: {exc}") from exc
+
+
+def _post_to_gateway(name: str, *, url: str, token: str, body: dict, timeout: float) -> None:
+    """Post ``body`` as JSON with a bearer token. 2xx is sent; 4xx (but 408 and 429) is permanent; anything else,
+    no connection or no answer within ``timeout`` seconds is temporary."""
+    request = urllib.request.Request(  # noqa: S310 (the URL is the operator's setting)
+        url,
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout):  # noqa: S310 (the URL is the operator's setting)
+            return
+    except urllib.error.HTTPError as exc:
+        if 400 <= exc.code < 500 and exc.code not in (408, 429):
+            raise PermanentFailure(f"{name} refused the message: HTTP {exc.code}") from exc
+        raise TemporaryFailure(f"{name}: HTTP {exc.code}") from exc
+    except OSError as exc:
+        if isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError):
+            raise TemporaryFailure(f"{name}: no answer within {timeout:g} s") from exc
+        raise TemporaryFailure(f"{name} unreachable: {exc}") from exc
 
 
 SMS_BACKENDS = {"console": ConsoleSmsBackend, "http": HttpGatewaySmsBackend}
+
+
+class ConsolePushBackend:
+    """Print push messages to standard output (development; a worker's log shows them)."""
+
+    def send(self, *, tokens: list[str], title: str, body: str, reference: str, path: str) -> None:
+        sys.stdout.write(f"Push to {len(tokens)} device(s) [{reference}]: {title} {path}\n")
+        sys.stdout.flush()
+
+
+class HttpGatewayPushBackend:
+    """Post each push message as JSON to an HTTP push gateway (which speaks APNs and FCM): {"tokens", "title",
+    "body", "reference", "path"} with a bearer token, one request for all the recipient's phones.
+
+    ``reference`` is the same on every retry of one message, so a gateway that deduplicates on it never pushes
+    a message twice; ``path`` is the portal page the app opens.
+    """
+
+    def send(self, *, tokens: list[str], title: str, body: str, reference: str, path: str) -> None:
+        if not settings.PUSH_GATEWAY_URL:
+            raise PermanentFailure("PUSH_GATEWAY_URL is not set")
+        _post_to_gateway(
+            "Push gateway",
+            url=settings.PUSH_GATEWAY_URL,
+            token=settings.PUSH_GATEWAY_TOKEN,
+            body={"tokens": tokens, "title": title, "body": body, "reference": reference, "path": path},
+            timeout=settings.PUSH_GATEWAY_TIMEOUT_SECONDS,
+        )
+
+
+PUSH_BACKENDS = {"console": ConsolePushBackend, "http": HttpGatewayPushBackend}
 
 
 def send_in_app(notification: Notification, message: Message) -> None:
@@ -93,6 +144,54 @@ def send_sms(notification: Notification, message: Message) -> None:
     SMS_BACKENDS[settings.SMS_BACKEND]().send(to=phone, text=message.sms, reference=str(notification.public_id))
 
 
-CHANNELS = {Channel.IN_APP: send_in_app, Channel.EMAIL: send_email, Channel.SMS: send_sms}
-# When a channel fails for good, the message goes the other way (if the recipient has no message that way yet).
-FALLBACKS = {Channel.EMAIL: [Channel.SMS], Channel.SMS: [Channel.EMAIL], Channel.IN_APP: []}
+def send_push(notification: Notification, message: Message) -> None:
+    if not settings.PUSH_ENABLED:
+        raise PermanentFailure("push is switched off (PUSH_ENABLED)")
+    tokens = device_tokens_for_user(user=notification.recipient)
+    if not tokens:
+        raise PermanentFailure("no registered device")  # unregistered since the message was made
+    PUSH_BACKENDS[settings.PUSH_BACKEND]().send(
+        tokens=tokens,
+        title=message.subject,
+        body=message.body,
+        reference=str(notification.public_id),
+        path=notification.payload.get("path", ""),
+    )
+
+
+def wanted_by_everyone(user: User) -> bool:
+    return True
+
+
+def wants_email(user: User) -> bool:
+    return profile_for_user(user=user).notify_by_email  # staff (no profile): the default, yes
+
+
+def wants_sms(user: User) -> bool:
+    return profile_for_user(user=user).notify_by_sms
+
+
+def wants_push(user: User) -> bool:
+    return settings.PUSH_ENABLED and bool(device_tokens_for_user(user=user))  # a registered phone is the choice
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel: how a message is sent, whether a recipient wants it, and which channels take over (in
+    order, the first not tried yet) when it fails for good, chosen or not: an information request must not be
+    missed."""
+
+    send: Callable[[Notification, Message], None]
+    wanted_by: Callable[[User], bool]
+    fallback: tuple[Channel, ...] = ()
+
+
+CHANNELS: dict[Channel, ChannelSpec] = {
+    # The inbox is the record: every message, and it cannot fail.
+    Channel.IN_APP: ChannelSpec(send=send_in_app, wanted_by=wanted_by_everyone),
+    Channel.EMAIL: ChannelSpec(send=send_email, wanted_by=wants_email, fallback=(Channel.SMS,)),
+    Channel.SMS: ChannelSpec(send=send_sms, wanted_by=wants_sms, fallback=(Channel.EMAIL,)),
+    # No fallback: a push only points to the message the inbox already has, and a dead token (4xx) is no reason
+    # to send an email or SMS the resident did not choose (those they chose have their own rows).
+    Channel.PUSH: ChannelSpec(send=send_push, wanted_by=wants_push),
+}

@@ -23,6 +23,7 @@ class Channel(models.TextChoices):
     IN_APP = "in_app", _("In-app inbox")
     EMAIL = "email", _("Email")
     SMS = "sms", _("Text message (SMS)")
+    PUSH = "push", _("Push message to the app")
 
 
 class DeliveryStatus(models.TextChoices):

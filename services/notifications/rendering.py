@@ -2,7 +2,7 @@
 
 Each event has one template, templates/notifications/<event>.txt: its first line is the subject, the rest
 the body. The email layouts wrap the body (GOV.UK Notify's way: one text, two formats). Payload values
-given in both languages ({"zh": ..., "en": ...}) are picked for the language.
+given in both languages ({"zh": ..., "en": ...}) are picked for the language, at any depth.
 """
 
 from dataclasses import dataclass
@@ -27,9 +27,14 @@ class Message:
 
 
 def _pick(value, language: str):
-    if isinstance(value, dict) and set(value) == {"zh", "en"}:
-        first, other = ("zh", "en") if is_chinese(language) else ("en", "zh")
-        return value[first] or value[other]
+    """Return the value in ``language``, within lists and objects too (e.g. each listed application's service)."""
+    if isinstance(value, dict):
+        if set(value) == {"zh", "en"}:
+            first, other = ("zh", "en") if is_chinese(language) else ("en", "zh")
+            return value[first] or value[other]
+        return {name: _pick(item, language) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_pick(item, language) for item in value]
     return value
 
 

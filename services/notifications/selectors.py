@@ -8,19 +8,14 @@ from django.utils.translation import get_language
 
 from services.accounts.selectors import profile_for_user
 
+from .channels import CHANNELS
 from .models import Channel, DeliveryStatus, Notification
 from .rendering import Message, render_message
 
 
 def notification_channels_for(*, user) -> list[Channel]:
-    """Return the channels a user is told through: the inbox always, email and SMS as their profile chooses."""
-    profile = profile_for_user(user=user)
-    channels = [Channel.IN_APP]
-    if profile.notify_by_email:
-        channels.append(Channel.EMAIL)
-    if profile.notify_by_sms:
-        channels.append(Channel.SMS)
-    return channels
+    """Return the channels a user is told through: those of the registry that the user wants (the inbox always)."""
+    return [channel for channel, spec in CHANNELS.items() if spec.wanted_by(user)]
 
 
 def notification_language_for(*, user) -> str:

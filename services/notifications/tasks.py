@@ -3,27 +3,19 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
+from services.common.tasks import RetryingTask, publish
+
 from .actions import notification_deliver
 from .selectors import undelivered_notification_ids
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
-)
+@shared_task(base=RetryingTask, retry_setting="NOTIFICATION_TASK_RETRY")
 def deliver_notification(notification_id: int) -> None:
     """Send one notification through its channel, once, however often this task is delivered."""
     notification_deliver(notification_id=notification_id)
 
 
-@shared_task(
-    autoretry_for=(Exception,),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    max_retries=settings.NOTIFICATION_MAX_ATTEMPTS,
-)
+@shared_task(base=RetryingTask, retry_setting="NOTIFICATION_TASK_RETRY")
 def deliver_notifications(notification_ids: list[int]) -> None:
     """Send one event's notifications (one message for all of them), each once; a failure of one is retried
     after the others were tried, and a retry sends only those not sent yet."""
@@ -42,5 +34,5 @@ def sweep_undelivered() -> int:
     """Publish delivery again for notifications whose message was lost or whose worker died mid-send."""
     ids = undelivered_notification_ids(older_than=dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS))
     for notification_id in ids:
-        deliver_notification.delay(notification_id)
+        publish(deliver_notification, (notification_id,))
     return len(ids)

@@ -1,5 +1,7 @@
 """Writes on ratings: a resident rates a step of their application; a bad rating opens a supervisor's follow-up."""
 
+from http import HTTPStatus
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,7 @@ class AlreadyRated(DomainError):
     """This step of the application has been rated already (one rating per application and step)."""
 
     code = "already_rated"
+    status_code = HTTPStatus.CONFLICT
 
 
 def _check_scores(scores: dict[str, int], comment: str) -> None:

@@ -6,13 +6,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from services.api.errors import problem
 from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
 from services.api.serializers import StrictInputSerializer
 from services.applications.selectors import application_get_for_resident
 
-from .actions import COMMENT_MAX_LENGTH, AlreadyRated, rating_submit
+from .actions import COMMENT_MAX_LENGTH, rating_submit
 from .models import FollowUpStatus
 from .selectors import rating_list_for_application
 
@@ -81,8 +80,5 @@ class ApplicationRatingsApi(IdempotentPostMixin, APIView):
         application = application_get_for_resident(user=request.user, public_id=public_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        try:
-            rating = rating_submit(application=application, by=request.user, **data.validated_data)
-        except AlreadyRated as exc:
-            return problem(status_code=status.HTTP_409_CONFLICT, code=exc.code, detail=str(exc))
+        rating = rating_submit(application=application, by=request.user, **data.validated_data)
         return Response(RatingOutputSerializer(_with_follow_up(rating)).data, status=status.HTTP_201_CREATED)

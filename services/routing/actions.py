@@ -1,11 +1,9 @@
 import logging
 
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Least
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.accounts.models import User
@@ -13,6 +11,7 @@ from services.accounts.permissions import StaffScope, staff_scope_for
 from services.applications.actions import application_create_draft, application_submit
 from services.applications.deadlines import application_due_date
 from services.applications.models import Application, ApplicationEvent, Channel, EventNote, Priority, Status
+from services.applications.notifications import notify_applications_overdue
 from services.applications.workflow import application_transition
 from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
@@ -28,7 +27,6 @@ from .selectors import (
     routing_decide,
     routing_facts,
     routing_rules_kept,
-    supervisor_emails,
     team_least_loaded_caseworker,
 )
 
@@ -164,8 +162,8 @@ def _record_intake(application: Application, flags: list[dict]) -> None:
 
 
 def applications_mark_overdue(*, application_ids: list[int]) -> list[Application]:
-    """Mark these applications overdue once each: raise their priority, note it in their timeline and email
-    each department's supervisors the list (in both languages)."""
+    """Mark these applications overdue once each: raise their priority, note it in their timeline and tell each
+    department's supervisors, in one message, which of them are overdue (sent after commit)."""
     with transaction.atomic():
         # Rows another run holds are skipped and those it already marked filtered out: each is notified once.
         marked = list(
@@ -185,28 +183,8 @@ def applications_mark_overdue(*, application_ids: list[int]) -> list[Application
             by_department.setdefault(application.department, []).append(application)
             logger.warning("overdue", extra={"reference": application.reference, "due_date": application.due_date})
         for department, applications in by_department.items():
-            transaction.on_commit(lambda d=department, a=applications: _email_supervisors(d, a))
+            notify_applications_overdue(department=department, applications=applications)
     return overdue
-
-
-def _email_supervisors(department, applications: list[Application]) -> None:
-    recipients = supervisor_emails(department_id=department.pk)
-    if not recipients:
-        logger.warning("overdue applications but no supervisor to tell", extra={"queue": department.celery_queue})
-        return
-    context = {"department": department, "applications": applications}
-    parts = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            parts[language] = (
-                _("Overdue applications: %(count)d") % {"count": len(applications)},
-                render_to_string("routing/email/overdue.txt", context),
-                render_to_string("routing/email/overdue.html", context),
-            )
-    zh, en = parts["zh-hans"], parts["en"]
-    message = EmailMultiAlternatives(subject=f"{zh[0]} / {en[0]}", body=f"{zh[1]}\n\n---\n\n{en[1]}", to=recipients)
-    message.attach_alternative(f"{zh[2]}<hr>{en[2]}", "text/html")
-    message.send()
 
 
 def periodic_run_record(*, name: str, result: dict) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from kombu.exceptions import OperationalError
 
 from services.accounts.models import User
-from services.accounts.selectors import department_supervisors, profile_for_user
+from services.accounts.selectors import profile_for_user
 from services.applications.models import OPEN_STATUSES, Application, Priority, Status
 from services.calendar.selectors import calendar_years
 from services.catalogue.models import Department, Service, department_queue
@@ -124,11 +124,6 @@ def overdue_application_ids(*, today: dt.date, limit: int) -> list[int]:
     """Return ids of the longest overdue applications whose supervisors have not been told yet, at most ``limit``."""
     unnotified = Application.objects.overdue(today).filter(overdue_notified_at__isnull=True)
     return list(unnotified.order_by("due_date", "pk").values_list("pk", flat=True)[:limit])
-
-
-def supervisor_emails(*, department_id: int) -> list[str]:
-    """Return the email addresses of the department's active supervisors."""
-    return [user.email for user in department_supervisors(department_id=department_id)]
 
 
 # --- Life-event bundles ---------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from services.common.tasks import publish
+from services.common.tasks import RetryingTask, publish
 
 from .actions import (
     application_intake_check,
@@ -26,13 +26,13 @@ def _intake_failed(task, exc, task_id, args, kwargs, einfo):
 
 
 # Retries with exponential backoff (settings.ROUTING_TASK_RETRY); on_failure runs once they are spent.
-@shared_task(autoretry_for=(Exception,), on_failure=_routing_failed, **settings.ROUTING_TASK_RETRY)
+@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY", on_failure=_routing_failed)
 def route_application(application_id: int) -> None:
     """Route one submitted application to its queue (idempotent)."""
     application_route(application_id=application_id)
 
 
-@shared_task(autoretry_for=(Exception,), on_failure=_intake_failed, **settings.ROUTING_TASK_RETRY)
+@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY", on_failure=_intake_failed)
 def intake_application(application_id: int) -> None:
     """Run a department's intake checks on a routed application (idempotent)."""
     application_intake_check(application_id=application_id)

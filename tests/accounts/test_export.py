@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from services.accounts.actions import data_export_purge_expired
+from services.accounts.actions import data_export_purge_expired, data_export_start
 from services.accounts.models import DataExport
+from services.accounts.tasks import build_data_export, sweep_data_exports
 from services.common.storage import private_storage
 from tests.factories import ApplicationFactory, ResidentProfileFactory, UserFactory
 from tests.web.html import assert_accessible
@@ -110,3 +111,38 @@ def test_a_ready_export_whose_file_is_lost_is_a_404_on_the_web_and_in_the_api(
     response = api.get(f"/api/v1/me/export/{export.public_id}/download/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("application/problem+json")
+
+
+def _touched(export: DataExport, *, ago: dt.timedelta, status=DataExport.Status.PENDING) -> None:
+    DataExport.objects.filter(pk=export.pk).update(status=status, updated_at=timezone.now() - ago)
+
+
+def test_an_export_whose_build_was_lost_is_built_by_the_sweep(resident_with_data, settings):
+    """An export left pending (its message lost), or running with its worker gone, untouched for longer than
+    DATA_EXPORT_SWEEP_AFTER_SECONDS, is published again and built, instead of blocking a new one for 7 days."""
+    settings.DATA_EXPORT_SWEEP_AFTER_SECONDS = 600
+    lost = data_export_start(user=resident_with_data)  # its message never runs: the test transaction never commits
+    died = data_export_start(user=UserFactory())
+    _touched(lost, ago=dt.timedelta(minutes=11))
+    _touched(died, ago=dt.timedelta(minutes=11), status=DataExport.Status.RUNNING)
+
+    assert sweep_data_exports.apply().get() == 2
+
+    assert set(DataExport.objects.values_list("status", "progress")) == {(DataExport.Status.READY, 100)}
+
+
+def test_an_export_being_built_is_not_built_twice(resident_with_data, settings):
+    """A pending or running export touched within DATA_EXPORT_SWEEP_AFTER_SECONDS is left alone by the sweep, and
+    a second message for one running (the sweep's, say, while the first waited in a long queue) does nothing."""
+    settings.DATA_EXPORT_SWEEP_AFTER_SECONDS = 600
+    waiting = data_export_start(user=resident_with_data)
+    running = data_export_start(user=UserFactory())
+    _touched(waiting, ago=dt.timedelta(minutes=9))
+    _touched(running, ago=dt.timedelta(minutes=9), status=DataExport.Status.RUNNING)
+
+    assert sweep_data_exports.apply().get() == 0
+    build_data_export.apply(args=[running.pk])
+
+    running.refresh_from_db()
+    assert (running.status, running.stored_name) == (DataExport.Status.RUNNING, "")
+    assert DataExport.objects.get(pk=waiting.pk).status == DataExport.Status.PENDING

@@ -5,9 +5,10 @@ import time
 import uuid
 
 import pytest
+import redis
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
+from django_redis.cache import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
 
 from services.api.throttling import AnonRateThrottle, _count
@@ -39,18 +40,41 @@ def test_a_caller_over_the_rate_waits_for_the_next_window(anonymous_client, monk
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
 
 
-def test_counting_on_redis_is_an_expiring_counter():
-    """On Redis the counter is created with its window's expiry and counts up."""
+def redis_location() -> str:
     location = os.environ.get("CELERY_BROKER_URL", "")
     if not location.startswith("redis://"):
         unavailable("no Redis (CELERY_BROKER_URL) to count on")
-    redis_cache = RedisCache(location, {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"})
+    return location
+
+
+def test_counting_on_redis_is_an_expiring_counter():
+    """On Redis the counter is created with its window's expiry and counts up."""
+    redis_cache = RedisCache(redis_location(), {"KEY_PREFIX": f"throttle-test-{uuid.uuid4().hex}"})
     key = "throttle:anon:198.51.100.7:1"
 
     counts = [_count(redis_cache, key, 60) for _ in range(3)]
-    raw = redis_cache.make_and_validate_key(key)
-    ttl = redis_cache._cache.get_client(raw).ttl(raw)
+    ttl = redis_cache.ttl(key)
     redis_cache.delete(key)
 
     assert counts == [1, 2, 3]
     assert 0 < ttl <= 61
+
+
+def test_the_configured_redis_cache_counts_in_one_multi_exec(monkeypatch):
+    """Through the cache settings (DRF's default cache is a proxy to the backend), a request is counted on Redis
+    with INCR and EXPIRE in one MULTI/EXEC, not the add() and incr() other caches take (two round trips)."""
+    monkeypatch.setattr(time, "time", lambda: 1_800_000_030.0)
+    name = f"throttle-test-{uuid.uuid4().hex}"
+    location = f"{redis_location()}?client_name={name}"  # a connection pool of its own, its connection named
+    backend = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": location, "KEY_PREFIX": name}
+    key = "throttle:anon:198.51.100.8"
+    with override_settings(CACHES={"default": backend}):
+        throttle = AnonRateThrottle()
+        allowed = [throttle.allow_key(key) for _ in range(2)]
+        [connection] = [c for c in redis.Redis.from_url(redis_location()).client_list() if c["name"] == name]
+        counter = throttle.cache.get(f"{key}:{1_800_000_030 // 60}")
+        throttle.cache.delete(f"{key}:{1_800_000_030 // 60}")
+        throttle.cache.client.get_client().connection_pool.disconnect()
+
+    assert allowed == [True, True] and counter == 2
+    assert connection["cmd"] == "exec"

@@ -21,6 +21,7 @@ from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.dynamic_forms.selectors import answers_for_display
+from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from tests.factories import (
     STEPS_ANSWERS,
     STEPS_SCHEMA,
@@ -318,9 +319,12 @@ def age_draft(application, days):
     Application.objects.filter(pk=application.pk).update(updated_at=timezone.now() - dt.timedelta(days=days))
 
 
-def test_drafts_untouched_long_enough_get_one_reminder_in_the_residents_language(retention, service):
-    """Drafts untouched for 23 of the 30 days get one email (text and HTML) in the resident's preferred language,
-    with the deletion date and a link to carry on; newer drafts and submitted applications get none."""
+def test_drafts_untouched_long_enough_get_one_reminder_in_the_residents_language(
+    retention, service, django_capture_on_commit_callbacks
+):
+    """Drafts untouched for 23 of the 30 days get one message (inbox, and email as chosen: text and HTML) in the
+    resident's preferred language, with the deletion date and a link to carry on; newer drafts and submitted
+    applications get none."""
     chinese = ResidentProfileFactory(preferred_language="zh-hans", id_number=None).user
     english = ResidentProfileFactory(preferred_language="en", id_number=None).user
     old_zh = ApplicationFactory(applicant=chinese, service=service)
@@ -331,15 +335,22 @@ def test_drafts_untouched_long_enough_get_one_reminder_in_the_residents_language
         age_draft(application, 24)
     age_draft(recent, 20)
 
-    assert application_drafts_remind() == 2
-    assert application_drafts_remind() == 0  # once per draft
+    with django_capture_on_commit_callbacks(execute=True):
+        assert application_drafts_remind() == 2
+        assert application_drafts_remind() == 0  # once per draft
 
+    reminders = Notification.objects.filter(event=Event.DRAFT_DEADLINE)
+    assert {(n.recipient, n.channel, n.status) for n in reminders} == {
+        (user, channel, DeliveryStatus.SENT)
+        for user in (chinese, english)
+        for channel in (Channel.IN_APP, Channel.EMAIL)
+    }
     by_recipient = {message.to[0]: message for message in mail.outbox}
     assert set(by_recipient) == {chinese.email, english.email}
     deleted_on = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
     en_mail, zh_mail = by_recipient[english.email], by_recipient[chinese.email]
-    assert en_mail.subject == f"Your draft application will be deleted on {deleted_on}"
-    assert zh_mail.subject == f"您的申请草稿将于{deleted_on}删除"
+    assert en_mail.subject == f"Your draft {old_en.reference} will be deleted on {deleted_on}"
+    assert zh_mail.subject == f"您的草稿 {old_zh.reference} 将于 {deleted_on} 删除"
     link = f"https://portal.example/applications/{old_en.public_id}/"
     assert link in en_mail.body and old_en.reference in en_mail.body and service.title_en in en_mail.body
     html, content_type = en_mail.alternatives[0]
@@ -348,6 +359,28 @@ def test_drafts_untouched_long_enough_get_one_reminder_in_the_residents_language
     for application in (old_zh, old_en):
         application.refresh_from_db()
         assert application.draft_reminder_sent_at is not None
+
+
+def test_a_draft_saved_again_then_forgotten_again_is_reminded_again(
+    retention, service, django_capture_on_commit_callbacks
+):
+    """Saving clears the reminder; forgotten for another 23 days, the draft gets a new one (a new deletion date)."""
+    draft = ApplicationFactory(service=service)
+    age_draft(draft, 24)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert application_drafts_remind() == 1
+
+    application_save_answers(application=draft, changes={}, by=draft.applicant)
+    later = timezone.now() + dt.timedelta(days=24)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert application_drafts_remind(now=later) == 1
+
+    deadlines = Notification.objects.filter(event=Event.DRAFT_DEADLINE, channel=Channel.IN_APP)
+    assert sorted(n.payload["deadline"] for n in deadlines) == [
+        (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        timezone.localdate(later + dt.timedelta(days=7)).isoformat(),
+    ]
+    assert len(mail.outbox) == 2
 
 
 def test_purge_deletes_only_expired_drafts_reminded_long_enough_ago(retention, service):

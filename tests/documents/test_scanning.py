@@ -120,6 +120,28 @@ def test_the_scan_task_is_retried_while_the_scanner_is_down(
     assert Document.objects.get(pk=document.pk).scan_status == ScanStatus.PENDING
 
 
+@pytest.mark.parametrize(
+    ("policy", "countdowns"),
+    [
+        ({"max_retries": 2, "retry_backoff": 3, "retry_backoff_max": 300, "retry_jitter": False}, [3, 6]),
+        ({"max_retries": 4, "retry_backoff": 5, "retry_backoff_max": 15, "retry_jitter": False}, [5, 10, 15, 15]),
+    ],
+)
+def test_the_scan_retries_follow_the_policy_in_settings_when_it_runs(
+    policy, countdowns, resident, id_card, scanner_down, settings, task_retries, django_capture_on_commit_callbacks
+):
+    """Overriding DOCUMENT_SCAN_TASK_RETRY after the task was declared changes how often and when it retries;
+    once they are spent the task fails and the document stays pending (for the sweep)."""
+    settings.DOCUMENT_SCAN_TASK_RETRY = policy
+    document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)
+
+    result = scan_document.apply(args=[document.pk])
+
+    assert task_retries == countdowns
+    assert isinstance(result.result, ScannerUnavailable)
+    assert Document.objects.get(pk=document.pk).scan_status == ScanStatus.PENDING
+
+
 def test_a_scanner_error_answer_is_not_clean(resident, id_card, clamd_replying, django_capture_on_commit_callbacks):
     clamd_replying(b"INSTREAM size limit exceeded. ERROR\0")
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)

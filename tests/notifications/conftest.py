@@ -1,6 +1,6 @@
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -19,28 +19,54 @@ def en_resident(db):
     ).user
 
 
+class LocalGateway:
+    """A real HTTP server on 127.0.0.1 standing in for an SMS or push gateway: records every request (with its
+    Authorization header) and answers the next of ``statuses``, else ``status``; while ``hang`` is set it holds
+    each request unanswered until the test ends."""
+
+    def __init__(self):
+        self.status, self.statuses, self.received, self.hang = 202, [], [], False
+        self.released = threading.Event()
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                gateway.received.append({"auth": self.headers["Authorization"], **json.loads(body)})
+                if gateway.hang:
+                    gateway.released.wait(timeout=30)
+                    return
+                self.send_response(gateway.statuses.pop(0) if gateway.statuses else gateway.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/messages"
+
+    def close(self):
+        self.released.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture
 def sms_gateway(settings):
-    """A real HTTP server on 127.0.0.1 standing in for the SMS gateway: answers ``status`` and records requests."""
+    """The SMS backend set to post to a local gateway."""
+    gateway = LocalGateway()
+    settings.SMS_BACKEND, settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_TOKEN = "http", gateway.url, "gateway-token"
+    yield gateway
+    gateway.close()
 
-    class Gateway(BaseHTTPRequestHandler):
-        status = 202
-        received: list = []
 
-        def do_POST(self):
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            Gateway.received.append({"auth": self.headers["Authorization"], **json.loads(body)})
-            self.send_response(Gateway.status)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Gateway)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    settings.SMS_BACKEND = "http"
-    settings.SMS_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/messages"
-    settings.SMS_GATEWAY_TOKEN = "gateway-token"
-    yield Gateway
-    server.shutdown()
-    server.server_close()
+@pytest.fixture
+def push_gateway(settings):
+    """The push backend set to post to a local gateway."""
+    gateway = LocalGateway()
+    settings.PUSH_BACKEND, settings.PUSH_GATEWAY_URL, settings.PUSH_GATEWAY_TOKEN = "http", gateway.url, "push-token"
+    yield gateway
+    gateway.close()

@@ -10,10 +10,10 @@ from django.core.mail.backends.base import BaseEmailBackend
 from services.applications.models import Status
 from services.applications.workflow import application_transition
 from services.notifications.actions import notification_deliver, notify
-from services.notifications.channels import TemporaryFailure
+from services.notifications.channels import CHANNELS, TemporaryFailure
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.notifications.rendering import render_message
-from services.notifications.tasks import sweep_undelivered
+from services.notifications.tasks import deliver_notification, sweep_undelivered
 from tests.factories import ApplicationFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +191,28 @@ def test_a_temporary_failure_is_retried_then_falls_back(
     assert len(mail.outbox) == 1
 
 
+def test_delivery_retries_follow_the_settings_when_it_runs(
+    en_resident, sms_gateway, settings, task_retries, django_capture_on_commit_callbacks
+):
+    """NOTIFICATION_MAX_ATTEMPTS and NOTIFICATION_TASK_RETRY are read when a delivery fails, not when the task was
+    declared: 3 attempts, retried after 7 then 14 seconds, then the SMS fails and the email goes instead."""
+    en_resident.profile.notify_by_email, en_resident.profile.notify_by_sms = False, True
+    en_resident.profile.save()
+    sms_gateway.status = 503
+    settings.NOTIFICATION_MAX_ATTEMPTS = 3
+    settings.NOTIFICATION_TASK_RETRY = {**settings.NOTIFICATION_TASK_RETRY, "retry_backoff": 7, "retry_jitter": False}
+    [sms] = [n for n in notify(event=Event.SUBMITTED, event_key="k:9", recipients=[en_resident], payload=payload())
+             if n.channel == Channel.SMS]  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_notification.apply(args=[sms.pk])
+
+    sms.refresh_from_db()
+    assert task_retries == [7, 14]
+    assert (sms.status, sms.attempts, len(sms_gateway.received)) == (DeliveryStatus.FAILED, 3, 3)
+    assert Notification.objects.get(channel=Channel.EMAIL).status == DeliveryStatus.SENT
+
+
 def test_a_permanent_sms_failure_falls_back_to_email(en_resident, sms_gateway, django_capture_on_commit_callbacks):
     en_resident.profile.notify_by_email, en_resident.profile.notify_by_sms = False, True
     en_resident.profile.save()
@@ -252,14 +274,20 @@ def test_the_sweep_publishes_what_was_left_undelivered(en_resident, settings):
 @pytest.mark.parametrize("event", list(Event))
 def test_every_event_has_its_words_in_both_languages(event, language):
     """Each event's template gives a subject, a body, a plain-text and an HTML email and an SMS, in each language."""
+    overdue = [{"reference": "HLT-2026-000001", "service": payload()["service"], "due_date": "2026-12-01"}]
     notification = Notification(
         event=event,
-        payload={**payload(), "approved": True, "message": "msg", "deadline": "2026-12-01", "comment": "slow"},
-    )
+        payload={**payload(), "approved": True, "message": "msg", "deadline": "2026-12-01", "comment": "slow",
+                 "applications": overdue},
+    )  # fmt: skip
 
     message = render_message(notification=notification, language=language)
 
-    assert message.subject and "\n" not in message.subject and "HLT-2026-000001" in message.subject
+    assert message.subject and "\n" not in message.subject
+    # The overdue notice lists a department's applications: its subject names the department.
+    subject_names = "市卫生健康委员会" if language == "zh-hans" else "Municipal Health Commission"
+    assert (subject_names if event == Event.OVERDUE else "HLT-2026-000001") in message.subject
+    assert "HLT-2026-000001" in message.body or event != Event.OVERDUE
     assert message.body and "{" not in message.body
     assert message.body in message.text and message.subject in message.html
     assert message.sms.startswith("【一网通办】" if language == "zh-hans" else "[Shanghai One-Stop]")
@@ -275,3 +303,11 @@ def payload() -> dict:
         "due_date": "2026-12-31",
         "path": "/applications/x/",
     }
+
+
+def test_every_channel_is_one_registry_entry():
+    """Each channel says, in one place, how it sends, who wants it and where it falls back to (never itself)."""
+    assert set(CHANNELS) == set(Channel)
+    assert all(
+        channel not in spec.fallback and set(spec.fallback) <= set(Channel) for channel, spec in CHANNELS.items()
+    )

@@ -14,12 +14,14 @@ from rest_framework.test import APIClient
 
 from services.accounts.models import DepartmentMembership
 from services.applications.models import Priority, Status
+from services.applications.notifications import notify_applications_overdue
 from services.applications.workflow import application_transition
 from services.calendar.models import CalendarDay
+from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.routing.actions import application_route
 from services.routing.models import PeriodicRun
 from services.routing.tasks import mark_overdue
-from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory
+from tests.factories import ApplicationFactory, ResidentProfileFactory, ServiceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,11 +141,12 @@ def supervisor(health):
     )
 
 
-def test_overdue_applications_are_marked_once_with_priority_raised_and_supervisors_emailed(
+def test_overdue_applications_are_marked_once_with_priority_raised_and_supervisors_told(
     service, health, supervisor, django_capture_on_commit_callbacks
 ):
-    """Past its due date with the clock running: priority up one step, a staff-only note, one email in both
-    languages to the department's supervisors; a second run does nothing."""
+    """Past its due date with the clock running: priority up one step, a staff-only note, and one message listing
+    them to each of the department's supervisors (inbox and email), in their language (no profile: Chinese);
+    a second run does nothing."""
     today = timezone.localdate()
     late = ApplicationFactory(service=service, routed=True, due_date=today - dt.timedelta(days=1))
     later = ApplicationFactory(service=service, in_review=True, due_date=today - dt.timedelta(days=9),
@@ -154,7 +157,9 @@ def test_overdue_applications_are_marked_once_with_priority_raised_and_superviso
     ApplicationFactory(
         service=service, status=Status.APPROVED, department=health, due_date=today - dt.timedelta(days=3)
     )
-    StaffFactory(department=health)  # a caseworker: not emailed
+    StaffFactory(department=health)  # a caseworker: not told
+    english = ResidentProfileFactory(preferred_language="en", id_number=None).user
+    DepartmentMembership.objects.create(user=english, department=health, role=DepartmentMembership.Role.SUPERVISOR)
 
     with django_capture_on_commit_callbacks(execute=True):
         assert mark_overdue() == 2
@@ -165,23 +170,59 @@ def test_overdue_applications_are_marked_once_with_priority_raised_and_superviso
     assert late.overdue_notified_at is not None
     assert late.events.get().note == "overdue"
     assert not late.events.get().visible_to_resident
-    [email] = mail.outbox
-    assert email.to == [supervisor.email]
-    assert email.subject == "逾期申请：2 / Overdue applications: 2"
-    assert late.reference in email.body and later.reference in email.body
-    assert "已超过法定办结期限" in email.body and "past their legal due date" in email.body
-    assert late.reference in email.alternatives[0][0]
+    assert {(n.recipient, n.channel, n.status) for n in Notification.objects.filter(event=Event.OVERDUE)} == {
+        (supervisor, Channel.IN_APP, DeliveryStatus.SENT),
+        (supervisor, Channel.EMAIL, DeliveryStatus.SENT),
+        (english, Channel.IN_APP, DeliveryStatus.SENT),
+        (english, Channel.EMAIL, DeliveryStatus.SENT),
+    }
+    by_recipient = {email.to[0]: email for email in mail.outbox}
+    assert set(by_recipient) == {supervisor.email, english.email}
+    zh, en = by_recipient[supervisor.email], by_recipient[english.email]
+    assert zh.subject == f"{health.name_zh}：2 件申请已超过办理时限"
+    assert en.subject == f"{health.name_en}: 2 applications are past their due date"
+    for email, title in ((zh, service.title_zh), (en, service.title_en)):
+        assert email.body.index(later.reference) < email.body.index(late.reference)  # the longest overdue first
+        assert f"{late.reference} · {title}" in email.body and "/admin/applications/application/" in email.body
+        assert late.reference in email.alternatives[0][0]
+    assert f"应于 {late.due_date.isoformat()} 办结" in zh.body and "已超过法定办结期限" in zh.body
+    assert f"due {late.due_date.isoformat()}" in en.body and "have passed their legal due date" in en.body
     assert PeriodicRun.objects.get(name="mark_overdue").result == {"overdue": 2}
 
     with django_capture_on_commit_callbacks(execute=True):
         assert mark_overdue() == 0
+    assert len(mail.outbox) == 2
+
+
+def test_the_same_overdue_notice_is_not_sent_twice(service, supervisor, django_capture_on_commit_callbacks):
+    """The notice's key names its applications and their due dates: notifying the same batch again adds nothing."""
+    late = ApplicationFactory(service=service, routed=True, due_date=timezone.localdate() - dt.timedelta(days=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify_applications_overdue(department=late.department, applications=[late])
+        again = notify_applications_overdue(department=late.department, applications=[late])
+
+    assert len(first) == 2 and again == []
     assert len(mail.outbox) == 1
+
+
+def test_overdue_applications_of_a_department_without_supervisors_are_still_marked(
+    service, django_capture_on_commit_callbacks
+):
+    late = ApplicationFactory(service=service, routed=True, due_date=timezone.localdate() - dt.timedelta(days=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert mark_overdue() == 1
+
+    late.refresh_from_db()
+    assert late.overdue_notified_at is not None
+    assert not Notification.objects.exists() and not mail.outbox
 
 
 def test_an_overdue_backlog_is_marked_in_batches_oldest_first_in_one_run(
     service, supervisor, settings, django_capture_on_commit_callbacks
 ):
-    """A backlog larger than a batch (after an outage) is all marked in one run, a transaction and an email per
+    """A backlog larger than a batch (after an outage) is all marked in one run, a transaction and a message per
     batch, the longest overdue first."""
     settings.ROUTING_OVERDUE_BATCH = 2
     today = timezone.localdate()

@@ -377,15 +377,17 @@ def routing_breaks():
         yield broken
 
 
-def test_routing_that_keeps_failing_is_flagged_after_bounded_retries(service, routing_breaks, settings, eager_retries):
-    """Routing is retried (5 times) and then flagged 'routing failed' with a staff-only note; the sweep leaves it."""
+def test_routing_that_keeps_failing_is_flagged_after_bounded_retries(service, routing_breaks, settings, task_retries):
+    """Routing is retried as ROUTING_TASK_RETRY says when it fails (here twice, after 3 then 6 seconds), then
+    flagged 'routing failed' with a staff-only note; the sweep leaves it."""
     settings.ROUTING_SWEEP_AFTER_SECONDS = 0
+    settings.ROUTING_TASK_RETRY = {"max_retries": 2, "retry_backoff": 3, "retry_backoff_max": 60, "retry_jitter": False}
     application = submitted(service, ago=dt.timedelta(minutes=5))
 
     result = route_application.apply(args=(application.pk,), throw=False)  # as in the embedded mode
 
     assert isinstance(result.result, RuntimeError)
-    assert routing_breaks.call_count == 1 + settings.ROUTING_TASK_RETRY["max_retries"]
+    assert routing_breaks.call_count == 3 and task_retries == [3, 6]
     application.refresh_from_db()
     assert application.status == Status.SUBMITTED
     assert application.routing_failed_at is not None

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -58,8 +59,6 @@ class Command(BaseCommand):
 
 
 def _demo_user(email: str, *, is_staff: bool, is_superuser: bool) -> User:
-    from allauth.account.models import EmailAddress
-
     user = User.objects.filter(email=email).first() or User(email=email)
     user.is_staff, user.is_superuser = is_staff, is_superuser
     user.set_password(DEMO_PASSWORD)

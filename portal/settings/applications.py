@@ -1,0 +1,16 @@
+"""Applications: drafts, routing and its deadlines, the public statistics."""
+
+from .env import env
+
+# Unsubmitted drafts untouched this many days are deleted, after a reminder this many days before.
+DRAFT_RETENTION_DAYS = env.int("DRAFT_RETENTION_DAYS", default=30)
+DRAFT_REMINDER_DAYS_BEFORE = env.int("DRAFT_REMINDER_DAYS_BEFORE", default=7)
+# Beat's routing sweep publishes again routing (and intake) not done this long after it was due.
+ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120)
+# Routing workers read the rules and the holiday calendar at most this often (an edit made elsewhere reaches a
+# running worker within this time; the admin's dry run always reads the rules afresh).
+ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
+# Overdue applications marked (and listed in one message to supervisors) per transaction by beat's mark_overdue.
+ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
+# How long the public statistics page's figures are reused before they are counted again.
+STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)

@@ -1,0 +1,80 @@
+"""Celery: the broker, publishing, queues, worker policies, task retries and beat's periodic jobs."""
+
+from kombu import Queue
+
+from .env import env
+
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# Embedded mode: no broker configured, so tasks run in-process (still only after commit).
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# In-process, a failing task must not turn the resident's already-committed submission into an error page.
+CELERY_TASK_EAGER_PROPAGATES = False
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 120
+CELERY_TASK_SOFT_TIME_LIMIT = 90
+# Publishing fails fast when the broker is down (one quick retry for a stale connection, short timeouts):
+# a resident's request never waits on it, and the sweep publishes again what could not be published.
+CELERY_TASK_PUBLISH_RETRY = True
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.1, "interval_max": 0.1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# After a failed publish, skip publishing for this long (each app's sweep publishes later what was skipped).
+BROKER_DOWN_PAUSE_SECONDS = env.float("BROKER_DOWN_PAUSE_SECONDS", default=5.0)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # An unacknowledged message (its worker died with it) is delivered again after this; the sweep is faster.
+    "visibility_timeout": 3600,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    # CELERY_KEY_PREFIX lets several deployments (or concurrent test runs) share one Redis without sharing queues.
+    "global_keyprefix": env("CELERY_KEY_PREFIX", default=""),
+}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    "services.routing.tasks.route_application": {"queue": "routing"},
+    "services.documents.tasks.*": {"queue": "documents"},
+    "services.notifications.tasks.*": {"queue": "notifications"},
+}
+# Department intake queues are named dept.<code>; a worker for them is started with -Q dept.health etc.
+CELERY_TASK_QUEUES = [Queue("default"), Queue("routing"), Queue("documents"), Queue("notifications")]
+CELERY_TASK_CREATE_MISSING_QUEUES = True
+# Keep the worker's database connection across tasks (Celery's Django fixup closes it after every task otherwise).
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
+
+# --- Retries -----------------------------------------------------------------
+# Read when a task fails (services.common.tasks.RetryingTask), so overriding them reaches tasks already declared.
+# Routing and intake tasks: bounded retries with exponential backoff (2, 4, 8, 16, 32 s, with jitter), then
+# the application is flagged (routing failed / checks failed) for people to handle.
+ROUTING_TASK_RETRY = {"max_retries": 5, "retry_backoff": 2, "retry_backoff_max": 60}
+# Notification deliveries: 10 s doubling to 10 min (with jitter), at most NOTIFICATION_MAX_ATTEMPTS retries (the
+# delivery itself fails the message and falls back to another channel at its last allowed attempt).
+NOTIFICATION_TASK_RETRY = {"max_retries": "NOTIFICATION_MAX_ATTEMPTS", "retry_backoff": 10, "retry_backoff_max": 600}
+# Virus scans while the scanner is down: 5 s doubling to 5 min (with jitter), 8 times; the document stays pending
+# and the scan sweep publishes it again later.
+DOCUMENT_SCAN_TASK_RETRY = {"max_retries": 8, "retry_backoff": 5, "retry_backoff_max": 300}
+
+# --- Periodic jobs (beat) -----------------------------------------------------
+CELERY_BEAT_SCHEDULE = {
+    # Delete residents' data exports past their expiry, with their zips.
+    "purge-expired-exports": {"task": "services.accounts.tasks.purge_expired_exports", "schedule": 3600},
+    # Publish again the build of data exports still pending or running but untouched (a lost message or worker).
+    "data-exports-sweep": {"task": "services.accounts.tasks.sweep_data_exports", "schedule": 5 * 60.0},
+    # Publish again routing (and intake) whose message was lost: the application row is the outbox.
+    "routing-sweep": {
+        "task": "services.routing.tasks.sweep_routing",
+        "schedule": env.float("ROUTING_SWEEP_EVERY_SECONDS", default=60.0),
+    },
+    # Mark applications past their legal due date, raise their priority and tell the supervisors.
+    "mark-overdue": {"task": "services.routing.tasks.mark_overdue", "schedule": 15 * 60.0},
+    # Remind residents of drafts about to expire, and delete expired drafts (DRAFT_RETENTION_DAYS).
+    "draft-purge": {"task": "services.applications.tasks.purge_stale_drafts", "schedule": 60 * 60.0},
+    # Publish again the virus check of documents still pending (a lost message, or clamd down for a while).
+    "documents-scan-sweep": {"task": "services.documents.tasks.sweep_unscanned", "schedule": 5 * 60.0},
+    # Publish again deliveries of notifications still unsent (a lost message, or a worker lost mid-send).
+    "notifications-sweep": {"task": "services.notifications.tasks.sweep_undelivered", "schedule": 5 * 60.0},
+    # Delete API Idempotency-Key records past their 24-hour lifetime.
+    "idempotency-keys-purge": {"task": "services.api.tasks.purge_idempotency_keys", "schedule": 60 * 60.0},
+}

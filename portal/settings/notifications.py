@@ -1,0 +1,24 @@
+"""Notifications: email, SMS, delivery attempts, and the portal's address for links in messages."""
+
+from .env import DEBUG, env
+
+EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
+globals().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... as the URL gives them
+# Where residents reach the portal, for links in emails sent by background tasks (no request to ask).
+PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="一网通办 Citizen Portal <no-reply@portal.example>")
+
+# SMS: "console" prints (development), "http" posts JSON to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN.
+SMS_BACKEND = env("SMS_BACKEND", default="console")
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
+# Push to the phones residents registered (/api/v1/devices/): "console" prints (development), "http" posts JSON
+# to PUSH_GATEWAY_URL (a gateway that speaks APNs and FCM) with PUSH_GATEWAY_TOKEN, waiting at most
+# PUSH_GATEWAY_TIMEOUT_SECONDS. PUSH_ENABLED=false sends no push at all (the inbox has every message anyway).
+PUSH_ENABLED = env.bool("PUSH_ENABLED", default=True)
+PUSH_BACKEND = env("PUSH_BACKEND", default="console")
+PUSH_GATEWAY_URL = env("PUSH_GATEWAY_URL", default="")
+PUSH_GATEWAY_TOKEN = env("PUSH_GATEWAY_TOKEN", default="")
+PUSH_GATEWAY_TIMEOUT_SECONDS = env.float("PUSH_GATEWAY_TIMEOUT_SECONDS", default=5.0)
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
+NOTIFICATION_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_SWEEP_AFTER_SECONDS", default=900)
