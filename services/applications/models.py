@@ -57,6 +57,11 @@ class Channel(models.TextChoices):
     MOBILE = "mobile", _("Mobile app")
 
 
+def overdue_condition(today: dt.date) -> Q:
+    """The condition of ``ApplicationQuerySet.overdue``, for an aggregate's ``filter=`` (one definition of overdue)."""
+    return Q(status__in=CLOCK_RUNNING, due_date__lt=today)
+
+
 class ApplicationQuerySet(models.QuerySet):
     def for_applicant(self, user):
         return self.filter(applicant=user)
@@ -72,7 +77,7 @@ class ApplicationQuerySet(models.QuerySet):
 
     def overdue(self, today):
         """Open applications past their due date whose legal clock is running (not waiting for the resident)."""
-        return self.filter(status__in=CLOCK_RUNNING, due_date__lt=today)
+        return self.filter(overdue_condition(today))
 
     def open(self):
         """Applications not yet decided or withdrawn (submitted ones are not in a department's queue yet)."""

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from services.accounts.models import DepartmentMembership, User
 from services.accounts.selectors import profile_for_user
-from services.applications.models import CLOCK_RUNNING, DECIDED, Application, Status
+from services.applications.models import DECIDED, Application, Status, overdue_condition
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
@@ -92,7 +92,7 @@ def backlog_by_team(*, department_ids: list[int], today: dt.date) -> list[dict]:
             in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
             awaiting=Count("pk", filter=Q(status=Status.AWAITING_INFORMATION)),
             unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-            overdue=Count("pk", filter=Q(status__in=CLOCK_RUNNING, due_date__lt=today)),
+            overdue=Count("pk", filter=overdue_condition(today)),
         )
     )
     by_queue = {(row["department_id"], row["team_id"]): row for row in counts}
@@ -118,7 +118,7 @@ def caseworker_workload(*, department_ids: list[int], today: dt.date) -> list[di
         .annotate(
             in_review=Count("pk", filter=Q(status=Status.IN_REVIEW)),
             awaiting=Count("pk", filter=Q(status=Status.AWAITING_INFORMATION)),
-            overdue=Count("pk", filter=Q(status__in=CLOCK_RUNNING, due_date__lt=today)),
+            overdue=Count("pk", filter=overdue_condition(today)),
         )
     )
     by_person = {row.pop("assignee_id"): row for row in loads}
