@@ -16,7 +16,7 @@ from services.catalogue.models import DocumentType, FormVersion, Service
 from services.catalogue.selectors import eligibility_check
 from services.documents.models import Document
 from services.documents.selectors import document_list_for_owner
-from services.dynamic_forms.fields import questions, steps_asked
+from services.dynamic_forms.structure import questions, steps_asked
 from services.dynamic_forms.validation import validate_answers
 
 from .models import DECIDED, Application, ApplicationEvent, InformationRequest, RejectionReason, Status
