@@ -265,6 +265,11 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
         )
         withdrawn = factory.Trait(submitted=True, status=Status.WITHDRAWN)
 
+    @classmethod
+    def in_status(cls, status: Status, **fields) -> Application:
+        """Return an application in ``status`` through that status's trait (a draft has none)."""
+        return cls(**fields) if status == Status.DRAFT else cls(**{Status(status).value: True}, **fields)
+
 
 class TeamFactory(factory.django.DjangoModelFactory):
     class Meta:
