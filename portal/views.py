@@ -29,8 +29,8 @@ from services.catalogue.selectors import (
     service_list_popular,
 )
 from services.catalogue.views import FILTERS
-from services.dynamic_forms.fields import subschema
 from services.dynamic_forms.forms import AnswersForm
+from services.dynamic_forms.structure import subschema
 
 
 def home(request):

@@ -1,9 +1,13 @@
+import datetime as dt
+
 import factory
 from allauth.account.models import EmailAddress
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from services.accounts.models import DepartmentMembership, ResidentProfile, User
 from services.applications.models import Application, Status
+from services.calendar.selectors import working_calendar
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
 
@@ -211,8 +215,20 @@ class StaffFactory(UserFactory):
             DepartmentMembership.objects.create(user=user, department=extracted, role=role)
 
 
+def _legal_due_date(application) -> dt.date:
+    """The due date routing gives: the service's working days from the day of submission."""
+    submitted_at = application.submitted_at
+    if isinstance(submitted_at, str):  # as a test may give it: "2026-11-02T09:00+08:00"
+        submitted_at = parse_datetime(submitted_at)
+    return working_calendar().add_working_days(timezone.localdate(submitted_at), application.service.processing_days)
+
+
 class ApplicationFactory(factory.django.DjangoModelFactory):
-    """An application; traits give each lifecycle state (``routed=True``, ``in_review=True``, ...)."""
+    """An application, a draft unless a trait gives its lifecycle state with the fields that state implies:
+    ``submitted`` (submitted_at), ``routed`` (+ its service's department, the legal due date), ``in_review``
+    (+ a caseworker of that department assigned), ``awaiting_information`` (+ the clock paused), ``approved`` and
+    ``rejected`` (+ decided_at, a reason for a rejection), ``withdrawn`` (submitted, then withdrawn). Each field
+    can still be given, e.g. ``ApplicationFactory(in_review=True, assignee=caseworker, due_date=today)``."""
 
     class Meta:
         model = Application
@@ -224,9 +240,35 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"TST-2026-{n:06d}")
 
     class Params:
+        # Each state enables the one before it in the lifecycle and adds what it implies; a later trait's values win.
         submitted = factory.Trait(status=Status.SUBMITTED, submitted_at=factory.LazyFunction(timezone.now))
-        routed = factory.Trait(status=Status.ROUTED, department=factory.SelfAttribute("service.department"))
-        in_review = factory.Trait(status=Status.IN_REVIEW, department=factory.SelfAttribute("service.department"))
+        routed = factory.Trait(
+            submitted=True,
+            status=Status.ROUTED,
+            department=factory.SelfAttribute("service.department"),
+            due_date=factory.LazyAttribute(_legal_due_date),
+        )
+        in_review = factory.Trait(
+            routed=True,
+            status=Status.IN_REVIEW,
+            assignee=factory.LazyAttribute(lambda a: StaffFactory(department=a.department)),
+        )
+        awaiting_information = factory.Trait(
+            in_review=True, status=Status.AWAITING_INFORMATION, clock_paused_at=factory.LazyFunction(timezone.now)
+        )
+        approved = factory.Trait(in_review=True, status=Status.APPROVED, decided_at=factory.LazyFunction(timezone.now))
+        rejected = factory.Trait(
+            in_review=True,
+            status=Status.REJECTED,
+            decided_at=factory.LazyFunction(timezone.now),
+            decision_reason="The documents do not show the applicant's residence.",
+        )
+        withdrawn = factory.Trait(submitted=True, status=Status.WITHDRAWN)
+
+    @classmethod
+    def in_status(cls, status: Status, **fields) -> Application:
+        """Return an application in ``status`` through that status's trait (a draft has none)."""
+        return cls(**fields) if status == Status.DRAFT else cls(**{Status(status).value: True}, **fields)
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -31,6 +31,7 @@ from services.ratings.models import FollowUp, Rating
 from services.routing.models import Bundle, BundleService, BundleSubmission, Team
 from tests.factories import (
     VALID_ANSWERS,
+    ApplicationFactory,
     DepartmentFactory,
     DocumentFactory,
     DocumentTypeFactory,
@@ -145,20 +146,21 @@ def build_world() -> World:
 
 
 def _application(service, applicant, status, *, due_date=None, **fields) -> Application:
+    """An application in ``status`` (its factory trait), submitted 3 days ago and, once routed, due in 10 days."""
     n = _next()
-    in_queue = status not in (Status.DRAFT,)
-    return Application.objects.create(
-        applicant=applicant,
-        service=service,
-        form_version=service.form_versions.order_by("-number").first(),
-        answers=VALID_ANSWERS,
-        status=status,
-        department=service.department if in_queue else None,
-        reference=f"HLT-2026-{n:06d}" if in_queue else None,
-        submitted_at=timezone.now() - dt.timedelta(days=3) if in_queue else None,
-        due_date=(due_date or timezone.localdate() + dt.timedelta(days=10)) if in_queue else None,
-        priority=Priority.HIGH if n % 3 == 0 else Priority.NORMAL,
-        **fields,
+    common = {
+        "applicant": applicant,
+        "service": service,
+        "form_version": service.form_versions.order_by("-number").first(),
+        "answers": VALID_ANSWERS,
+        "priority": Priority.HIGH if n % 3 == 0 else Priority.NORMAL,
+    }
+    if status == Status.DRAFT:
+        return ApplicationFactory(**common, reference=None, **fields)
+    if status != Status.SUBMITTED:
+        fields.setdefault("due_date", due_date or timezone.localdate() + dt.timedelta(days=10))
+    return ApplicationFactory.in_status(
+        status, **common, reference=f"HLT-2026-{n:06d}", submitted_at=timezone.now() - dt.timedelta(days=3), **fields
     )
 
 

@@ -15,7 +15,7 @@ from services.catalogue.models import Service
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
 from services.documents.models import Document, ScanStatus
-from services.dynamic_forms.fields import answers_merge
+from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import validate_answers
 
 from .models import (

@@ -13,9 +13,10 @@ from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
 from services.documents.selectors import document_get_for_owner
-from services.dynamic_forms.fields import form_steps, label_of, steps_asked
+from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
+from services.dynamic_forms.structure import form_steps, steps_asked
 
 from .actions import (
     application_save_answers,

@@ -60,7 +60,7 @@ def supervisor_panels(*, scope: StaffScope, department_ids: list[int], today: dt
         )
         medians = [figures.median_days for figures in row["weeks"]]
         row["median_chart"] = bar_chart(
-            title=_("Median days from submission to decision per week"),
+            title=_("Median working days from submission to decision per week"),
             points=list(zip(labels, medians, strict=True)),
             maximum=max((m for m in medians if m is not None), default=0),
         )

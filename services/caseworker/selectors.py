@@ -4,13 +4,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from services.accounts.models import DepartmentMembership, User
-from services.applications.models import DECIDED, Application, Status, overdue_q
+from services.applications.models import Application, Status, overdue_q
+from services.applications.selectors import decision_counts
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
@@ -90,7 +90,7 @@ class WeekFigures:
     week: dt.date  # its Monday
     decided: int
     on_time: int
-    median_days: float | None  # whole days from the day of submission to the day of the decision
+    median_days: float | None  # working days from submission to decision (applications.selectors.decision_counts)
 
     @property
     def on_time_percent(self) -> int | None:
@@ -99,34 +99,18 @@ class WeekFigures:
 
 def service_performance(*, department_ids: list[int], today: dt.date, weeks: int = 8) -> list[dict]:
     """Return, per service with decisions in the last ``weeks`` weeks (this one included), each week's decisions,
-    how many were made by the due date, and the median whole days from the day of submission to the decision's.
-    Counted in the database by service, day of decision, day of submission and punctuality, so the rows read stay
-    few however many were decided."""
+    how many were made by the due date, and the median working days from submission to decision, as the public
+    statistics count them. Counted in the database by service, day and punctuality, so the rows read stay few
+    however many were decided."""
     first_monday = today - dt.timedelta(days=today.weekday(), weeks=weeks - 1)
     since = timezone.make_aware(dt.datetime.combine(first_monday, dt.time.min))
-    groups = (
-        Application.objects.filter(
-            department_id__in=department_ids, status__in=DECIDED, decided_at__gte=since, submitted_at__isnull=False
-        )
-        .annotate(decided_on=TruncDate("decided_at"), submitted_on=TruncDate("submitted_at"))
-        .annotate(
-            on_time=Case(
-                When(Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date")), then=Value(True)),
-                default=Value(False),
-            )
-        )
-        .values_list("service_id", "decided_on", "submitted_on", "on_time")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     tallies: dict[int, dict[dt.date, dict]] = {}
-    for service_id, decided_on, submitted_on, on_time, n in groups:
-        week = decided_on - dt.timedelta(days=decided_on.weekday())
-        tally = tallies.setdefault(service_id, {}).setdefault(week, {"decided": 0, "on_time": 0, "days": {}})
-        tally["decided"] += n
-        tally["on_time"] += n if on_time else 0
-        days = (decided_on - submitted_on).days
-        tally["days"][days] = tally["days"].get(days, 0) + n
+    for decisions in decision_counts(since=since, department_ids=department_ids):
+        week = decisions.decided_on - dt.timedelta(days=decisions.decided_on.weekday())
+        tally = tallies.setdefault(decisions.service_id, {}).setdefault(week, {"decided": 0, "on_time": 0, "days": {}})
+        tally["decided"] += decisions.n
+        tally["on_time"] += decisions.n if decisions.on_time else 0
+        tally["days"][decisions.working_days] = tally["days"].get(decisions.working_days, 0) + decisions.n
     services = Service.objects.in_bulk(tallies)
     mondays = [first_monday + dt.timedelta(weeks=n) for n in range(weeks)]
     performance = []

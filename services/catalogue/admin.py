@@ -8,8 +8,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from services.dynamic_forms.fields import display_answer, form_steps, label_of
+from services.dynamic_forms.fields import display_answer, label_of
 from services.dynamic_forms.forms import AnswersForm
+from services.dynamic_forms.structure import form_steps
 
 from .actions import form_version_publish
 from .models import Category, Department, DocumentType, FormVersion, LifeEvent, Service

@@ -1,7 +1,7 @@
 """The portal's service catalogue as data, loaded by ``manage.py load_catalogue`` (idempotent).
 
-Forms follow services/dynamic_forms/fields.py: JSON Schema with x- hints for steps, labels in both languages,
-conditions and profile prefill. Questions that mean the same thing carry the same name in every form
+Forms follow services/dynamic_forms/fields.py and structure.py: JSON Schema with x- hints for steps, labels in
+both languages, conditions and profile prefill. Questions that mean the same thing carry the same name in every form
 (``child_name``, ``child_birth_date`` ...), so a resident's earlier answers fill in the next form.
 """
 

@@ -2,16 +2,8 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from .fields import (
-    DEFAULT_MAX_ITEMS,
-    FIELD_TYPES,
-    answers_merge,
-    field_type_name,
-    help_of,
-    is_asked,
-    label_of,
-    questions,
-)
+from .fields import DEFAULT_MAX_ITEMS, FIELD_TYPES, field_type_name, help_of, label_of
+from .structure import answers_merge, is_asked, questions
 from .validation import validate_answers
 
 

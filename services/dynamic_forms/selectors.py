@@ -1,4 +1,5 @@
-from .fields import display_answer, form_steps, is_asked, label_of, steps_asked
+from .fields import display_answer, label_of
+from .structure import form_steps, is_asked, steps_asked
 
 
 def answers_for_display(*, schema: dict, answers: dict) -> list[tuple[str, str]]:

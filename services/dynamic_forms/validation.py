@@ -9,7 +9,8 @@ from jsonschema.exceptions import SchemaError
 
 from services.accounts.selectors import PROFILE_FACTS
 
-from .fields import FIELD_TYPES, ROW_TYPES, field_type_name, questions
+from .fields import FIELD_TYPES, ROW_TYPES, field_type_name
+from .structure import questions
 
 FORMAT_CHECKER = FormatChecker()
 for _field_type in FIELD_TYPES.values():

@@ -211,7 +211,7 @@ def test_patch_a_wrong_answer_is_400_and_saves_nothing(resident_client, resident
 
 
 def test_patch_a_submitted_application_is_409(resident_client, resident, service):
-    application = ApplicationFactory(applicant=resident, service=service, status=Status.SUBMITTED)
+    application = ApplicationFactory(applicant=resident, service=service, submitted=True)
 
     response = resident_client.patch(detail_url(application), {"answers": {"full_name": "X"}}, format="json")
 

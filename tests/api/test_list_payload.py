@@ -19,7 +19,7 @@ SHARED = ("id", "reference", "service", "status", "status_label", "form_version"
 @pytest.mark.parametrize(("language", "label"), [("en", "Submitted"), ("zh-hans", "已提交")])
 def test_a_list_item_is_the_detail_without_form_and_timeline(resident_client, resident, service, language, label):
     """Each field of a list item equals the detail's, the status label in the reader's language."""
-    application = ApplicationFactory(applicant=resident, service=service, status=Status.SUBMITTED)
+    application = ApplicationFactory(applicant=resident, service=service, submitted=True)
 
     item = resident_client.get("/api/v1/applications/", HTTP_ACCEPT_LANGUAGE=language).json()["results"][0]
     detail = resident_client.get(f"/api/v1/applications/{application.public_id}/", HTTP_ACCEPT_LANGUAGE=language)
@@ -40,9 +40,9 @@ def test_the_list_is_byte_for_byte_what_the_output_serializer_gives(resident_cli
     ApplicationFactory(
         applicant=resident, service=service, submitted=True, submitted_at=decided, due_date=date(2027, 2, 28)
     )
-    ApplicationFactory(applicant=resident, service=service, status=Status.APPROVED, submitted_at=decided,
+    ApplicationFactory(applicant=resident, service=service, approved=True, submitted_at=decided,
                        due_date=date(2027, 1, 15), decided_at=decided)  # fmt: skip
-    ApplicationFactory(applicant=resident, service=service, status=Status.REJECTED, decided_at=decided,
+    ApplicationFactory(applicant=resident, service=service, rejected=True, decided_at=decided,
                        decision_reason="Not resident in the district.")  # fmt: skip
     ApplicationFactory(service=service)  # someone else's
 

@@ -142,7 +142,7 @@ def test_a_draft_and_a_submitted_application_keep_their_version(steps_service, r
         applicant=resident,
         service=steps_service,
         answers={**STEPS_ANSWERS, "name": "A name too long for v2"},
-        status=Status.SUBMITTED,
+        submitted=True,
     )
 
     version = change_the_form(steps_service)
@@ -222,13 +222,13 @@ def test_answers_are_reused_from_the_latest_earlier_application(health, resident
     ApplicationFactory(
         applicant=resident,
         service=vaccination,
-        status=Status.APPROVED,
+        approved=True,
         answers={"child_name": "李小明", "child_birth_date": "2022-05-01"},
     )
     ApplicationFactory(
         applicant=resident,
         service=vaccination,
-        status=Status.SUBMITTED,
+        submitted=True,
         answers={"child_name": "李小红", "child_birth_date": "2023-06-01"},
     )
     ApplicationFactory(
@@ -242,7 +242,7 @@ def test_answers_are_reused_from_the_latest_earlier_application(health, resident
     ApplicationFactory(
         applicant=resident,
         service=vaccination,
-        status=Status.SUBMITTED,
+        submitted=True,
         answers={"child_name": "名字太长的孩子", "child_birth_date": "2024-02-01"},
     )
     assert application_create_draft(applicant=resident, service=kindergarten).answers == {
@@ -261,7 +261,7 @@ def test_a_profile_fact_is_reused_by_fact_even_under_another_question_name(healt
         },
     )
     ApplicationFactory(
-        applicant=resident, service=first, status=Status.SUBMITTED, answers={"applicant_id": "11010519491231002X"}
+        applicant=resident, service=first, submitted=True, answers={"applicant_id": "11010519491231002X"}
     )
 
     draft = application_create_draft(
@@ -330,7 +330,7 @@ def test_drafts_untouched_long_enough_get_one_reminder_in_the_residents_language
     old_zh = ApplicationFactory(applicant=chinese, service=service)
     old_en = ApplicationFactory(applicant=english, service=service)
     recent = ApplicationFactory(service=service)
-    submitted = ApplicationFactory(service=service, status=Status.SUBMITTED)
+    submitted = ApplicationFactory(service=service, submitted=True)
     for application in (old_zh, old_en, submitted):
         age_draft(application, 24)
     age_draft(recent, 20)
@@ -390,7 +390,7 @@ def test_purge_deletes_only_expired_drafts_reminded_long_enough_ago(retention, s
     never_reminded = ApplicationFactory(service=service)
     fresh = ApplicationFactory(service=service, draft_reminder_sent_at=timezone.now() - dt.timedelta(days=8))
     submitted = ApplicationFactory(
-        service=service, status=Status.SUBMITTED, draft_reminder_sent_at=timezone.now() - dt.timedelta(days=8)
+        service=service, submitted=True, draft_reminder_sent_at=timezone.now() - dt.timedelta(days=8)
     )
     for application in (expired, reminded_late, never_reminded, submitted):
         age_draft(application, 31)

@@ -3,7 +3,6 @@
 import pytest
 from django.utils import translation
 
-from services.applications.models import Status
 from services.applications.selectors import application_prefill
 from tests.factories import ApplicationFactory, ServiceFactory
 
@@ -17,13 +16,13 @@ def test_earlier_answers_are_reused_with_or_without_a_form_version(health, resid
     service's current form."""
     vaccination = ServiceFactory(department=health, form_schema=CHILD)
     ApplicationFactory.create_batch(
-        19, applicant=resident, service=vaccination, status=Status.APPROVED, answers={"child_name": "李小明"}
+        19, applicant=resident, service=vaccination, approved=True, answers={"child_name": "李小明"}
     )
     ApplicationFactory(
         applicant=resident,
         service=vaccination,
         form_version=None,
-        status=Status.SUBMITTED,
+        submitted=True,
         answers={"child_name": "李小红"},
         reference="TST-2026-LEGACY",
     )

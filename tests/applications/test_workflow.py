@@ -49,12 +49,7 @@ ROLES_OF_KIND = {
 
 
 def application_in(status):
-    routed = status not in (Status.DRAFT, Status.SUBMITTED)
-    return (
-        ApplicationFactory(status=status, department=None)
-        if not routed
-        else ApplicationFactory(status=status, routed=True)
-    )
+    return ApplicationFactory.in_status(status)
 
 
 @pytest.mark.parametrize(("src", "dst"), ALL_PAIRS, ids=lambda s: s.value)

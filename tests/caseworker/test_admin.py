@@ -40,9 +40,8 @@ def test_queue_shows_the_departments_open_applications_by_due_date(health_casewo
     department's, nor drafts; decided ones only under the status filter."""
     later = ApplicationFactory(service=service, routed=True, due_date=dt.date(2026, 12, 20))
     sooner = ApplicationFactory(service=service, in_review=True, due_date=dt.date(2026, 12, 10))
-    waiting = ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=service.department,
-                                 due_date=dt.date(2026, 12, 15))  # fmt: skip
-    approved = ApplicationFactory(service=service, status=Status.APPROVED, department=service.department)
+    waiting = ApplicationFactory(service=service, awaiting_information=True, due_date=dt.date(2026, 12, 15))
+    approved = ApplicationFactory(service=service, approved=True)
     ApplicationFactory(service=service)  # a draft
     ApplicationFactory(service=ServiceFactory(department=education), routed=True)
     client = logged_in(health_caseworker)
@@ -60,8 +59,7 @@ def test_queue_columns_and_deadline_flags(health_caseworker, service, applicant)
     overdue = ApplicationFactory(service=service, applicant=applicant, in_review=True, team=team,
                                  assignee=health_caseworker, due_date=today - dt.timedelta(days=1))  # fmt: skip
     soon = ApplicationFactory(service=service, routed=True, due_date=today + dt.timedelta(days=2))
-    paused = ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=service.department,
-                                due_date=today - dt.timedelta(days=5))  # fmt: skip
+    paused = ApplicationFactory(service=service, awaiting_information=True, due_date=today - dt.timedelta(days=5))
 
     content = logged_in(health_caseworker).get(CHANGELIST).content.decode()
 
@@ -92,8 +90,8 @@ def test_queue_filters(health_caseworker, health, service, query, expected):
                                    due_date=today + dt.timedelta(days=30)),
         "unassigned": ApplicationFactory(service=service, routed=True, due_date=today + dt.timedelta(days=1)),
         "overdue": ApplicationFactory(service=service, routed=True, due_date=today - dt.timedelta(days=1)),
-        "waiting": ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=health,
-                                      assignee=colleague, due_date=today - dt.timedelta(days=3)),
+        "waiting": ApplicationFactory(service=service, awaiting_information=True, assignee=colleague,
+                                      due_date=today - dt.timedelta(days=3)),
     }  # fmt: skip
 
     shown = set(listed(logged_in(health_caseworker).get(CHANGELIST, query)))
@@ -442,7 +440,7 @@ def test_export_filtered_with_personal_fields_for_supervisors_only(
     health_caseworker, health_supervisor, health_application, service
 ):
     """The export link takes the queue's filters; a caseworker's export has no personal columns."""
-    ApplicationFactory(service=service, status=Status.APPROVED, department=service.department)
+    ApplicationFactory(service=service, approved=True)
     url = reverse("admin:applications_application_export") + "?q=" + health_application.reference
 
     by_caseworker = read_csv(logged_in(health_caseworker).get(url))
@@ -456,8 +454,7 @@ def test_export_filtered_with_personal_fields_for_supervisors_only(
 
 
 def test_export_selected_keeps_formulas_from_running(health_supervisor, service):
-    application = ApplicationFactory(service=service, status=Status.REJECTED, department=service.department,
-                                     decision_reason="=HYPERLINK(\"http://evil\")")  # fmt: skip
+    application = ApplicationFactory(service=service, rejected=True, decision_reason='=HYPERLINK("http://evil")')
 
     response = logged_in(health_supervisor).post(  # from the list of all statuses, as the page posts it
         CHANGELIST + "?status=all", {"action": "export_selected", "_selected_action": [application.pk]}

@@ -9,8 +9,9 @@ from django.utils import translation
 from services.catalogue.data import CATALOGUE
 from services.catalogue.models import Category, Department, DocumentType, FormVersion, LifeEvent, Service
 from services.catalogue.selectors import service_list
-from services.dynamic_forms.fields import field_type_name, form_steps, questions
+from services.dynamic_forms.fields import field_type_name
 from services.dynamic_forms.forms import AnswersForm
+from services.dynamic_forms.structure import form_steps, questions
 from tests.web.html import assert_accessible
 
 pytestmark = pytest.mark.django_db

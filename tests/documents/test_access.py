@@ -215,7 +215,7 @@ def test_attach_refuses_foreign_decided_expired_and_infected(resident, service, 
     assert "expired on" in assert_problem(attach(mine, expired), 400)["errors"][0]["message"]
     infected = DocumentFactory(owner=resident, document_type=id_card, scan_status=ScanStatus.INFECTED)
     assert_problem(attach(mine, infected), 400)
-    decided = ApplicationFactory(applicant=resident, service=service, status="approved")
+    decided = ApplicationFactory(applicant=resident, service=service, approved=True)
     assert_problem(attach(decided, document), 409, "invalid_transition")
     assert not mine.document_links.exists()
 
@@ -223,7 +223,7 @@ def test_attach_refuses_foreign_decided_expired_and_infected(resident, service, 
 def test_attach_action_refuses_what_the_resident_does_not_own(resident, service, document):
     with pytest.raises(InvalidTransition):
         document_attach(
-            application=ApplicationFactory(applicant=resident, service=service, status="withdrawn"),
+            application=ApplicationFactory(applicant=resident, service=service, withdrawn=True),
             document=document,
             by=resident,
         )

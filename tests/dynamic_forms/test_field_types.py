@@ -11,9 +11,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from services.dynamic_forms.fields import answers_merge, field_type_name, form_steps, steps_asked
+from services.dynamic_forms.fields import field_type_name
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
+from services.dynamic_forms.structure import answers_merge, form_steps, steps_asked
 from services.dynamic_forms.validation import enforced_schema, validate_answers, validate_form_schema
 from tests.factories import STEPS_ANSWERS, STEPS_SCHEMA
 

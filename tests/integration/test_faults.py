@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.utils import timezone
 
 from services.accounts.models import User
 from services.applications.actions import application_create_draft, application_submit
@@ -45,9 +44,7 @@ def test_the_same_routing_message_delivered_twice_routes_once_and_runs_intake_on
     twin = Worker(worker_env(real_services), "routing", "routing-twin").start()
     workers = [*publish_to_broker, twin]
     try:
-        application = ApplicationFactory(
-            applicant=resident, service=service, status=Status.SUBMITTED, submitted_at=timezone.now(), department=None
-        )
+        application = ApplicationFactory(applicant=resident, service=service, submitted=True)
         task_id = str(uuid.uuid4())
         for _copy in range(2):
             route_application.apply_async((application.pk,), task_id=task_id)

@@ -6,7 +6,7 @@ from rest_framework.test import APIClient
 
 from services.applications.models import Application, Status
 from tests.conftest import staff_login
-from tests.factories import VALID_ANSWERS
+from tests.factories import VALID_ANSWERS, ApplicationFactory
 
 from .conftest import wait_for
 
@@ -83,10 +83,13 @@ def test_sweep_republishes_an_application_whose_routing_message_was_lost(
 
     from services.routing.tasks import sweep_routing
 
-    lost = Application.objects.create(
-        applicant=resident, service=service, answers=VALID_ANSWERS, status=Status.SUBMITTED,
-        submitted_at=timezone.now() - timezone.timedelta(hours=1), reference="HLT-2026-999999",
-    )  # fmt: skip
+    lost = ApplicationFactory(
+        applicant=resident,
+        service=service,
+        submitted=True,
+        submitted_at=timezone.now() - timezone.timedelta(hours=1),
+        reference="HLT-2026-999999",
+    )
     assert sweep_routing.apply().get() == {"routing": 1, "intake": 0}  # runs here; publishes to the worker
     wait_for(
         lambda: Application.objects.filter(pk=lost.pk, status=Status.ROUTED).exists(),

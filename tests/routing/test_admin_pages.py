@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.accounts.models import DepartmentMembership
-from services.applications.models import Status
 from services.routing.models import PeriodicRun
 from services.routing.selectors import broker_status
 from tests.conftest import staff_login
@@ -56,7 +55,7 @@ def test_the_dashboard_shows_backlogs_failures_and_the_last_runs(superuser, serv
     ApplicationFactory(service=service, routed=True, routed_at=timezone.now())
     ApplicationFactory(service=service, in_review=True, due_date=timezone.localdate() - dt.timedelta(days=2))
     ApplicationFactory(service=ServiceFactory(department=education), routed=True)
-    ApplicationFactory(service=service, status=Status.SUBMITTED, routing_failed_at=timezone.now())
+    ApplicationFactory(service=service, submitted=True, routing_failed_at=timezone.now())
     PeriodicRun.objects.create(name="sweep_routing", finished_at=timezone.now(), result={"routing": 3, "intake": 0})
 
     page = logged_in(superuser).get(DASHBOARD).content.decode()

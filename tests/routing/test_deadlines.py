@@ -45,7 +45,7 @@ def test_the_2026_schedule_is_loaded_by_a_migration_with_its_source():
 def route_submitted_on(moment: str, *, processing_days: int):
     service = ServiceFactory(processing_days=processing_days)
     with at(moment) as now:
-        application = ApplicationFactory(service=service, status=Status.SUBMITTED, submitted_at=now, department=None)
+        application = ApplicationFactory(service=service, submitted=True, submitted_at=now)
         application_route(application_id=application.pk)
     application.refresh_from_db()
     return application
@@ -152,11 +152,9 @@ def test_overdue_applications_are_marked_once_with_priority_raised_and_superviso
     later = ApplicationFactory(service=service, in_review=True, due_date=today - dt.timedelta(days=9),
                                priority=Priority.URGENT)  # fmt: skip
     ApplicationFactory(service=service, routed=True, due_date=today)  # due today: not late yet
-    ApplicationFactory(service=service, status=Status.AWAITING_INFORMATION, department=health,
-                       due_date=today - dt.timedelta(days=3))  # fmt: skip  # clock stopped
-    ApplicationFactory(
-        service=service, status=Status.APPROVED, department=health, due_date=today - dt.timedelta(days=3)
-    )
+    # Past due yet not overdue: one waiting for the resident (its clock stopped), one decided.
+    ApplicationFactory(service=service, awaiting_information=True, due_date=today - dt.timedelta(days=3))
+    ApplicationFactory(service=service, approved=True, due_date=today - dt.timedelta(days=3))
     StaffFactory(department=health)  # a caseworker: not told
     english = ResidentProfileFactory(preferred_language="en", id_number=None).user
     DepartmentMembership.objects.create(user=english, department=health, role=DepartmentMembership.Role.SUPERVISOR)

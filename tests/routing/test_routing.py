@@ -36,9 +36,7 @@ pytestmark = pytest.mark.django_db
 
 def submitted(service, *, ago: dt.timedelta = dt.timedelta(0), **kwargs):
     """Return an application of ``service`` submitted ``ago``."""
-    return ApplicationFactory(
-        service=service, status=Status.SUBMITTED, submitted_at=timezone.now() - ago, department=None, **kwargs
-    )
+    return ApplicationFactory(service=service, submitted=True, submitted_at=timezone.now() - ago, **kwargs)
 
 
 def routed(service, *, ago: dt.timedelta = dt.timedelta(0), **kwargs):
@@ -105,7 +103,7 @@ def test_route_is_idempotent(service, django_capture_on_commit_callbacks):
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.WITHDRAWN, Status.IN_REVIEW])
 def test_route_ignores_applications_that_are_not_submitted(service, status, django_capture_on_commit_callbacks):
     """Only 'submitted' applications are routed; any other status is left alone."""
-    application = ApplicationFactory(service=service, status=status, department=None)
+    application = ApplicationFactory.in_status(status, service=service, department=None)
 
     with django_capture_on_commit_callbacks() as callbacks:
         assert application_route(application_id=application.pk) is None
@@ -236,7 +234,7 @@ def test_intake_flags_a_duplicate_open_application(service, resident):
 def test_intake_ignores_closed_drafts_and_other_services_or_applicants(service, resident, health):
     """Decided, withdrawn and draft applications, other services and other people are not duplicates."""
     for status in (Status.DRAFT, Status.APPROVED, Status.REJECTED, Status.WITHDRAWN):
-        ApplicationFactory(applicant=resident, service=service, status=status)
+        ApplicationFactory.in_status(status, applicant=resident, service=service)
     ApplicationFactory(applicant=resident, service=ServiceFactory(department=health), routed=True)
     ApplicationFactory(service=service, routed=True)
     application = ApplicationFactory(applicant=resident, service=service, routed=True)
@@ -329,7 +327,7 @@ def test_intake_assigns_to_the_least_loaded_caseworker_of_an_auto_assigning_team
     team = TeamFactory(department=health, auto_assign=True)
     team.members.set([busy, free, outsider])
     ApplicationFactory(service=service, in_review=True, assignee=busy)
-    ApplicationFactory(service=service, status=Status.APPROVED, department=health, assignee=free)  # closed: no load
+    ApplicationFactory(service=service, approved=True, assignee=free)  # closed: no load
     applications = [ApplicationFactory(service=service, routed=True, team=team) for _ in range(3)]
 
     for application in applications:
@@ -458,7 +456,7 @@ def test_sweep_republishes_only_work_stuck_past_the_threshold(service, settings)
     stuck = submitted(service, ago=dt.timedelta(seconds=121))
     submitted(service, ago=dt.timedelta(seconds=60))  # its message may still be on its way
     submitted(service, ago=dt.timedelta(hours=1), routing_failed_at=timezone.now())  # waits for staff
-    ApplicationFactory(service=service, status=Status.WITHDRAWN, submitted_at=timezone.now() - dt.timedelta(hours=3))
+    ApplicationFactory(service=service, withdrawn=True, submitted_at=timezone.now() - dt.timedelta(hours=3))
     unchecked = routed(service, ago=dt.timedelta(minutes=5))
     routed(service, ago=dt.timedelta(minutes=5), intake_checked_at=timezone.now())
     routed(service, ago=dt.timedelta(seconds=10))

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from services.applications.models import Status
 from services.calendar.models import CalendarDay
 from services.calendar.selectors import working_calendar
 from services.common.kept import forget_kept
@@ -48,7 +47,7 @@ def test_a_calendar_change_is_seen_at_once_in_the_process_that_made_it(calendar_
 
 def test_routing_does_not_read_again_the_service_or_applicant_it_locked():
     """The event's notification uses the service, applicant and profile routing already loaded."""
-    application = ApplicationFactory(status=Status.SUBMITTED, submitted_at=timezone.now(), department=None)
+    application = ApplicationFactory(submitted=True)
 
     with CaptureQueriesContext(connection) as queries:
         application_route(application_id=application.pk)

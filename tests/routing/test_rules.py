@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.accounts.models import ResidentProfile
-from services.applications.models import Priority, Status
+from services.applications.models import Priority
 from services.routing.conditions import CONDITIONS, RoutingFacts, age_on
 from services.routing.models import RoutingCondition
 from services.routing.selectors import routing_decide, routing_facts
@@ -221,7 +221,7 @@ def test_dry_run_shows_where_an_application_would_go_and_which_rule_decided(admi
 
 def test_dry_run_of_an_existing_application_by_reference(admin_client, rules, services):
     """An application's reference gives its real facts; an unknown reference is a form error."""
-    application = ApplicationFactory(service=services["unemployment"], status=Status.SUBMITTED)
+    application = ApplicationFactory(service=services["unemployment"], submitted=True)
 
     found = admin_client.get(reverse("admin:routing_routingrule_dry_run"), {"reference": application.reference})
     missing = admin_client.get(reverse("admin:routing_routingrule_dry_run"), {"reference": "NOP-2026-000001"})

@@ -16,8 +16,7 @@ def decided_applications(service, n: int, *, days_taken: int = 10, late_every: i
     for index in range(n):
         late = late_every and index % late_every == 0
         application = ApplicationFactory(
-            service=service, status=Status.APPROVED, department=service.department,
-            submitted_at=now - dt.timedelta(days=days_taken), decided_at=now,
+            service=service, approved=True, submitted_at=now - dt.timedelta(days=days_taken), decided_at=now,
             due_date=timezone.localdate() - dt.timedelta(days=1 if late else 0),
         )  # fmt: skip
         speed, clarity, attitude = scores

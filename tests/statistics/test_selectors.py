@@ -26,14 +26,14 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def decided(service, *, working_days: int, on_time: bool = True, status=Status.APPROVED):
-    """An application decided ``working_days`` working days after it was submitted, 60 days ago."""
+def decided(service, *, working_days: int, on_time: bool = True, rejected: bool = False):
+    """An application approved (or rejected) ``working_days`` working days after it was submitted, 60 days ago."""
     submitted_on = timezone.localdate() - dt.timedelta(days=60)
     decided_on = working_calendar().add_working_days(submitted_on, working_days)
     return ApplicationFactory(
         service=service,
-        status=status,
-        department=service.department,
+        approved=not rejected,
+        rejected=rejected,
         submitted_at=at(submitted_on),
         decided_at=at(decided_on, 15),
         due_date=decided_on if on_time else decided_on - dt.timedelta(days=1),
@@ -62,7 +62,7 @@ def rows(statistics):
 def test_median_working_days_and_on_time_rate_per_service(service):
     for days, on_time in ((1, True), (2, True), (3, True), (4, False), (12, True)):
         decided(service, working_days=days, on_time=on_time)
-    decided(service, working_days=2, on_time=False, status=Status.REJECTED)  # rejections are decisions too
+    decided(service, working_days=2, on_time=False, rejected=True)  # rejections are decisions too
     ApplicationFactory(service=service, in_review=True, submitted_at=timezone.now())  # not decided: not counted
 
     row = rows(public_statistics(today=timezone.localdate()))[service.title_en]
@@ -79,9 +79,8 @@ def test_working_days_skip_weekends_and_holidays(service):
     today = monday + dt.timedelta(days=10)
     for _ in range(MINIMUM_APPLICATIONS):
         ApplicationFactory(
-            service=service, status=Status.APPROVED, department=service.department, submitted_at=at(friday),
-            decided_at=at(monday), due_date=monday,
-        )  # fmt: skip
+            service=service, approved=True, submitted_at=at(friday), decided_at=at(monday), due_date=monday
+        )
 
     row = rows(public_statistics(today=today))[service.title_en]
 

@@ -243,7 +243,7 @@ def test_my_applications_lists_them_with_their_status(
     signed_in.cookies["django_language"] = "en"
     submit_valid(signed_in, apply_url, django_capture_on_commit_callbacks)
     application = Application.objects.get()
-    someone_else = ApplicationFactory(service=form_service, status=Status.SUBMITTED)
+    someone_else = ApplicationFactory(service=form_service, submitted=True)
 
     response = signed_in.get(reverse("applications:mine"))
 
@@ -309,7 +309,7 @@ def test_detail_shows_the_decision_and_reason(signed_in, resident, form_service,
 
 def test_another_residents_application_is_not_found(signed_in, form_service):
     """Someone else's application does not exist for this resident: detail, confirmation and withdraw are 404."""
-    other = ApplicationFactory(applicant=UserFactory(), service=form_service, status=Status.SUBMITTED)
+    other = ApplicationFactory(applicant=UserFactory(), service=form_service, submitted=True)
     kwargs = {"public_id": other.public_id}
 
     assert signed_in.get(reverse("applications:detail", kwargs=kwargs)).status_code == 404
@@ -321,7 +321,7 @@ def test_another_residents_application_is_not_found(signed_in, form_service):
 
 def test_application_pages_require_sign_in(client, form_service):
     """The list and an application's pages send an anonymous visitor to sign in."""
-    application = ApplicationFactory(service=form_service, status=Status.SUBMITTED)
+    application = ApplicationFactory(service=form_service, submitted=True)
     for url in (reverse("applications:mine"), application.get_absolute_url()):
         response = client.get(url)
         assert response.status_code == 302
@@ -351,7 +351,7 @@ def test_withdraw_by_post(signed_in, resident, form_service):
 def test_withdrawing_a_decided_application_is_refused_with_a_message(signed_in, resident, form_service):
     """A decided application cannot be withdrawn; the page explains why instead of failing."""
     signed_in.cookies["django_language"] = "en"
-    application = ApplicationFactory(applicant=resident, service=form_service, status=Status.APPROVED)
+    application = ApplicationFactory(applicant=resident, service=form_service, approved=True)
 
     response = signed_in.post(
         reverse("applications:withdraw", kwargs={"public_id": application.public_id}), follow=True
