@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     # The domain apps bottom-up, in the layers of docs/architecture.md (a test keeps the two in step).
     "services.calendar",
     "services.api",
+    "services.events",
     "services.accounts",
     "services.audit",
     "services.notifications",
