@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "services.applications",
     "services.routing",
     "services.ratings",
+    "services.integrations",
     "services.caseworker",
     "services.statistics",
 ]
