@@ -19,6 +19,7 @@ urlpatterns = [
     path("services/", include((catalogue_urls, "catalogue"))),
     path("applications/", include("services.applications.urls")),
     path("documents/", include("services.documents.urls")),
+    path("credentials/", include("services.credentials.urls")),
     path("notifications/", include("services.notifications.urls")),
     path("bundles/", include("services.routing.urls")),
     path("ratings/", include("services.ratings.urls")),

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "services.dynamic_forms",
     "services.catalogue",
     "services.documents",
+    "services.credentials",
     "services.applications",
     "services.routing",
     "services.ratings",

@@ -14,6 +14,7 @@ from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Service
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
+from services.credentials.actions import credential_issue
 from services.documents.models import Document, ScanStatus
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import validate_answers
@@ -256,7 +257,8 @@ def application_decide(
     version: int | None = None,
 ) -> Application:
     """Approve or reject an application in review. A rejection gives the resident a reason: one of the service's
-    rejection reasons, worded in the resident's language, when it has any, and the caseworker's own words."""
+    rejection reasons, worded in the resident's language, when it has any, and the caseworker's own words. An
+    approval issues the service's credential, if it has one, in the same transaction."""
     reason = _checked_text(reason, "reason")
     if not approve:
         offered = application.service.rejection_reasons.filter(is_active=True)
@@ -275,14 +277,18 @@ def application_decide(
             raise ValidationFailed(
                 _("Give the resident a reason for the rejection."), errors={"reason": [_("Required.")]}
             )
-    return application_transition(
-        application=application,
-        to=Status.APPROVED if approve else Status.REJECTED,
-        by=by,
-        message=reason,
-        changes={"decided_at": timezone.now(), "decision_reason": reason},
-        version=version,
-    )
+    with transaction.atomic():  # the credential an approval issues is part of the decision
+        application = application_transition(
+            application=application,
+            to=Status.APPROVED if approve else Status.REJECTED,
+            by=by,
+            message=reason,
+            changes={"decided_at": timezone.now(), "decision_reason": reason},
+            version=version,
+        )
+        if approve:
+            credential_issue(application=application)
+    return application
 
 
 def application_withdraw(*, application: Application, by) -> Application:
