@@ -8,6 +8,7 @@ from services.applications.apis import applications as application_apis
 from services.applications.apis import casework as casework_apis
 from services.applications.apis import documents as application_document_apis
 from services.catalogue import apis as catalogue_apis
+from services.credentials import apis as credential_apis
 from services.documents import apis as document_apis
 from services.notifications import apis as notification_apis
 from services.ratings import apis as rating_apis
@@ -83,5 +84,6 @@ urlpatterns = [
         casework_apis.ApplicationDecisionLetterApi.as_view(),
         name="application-decision-letter",
     ),
+    path("credentials/verify/", credential_apis.CredentialVerifyApi.as_view(), name="credential-verify"),
     re_path(r"", views.ApiNotFound.as_view(), name="not-found"),
 ]

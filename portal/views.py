@@ -29,6 +29,7 @@ from services.catalogue.selectors import (
     service_list_popular,
 )
 from services.catalogue.views import FILTERS
+from services.credentials.selectors import credential_facts
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.structure import subschema
 
@@ -72,7 +73,12 @@ def service_detail(request, slug):
     )
     result = None
     if not checking:
-        result = eligibility_check(service=service, profile=profile, answers=draft.answers if draft else {})
+        result = eligibility_check(
+            service=service,
+            profile=profile,
+            answers=draft.answers if draft else {},
+            **credential_facts(holder=request.user, rules=service.eligibility_rules),
+        )
     elif facts_form.is_valid() and answers_form.is_valid():
         given = ResidentProfile(
             date_of_birth=facts_form.cleaned_data.get("date_of_birth"),

@@ -73,5 +73,8 @@ JSON bodies over 2.5 MB are a 413; the catalogue answers `If-None-Match` with 30
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ApplicationStatus": "services.applications.models.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatus": "services.applications.models.Status",
+        "CredentialVerdict": "services.credentials.selectors.Verdict",
+    },
 }

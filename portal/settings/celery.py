@@ -37,9 +37,10 @@ CELERY_TASK_ROUTES = {
     "services.routing.tasks.route_application": {"queue": "routing"},
     "services.documents.tasks.*": {"queue": "documents"},
     "services.notifications.tasks.*": {"queue": "notifications"},
+    "services.events.tasks.deliver_event": {"queue": "webhooks"},
 }
 # Department intake queues are named dept.<code>; a worker for them is started with -Q dept.health etc.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("routing"), Queue("documents"), Queue("notifications")]
+CELERY_TASK_QUEUES = [Queue("default"), Queue("routing"), Queue("documents"), Queue("notifications"), Queue("webhooks")]
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # Keep the worker's database connection across tasks (Celery's Django fixup closes it after every task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
@@ -75,6 +76,8 @@ CELERY_BEAT_SCHEDULE = {
     "documents-scan-sweep": {"task": "services.documents.tasks.sweep_unscanned", "schedule": 5 * 60.0},
     # Publish again deliveries of notifications still unsent (a lost message, or a worker lost mid-send).
     "notifications-sweep": {"task": "services.notifications.tasks.sweep_undelivered", "schedule": 5 * 60.0},
+    # Publish again webhook deliveries due but carried by no message (a far-off retry, a lost message or worker).
+    "webhooks-sweep": {"task": "services.events.tasks.sweep_deliveries", "schedule": 30.0},
     # Delete API Idempotency-Key records past their 24-hour lifetime.
     "idempotency-keys-purge": {"task": "services.api.tasks.purge_idempotency_keys", "schedule": 60 * 60.0},
 }

@@ -23,15 +23,18 @@ INSTALLED_APPS = [
     # The domain apps bottom-up, in the layers of docs/architecture.md (a test keeps the two in step).
     "services.calendar",
     "services.api",
+    "services.events",
     "services.accounts",
     "services.audit",
     "services.notifications",
     "services.dynamic_forms",
     "services.catalogue",
     "services.documents",
+    "services.credentials",
     "services.applications",
     "services.routing",
     "services.ratings",
+    "services.integrations",
     "services.caseworker",
     "services.statistics",
 ]

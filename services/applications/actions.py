@@ -14,6 +14,8 @@ from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Service
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
+from services.credentials.actions import credential_issue
+from services.credentials.selectors import credential_usable
 from services.documents.models import Document, ScanStatus
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import validate_answers
@@ -34,6 +36,7 @@ from .selectors import (
     application_eligibility,
     application_prefill,
     application_takes_documents,
+    credential_answers,
     staff_may_handle,
 )
 from .workflow import Actor, actor_roles, application_transition, assignment_status
@@ -44,8 +47,13 @@ MAX_TEXT = 2000
 logger = logging.getLogger(__name__)
 
 
-def _check_answers(*, schema: dict, answers, partial: bool) -> None:
+def _check_answers(*, schema: dict, answers, partial: bool, applicant) -> None:
     errors = validate_answers(schema=schema, answers=answers, partial=partial)
+    # A credential given as evidence must be the applicant's own, valid now (another person's is "not yours").
+    given = credential_answers(schema=schema, answers=answers) if isinstance(answers, dict) else []
+    for name, type_code, public_id in given:
+        if credential_usable(holder=applicant, public_id=public_id, type_code=type_code) is None:
+            errors[name] = [_("This is not a valid credential of yours: choose another or upload the document.")]
     if errors:
         raise ValidationFailed(_("Some answers need your attention."), errors=errors)
 
@@ -60,7 +68,7 @@ def application_create_draft(
         raise NotAllowed(_("This service is not open for applications."))
     answers = answers or {}
     version = form_version_publish(service=service)
-    _check_answers(schema=version.schema, answers=answers, partial=True)
+    _check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
     prefill = {
         name: value
         for name, (value, _source) in application_prefill(applicant=applicant, schema=version.schema).items()
@@ -94,7 +102,7 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
     answers = answers_merge(locked.schema, locked.answers, changes)
-    _check_answers(schema=locked.schema, answers=answers, partial=True)
+    _check_answers(schema=locked.schema, answers=answers, partial=True, applicant=locked.applicant_id)
     locked.answers, locked.draft_reminder_sent_at = answers, None
     locked.save(update_fields=["answers", "draft_reminder_sent_at", "updated_at"])
     return locked
@@ -106,7 +114,9 @@ def application_submit(*, application: Application, by) -> Application:
 
     The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
     """
-    _check_answers(schema=application.schema, answers=application.answers, partial=False)
+    _check_answers(
+        schema=application.schema, answers=application.answers, partial=False, applicant=application.applicant_id
+    )
     eligibility = application_eligibility(application=application)
     if eligibility.failed:
         raise NotEligible(
@@ -256,7 +266,8 @@ def application_decide(
     version: int | None = None,
 ) -> Application:
     """Approve or reject an application in review. A rejection gives the resident a reason: one of the service's
-    rejection reasons, worded in the resident's language, when it has any, and the caseworker's own words."""
+    rejection reasons, worded in the resident's language, when it has any, and the caseworker's own words. An
+    approval issues the service's credential, if it has one, in the same transaction."""
     reason = _checked_text(reason, "reason")
     if not approve:
         offered = application.service.rejection_reasons.filter(is_active=True)
@@ -275,14 +286,18 @@ def application_decide(
             raise ValidationFailed(
                 _("Give the resident a reason for the rejection."), errors={"reason": [_("Required.")]}
             )
-    return application_transition(
-        application=application,
-        to=Status.APPROVED if approve else Status.REJECTED,
-        by=by,
-        message=reason,
-        changes={"decided_at": timezone.now(), "decision_reason": reason},
-        version=version,
-    )
+    with transaction.atomic():  # the credential an approval issues is part of the decision
+        application = application_transition(
+            application=application,
+            to=Status.APPROVED if approve else Status.REJECTED,
+            by=by,
+            message=reason,
+            changes={"decided_at": timezone.now(), "decision_reason": reason},
+            version=version,
+        )
+        if approve:
+            credential_issue(application=application)
+    return application
 
 
 def application_withdraw(*, application: Application, by) -> Application:

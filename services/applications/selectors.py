@@ -15,6 +15,12 @@ from services.calendar.selectors import working_calendar
 from services.catalogue.eligibility import EligibilityResult
 from services.catalogue.models import DocumentType, FormVersion, Service
 from services.catalogue.selectors import eligibility_check
+from services.credentials.selectors import (
+    credential_facts,
+    credential_list_for_holder,
+    credential_usable,
+    credential_valid_for_type,
+)
 from services.documents.models import Document
 from services.documents.selectors import document_list_for_owner
 from services.dynamic_forms.structure import questions, steps_asked
@@ -137,7 +143,10 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
     prefill = {}
     for name, prop in questions(schema):
         fact = prop.get("x-prefill")
-        if fact in facts:
+        credential = _credential_evidence(applicant=applicant, prop=prop)
+        if credential is not None:
+            candidate = credential
+        elif fact in facts:
             candidate = (facts[fact], _("From your profile"))
         elif (fact or name) in given:
             candidate = given[fact or name]
@@ -146,6 +155,44 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
         if not validate_answers(schema=schema, answers={name: candidate[0]}, partial=True):
             prefill[name] = candidate
     return prefill
+
+
+def _credential_evidence(*, applicant, prop: dict) -> tuple[Any, str] | None:
+    """A document question taking a credential (``x-credential-type``): the resident's valid one, attached; a
+    question prefilled from a credential's claim (``x-prefill: "credential:<type>:<claim>"``): that claim."""
+    type_code = prop.get("x-credential-type")
+    if type_code is None and str(prop.get("x-prefill", "")).startswith("credential:"):
+        _prefix, type_code, claim = (prop["x-prefill"].split(":", 2) + ["", ""])[:3]
+    else:
+        claim = None
+    credential = credential_valid_for_type(holder=applicant, type_code=type_code) if type_code else None
+    if credential is None or (claim is not None and claim not in credential.claims):
+        return None
+    source = _("From your “%(name)s”") % {"name": credential.type.name}
+    if claim is not None:
+        return credential.claims[claim], source
+    return {"document_type": prop["x-document-type"], "credential_id": str(credential.public_id)}, source
+
+
+def credential_answers(*, schema: dict, answers: dict) -> list[tuple[str, str, str]]:
+    """Return (question, credential type, credential id) for each document question answered with a credential."""
+    return [
+        (name, prop["x-credential-type"], answers[name]["credential_id"])
+        for name, prop in questions(schema)
+        if prop.get("x-credential-type") and isinstance(answers.get(name), dict) and answers[name].get("credential_id")
+    ]
+
+
+def credential_evidence(*, application: Application) -> list[tuple[str, Any]]:
+    """Return each credential given as evidence, checked now: (question title, the applicant's credential of that
+    type and id, or None when there is no such credential of theirs)."""
+    checked = []
+    for name, type_code, public_id in credential_answers(schema=application.schema, answers=application.answers):
+        credential = credential_list_for_holder(user=application.applicant_id).filter(
+            public_id=public_id, type__code=type_code
+        )
+        checked.append((application.schema["properties"][name].get("title", name), credential.first()))
+    return checked
 
 
 def _form_schemas(*, version_ids: set[int], service_ids: set[int]) -> dict:
@@ -166,6 +213,7 @@ def application_eligibility(*, application: Application) -> EligibilityResult:
         profile=profile_for_user(user=application.applicant),
         answers=application.answers,
         schema=application.schema,
+        **credential_facts(holder=application.applicant, rules=application.service.eligibility_rules),
     )
 
 
@@ -234,7 +282,13 @@ def missing_document_types(*, application: Application) -> list[DocumentType]:
     covered = set(
         application_document_list(application=application).usable().values_list("document_type_id", flat=True)
     )
-    return [t for t in application.service.document_types.all() if t.pk not in covered]
+    # A valid credential of the applicant's, given for a document question, stands for that document.
+    by_credential = {
+        application.schema["properties"][name]["x-document-type"]
+        for name, type_code, public_id in credential_answers(schema=application.schema, answers=application.answers)
+        if credential_usable(holder=application.applicant_id, public_id=public_id, type_code=type_code)
+    }
+    return [t for t in application.service.document_types.all() if t.pk not in covered and t.code not in by_credential]
 
 
 def rejection_reason_list(*, application: Application) -> QuerySet[RejectionReason]:

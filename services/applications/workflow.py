@@ -16,6 +16,7 @@ from services.common.errors import InvalidTransition, NotAllowed
 from .deadlines import deadline_clock_changes
 from .models import OPEN_STATUSES, Application, ApplicationEvent, Status
 from .notifications import notify_application_event
+from .outbox import application_event_record
 
 
 class Actor(enum.Enum):
@@ -140,5 +141,12 @@ def application_transition(
             note=note,
             visible_to_resident=visible_to_resident,
         )
-        notify_application_event(event=event)  # its messages are delivered after commit
+        _announce(event=event)
     return locked
+
+
+def _announce(*, event: ApplicationEvent) -> None:
+    """Tell of the move, in its transaction: the notifications of whom it concerns, and the outbox event for the
+    departments' systems (both go out after commit)."""
+    notify_application_event(event=event)
+    application_event_record(event=event)

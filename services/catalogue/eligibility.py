@@ -6,7 +6,8 @@ A service's ``eligibility_rules`` is a list such as::
      {"kind": "district", "in": ["pudong", "minhang"]},
      {"kind": "answer", "field": "insured_12_months", "equals": true},
      {"kind": "answer_at_least", "field": "contribution_months", "min": 12},
-     {"kind": "child_age", "field": "child_birth_date", "min_months": 36, "max_months": 72}]
+     {"kind": "child_age", "field": "child_birth_date", "min_months": 36, "max_months": 72},
+     {"kind": "credential", "type": "employment-registration"}]
 
 Ages count whole years (months for a child) today in Shanghai; ``min`` is included and ``max`` is not
 ("from 16 to under 60"). One function, ``services.catalogue.selectors.eligibility_check``, evaluates them
@@ -43,6 +44,8 @@ class Facts:
     answers: dict
     properties: dict  # the form's questions, to name them in a reason
     today: dt.date
+    credentials: frozenset[str] | None = None  # codes of the credential types held valid now; None: not known
+    credential_names: dict = field(default_factory=dict)  # every credential type's name, by code
 
 
 @dataclass(frozen=True)
@@ -211,6 +214,17 @@ def _child_age(rule: dict, facts: Facts) -> tuple[Outcome, str]:
     ) % {"age": _months_text(months), "ages": ages}
 
 
+def _credential(rule: dict, facts: Facts) -> tuple[Outcome, str]:
+    name = facts.credential_names.get(rule["type"], rule["type"])
+    if facts.credentials is None:
+        return Outcome.UNKNOWN, _("The service is for holders of a valid “%(name)s”; sign in to check.") % {
+            "name": name
+        }
+    if rule["type"] in facts.credentials:
+        return Outcome.ELIGIBLE, _("You hold a valid “%(name)s”.") % {"name": name}
+    return Outcome.NOT_ELIGIBLE, _("The service is for holders of a valid “%(name)s”; you hold none.") % {"name": name}
+
+
 RULE_KINDS: dict[str, RuleKind] = {
     "age": RuleKind(lambda r: _range_valid(r, "min", "max"), _age, needs_profile=("date_of_birth",)),
     "district": RuleKind(
@@ -233,6 +247,9 @@ RULE_KINDS: dict[str, RuleKind] = {
         _child_age,
         needs_answer=True,
     ),
+    # {"kind": "credential", "type": "employment-registration"}: holds a valid credential of that type (issued by
+    # the portal's departments, services.credentials); the caller tells which it holds.
+    "credential": RuleKind(lambda r: isinstance(r.get("type"), str) and bool(r["type"]), _credential),
 }
 
 

@@ -78,11 +78,21 @@ def eligibility_inputs(*, service: Service) -> tuple[list[str], list[str]]:
     return facts, questions
 
 
-def eligibility_check(*, service: Service, profile, answers: dict, schema: dict | None = None) -> EligibilityResult:
+def eligibility_check(
+    *,
+    service: Service,
+    profile,
+    answers: dict,
+    schema: dict | None = None,
+    credentials: set[str] | None = None,
+    credential_names: dict | None = None,
+) -> EligibilityResult:
     """Return whether the resident (a profile, saved or not, or None) may use the service, rule by rule with the
     reason: eligible, not eligible, or can't tell yet when a fact or an answer is missing.
 
     ``schema`` names the questions in the reasons: the application's form version, else the service's form.
+    ``credentials``: the codes of the credential types the resident holds valid (None: unknown), with every
+    type's name in ``credential_names``, for the credential rules.
     """
     facts = Facts(
         date_of_birth=getattr(profile, "date_of_birth", None),
@@ -90,6 +100,8 @@ def eligibility_check(*, service: Service, profile, answers: dict, schema: dict 
         answers=answers or {},
         properties=(service.form_schema if schema is None else schema).get("properties", {}),
         today=timezone.localdate(),
+        credentials=None if credentials is None else frozenset(credentials),
+        credential_names=credential_names or {},
     )
     results = [
         RuleResult(rule["kind"], *RULE_KINDS[rule["kind"]].evaluate(rule, facts)) for rule in service.eligibility_rules

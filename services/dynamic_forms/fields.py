@@ -230,12 +230,14 @@ def _document(prop, required):
 
 
 def _document_enforce(prop, partial):
-    """The answer is ``{"document_type": <code>}`` now; the document wallet adds ``"document_id": <uuid>``."""
+    """The answer is ``{"document_type": <code>}`` now; the document wallet adds ``"document_id": <uuid>``, and a
+    question with ``x-credential-type`` takes the resident's credential of that type as ``"credential_id"``."""
     return {
         **prop,
         "properties": {
             "document_type": {"const": prop["x-document-type"]},
             "document_id": {"type": "string", "format": "uuid"},
+            "credential_id": {"type": "string", "format": "uuid"},
         },
         "required": ["document_type"],
         "additionalProperties": False,

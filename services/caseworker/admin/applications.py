@@ -19,7 +19,12 @@ from django.views.decorators.http import require_POST
 from services.accounts.permissions import staff_scope
 from services.accounts.selectors import profile_for_user
 from services.applications.models import QUEUE_ORDER, Application
-from services.applications.selectors import application_document_list, application_timeline, information_request_list
+from services.applications.selectors import (
+    application_document_list,
+    application_timeline,
+    credential_evidence,
+    information_request_list,
+)
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
 from services.common.admin import CappedCountPaginator, ReadOnlyAdmin
@@ -92,6 +97,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "decided_at",
         "decision_reason",
         "intake",
+        "evidence",
         "answers_table",
         "timeline",
     ]
@@ -180,6 +186,21 @@ class ApplicationAdmin(ReadOnlyAdmin):
         return format_html_join(
             "", "<p>{}</p>", ((line,) for line in intake_findings_for_display(application=application))
         )
+
+    @admin.display(description=_("Credentials given as evidence"))
+    def evidence(self, application):
+        rows = []
+        for question, credential in credential_evidence(application=application):
+            if credential is None:
+                rows.append((question, gettext("not a credential of the applicant's: ask for the document")))
+                continue
+            valid_until = credential.valid_until.date().isoformat() if credential.valid_until else "—"
+            verdict = gettext("%(state)s now, until %(date)s") % {
+                "state": credential.state().label,
+                "date": valid_until,
+            }
+            rows.append((question, f"{credential.type.name} · {credential.department.name} · {verdict}"))
+        return format_html_join("", "<p><strong>{}</strong><br>{}</p>", rows) or "—"
 
     @admin.display(description=_("Timeline"))
     def timeline(self, application):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from services.applications.models import Application, Priority, Status
 from services.applications.selectors import application_deadline_flag
 from services.catalogue.models import Service
+from services.integrations.selectors import departments_handled_elsewhere
 from services.routing.models import Team
 
 
@@ -33,6 +34,8 @@ class QueueChangeList(ChangeList):
             super()
             .get_queryset(request, exclude_parameters)
             .defer("answers", "intake_flags")
+            # A department handled in its own system gets its applications there, not in this queue.
+            .exclude(department_id__in=departments_handled_elsewhere())
             .prefetch_related(
                 Prefetch("service", queryset=services),
                 Prefetch("team", queryset=Team.objects.select_related("department")),

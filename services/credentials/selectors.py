@@ -1,0 +1,108 @@
+"""Reads of the credentials: a holder's, the published keys, and the verification of a scanned token."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import tokens
+from .models import Credential, CredentialType, SigningKey, State
+
+
+class Verdict(models.TextChoices):
+    VALID = "valid", _("Valid")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    FORGED = "forged", _("Not genuine: not issued by a department of this portal, or altered")
+
+
+@dataclass(frozen=True)
+class Verification:
+    verdict: Verdict
+    credential: Credential | None = None
+    claims: dict = field(default_factory=dict)  # only what the token shows: what its holder chose to disclose
+
+
+def jwks() -> dict:
+    """Return every department's public signing keys as a JWK Set (old ones too: what they signed still verifies)."""
+    return {"keys": list(SigningKey.objects.order_by("id").values_list("public_jwk", flat=True))}
+
+
+def credential_verify(*, token: str) -> Verification:
+    """Check a scanned credential token: signed by its department's key and naming a credential we issued
+    (else forged), then revoked, suspended, expired or valid as the credential is now."""
+    keys = list(SigningKey.objects.values_list("department_id", "public_jwk"))
+    checked = tokens.signed_payload(token=token, public_jwks=[jwk for _department, jwk in keys])
+    if checked is None:
+        return Verification(Verdict.FORGED)
+    kid, payload = checked
+    credential = (
+        Credential.objects.select_related("type", "department").filter(public_id=_uuid(payload.get("jti"))).first()
+    )
+    signer = next((department for department, jwk in keys if jwk.get("kid") == kid), None)
+    if credential is None or signer != credential.department_id or payload.get("vct") != credential.type.code:
+        return Verification(Verdict.FORGED)
+    now = timezone.now()
+    state = credential.state(now)
+    expired = "exp" in payload and payload["exp"] <= now.timestamp()
+    verdict = {State.REVOKED: Verdict.REVOKED, State.SUSPENDED: Verdict.SUSPENDED}.get(state)
+    if verdict is None:
+        verdict = Verdict.EXPIRED if state == State.EXPIRED or expired else Verdict.VALID
+    claims = payload.get("claims") if isinstance(payload.get("claims"), dict) else {}
+    return Verification(verdict, credential, claims)
+
+
+def _uuid(value):
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        return None
+
+
+def credential_list_for_holder(*, user) -> models.QuerySet[Credential]:
+    """Return the resident's credentials, newest first, with their types and issuers."""
+    return Credential.objects.filter(holder=user).select_related("type", "department")
+
+
+def credential_get_for_holder(*, user, public_id) -> Credential:
+    """Return the resident's own credential or raise Http404 (another person's is not found)."""
+    return get_object_or_404(credential_list_for_holder(user=user), public_id=public_id)
+
+
+def credential_usable(*, holder, public_id, type_code: str) -> Credential | None:
+    """Return the holder's own credential of that type if it is valid now, else None (another person's included)."""
+    credential = credential_list_for_holder(user=holder).filter(public_id=_uuid(public_id), type__code=type_code)
+    credential = credential.first()
+    return credential if credential is not None and credential.state() == State.ACTIVE else None
+
+
+def credential_valid_for_type(*, holder, type_code: str) -> Credential | None:
+    """Return the holder's newest valid credential of that type, if any."""
+    for credential in credential_list_for_holder(user=holder).filter(type__code=type_code, status=State.ACTIVE):
+        if credential.state() == State.ACTIVE:
+            return credential
+    return None
+
+
+def credential_types_held(*, holder) -> set[str]:
+    """Return the codes of the types of which the holder has a valid credential now."""
+    active = credential_list_for_holder(user=holder).filter(status=State.ACTIVE)
+    return {credential.type.code for credential in active if credential.state() == State.ACTIVE}
+
+
+def credential_type_names() -> dict[str, str]:
+    """Return every credential type's name in the current language, by code."""
+    return {credential_type.code: credential_type.name for credential_type in CredentialType.objects.all()}
+
+
+def credential_facts(*, holder, rules: list) -> dict:
+    """Return what eligibility_check needs for a service's credential rules (nothing, and no query, without any):
+    the types ``holder`` holds valid (None for an anonymous visitor) and every type's name."""
+    if not any(isinstance(rule, dict) and rule.get("kind") == "credential" for rule in rules):
+        return {}
+    held = credential_types_held(holder=holder) if getattr(holder, "is_authenticated", False) else None
+    return {"credentials": held, "credential_names": credential_type_names()}
