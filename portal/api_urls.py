@@ -10,6 +10,7 @@ from services.applications.apis import documents as application_document_apis
 from services.catalogue import apis as catalogue_apis
 from services.documents import apis as document_apis
 from services.notifications import apis as notification_apis
+from services.payments import apis as payment_apis
 from services.ratings import apis as rating_apis
 
 from . import views
@@ -83,5 +84,11 @@ urlpatterns = [
         casework_apis.ApplicationDecisionLetterApi.as_view(),
         name="application-decision-letter",
     ),
+    path(
+        "applications/<uuid:public_id>/payments/",
+        payment_apis.ApplicationPaymentsApi.as_view(),
+        name="application-payments",
+    ),
+    path("payments/<uuid:public_id>/", payment_apis.PaymentDetailApi.as_view(), name="payment"),
     re_path(r"", views.ApiNotFound.as_view(), name="not-found"),
 ]

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "services.applications",
     "services.routing",
     "services.ratings",
+    "services.payments",
+    "services.appointments",
     "services.caseworker",
     "services.statistics",
 ]

@@ -13,8 +13,9 @@ from services.accounts.permissions import staff_scope_for
 from services.accounts.selectors import profile_facts, profile_for_user
 from services.calendar.selectors import working_calendar
 from services.catalogue.eligibility import EligibilityResult
+from services.catalogue.fees import FeeQuote
 from services.catalogue.models import DocumentType, FormVersion, Service
-from services.catalogue.selectors import eligibility_check
+from services.catalogue.selectors import eligibility_check, service_fee_quote
 from services.documents.models import Document
 from services.documents.selectors import document_list_for_owner
 from services.dynamic_forms.structure import questions, steps_asked
@@ -162,6 +163,17 @@ def application_eligibility(*, application: Application) -> EligibilityResult:
     """Return the service's eligibility rules checked on the application: its applicant's profile as it is now
     and its answers (the facts every check of an application uses: submission, intake, the caseworker's view)."""
     return eligibility_check(
+        service=application.service,
+        profile=profile_for_user(user=application.applicant),
+        answers=application.answers,
+        schema=application.schema,
+    )
+
+
+def application_fee_quote(*, application: Application) -> FeeQuote:
+    """Return the fee the application would pay if submitted now: its service's fee rule on the facts
+    application_eligibility uses (the check page shows it, the submission stores it)."""
+    return service_fee_quote(
         service=application.service,
         profile=profile_for_user(user=application.applicant),
         answers=application.answers,

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .eligibility import RULE_KINDS, EligibilityResult, Facts, Outcome, RuleResult
+from .fees import FeeQuote, fee_quote
 from .models import Category, Department, FormVersion, LifeEvent, Service
 
 SEARCH_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "keywords_zh", "keywords_en")
@@ -78,19 +79,31 @@ def eligibility_inputs(*, service: Service) -> tuple[list[str], list[str]]:
     return facts, questions
 
 
-def eligibility_check(*, service: Service, profile, answers: dict, schema: dict | None = None) -> EligibilityResult:
-    """Return whether the resident (a profile, saved or not, or None) may use the service, rule by rule with the
-    reason: eligible, not eligible, or can't tell yet when a fact or an answer is missing.
-
-    ``schema`` names the questions in the reasons: the application's form version, else the service's form.
-    """
-    facts = Facts(
+def _facts(*, service: Service, profile, answers: dict, schema: dict | None) -> Facts:
+    return Facts(
         date_of_birth=getattr(profile, "date_of_birth", None),
         district=getattr(profile, "district", "") or "",
         answers=answers or {},
         properties=(service.form_schema if schema is None else schema).get("properties", {}),
         today=timezone.localdate(),
     )
+
+
+def service_fee_quote(*, service: Service, profile, answers: dict, schema: dict | None = None) -> FeeQuote:
+    """Return the fee the resident (a profile or None) would pay with these answers: the service's fee rule
+    (services.catalogue.fees) on the facts the eligibility rules see."""
+    return fee_quote(
+        rule=service.fee_rule, facts=_facts(service=service, profile=profile, answers=answers, schema=schema)
+    )
+
+
+def eligibility_check(*, service: Service, profile, answers: dict, schema: dict | None = None) -> EligibilityResult:
+    """Return whether the resident (a profile, saved or not, or None) may use the service, rule by rule with the
+    reason: eligible, not eligible, or can't tell yet when a fact or an answer is missing.
+
+    ``schema`` names the questions in the reasons: the application's form version, else the service's form.
+    """
+    facts = _facts(service=service, profile=profile, answers=answers, schema=schema)
     results = [
         RuleResult(rule["kind"], *RULE_KINDS[rule["kind"]].evaluate(rule, facts)) for rule in service.eligibility_rules
     ]

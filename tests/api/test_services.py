@@ -39,7 +39,8 @@ def test_service_list_item_has_department_category_time_and_fee(anonymous_client
 
     assert item["department"] == "health"
     assert item["processing_days"] == service.processing_days
-    assert item["fee_yuan"] == "0.00"
+    assert item["fee_rule"] == {}
+    assert item["fee_text"] == "Free"
     assert "form_schema" not in item
 
 
