@@ -57,6 +57,8 @@ def _check_bookable(*, application: Application, by, location: Location, starts_
         raise NotAllowed(_("Only the applicant books an appointment for an application."))
     if application.status not in OPEN_STATUSES:
         raise InvalidTransition(_("Appointments are booked for a submitted application that is still open."))
+    if application.awaits_payment:
+        raise InvalidTransition(_("Pay the application's fee first; then book the appointment."))
     if not location.is_active or not location.services.filter(pk=application.service_id).exists():
         raise ValidationFailed(_("This place does not take appointments for this service."), errors={"location": []})
     if starts_at <= timezone.now():

@@ -1,8 +1,9 @@
 import datetime as dt
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -23,6 +24,13 @@ from .selectors import (
 DAYS_SHOWN = 10
 
 
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
+
+
 def _chosen_time(value: str) -> dt.datetime | None:
     try:
         chosen = parse_datetime(value or "")
@@ -37,7 +45,7 @@ def book(request, application_id):
     new time is chosen for (a reschedule: it stays until the new one is confirmed)."""
     application = application_get_for_resident(user=request.user, public_id=application_id)
     replace_id = request.POST.get("replace") or request.GET.get("replace")
-    replaces = appointment_get_for_resident(user=request.user, public_id=replace_id) if replace_id else None
+    replaces = appointment_get_for_resident(user=request.user, public_id=_uuid(replace_id)) if replace_id else None
     locations = location_list_for_service(service=application.service)
     code = request.POST.get("location") or request.GET.get("location")
     location = next((place for place in locations if place.code == code), locations[0] if locations else None)
