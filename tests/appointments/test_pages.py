@@ -2,11 +2,11 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from services.appointments.actions import appointment_hold
 from services.appointments.models import Appointment, AppointmentStatus
 from services.appointments.notifications import cancel_token
+from services.appointments.selectors import free_times
 from tests.factories import UserFactory
 from tests.web.html import assert_accessible
 
@@ -23,7 +23,7 @@ def signed_in(client, application):
 
 
 def test_book_choose_a_time_then_confirm(signed_in, location, application):
-    starts_at = timezone.localtime(at(monday_ahead(), 9, 30))
+    starts_at = free_times(location=location)[0][1][-1][0]  # the last time of the first day offered
     url = reverse("appointments:book", kwargs={"application_id": application.public_id})
 
     page = signed_in.get(url).content.decode()
