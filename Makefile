@@ -32,8 +32,11 @@ run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process,
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
 	DJANGO_DEBUG=true $(BIN)/python manage.py load_routing_demo
+	DJANGO_DEBUG=true $(BIN)/python manage.py load_appointments_demo
+	# The local fake payment provider (FakePay, http://127.0.0.1:8765/) runs beside the portal and stops with it.
 	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
-	DJANGO_DEBUG=true STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python -m services.payments.fakeserver --port 8765 --secret "$${FAKEPAY_SECRET:-fakepay-local-secret}" & \
+	  trap "kill $$!" EXIT; DJANGO_DEBUG=true STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP) $(MO) $(AXE)  ## Lint, check the layers and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .
@@ -67,3 +70,4 @@ schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended
 bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (PostgreSQL, Redis, wrk); see bench/README.md
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	PYTHONPATH=. $(BIN)/python bench/run.py
+	PYTHONPATH=. $(BIN)/python bench/issue21.py  # slot booking under contention, payment notifications

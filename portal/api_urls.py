@@ -11,6 +11,7 @@ from services.catalogue import apis as catalogue_apis
 from services.credentials import apis as credential_apis
 from services.documents import apis as document_apis
 from services.notifications import apis as notification_apis
+from services.payments import apis as payment_apis
 from services.ratings import apis as rating_apis
 
 from . import views
@@ -85,5 +86,11 @@ urlpatterns = [
         name="application-decision-letter",
     ),
     path("credentials/verify/", credential_apis.CredentialVerifyApi.as_view(), name="credential-verify"),
+    path(
+        "applications/<uuid:public_id>/payments/",
+        payment_apis.ApplicationPaymentsApi.as_view(),
+        name="application-payments",
+    ),
+    path("payments/<uuid:public_id>/", payment_apis.PaymentDetailApi.as_view(), name="payment"),
     re_path(r"", views.ApiNotFound.as_view(), name="not-found"),
 ]

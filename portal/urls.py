@@ -24,6 +24,8 @@ urlpatterns = [
     path("bundles/", include("services.routing.urls")),
     path("ratings/", include("services.ratings.urls")),
     path("statistics/", include("services.statistics.urls")),
+    path("payments/", include("services.payments.urls")),
+    path("appointments/", include("services.appointments.urls")),
     path("accessibility/", TemplateView.as_view(template_name="pages/accessibility.html"), name="accessibility"),
     path("", include("services.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -22,11 +22,14 @@ from services.applications.models import (
     RejectionReason,
     Status,
 )
+from services.appointments.actions import seats_generate
+from services.appointments.models import Appointment, AppointmentStatus, Location, OpeningHours, Seat
 from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
 from services.documents.models import Document
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
+from services.payments.models import Payment, PaymentStatus
 from services.ratings.models import FollowUp, Rating
 from services.routing.models import Bundle, BundleService, BundleSubmission, Team
 from tests.factories import (
@@ -75,6 +78,7 @@ class World:
     export: DataExport
     notification: Notification
     follow_up: FollowUp
+    location: Location  # where the service's appointments take place, open every day
     fresh: dict = field(default_factory=dict)  # the newest row of a kind, for pages that act on one (and use it up)
 
 
@@ -140,6 +144,7 @@ def build_world() -> World:
         ),
         notification=_notifications(resident, 1)[0],
         follow_up=follow_up,
+        location=_location(department, service),
     )
     grow(world, FEW)
     return world
@@ -162,6 +167,45 @@ def _application(service, applicant, status, *, due_date=None, **fields) -> Appl
     return ApplicationFactory.in_status(
         status, **common, reference=f"HLT-2026-{n:06d}", submitted_at=timezone.now() - dt.timedelta(days=3), **fields
     )
+
+
+def _location(department, service) -> Location:
+    location = Location.objects.create(
+        code="qc-clinic",
+        name_zh="社区卫生服务中心",
+        name_en="Health centre",
+        address_zh="花木路 800 号",
+        address_en="800 Huamu Road",
+        district="pudong",
+        department=department,
+        counters=2,
+    )
+    location.services.add(service)
+    OpeningHours.objects.bulk_create(
+        OpeningHours(location=location, weekday=day, opens=dt.time(8), closes=dt.time(18)) for day in range(7)
+    )
+    seats_generate(location=location)
+    return location
+
+
+def _paid(application, payer) -> Payment:
+    now = timezone.now()
+    return Payment.objects.create(
+        application=application, payer=payer, amount_fen=2000, provider="fake", status=PaymentStatus.PAID,
+        paid_at=now, expires_at=now,
+    )  # fmt: skip
+
+
+def _booked(application, location, seat: Seat) -> Appointment:
+    appointment = Appointment.objects.create(
+        application=application,
+        resident=application.applicant,
+        location=location,
+        starts_at=seat.starts_at,
+        status=AppointmentStatus.BOOKED,
+    )
+    Seat.objects.filter(pk=seat.pk).update(appointment=appointment)
+    return appointment
 
 
 def _notifications(user, count: int) -> list[Notification]:
@@ -278,6 +322,15 @@ def grow(world: World, count: int) -> None:
     )
     notifications = _notifications(resident, count)
 
+    # Payments of the decided application's fee, and appointments of the resident's open applications.
+    world.decided.fee_status, world.decided.fee_fen = "paid", 2000
+    world.decided.save(update_fields=["fee_status", "fee_fen"])
+    for _ in range(count):
+        _paid(world.decided, resident)
+    free = list(Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now)[: count + 1])
+    for application, seat in zip([a for a in mine if a.status != Status.DRAFT] or mine, free, strict=False):
+        _booked(application, world.location, seat)
+
     # The newest of each kind, for the pages that act on one row (each measurement uses up its own).
     awaiting = _application(service, resident, Status.AWAITING_INFORMATION, assignee=world.caseworker)
     world.fresh = {
@@ -287,7 +340,10 @@ def grow(world: World, count: int) -> None:
         "awaiting": awaiting,
         "request": InformationRequest.objects.create(application=awaiting, asked_by=world.caseworker, items=["户口簿"]),
         "notification": notifications[-1],
+        "payment": _paid(world.decided, resident),
     }
+    seat = Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now).first()
+    world.fresh["appointment"] = _booked(world.fresh["open"], world.location, seat)
 
 
 def url_names(prefix: str) -> set[str]:

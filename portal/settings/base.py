@@ -12,10 +12,12 @@ Each concern has its module; this one only gathers them. A setting is defined in
 from .accounts import *  # noqa: F403
 from .api import *  # noqa: F403
 from .applications import *  # noqa: F403
+from .appointments import *  # noqa: F403
 from .celery import *  # noqa: F403
 from .core import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .env import *  # noqa: F403
 from .events import *  # noqa: F403
 from .notifications import *  # noqa: F403
+from .payments import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -1,5 +1,6 @@
 """Celery: the broker, publishing, queues, worker policies, task retries and beat's periodic jobs."""
 
+from celery.schedules import crontab
 from kombu import Queue
 
 from .env import env
@@ -57,6 +58,10 @@ NOTIFICATION_TASK_RETRY = {"max_retries": "NOTIFICATION_MAX_ATTEMPTS", "retry_ba
 # and the scan sweep publishes it again later.
 DOCUMENT_SCAN_TASK_RETRY = {"max_retries": 8, "retry_backoff": 5, "retry_backoff_max": 300}
 
+# Payment provider calls (a refund, the statement): 30 s doubling to 30 min, 8 times; an approved refund still
+# unsent then stays "approved" in the admin.
+PAYMENT_TASK_RETRY = {"max_retries": 8, "retry_backoff": 30, "retry_backoff_max": 1800}
+
 # --- Periodic jobs (beat) -----------------------------------------------------
 CELERY_BEAT_SCHEDULE = {
     # Delete residents' data exports past their expiry, with their zips.
@@ -78,6 +83,17 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {"task": "services.notifications.tasks.sweep_undelivered", "schedule": 5 * 60.0},
     # Publish again webhook deliveries due but carried by no message (a far-off retry, a lost message or worker).
     "webhooks-sweep": {"task": "services.events.tasks.sweep_deliveries", "schedule": 30.0},
+    # Expire payments past their time (after asking the provider: a payment made at the last second is kept).
+    "payments-expire": {"task": "services.payments.tasks.expire_payments", "schedule": 60.0},
+    # Compare yesterday's payments with the provider's statement; mismatches are listed in the admin.
+    "payments-reconcile": {
+        "task": "services.payments.tasks.reconcile_yesterday",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # Free the seats of appointment holds not confirmed in time, and remind residents of tomorrow's appointments.
+    "appointments-sweep": {"task": "services.appointments.tasks.sweep_appointments", "schedule": 5 * 60.0},
+    # Make the seats of the days that came within APPOINTMENT_DAYS_AHEAD.
+    "appointments-seats": {"task": "services.appointments.tasks.make_seats", "schedule": crontab(hour=1, minute=0)},
     # Delete API Idempotency-Key records past their 24-hour lifetime.
     "idempotency-keys-purge": {"task": "services.api.tasks.purge_idempotency_keys", "schedule": 60 * 60.0},
 }

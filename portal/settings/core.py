@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "services.routing",
     "services.ratings",
     "services.integrations",
+    "services.payments",
+    "services.appointments",
     "services.caseworker",
     "services.statistics",
 ]

@@ -26,6 +26,11 @@ PROBLEMS = {
         description="The Idempotency-Key was already used with a different request (`idempotency_key_reused`).",
     ),
     429: OpenApiResponse(ProblemSerializer, description="Too many requests; see Retry-After."),
+    503: OpenApiResponse(
+        ProblemSerializer,
+        description="A service the portal depends on (the payment provider) cannot be reached; nothing was done, "
+        "try again (`provider_unavailable`).",
+    ),
 }
 PROBLEM_HEADERS = [
     OpenApiParameter(

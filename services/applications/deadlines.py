@@ -12,10 +12,11 @@ from .models import Application, Status
 
 
 def application_due_date(*, application: Application, calendar: WorkingCalendar, paused_days: int = 0) -> dt.date:
-    """Return the legal due date: the service's working days from the day of submission (not counted),
-    pushed by the working days the clock has stood still and ``paused_days`` more."""
+    """Return the legal due date: the service's working days from the day of submission (not counted), or of the
+    fee's payment when it was paid later, pushed by the working days the clock has stood still and ``paused_days``
+    more."""
     return calendar.add_working_days(
-        timezone.localdate(application.submitted_at),
+        timezone.localdate(application.fee_paid_at or application.submitted_at),
         application.service.processing_days + application.paused_working_days + paused_days,
     )
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.catalogue.fees import yuan
 from services.common.i18n import is_chinese, localized
 from services.common.models import TimeStampedModel
 
@@ -43,6 +44,18 @@ def overdue_q(today: dt.date) -> Q:
     return Q(status__in=CLOCK_RUNNING, due_date__lt=today)
 
 
+class FeeStatus(models.TextChoices):
+    NONE = "none", _("No fee")
+    DUE = "due", _("To pay")
+    PAID = "paid", _("Paid")
+    WAIVED = "waived", _("Waived")
+
+
+# The payment gate: a submitted application is routed only once its fee is paid or waived (or it has none). The
+# submission, the routing task and the routing sweep all ask this rule (Application.awaits_payment for a loaded row).
+AWAITING_PAYMENT = Q(status=Status.SUBMITTED, fee_status=FeeStatus.DUE)
+
+
 class EventNote(models.TextChoices):
     """A system note of the staff timeline, stored as its code and worded in the reader's language when shown."""
 
@@ -51,6 +64,7 @@ class EventNote(models.TextChoices):
     ROUTING_RETRIED = "routing_retried", _("Routing retried.")
     OVERDUE = "overdue", _("Past its due date: the department's supervisors were notified.")
     ASSIGNED = "assigned", _("Assigned to")
+    FEE_PAID = "fee_paid", _("Fee paid.")
 
 
 class Priority(models.IntegerChoices):
@@ -174,6 +188,11 @@ class Application(TimeStampedModel):
     intake_flags = models.JSONField(_("intake flags"), default=list, blank=True)
     intake_checked_at = models.DateTimeField(_("intake checked at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The fee quoted at submission (services.catalogue.fees) in fen, before any waiver, and whether it is due, paid
+    # or waived.
+    fee_fen = models.PositiveIntegerField(_("fee (fen)"), default=0)
+    fee_status = models.CharField(_("fee"), max_length=10, choices=FeeStatus.choices, default=FeeStatus.NONE)
+    fee_paid_at = models.DateTimeField(_("fee paid at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason for the decision"), blank=True)
     # Goes up with every move: a staff page posts the version it showed, and a move from a stale page is refused.
@@ -223,6 +242,15 @@ class Application(TimeStampedModel):
     def is_overdue(self, today: dt.date) -> bool:
         """Return whether overdue_q holds for this row on ``today``, read off its fields."""
         return self.status in CLOCK_RUNNING and self.due_date is not None and self.due_date < today
+
+    @property
+    def awaits_payment(self) -> bool:
+        """Whether AWAITING_PAYMENT holds for this row: submitted, its fee not yet paid."""
+        return self.status == Status.SUBMITTED and self.fee_status == FeeStatus.DUE
+
+    @property
+    def fee_yuan(self) -> str:
+        return yuan(self.fee_fen)
 
     @property
     def draft_expires_on(self):

@@ -13,8 +13,9 @@ from services.accounts.permissions import staff_scope_for
 from services.accounts.selectors import profile_facts, profile_for_user
 from services.calendar.selectors import working_calendar
 from services.catalogue.eligibility import EligibilityResult
+from services.catalogue.fees import FeeQuote
 from services.catalogue.models import DocumentType, FormVersion, Service
-from services.catalogue.selectors import eligibility_check
+from services.catalogue.selectors import eligibility_check, service_fee_quote
 from services.credentials.selectors import (
     credential_facts,
     credential_list_for_holder,
@@ -214,6 +215,17 @@ def application_eligibility(*, application: Application) -> EligibilityResult:
         answers=application.answers,
         schema=application.schema,
         **credential_facts(holder=application.applicant, rules=application.service.eligibility_rules),
+    )
+
+
+def application_fee_quote(*, application: Application) -> FeeQuote:
+    """Return the fee the application would pay if submitted now: its service's fee rule on the facts
+    application_eligibility uses (the check page shows it, the submission stores it)."""
+    return service_fee_quote(
+        service=application.service,
+        profile=profile_for_user(user=application.applicant),
+        answers=application.answers,
+        schema=application.schema,
     )
 
 

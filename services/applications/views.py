@@ -29,6 +29,7 @@ from .actions import (
 from .forms import AnswerForm, AttachForm
 from .models import Status
 from .selectors import (
+    application_fee_quote,
     application_get_decided_for_resident,
     application_get_for_resident,
     application_list_for_resident,
@@ -183,6 +184,7 @@ def check(request, public_id):
             answers=application.answers,
             schema=application.schema,
         ),
+        "fee": application_fee_quote(application=application),
         "problems": problems,
         "refused": refused,
     }

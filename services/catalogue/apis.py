@@ -38,7 +38,11 @@ class ServiceOutputSerializer(serializers.Serializer):
     department = serializers.CharField(source="department.code")
     category = serializers.CharField()
     processing_days = serializers.IntegerField()
-    fee_yuan = serializers.DecimalField(max_digits=8, decimal_places=2)
+    fee_rule = serializers.DictField(
+        help_text="{} when free, else amount_fen (fen, CNY), per (a question whose answer multiplies it) and "
+        "waived_if (eligibility rules that, all met, waive it); an application's fee_quote applies it."
+    )
+    fee_text = serializers.CharField(help_text="The fee rule in words, in the reader's language.")
 
 
 class RequiredDocumentOutputSerializer(serializers.Serializer):

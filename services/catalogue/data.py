@@ -186,7 +186,7 @@ WORKING_AGE = {"kind": "age", "min": 16, "max": 60}
 
 
 def service(
-    department, slug, title, summary, keywords, *, category, life_events, documents, rules, days, schema, fee="0.00"
+    department, slug, title, summary, keywords, *, category, life_events, documents, rules, days, schema, fee=None
 ):
     return {
         "department": department,
@@ -202,7 +202,7 @@ def service(
         "document_types": documents,
         "eligibility_rules": rules,
         "processing_days": days,
-        "fee_yuan": fee,
+        "fee_rule": fee or {},
         "form_schema": schema,
     }
 
@@ -763,6 +763,11 @@ SERVICES = [
         documents=["resident-id-card"],
         rules=[{"kind": "age", "min": 18, "max": 65}],
         days=10,
+        # A course fee of ¥300.00, waived for the unemployed (the demo's fee-bearing service).
+        fee={
+            "amount_fen": 30000,
+            "waived_if": [{"kind": "answer", "field": "employment_status", "in": ["unemployed"]}],
+        },
         schema=form(
             [
                 ABOUT_YOU,

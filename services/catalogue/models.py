@@ -11,6 +11,7 @@ from services.dynamic_forms.fields import field_type_name
 from services.dynamic_forms.validation import validate_form_schema
 
 from .eligibility import RULE_KINDS, validate_eligibility_rules
+from .fees import fee_rule_questions, fee_rule_text, validate_fee_rule
 
 
 def department_queue(code: str) -> str:
@@ -132,7 +133,16 @@ class Service(TimeStampedModel):
     processing_days = models.PositiveSmallIntegerField(
         _("legal processing time (working days)"), default=20, validators=[MinValueValidator(1)]
     )
-    fee_yuan = models.DecimalField(_("fee (yuan)"), max_digits=8, decimal_places=2, default=0)
+    fee_rule = models.JSONField(
+        _("fee rule"),
+        default=dict,
+        blank=True,
+        validators=[validate_fee_rule],
+        help_text=_(
+            'Empty for a free service, or e.g. {"amount_fen": 2000, "per": "copies", "waived_if": '
+            '[{"kind": "answer", "field": "low_income", "equals": true}]} (amounts in fen: ¥20.00 is 2000).'
+        ),
+    )
     is_active = models.BooleanField(_("open for applications"), default=True, db_index=True)
 
     objects = ServiceQuerySet.as_manager()
@@ -160,12 +170,27 @@ class Service(TimeStampedModel):
                     {"eligibility_rules": _("These rules look at questions the form does not ask: %(names)s")
                      % {"names": ", ".join(map(str, unknown))}}
                 )  # fmt: skip
+        if isinstance(self.fee_rule, dict) and self.fee_rule:
+            self._clean_fee_rule(properties)
         codes = {prop["x-document-type"] for prop in properties.values() if field_type_name(prop) == "document"}
         missing = codes - set(DocumentType.objects.filter(code__in=codes).values_list("code", flat=True))
         if missing:
             raise ValidationError(
                 {"form_schema": _("Unknown document types: %(codes)s") % {"codes": ", ".join(sorted(missing))}}
             )
+
+    def _clean_fee_rule(self, properties: dict) -> None:
+        try:
+            validate_fee_rule(self.fee_rule)
+        except ValidationError:
+            return  # the field's own validator reports it
+        unknown = [name for name in fee_rule_questions(self.fee_rule) if name not in properties]
+        per = self.fee_rule.get("per")
+        if unknown or (per and field_type_name(properties[per]) != "integer"):
+            raise ValidationError(
+                {"fee_rule": _("The fee rule needs questions the form asks (per: a whole number): %(names)s")
+                 % {"names": ", ".join(map(str, unknown or [per]))}}
+            )  # fmt: skip
 
     def get_absolute_url(self):
         return reverse("catalogue:service", kwargs={"slug": self.slug})
@@ -177,6 +202,11 @@ class Service(TimeStampedModel):
     @property
     def summary(self) -> str:
         return localized(self, "summary")
+
+    @property
+    def fee_text(self) -> str:
+        """The fee rule in words, in the current language."""
+        return fee_rule_text(rule=self.fee_rule, properties=self.form_schema.get("properties", {}))
 
 
 class FormVersion(models.Model):

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .eligibility import RULE_KINDS, EligibilityResult, Facts, Outcome, RuleResult
+from .fees import FeeQuote, fee_quote
 from .models import Category, Department, FormVersion, LifeEvent, Service
 
 SEARCH_FIELDS = ("title_zh", "title_en", "summary_zh", "summary_en", "keywords_zh", "keywords_en")
@@ -78,6 +79,28 @@ def eligibility_inputs(*, service: Service) -> tuple[list[str], list[str]]:
     return facts, questions
 
 
+def _facts(
+    *, service: Service, profile, answers: dict, schema: dict | None, credentials=None, credential_names=None
+) -> Facts:
+    return Facts(
+        date_of_birth=getattr(profile, "date_of_birth", None),
+        district=getattr(profile, "district", "") or "",
+        answers=answers or {},
+        properties=(service.form_schema if schema is None else schema).get("properties", {}),
+        today=timezone.localdate(),
+        credentials=None if credentials is None else frozenset(credentials),
+        credential_names=credential_names or {},
+    )
+
+
+def service_fee_quote(*, service: Service, profile, answers: dict, schema: dict | None = None) -> FeeQuote:
+    """Return the fee the resident (a profile or None) would pay with these answers: the service's fee rule
+    (services.catalogue.fees) on the facts the eligibility rules see."""
+    return fee_quote(
+        rule=service.fee_rule, facts=_facts(service=service, profile=profile, answers=answers, schema=schema)
+    )
+
+
 def eligibility_check(
     *,
     service: Service,
@@ -94,14 +117,13 @@ def eligibility_check(
     ``credentials``: the codes of the credential types the resident holds valid (None: unknown), with every
     type's name in ``credential_names``, for the credential rules.
     """
-    facts = Facts(
-        date_of_birth=getattr(profile, "date_of_birth", None),
-        district=getattr(profile, "district", "") or "",
-        answers=answers or {},
-        properties=(service.form_schema if schema is None else schema).get("properties", {}),
-        today=timezone.localdate(),
-        credentials=None if credentials is None else frozenset(credentials),
-        credential_names=credential_names or {},
+    facts = _facts(
+        service=service,
+        profile=profile,
+        answers=answers,
+        schema=schema,
+        credentials=credentials,
+        credential_names=credential_names,
     )
     results = [
         RuleResult(rule["kind"], *RULE_KINDS[rule["kind"]].evaluate(rule, facts)) for rule in service.eligibility_rules

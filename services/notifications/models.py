@@ -17,6 +17,9 @@ class Event(models.TextChoices):
     DRAFT_DEADLINE = "draft_deadline", _("Draft deadline approaching")
     OVERDUE = "overdue", _("Application overdue")
     BAD_RATING = "bad_rating", _("Bad rating")
+    APPOINTMENT_BOOKED = "appointment_booked", _("Appointment booked")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+    APPOINTMENT_CHANGED = "appointment_changed", _("Appointment moved or cancelled")
 
 
 class Channel(models.TextChoices):

@@ -44,7 +44,7 @@ def application_route(*, application_id: int) -> Application | None:
         .filter(pk=application_id)
         .first()
     )
-    if application is None or application.status != Status.SUBMITTED:
+    if application is None or application.status != Status.SUBMITTED or application.awaits_payment:
         return None
     # Decided before the row is locked (a submitted application's answers and profile facts no longer change
     # it); the transition locks only the application row, and refuses if another delivery routed it first.

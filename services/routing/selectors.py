@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError
 
 from services.accounts.models import User
 from services.accounts.selectors import profile_for_user
-from services.applications.models import OPEN_STATUSES, Application, Priority, Status
+from services.applications.models import AWAITING_PAYMENT, OPEN_STATUSES, Application, Priority, Status
 from services.calendar.selectors import calendar_years
 from services.catalogue.models import Department, Service, department_queue
 from services.common.kept import kept_for_a_while
@@ -91,9 +91,11 @@ def unrouted_application_ids(*, older_than: dt.timedelta, limit: int = 1000) -> 
     """Return ids of applications still 'submitted' after ``older_than``, oldest first (their message was lost);
     those flagged as failed wait for staff."""
     cutoff = timezone.now() - older_than
-    stuck = Application.objects.filter(
-        status=Status.SUBMITTED, submitted_at__lt=cutoff, routing_failed_at__isnull=True
-    ).order_by("submitted_at")
+    stuck = (
+        Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff, routing_failed_at__isnull=True)
+        .exclude(AWAITING_PAYMENT)  # the payment publishes their routing
+        .order_by("submitted_at")
+    )
     return list(stuck.values_list("pk", flat=True)[:limit])
 
 
@@ -224,7 +226,7 @@ def routing_health(*, since: dt.datetime) -> dict:
     )
     waiting = Application.objects.filter(status=Status.SUBMITTED)
     return {
-        "unrouted": waiting.filter(routing_failed_at__isnull=True).count(),
+        "unrouted": waiting.filter(routing_failed_at__isnull=True).exclude(AWAITING_PAYMENT).count(),
         "failed": waiting.filter(routing_failed_at__isnull=False).count(),
         "routed_per_hour": [(row["hour"], row["n"]) for row in per_hour],
         "runs": list(PeriodicRun.objects.order_by("name")),

@@ -21,7 +21,10 @@ from rest_framework.test import APIClient
 from services.accounts.models import DataExport
 from services.applications.actions import application_decide
 from services.applications.models import InformationRequest
+from services.appointments.models import Appointment, AppointmentStatus, Location
+from services.appointments.notifications import cancel_token
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
+from services.payments.models import Payment, PaymentStatus
 from services.routing.models import Bundle, BundleSubmission
 from tests.factories import ApplicationFactory, DocumentFactory, StaffFactory, UserFactory
 
@@ -29,7 +32,9 @@ pytestmark = pytest.mark.django_db
 
 # Resident web pages that take an object id (the API is taken whole); the admin and allauth's key links are not
 # a resident's objects.
-WEB_PREFIXES = ("applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/")
+WEB_PREFIXES = (
+    "applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "payments/", "appointments/"
+)  # fmt: skip
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
 
@@ -76,8 +81,14 @@ OBJECT_KWARGS = {
     ("profile/export", "public_id"): "export",
     ("bundles", "public_id"): "bundle_submission",
     ("ratings", "public_id"): "application",
+    ("payments", "application_id"): "application",
+    ("payments", "public_id"): "payment",
+    ("payments", "provider"): "provider_code",
+    ("appointments", "application_id"): "application",
+    ("appointments", "public_id"): "appointment",
+    ("appointments", "token"): "cancel_token",  # the signed link is the proof, whoever holds it
 }
-PUBLIC = {"service_slug", "bundle_slug", "step_key"}
+PUBLIC = {"service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token"}
 
 
 def _methods(pattern: URLPattern, route: str) -> list[str]:
@@ -144,7 +155,23 @@ def world(service):
         channel=Channel.IN_APP,
         status=DeliveryStatus.SENT,
     )
+    paid = Payment.objects.create(
+        application=application, payer=owner, amount_fen=100, provider="fake", status=PaymentStatus.PAID,
+        paid_at=timezone.now(), expires_at=timezone.now(),
+    )  # fmt: skip
+    location = Location.objects.create(
+        code="clinic", name_zh="诊所", name_en="Clinic", address_zh="-", address_en="-", district="pudong",
+        department=service.department,
+    )  # fmt: skip
+    appointment = Appointment.objects.create(
+        application=application, resident=owner, location=location, starts_at=timezone.now() + dt.timedelta(days=3),
+        status=AppointmentStatus.BOOKED,
+    )  # fmt: skip
     objects = {
+        "payment": paid.public_id,
+        "appointment": appointment.public_id,
+        "provider_code": "fake",
+        "cancel_token": cancel_token(appointment=appointment),
         "application": application.public_id,
         "information_request": information_request.public_id,
         "document": DocumentFactory(owner=owner).public_id,

@@ -98,6 +98,8 @@ CALLS = {  # (url name, method) → the call
     ("application-access-log", "get"): Call(DECIDED),
     ("application-decision-letter", "get"): Call(DECIDED),
     ("credential-verify", "get"): Call(data=_credential_token),
+    ("application-payments", "post"): Call(_fresh("open"), status=409),  # no fee due: refused before the provider
+    ("payment", "get"): Call(_fresh("payment")),
 }
 NOT_MEASURED = {"not-found"}  # the catch-all 404 of unknown paths: no rows
 

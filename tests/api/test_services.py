@@ -35,11 +35,12 @@ def test_titles_follow_accept_language(anonymous_client, service):
 
 def test_service_list_item_has_department_category_time_and_fee(anonymous_client, service):
     """Each service carries its department, category, processing time and fee; the form is on its own page."""
-    item = anonymous_client.get(URL).json()[0]
+    item = anonymous_client.get(URL, HTTP_ACCEPT_LANGUAGE="en").json()[0]
 
     assert item["department"] == "health"
     assert item["processing_days"] == service.processing_days
-    assert item["fee_yuan"] == "0.00"
+    assert item["fee_rule"] == {}
+    assert item["fee_text"] == "Free"
     assert "form_schema" not in item
 
 

@@ -26,7 +26,7 @@ def change_data(service, **changes) -> dict:
         "category": service.category,
         "is_active": "on",
         "processing_days": service.processing_days,
-        "fee_yuan": "0.00",
+        "fee_rule": "{}",
         "title_zh": service.title_zh,
         "title_en": service.title_en,
         "summary_zh": "",

@@ -10,11 +10,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from services.appointments.notifications import cancel_token
 from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
 
-NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz")  # the admin, the API, allauth's own pages
+# The admin, the API, allauth's own pages, and where payment providers post their notifications.
+NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "payments/notify/")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,15 @@ PAGES = {
     "accounts:export": Page(),
     "accounts:export-status": Page(lambda w: {"public_id": w.export.public_id}),
     "accounts:export-download": Page(lambda w: {"public_id": w.export.public_id}),
+    "payments:start": Page(lambda w: {"application_id": w.fresh["open"].public_id}, method="post", status=302),
+    "payments:detail": Page(lambda w: _case(w, "payment")),
+    "payments:receipt": Page(lambda w: _case(w, "payment")),
+    "appointments:book": Page(lambda w: {"application_id": w.fresh["open"].public_id}),
+    "appointments:detail": Page(lambda w: _case(w, "appointment")),
+    "appointments:confirm": Page(lambda w: _case(w, "appointment"), status=302),
+    "appointments:ics": Page(lambda w: _case(w, "appointment")),
+    "appointments:cancel": Page(lambda w: _case(w, "appointment"), method="post", status=302),
+    "appointments:cancel_link": Page(lambda w: {"token": cancel_token(appointment=w.fresh["appointment"])}),
 }
 
 

@@ -21,8 +21,13 @@ from services.common.errors import ValidationFailed
 from services.dynamic_forms.serializers import AnswerField
 
 from ..actions import application_create_draft, application_save_answers, application_submit, application_withdraw
-from ..models import Application, Channel, Status
-from ..selectors import application_get_for_resident, application_summaries_for_resident, application_timeline
+from ..models import Application, Channel, FeeStatus, Status
+from ..selectors import (
+    application_fee_quote,
+    application_get_for_resident,
+    application_summaries_for_resident,
+    application_timeline,
+)
 
 
 @contextmanager
@@ -101,11 +106,30 @@ def _datetime_json(*, value: datetime | None, zone: tzinfo) -> str | None:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+class FeeQuoteOutputSerializer(serializers.Serializer):
+    amount_fen = serializers.IntegerField(help_text="To pay, in fen (CNY): 0 when free or waived.")
+    full_fen = serializers.IntegerField(help_text="The fee before a waiver, in fen.")
+    units = serializers.IntegerField(allow_null=True, help_text="The answer the price is multiplied by, if any.")
+    waived = serializers.BooleanField()
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why the fee is waived.")
+
+
 class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
     form = FormOutputSerializer(
         source="form_version", allow_null=True, help_text="The form the answers are filled with, kept when it changes."
     )
+    fee_fen = serializers.IntegerField(help_text="The fee quoted at submission, in fen (CNY), before any waiver.")
+    fee_status = serializers.ChoiceField(
+        choices=FeeStatus.choices, help_text="A submitted application whose fee is `due` is routed once it is paid."
+    )
+    fee_quote = serializers.SerializerMethodField(help_text="For a draft: the fee submitting it now would charge.")
     timeline = serializers.SerializerMethodField()
+
+    @extend_schema_field(FeeQuoteOutputSerializer(allow_null=True))
+    def get_fee_quote(self, application):
+        if application.status != Status.DRAFT:
+            return None
+        return FeeQuoteOutputSerializer(application_fee_quote(application=application)).data
 
     @extend_schema_field(EventOutputSerializer(many=True))
     def get_timeline(self, application):

@@ -1,0 +1,85 @@
+"""`make bench`, issue 21: slot booking under contention, and payment notifications per second against the bare
+DRF create of the baseline, on the same databases, servers and load generator as bench/run.py."""
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+
+from bench.run import (
+    BASELINE,
+    BASELINE_ENV,
+    PORTAL,
+    PORTAL_ENV,
+    RESULTS,
+    SECONDS,
+    Server,
+    create_database,
+    log,
+    manage,
+    ratio,
+    shell,
+    wrk,
+)
+
+RESIDENTS, PLACES = 50, 10
+NOTIFY_THREADS = 4  # bench/lua/payment_notify.lua shares the notifications among 4 threads
+
+
+def tools(code: str) -> str:
+    """Run ``code`` in the portal's settings with bench/tools21.py's helpers at hand."""
+    return shell(PORTAL_ENV, f"from bench.tools21 import *\n{code}")
+
+
+def main() -> None:
+    started = time.monotonic()
+    for name in ("bench_portal", "bench_baseline"):
+        create_database(name)
+    manage(PORTAL_ENV, "migrate", "--noinput")
+    manage(BASELINE_ENV, "migrate", "--noinput")
+
+    log(f"slot booking: {RESIDENTS} residents racing for {PLACES} places")
+    race = json.loads(tools(f"print(slot_race({RESIDENTS}, {PLACES}))"))
+
+    path = os.path.join(tempfile.mkdtemp(), "notifications.tsv")
+    count = 400 * SECONDS  # more than the portal takes in the time: each one is processed once
+    log(f"payment notifications: {count:,} signed by FakePay")
+    tools(f"notification_file({count}, {path!r})")
+    baseline = Server("bench.baseline.wsgi", BASELINE, BASELINE_ENV)
+    base_create = wrk(f"{BASELINE}/items/create/", script="baseline_create.lua", connections=4, threads=4)
+    baseline.stop()
+    os.environ["BENCH_NOTIFY_FILE"] = path
+    portal = Server("portal.wsgi", PORTAL, PORTAL_ENV)
+    notify = wrk(f"{PORTAL}/payments/notify/fake/", script="payment_notify.lua", connections=4, threads=NOTIFY_THREADS)
+    portal.stop()
+    done = json.loads(tools(f"print(notifications_done({path!r}))"))
+
+    race_met = race["booked"] == PLACES and race["won"] == PLACES and race["p99_ms"] <= 300
+    notify_met = base_create.rps and notify.rps / base_create.rps >= 0.5 and notify.errors == 0
+    table = "\n".join(
+        [
+            f"# Benchmark, fees and appointments {dt.datetime.now():%Y-%m-%d %H:%M}",
+            "",
+            "| path | result | p50 ms | p99 ms | baseline | ratio | target | met |",
+            "|---|---:|---:|---:|---:|---:|---|---|",
+            f"| slot booking, {RESIDENTS} residents racing for {PLACES} places | {race['booked']} booked "
+            f"({race['won']} told yes) | {race['p50_ms']:.1f} | {race['p99_ms']:.1f} | | | exactly {PLACES}, "
+            f"p99 ≤ 300 ms | {'yes' if race_met else '**no**'} |",
+            f"| payment notifications (FakePay, signed), req/s | {notify.rps:.0f} ({notify.errors} errors) | "
+            f"{notify.p50_ms:.1f} | {notify.p99_ms:.1f} | {base_create.rps:.0f} (bare DRF create) | "
+            f"{ratio(notify.rps, base_create.rps)} | ≥ 0.5× | {'yes' if notify_met else '**no**'} |",
+            "",
+            f"Notifications: {done['paid']:,} of {done['sent']:,} payments paid in {SECONDS}s of load. "
+            f"Run took {(time.monotonic() - started) / 60:.1f} min on {os.cpu_count()} cores.",
+        ]
+    )
+    out = RESULTS / f"{dt.datetime.now():%Y-%m-%d-%H%M}-issue21.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table + "\n")
+    print(table)
+    log(f"written to {out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Writes on appointments: the seats of a location's open hours, hold a seat while the resident confirms, book,
+reschedule (atomically), cancel, mark attended or not, and change a location's counters.
+
+A seat is one counter at one time; taking one is a conditional update of a row picked with ``SELECT … FOR UPDATE
+SKIP LOCKED``, so two residents racing for the last seat never both get it (and on SQLite, which has no row
+locks, the conditional update alone decides).
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from services.accounts.permissions import StaffScope
+from services.applications.models import OPEN_STATUSES, Application
+from services.calendar.selectors import working_calendar
+from services.catalogue.models import Department, Service
+from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
+
+from .errors import SlotFull
+from .models import Appointment, AppointmentStatus, CancelReason, Location, OpeningHours, Seat, free_seat_q
+from .notifications import notify_appointment
+
+logger = logging.getLogger(__name__)
+ACTIVE = (AppointmentStatus.HELD, AppointmentStatus.BOOKED)
+
+
+def seats_generate(*, location: Location, today: dt.date | None = None) -> int:
+    """Create the missing seats of the location's open hours for the next APPOINTMENT_DAYS_AHEAD days: none on a
+    public holiday, Monday's hours on a weekend made a working day; return how many were created."""
+    today, calendar = today or timezone.localdate(), working_calendar()
+    hours: dict[int, list] = {}
+    for period in location.hours.all():
+        hours.setdefault(period.weekday, []).append(period)
+    rows = []
+    for offset in range(settings.APPOINTMENT_DAYS_AHEAD):
+        day = today + dt.timedelta(days=offset)
+        if day in calendar.days_off or not location.is_active:
+            continue
+        periods = hours.get(day.weekday()) or (hours.get(0, []) if day in calendar.working_weekend_days else [])
+        for period in periods:
+            start = timezone.make_aware(dt.datetime.combine(day, period.opens))
+            end = timezone.make_aware(dt.datetime.combine(day, period.closes))
+            while start + location.slot_duration <= end:
+                rows += [Seat(location=location, starts_at=start, counter=n) for n in range(1, location.counters + 1)]
+                start += location.slot_duration
+    before = location.seats.count()
+    Seat.objects.bulk_create(rows, ignore_conflicts=True)  # the seats already made stay as they are
+    return location.seats.count() - before
+
+
+def _check_bookable(*, application: Application, by, location: Location, starts_at: dt.datetime) -> None:
+    if by is None or application.applicant_id != by.pk:
+        raise NotAllowed(_("Only the applicant books an appointment for an application."))
+    if application.status not in OPEN_STATUSES:
+        raise InvalidTransition(_("Appointments are booked for a submitted application that is still open."))
+    if application.awaits_payment:
+        raise InvalidTransition(_("Pay the application's fee first; then book the appointment."))
+    if not location.is_active or not location.services.filter(pk=application.service_id).exists():
+        raise ValidationFailed(_("This place does not take appointments for this service."), errors={"location": []})
+    if starts_at <= timezone.now():
+        raise ValidationFailed(_("Choose a time that has not passed."), errors={"slot": [_("In the past.")]})
+    if timezone.localdate(starts_at) in working_calendar().days_off:
+        message = _("The service centre is closed on public holidays. Choose another day.")
+        raise ValidationFailed(message, errors={"slot": [message]})
+
+
+def _take_seat(*, location: Location, starts_at: dt.datetime, appointment: Appointment, now: dt.datetime) -> bool:
+    """Give the appointment a free seat of the location at that time; False when there is none."""
+    seats = Seat.objects.select_for_update(skip_locked=True).filter(
+        free_seat_q(now), location=location, starts_at=starts_at
+    )
+    for seat in seats.order_by("counter")[:3]:
+        if seat.appointment_id:  # a hold that ran out: its seat goes to this one
+            Appointment.objects.filter(pk=seat.appointment_id, status=AppointmentStatus.HELD).update(
+                status=AppointmentStatus.EXPIRED
+            )
+        taken = Seat.objects.filter(free_seat_q(now), pk=seat.pk).update(
+            appointment=appointment, held_until=appointment.hold_expires_at
+        )
+        if taken:
+            return True
+    return False
+
+
+def appointment_hold(
+    *, application: Application, by, location: Location, starts_at: dt.datetime, replaces: Appointment | None = None
+) -> Appointment:
+    """Hold a seat at ``starts_at`` for APPOINTMENT_HOLD_MINUTES while the resident confirms; ``replaces``: their
+    booking it is to replace (a reschedule), which stays booked until the new time is confirmed.
+    Raises SlotFull when every counter is taken at that time."""
+    _check_bookable(application=application, by=by, location=location, starts_at=starts_at)
+    booked = application.appointments.filter(status=AppointmentStatus.BOOKED)
+    if replaces is not None and not booked.filter(pk=replaces.pk).exists():
+        raise InvalidTransition(_("Only a booked appointment can be moved."))
+    if replaces is None and booked.exists():
+        raise InvalidTransition(_("This application already has an appointment: change its time instead."))
+    now = timezone.now()
+    with transaction.atomic():
+        for held in application.appointments.filter(status=AppointmentStatus.HELD):  # changed their mind
+            appointment_release(appointment=held, status=AppointmentStatus.EXPIRED)
+        appointment = Appointment.objects.create(
+            application=application,
+            resident=by,
+            location=location,
+            starts_at=starts_at,
+            hold_expires_at=now + dt.timedelta(minutes=settings.APPOINTMENT_HOLD_MINUTES),
+            replaces=replaces,
+        )
+        if not _take_seat(location=location, starts_at=starts_at, appointment=appointment, now=now):
+            raise SlotFull()  # rolls the hold back
+    return appointment
+
+
+def appointment_release(*, appointment: Appointment, status: AppointmentStatus, reason: str = "") -> None:
+    """End a hold or booking (expired, cancelled) and free its seat; the caller holds the appointment's row."""
+    Seat.objects.filter(appointment=appointment).update(appointment=None, held_until=None)
+    appointment.status, appointment.cancel_reason = status, reason
+    appointment.save(update_fields=["status", "cancel_reason", "updated_at"])
+
+
+@transaction.atomic
+def appointment_confirm(*, appointment: Appointment, by) -> Appointment:
+    """Book the held time; for a reschedule, cancel the booking it replaces in the same transaction, so the
+    resident has exactly one of the two whatever happens."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if by is None or by.pk != locked.resident_id:
+        raise NotAllowed(_("Only the resident confirms their appointment."))
+    if locked.status != AppointmentStatus.HELD:
+        raise InvalidTransition(_("This time is no longer held for you: choose a time again."))
+    seat = Seat.objects.select_for_update().filter(appointment=locked).first()
+    if seat is None:  # the hold ran out and someone else took the seat
+        appointment_release(appointment=locked, status=AppointmentStatus.EXPIRED)
+        raise InvalidTransition(_("This time is no longer held for you: choose a time again."))
+    seat.held_until = None
+    seat.save(update_fields=["held_until"])
+    locked.status, locked.hold_expires_at = AppointmentStatus.BOOKED, None
+    locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
+    if locked.replaces_id:
+        old = Appointment.objects.select_for_update().get(pk=locked.replaces_id)
+        if old.status == AppointmentStatus.BOOKED:
+            appointment_release(appointment=old, status=AppointmentStatus.CANCELLED, reason=CancelReason.MOVED)
+    notify_appointment(appointment=locked, kind="booked")
+    return locked
+
+
+@transaction.atomic
+def appointment_cancel(*, appointment: Appointment, by=None) -> Appointment:
+    """Cancel a booking: by its resident, or by whoever holds its signed cancel link (``by`` None)."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if by is not None and by.pk != locked.resident_id:
+        raise NotAllowed(_("Only the resident cancels their appointment."))
+    if locked.status not in ACTIVE:
+        raise InvalidTransition(_("This appointment is no longer booked."))
+    appointment_release(appointment=locked, status=AppointmentStatus.CANCELLED, reason=CancelReason.RESIDENT)
+    return locked
+
+
+def appointment_mark(*, appointment: Appointment, by, attended: bool, scope: StaffScope) -> Appointment:
+    """Record that the resident came (or did not), from the day of the appointment on (staff of the location)."""
+    if not scope.works_in(appointment.location.department_id):
+        raise NotAllowed(_("Only staff of the location's department mark appointments."))
+    if timezone.localdate(appointment.starts_at) > timezone.localdate():
+        raise InvalidTransition(_("An appointment is marked on its day, not before."))
+    marked = Appointment.objects.filter(pk=appointment.pk, status=AppointmentStatus.BOOKED).update(
+        status=AppointmentStatus.ATTENDED if attended else AppointmentStatus.NO_SHOW,
+        marked_by=by,
+        updated_at=timezone.now(),
+    )
+    if not marked:
+        raise InvalidTransition(_("Only a booked appointment can be marked."))
+    appointment.refresh_from_db()
+    return appointment
+
+
+@transaction.atomic
+def locations_demo_load(*, locations: list[dict]) -> int:
+    """Create or update the demo's places, their services and opening hours, and make their seats; return how many
+    seats were new."""
+    seats = 0
+    for spec in locations:
+        spec = dict(spec)
+        services, hours = spec.pop("services"), spec.pop("hours")
+        department = Department.objects.get(code=spec.pop("department"))
+        location, _created = Location.objects.update_or_create(
+            code=spec.pop("code"), defaults={**spec, "department": department}
+        )
+        location.services.set(Service.objects.filter(slug__in=services))
+        location.hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(location=location, weekday=day, opens=opens, closes=closes) for day, opens, closes in hours
+        )
+        seats += seats_generate(location=location)
+    return seats
