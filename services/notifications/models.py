@@ -17,6 +17,7 @@ class Event(models.TextChoices):
     DRAFT_DEADLINE = "draft_deadline", _("Draft deadline approaching")
     OVERDUE = "overdue", _("Application overdue")
     BAD_RATING = "bad_rating", _("Bad rating")
+    FOLLOW_UP_RESOLVED = "follow_up_resolved", _("Bad rating followed up")
 
 
 class Channel(models.TextChoices):
