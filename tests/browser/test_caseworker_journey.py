@@ -64,7 +64,7 @@ def test_caseworker_claims_asks_and_approves_and_the_resident_gets_the_letter(br
     resident.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}])
     web = resident.new_page()
     web.goto(application.get_absolute_url())
-    expect(web.get_by_text("A recent photo", exact=True)).to_be_visible()
+    expect(web.locator(".notice").get_by_text("A recent photo", exact=True)).to_be_visible()  # and in the timeline
     web.get_by_role("link", name="Answer").click()
     web.get_by_label("Your answer").fill("Photo and proof sent by post today.")
     web.get_by_role("button", name="Send my answer").click()

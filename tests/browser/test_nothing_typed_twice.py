@@ -45,6 +45,7 @@ def test_sign_up_verify_profile_then_the_chosen_form_is_filled_in(browser, live_
     page.locator("[name=phone]").fill("138 1234 5678")
     page.locator("[name=district]").select_option("pudong")
     page.locator("[name=street_address]").fill("世纪大道100号")
+    page.locator("[name=preferred_language]").select_option("en")
     page.get_by_role("button", name="Save", exact=True).click()
 
     # back to the chosen service: "about you" is answered, so the form opens at the next step
@@ -62,7 +63,7 @@ def test_sign_up_verify_profile_then_the_chosen_form_is_filled_in(browser, live_
         "applicant_phone": "13812345678",
         "home_address": {"district": "pudong", "street": "世纪大道100号"},
     }
-    page.get_by_role("button", name="Back").click()
+    page.get_by_role("button", name="Back", exact=True).click()
     page.wait_for_url(re.compile(r"/steps/about-you/$"))
     assert page.locator("[name=applicant_name]").input_value() == "王小明"
     assert page.locator("[name=applicant_id_number]").input_value() == "11010519491231002X"
