@@ -15,6 +15,9 @@ AXE := .cache/axe-core-$(AXE_VERSION).stamp
 
 .PHONY: run test up lint format messages schema bench
 
+# make run PORT=8123 serves on another port
+PORT ?= 8000
+
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -28,15 +31,18 @@ $(AXE):  # axe-core for the browser accessibility tests, from the npm registry (
 	if command -v npm >/dev/null; then \
 	  npm install --prefix .cache --no-save --no-audit --no-fund --silent axe-core@$(AXE_VERSION) && touch $@; fi
 
-run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 on SQLite, tasks in-process, email to the console
-	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=true $(BIN)/python manage.py load_demo
-	DJANGO_DEBUG=true $(BIN)/python manage.py load_routing_demo
-	DJANGO_DEBUG=true $(BIN)/python manage.py load_appointments_demo
+run: export DJANGO_DEBUG = true
+run: export PORTAL_URL = http://127.0.0.1:$(PORT)
+run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 (or PORT=...) on SQLite, tasks in-process, email to the console
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py load_routing_demo
+	$(BIN)/python manage.py load_appointments_demo
+	$(BIN)/python manage.py load_demo_history
 	# The local fake payment provider (FakePay, http://127.0.0.1:8765/) runs beside the portal and stops with it.
 	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
 	$(BIN)/python -m services.payments.fakeserver --port 8765 --secret "$${FAKEPAY_SECRET:-fakepay-local-secret}" & \
-	  trap "kill $$!" EXIT; DJANGO_DEBUG=true STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:8000
+	  trap "kill $$!" EXIT; STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) $(MO) $(AXE)  ## Lint, check the layers and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .

@@ -7,9 +7,11 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
@@ -18,6 +20,7 @@ from services.accounts.models import ResidentProfile
 from services.accounts.selectors import profile_for_user
 from services.api.errors import PROBLEM_CONTENT_TYPE
 from services.applications.selectors import application_draft_for_service, application_draft_list_for_resident
+from services.applications.views import eligibility_answers_key
 from services.catalogue.forms import EligibilityFactsForm
 from services.catalogue.selectors import (
     catalogue_facets,
@@ -85,6 +88,9 @@ def service_detail(request, slug):
             district=facts_form.cleaned_data.get("district", ""),
         )
         result = eligibility_check(service=service, profile=given, answers=answers_form.answers)
+        if draft is None:  # the form, once started, holds these answers: nothing is asked twice
+            given_answers = {name: value for name, value in answers_form.changes.items() if value is not None}
+            request.session[eligibility_answers_key(service.slug)] = given_answers
     context = {
         "service": service,
         "category": category_get(code=service.category),
@@ -100,11 +106,23 @@ def service_detail(request, slug):
 
 @require_GET
 @csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"]})
-def redoc(request):
-    """Serve Redoc from the portal's own static files; Redoc styles itself inline and searches in a blob worker,
-    so this page alone allows inline styles and blob workers (scripts stay 'self' only)."""
-    context = {"title": settings.SPECTACULAR_SETTINGS["TITLE"], "schema_url": reverse("schema")}
+def redoc(request, schema: str = "schema", title: str = ""):
+    """Serve Redoc from the portal's own static files, for the API's schema or another (allauth's app API);
+    Redoc styles itself inline and searches in a blob worker, so this page alone allows inline styles and blob
+    workers (scripts stay 'self' only)."""
+    context = {"title": title or settings.SPECTACULAR_SETTINGS["TITLE"], "schema_url": reverse(schema)}
     return render(request, "api/redoc.html", context)
+
+
+class SchemaView(SpectacularAPIView):
+    """The API's contract in one language whatever the caller's Accept-Language: English (as the committed
+    snapshot), or the language ``?lang=`` names."""
+
+    def dispatch(self, request, *args, **kwargs):
+        language = request.GET.get("lang")
+        with translation.override(language if language in dict(settings.LANGUAGES) else "en"):
+            response = super().dispatch(request, *args, **kwargs)
+            return response.render()  # its lazy texts worded now, in that language
 
 
 def _problem(*, status: int, title: str, code: str, detail: str) -> JsonResponse:

@@ -10,8 +10,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_load_demo_twice_gives_the_same_data(settings, capsys):
-    """Three departments with two services each, a complete resident profile, staff and logins printed."""
+    """Three departments with two services each, a complete resident profile, a caseworker and a supervisor for
+    every department (a bad rating always reaches someone), and the logins printed at the portal's address."""
     settings.DEBUG = True
+    settings.PORTAL_URL = "http://127.0.0.1:8123"
     call_command("load_demo")
     call_command("load_demo")
 
@@ -22,9 +24,12 @@ def test_load_demo_twice_gives_the_same_data(settings, capsys):
     profile = ResidentProfile.objects.get(user__email="resident@demo.portal")
     profile.full_clean()
     assert profile.is_complete
-    assert DepartmentMembership.objects.filter(role=DepartmentMembership.Role.SUPERVISOR).count() == 1
+    for role in DepartmentMembership.Role.CASEWORKER, DepartmentMembership.Role.SUPERVISOR:
+        supervised = DepartmentMembership.objects.filter(role=role).values_list("department__code", flat=True)
+        assert sorted(supervised) == ["education", "employment", "health"]
     assert User.objects.filter(is_superuser=True).count() == 1
-    assert "health.caseworker@demo.portal" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "health.caseworker@demo.portal" in printed and "http://127.0.0.1:8123/admin/" in printed
 
 
 def test_load_demo_refuses_outside_debug(settings):

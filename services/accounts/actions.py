@@ -76,6 +76,8 @@ def profile_update(*, profile: ResidentProfile, changes, partial: bool = False) 
             if value is not None
         }
         data.update(changes)
+        if "id_number" in changes and "date_of_birth" not in changes:
+            data.pop("date_of_birth", None)  # a new ID number brings its own birth date
     form = ProfileForm(data, instance=profile)
     if not form.is_valid():
         raise ProfileInvalid(form)

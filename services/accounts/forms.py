@@ -1,8 +1,12 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .actions import profile_clean_id_number, profile_clean_phone, profile_cross_errors
 from .models import ResidentProfile
+from .validators import resident_id_birth_date
+
+TYPED_ID_MAX_LENGTH = 30
 
 
 class ProfileForm(forms.ModelForm):
@@ -30,8 +34,19 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "id_number": _("18 characters, as printed on your resident identity card."),
             "phone": _("A mainland mobile number, 11 digits starting with 1."),
+            "date_of_birth": _("Not needed if you give your ID number: we read it from there."),
             "notify_by_sms": _("To your mobile number above. Your inbox on this site always gets every message."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Typed with spaces or dashes, the number is longer than the 18 characters kept: clean_id_number removes them.
+        field = self.fields["id_number"]
+        field.max_length, field.widget.attrs["maxlength"] = TYPED_ID_MAX_LENGTH, str(TYPED_ID_MAX_LENGTH)
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        # The ID number holds the date of birth: once it is known, the page does not ask for the date again.
+        if self.instance.id_number and "date_of_birth" not in self.data:
+            del self.fields["date_of_birth"]
 
     # The rules themselves live in actions.py, shared with the API.
     def clean_id_number(self):
@@ -42,6 +57,8 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("id_number") and not data.get("date_of_birth"):
+            data["date_of_birth"] = self.instance.date_of_birth = resident_id_birth_date(data["id_number"])
         for field, message in profile_cross_errors(data=data, failed=set(self.errors)).items():
             self.add_error(field, message)
         return data

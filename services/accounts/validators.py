@@ -24,8 +24,17 @@ def resident_id_birth_date(value: str) -> dt.date | None:
         return None
 
 
+# The spaces and dashes people type inside numbers (full-width and typographic ones too), removed rather than refused.
+SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\uff0d]+")
+
+
+def without_separators(value: str) -> str:
+    """Return ``value`` without the spaces and dashes typed inside a number ("1101 0519-4912")."""
+    return SEPARATORS.sub("", value or "")
+
+
 def normalize_resident_id(value: str) -> str:
-    return (value or "").strip().upper()
+    return without_separators(value).upper()
 
 
 def validate_resident_id(value: str) -> None:

@@ -12,14 +12,14 @@ from django.utils.translation import gettext as _
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.fees import FeeQuote
-from services.catalogue.models import Service
+from services.catalogue.models import DocumentType, Service
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
 from services.credentials.actions import credential_issue
 from services.credentials.selectors import credential_usable
 from services.documents.models import Document, ScanStatus
 from services.dynamic_forms.structure import answers_merge
-from services.dynamic_forms.validation import validate_answers
+from services.dynamic_forms.validation import normalize_answers, validate_answers
 
 from .models import (
     AWAITING_PAYMENT,
@@ -70,8 +70,8 @@ def application_create_draft(
     the resident's profile and earlier applications; answers may be incomplete but never invalid."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
-    answers = answers or {}
     version = form_version_publish(service=service)
+    answers = normalize_answers(schema=version.schema, answers=answers or {})
     _check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
     prefill = {
         name: value
@@ -85,11 +85,18 @@ def application_create_draft(
     return application
 
 
-def application_start(*, applicant, service: Service) -> Application:
-    """Return the resident's draft for the service to carry on with, or a new one."""
-    return application_draft_for_service(user=applicant, service=service) or application_create_draft(
-        applicant=applicant, service=service
-    )
+def application_start(*, applicant, service: Service, carried: dict | None = None) -> Application:
+    """Return the resident's draft for the service to carry on with, or a new one holding the ``carried`` answers
+    (given on the eligibility check) that the current form takes."""
+    draft = application_draft_for_service(user=applicant, service=service)
+    if draft is not None:
+        return draft
+    schema = form_version_publish(service=service).schema
+    carried = normalize_answers(schema=schema, answers=carried or {})
+    carried = carried if isinstance(carried, dict) else {}
+    wrong = {path.split(".")[0] for path in validate_answers(schema=schema, answers=carried, partial=True)}
+    answers = {name: value for name, value in carried.items() if name not in wrong and "" not in wrong}
+    return application_create_draft(applicant=applicant, service=service, answers=answers)
 
 
 @transaction.atomic
@@ -105,7 +112,7 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
         raise NotAllowed(_("Only the applicant may change the answers."))
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
-    answers = answers_merge(locked.schema, locked.answers, changes)
+    answers = answers_merge(locked.schema, locked.answers, normalize_answers(schema=locked.schema, answers=changes))
     _check_answers(schema=locked.schema, answers=answers, partial=True, applicant=locked.applicant_id)
     locked.answers, locked.draft_reminder_sent_at = answers, None
     locked.save(update_fields=["answers", "draft_reminder_sent_at", "updated_at"])
@@ -220,21 +227,41 @@ def _checked_text(text: str, field: str) -> str:
 
 @transaction.atomic
 def application_request_information(
-    *, application: Application, by, message: str, items: list[str], version: int | None = None
+    *,
+    application: Application,
+    by,
+    message: str,
+    items: list[str] = (),
+    document_types: list[DocumentType] = (),
+    version: int | None = None,
 ) -> InformationRequest:
-    """Ask the resident, in one message, for everything still missing; the legal clock stops until they answer."""
+    """Ask the resident, in one message, for everything still missing (document types, worded in the resident's
+    language, and anything else in the caseworker's words); the legal clock stops until they answer."""
     message = _checked_text(message, "message")
     items = [_checked_text(item, "items") for item in items if item and item.strip()]
-    if not items or len(items) > MAX_REQUEST_ITEMS:
-        problem = _("List what the resident must send, one thing a line (at most %(count)d).") % {
-            "count": MAX_REQUEST_ITEMS
-        }
+    document_types = list(document_types)
+    if not (items or document_types) or len(items) + len(document_types) > MAX_REQUEST_ITEMS:
+        problem = _("Choose the documents or list what the resident must send, one thing a line (at most %(count)d).")
+        problem %= {"count": MAX_REQUEST_ITEMS}
         raise ValidationFailed(problem, errors={"items": [problem]})
-    text = "\n".join([message, *(f"• {item}" for item in items)]).strip()
+    asked_for = [{"zh": kind.name_zh, "en": kind.name_en} for kind in document_types] + items
     application = application_transition(
-        application=application, to=Status.AWAITING_INFORMATION, by=by, message=text, version=version
+        application=application,
+        to=Status.AWAITING_INFORMATION,
+        by=by,
+        message=message,
+        notice={"items": asked_for},
+        version=version,
     )
-    return InformationRequest.objects.create(application=application, asked_by=by, message=message, items=items)
+    information_request = InformationRequest.objects.create(
+        application=application,
+        event=application.events.order_by("-id").first(),  # the event the move just wrote
+        asked_by=by,
+        message=message,
+        items=items,
+    )
+    information_request.document_types.set(document_types)
+    return information_request
 
 
 @transaction.atomic
@@ -275,7 +302,15 @@ def document_attach(*, application: Application, document: Document, by) -> Appl
             "date": date_format(document.expires_on, "SHORT_DATE_FORMAT"),
         }
         raise ValidationFailed(message, errors={"document": [message]})
-    link, _created = ApplicationDocument.objects.get_or_create(application=application, document=document)
+    link, created = ApplicationDocument.objects.get_or_create(application=application, document=document)
+    if created and application.intake_checked_at and application.department_id:
+        # The caseworker's intake note says which documents are missing: checked again, it says what still is.
+        publish_on_commit(
+            "services.routing.tasks.refresh_intake",
+            (application.pk,),
+            queue=application.department.celery_queue,
+            reference=application.reference,
+        )
     return link
 
 

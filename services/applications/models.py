@@ -19,10 +19,19 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ROUTED = "routed", _("Waiting for a caseworker")
     IN_REVIEW = "in_review", _("In review")
-    AWAITING_INFORMATION = "awaiting_information", _("Waiting for your information")
+    AWAITING_INFORMATION = "awaiting_information", _("Waiting for the resident's information")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The labels above are the staff's words; where the resident's own words differ, they are here.
+RESIDENT_STATUS_LABELS = {Status.AWAITING_INFORMATION: _("Waiting for your information")}
+
+
+def resident_status_label(status: str) -> str:
+    """Return the status's label as the resident reads it, in the active language."""
+    return str(RESIDENT_STATUS_LABELS.get(status) or Status(status).label)
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)
@@ -236,6 +245,10 @@ class Application(TimeStampedModel):
         return reverse("applications:detail", kwargs={"public_id": self.public_id})
 
     @property
+    def resident_status(self) -> str:
+        return resident_status_label(self.status)
+
+    @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
@@ -284,6 +297,10 @@ class ApplicationEvent(models.Model):
     def __str__(self):
         return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
+    @property
+    def resident_status(self) -> str:
+        return resident_status_label(self.to_status)
+
 
 class InformationRequest(TimeStampedModel):
     """A caseworker's question to the resident, listing everything missing at once, and the resident's answer."""
@@ -295,8 +312,16 @@ class InformationRequest(TimeStampedModel):
     asked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
     )
+    # The event that asked (its timeline entry shows what was asked for).
+    event = models.OneToOneField(
+        ApplicationEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="information_request"
+    )
     message = models.TextField(_("message to the resident"), blank=True)
-    items = models.JSONField(_("what is missing"), default=list)
+    # Document types are stored as such and worded in the reader's language; anything else as the caseworker wrote it.
+    document_types = models.ManyToManyField(
+        "catalogue.DocumentType", blank=True, related_name="+", verbose_name=_("documents asked for")
+    )
+    items = models.JSONField(_("anything else asked for"), default=list)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     documents = models.ManyToManyField(
@@ -310,6 +335,10 @@ class InformationRequest(TimeStampedModel):
 
     def __str__(self):
         return f"{self.application} · {self.created_at:%Y-%m-%d}"
+
+    def item_names(self) -> list[str]:
+        """Return everything asked for, in the active language: the document types' names, then the other items."""
+        return [document_type.name for document_type in self.document_types.all()] + list(self.items)
 
 
 class RejectionReason(TimeStampedModel):

@@ -38,8 +38,9 @@ def application_payload(*, application: Application) -> dict:
     }
 
 
-def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
-    """Tell the applicant about a status change of their application that they should know of."""
+def notify_application_event(*, event: ApplicationEvent, notice: dict | None = None) -> list[Notification]:
+    """Tell the applicant about a status change of their application that they should know of; ``notice`` adds
+    to the payload (values in both languages are worded in the resident's)."""
     kind = EVENT_FOR_STATUS.get(event.to_status)
     if kind is None or not event.visible_to_resident or event.from_status == event.to_status:  # e.g. reassigned
         return []
@@ -48,6 +49,7 @@ def notify_application_event(*, event: ApplicationEvent) -> list[Notification]:
         **application_payload(application=application),
         "approved": event.to_status == Status.APPROVED,
         "message": event.message,
+        **(notice or {}),
     }
     return notify(
         event=kind,

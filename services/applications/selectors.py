@@ -84,7 +84,9 @@ def application_get_decided_for_resident(*, user, public_id) -> Application:
 
 def application_timeline(*, application: Application, for_resident: bool) -> QuerySet[ApplicationEvent]:
     """Return the application's events in order; residents see only those meant for them."""
-    events = application.events.all()
+    events = application.events.select_related("information_request").prefetch_related(
+        "information_request__document_types"
+    )
     return events.filter(visible_to_resident=True) if for_resident else events.select_related("actor")
 
 
@@ -119,6 +121,16 @@ def application_draft_for_service(*, user, service) -> Application | None:
     """Return the resident's most recently saved draft for the service, if any."""
     drafts = Application.objects.for_applicant(user).filter(service=service, status=Status.DRAFT)
     return drafts.order_by("-updated_at").first()
+
+
+def application_needs_profile_first(*, applicant, service: Service) -> bool:
+    """Return whether the resident should give their details in the profile before starting this service's form:
+    they never saved a profile, the form takes facts from it, and they have no draft of it yet."""
+    return (
+        profile_for_user(user=applicant).pk is None
+        and any("x-prefill" in prop for _name, prop in questions(service.form_schema))
+        and application_draft_for_service(user=applicant, service=service) is None
+    )
 
 
 def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]]:
@@ -250,7 +262,9 @@ def staff_may_handle(*, user, application: Application) -> bool:
 def information_request_list(*, application: Application) -> QuerySet[InformationRequest]:
     """Return the application's information requests, oldest first, with who asked and the documents sent in
     answer."""
-    return application.information_requests.select_related("asked_by").prefetch_related("documents__document_type")
+    return application.information_requests.select_related("asked_by").prefetch_related(
+        "documents__document_type", "document_types"
+    )
 
 
 def information_request_get_open(*, application: Application) -> InformationRequest | None:

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,7 +17,7 @@ from services.documents.selectors import document_get_for_owner
 from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
-from services.dynamic_forms.structure import form_steps, steps_asked
+from services.dynamic_forms.structure import form_steps, step_may_be_skipped, steps_asked
 
 from .actions import (
     application_save_answers,
@@ -33,6 +34,7 @@ from .selectors import (
     application_get_decided_for_resident,
     application_get_for_resident,
     application_list_for_resident,
+    application_needs_profile_first,
     application_next_step,
     application_prefill,
     application_timeline,
@@ -55,11 +57,22 @@ def _resume_url(application) -> str:
     return reverse("applications:step", kwargs={"public_id": application.public_id, "key": key})
 
 
+def eligibility_answers_key(slug: str) -> str:
+    """Return the session key under which the service page keeps the answers of its eligibility check."""
+    return f"eligibility-answers:{slug}"
+
+
 @login_required
 def apply(request, slug):
     service = service_get_active(slug=slug)
+    if application_needs_profile_first(applicant=request.user, service=service):
+        # A new resident gives their details once, in the profile, and comes back here: the form is then filled in.
+        messages.info(request, _("First your details: we fill them into this application and every later one."))
+        return redirect(f"{reverse('accounts:profile')}?{urlencode({'next': request.path})}")
     try:
-        application = application_start(applicant=request.user, service=service)
+        # The answers given on the service page's eligibility check (see portal.views.service_detail) carry over.
+        carried = request.session.pop(eligibility_answers_key(service.slug), None)
+        application = application_start(applicant=request.user, service=service, carried=carried)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(service)
@@ -128,7 +141,8 @@ def step(request, public_id, key):
         "step": steps[index],
         "step_title": label_of(key, steps[index]),
         "number": index + 1,
-        "total": len(steps),
+        # Only a form whose steps are all always asked has a total that cannot change with the answers.
+        "total": len(steps) if not any(step_may_be_skipped(schema, step) for step in form_steps(schema)) else None,
         "previous": steps[index - 1]["key"] if index else None,
         "to_check": request.GET.get("return") == "check",
     }

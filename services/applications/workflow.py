@@ -93,17 +93,17 @@ def application_transition(
     visible_to_resident: bool = True,
     changes: dict | None = None,
     version: int | None = None,
+    notice: dict | None = None,
 ) -> Application:
-    """Move the application to ``to`` under a row lock, apply ``changes``, and record the event.
+    """Move the application to ``to`` under a row lock, apply ``changes``, and record the event; ``notice`` adds
+    to what the resident's message about the move shows (e.g. the items an information request asks for).
 
-    ``version`` is the application's version the actor's page showed: if it has moved on since (someone else
-    acted), the move is refused rather than made over their change.
+    ``version`` is the one the actor's page showed: if it has moved on since, the move is refused, not made over it.
 
     The legal clock stops while the resident is asked for information and the due date moves on by the
-    working days it stood still (``deadlines.deadline_clock_changes``).
-
-    Raises InvalidTransition when the current status or version does not allow the move (for example
-    because another caseworker was first) and NotAllowed when ``by`` may not make it.
+    working days it stood still (``deadlines.deadline_clock_changes``). Raises InvalidTransition when the
+    current status or version does not allow the move (another caseworker was first) and NotAllowed when ``by``
+    may not make it.
     """
     changes = changes or {}
     with transaction.atomic():
@@ -141,12 +141,12 @@ def application_transition(
             note=note,
             visible_to_resident=visible_to_resident,
         )
-        _announce(event=event)
+        _announce(event=event, notice=notice)
     return locked
 
 
-def _announce(*, event: ApplicationEvent) -> None:
+def _announce(*, event: ApplicationEvent, notice) -> None:
     """Tell of the move, in its transaction: the notifications of whom it concerns, and the outbox event for the
     departments' systems (both go out after commit)."""
-    notify_application_event(event=event)
+    notify_application_event(event=event, notice=notice)
     application_event_record(event=event)

@@ -74,6 +74,9 @@ def date(en, zh, **extra):
     return q(en, zh, type="string", format="date", **extra)
 
 
+PAST, FUTURE = {"x-when": "past"}, {"x-when": "future"}  # not after today; not before today (dynamic_forms.dates)
+
+
 def yes_no(en, zh, **extra):
     return q(en, zh, type="boolean", **extra)
 
@@ -148,7 +151,7 @@ APPLICANT = {
 ABOUT_YOU = step("about-you", "About you", "申请人信息", *APPLICANT)
 CHILD = {
     "child_name": text("Child's full name", "儿童姓名", 50),
-    "child_birth_date": date("Child's date of birth", "儿童出生日期"),
+    "child_birth_date": date("Child's date of birth", "儿童出生日期", **PAST),
     "child_id_number": q(
         "Child's resident ID number",
         "儿童公民身份号码",
@@ -160,11 +163,11 @@ CHILD = {
 }
 BANK = {
     "bank_name": text("Bank", "开户银行", 50),
-    "bank_account": text(
+    "bank_account": q(
         "Account number",
         "银行账号",
-        19,
-        pattern="^[0-9]{12,19}$",
+        type="string",
+        format="cn-bank-account",
         description="12 to 19 digits, in your own name.",
         **{"x-description-zh": "12至19位数字，须为本人账户。"},
     ),
@@ -364,7 +367,7 @@ SERVICES = [
                     "票据",
                     {
                         "hospital": text("Hospital", "医疗机构", 100),
-                        "treated_on": date("Date of treatment", "就诊日期"),
+                        "treated_on": date("Date of treatment", "就诊日期", **PAST),
                         "amount": money("Amount paid (yuan)", "金额（元）"),
                     },
                     ["hospital", "treated_on", "amount"],
@@ -433,7 +436,7 @@ SERVICES = [
                     ],
                 ),
                 "health_centre": text("Vaccination clinic", "接种门诊", 100),
-                "preferred_date": date("Preferred date", "希望接种日期"),
+                "preferred_date": date("Preferred date", "希望接种日期", **FUTURE),
                 "time_of_day": choice(
                     "Preferred time", "希望时段", [("morning", "上午", "Morning"), ("afternoon", "下午", "Afternoon")]
                 ),
@@ -475,7 +478,7 @@ SERVICES = [
             {
                 **APPLICANT,
                 "health_centre": text("Community health centre", "社区卫生服务中心", 100),
-                "preferred_date": date("Preferred date", "希望体检日期"),
+                "preferred_date": date("Preferred date", "希望体检日期", **FUTURE),
                 "needs_help": yes_no("Will you need help on the day?", "体检时是否需要协助？"),
                 "help_needed": when("needs_help", True, long_text("What help do you need?", "需要哪些协助？", 500)),
             },
@@ -659,7 +662,7 @@ SERVICES = [
                         ("occasional", "临时托", "Now and then"),
                     ],
                 ),
-                "start_date": date("From when?", "希望入托日期"),
+                "start_date": date("From when?", "希望入托日期", **FUTURE),
                 "preferred_nursery": text("Preferred nursery", "意向托育机构", 100),
                 "applicant_name": APPLICANT["applicant_name"],
                 "applicant_phone": APPLICANT["applicant_phone"],
@@ -877,7 +880,7 @@ SERVICES = [
             {
                 **APPLICANT,
                 "last_employer": text("Last employer", "原工作单位", 200),
-                "last_day_of_work": date("Last day of work", "最后工作日"),
+                "last_day_of_work": date("Last day of work", "最后工作日", **PAST),
                 "reason": choice(
                     "Why did the job end?",
                     "离职原因",
@@ -907,8 +910,8 @@ SERVICES = [
                     "工作单位",
                     {
                         "employer": text("Employer", "单位名称", 200),
-                        "started_on": date("Started", "入职日期"),
-                        "ended_on": date("Ended", "离职日期"),
+                        "started_on": date("Started", "入职日期", **PAST),
+                        "ended_on": date("Ended", "离职日期", **PAST, **{"x-after": "started_on"}),
                     },
                     ["employer", "started_on", "ended_on"],
                     max_items=10,
@@ -985,7 +988,7 @@ SERVICES = [
                 ),
                 "desired_occupation": text("Work you are looking for", "求职意向", 100),
                 "work_districts": choices("Districts you could work in", "希望工作的区", DISTRICT_OPTIONS),
-                "available_from": date("Available from", "可到岗日期"),
+                "available_from": date("Available from", "可到岗日期", **FUTURE),
                 "education": choice(
                     "Highest education",
                     "最高学历",
@@ -1044,7 +1047,7 @@ SERVICES = [
                 **APPLICANT,
                 "training_provider": text("Training provider", "培训机构", 200),
                 "course_name": text("Course", "培训项目", 100),
-                "completed_on": date("Completed on", "结业日期"),
+                "completed_on": date("Completed on", "结业日期", **PAST),
                 "fee_paid": money("Fee you paid (yuan)", "本人缴纳培训费（元）", 100_000),
                 "certificate_obtained": yes_no("Did you get the certificate?", "是否取得培训合格证书？"),
                 "certificate_number": when("certificate_obtained", True, text("Certificate number", "证书编号", 40)),
@@ -1125,7 +1128,7 @@ SERVICES = [
                         ("cooperative", "农民专业合作社", "Cooperative"),
                     ],
                 ),
-                "registered_on": date("Registered on", "登记注册日期"),
+                "registered_on": date("Registered on", "登记注册日期", **PAST),
                 "business_address": q("Business address", "经营地址", type="object", **{"x-widget": "address"}),
                 "first_business": yes_no("Is this the first business you have started?", "是否为首次创业？"),
                 "months_trading": integer("Months trading", "已正常经营月数", 0, 600),
@@ -1196,7 +1199,7 @@ SERVICES = [
                         ("other", "其他", "Something else"),
                     ],
                 ),
-                "started_on": date("Working this way since", "灵活就业开始日期"),
+                "started_on": date("Working this way since", "灵活就业开始日期", **PAST),
                 "registered_flexible": yes_no("Have you registered as flexibly employed?", "是否已办理灵活就业登记？"),
                 "months_paid": integer("Months of social insurance you paid yourself", "本人已缴纳社保月数", 0, 600),
                 **BANK,

@@ -14,6 +14,7 @@ with, including the parts an author need not write (the address's districts, a l
 """
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +22,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from services.accounts.models import District
-from services.accounts.validators import normalize_resident_id, validate_resident_id
+from services.accounts.validators import normalize_resident_id, validate_resident_id, without_separators
 from services.common.i18n import is_chinese
 
 from .structure import questions
@@ -64,6 +66,8 @@ class FieldType:
     format: str | None = None  # a JSON Schema format this type owns, checked by ``check``
     check: Callable[[str], bool] | None = None
     invalid: str = _("This answer is not valid.")  # the message when the format check fails
+    # What people type around a number (spaces, dashes, +86), removed before the answer is checked, web and API.
+    normalize: Callable[[str], str] | None = None
 
 
 def _capped(prop, partial):
@@ -131,16 +135,8 @@ def _yes_no(prop, required):
     )
 
 
-def _phone(prop, required):
-    return forms.CharField(
-        required=required,
-        max_length=20,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-    )
-
-
-def _phone_to_json(prop, value):
-    """Keep the digits of a mainland mobile number, without a +86 prefix."""
+def _phone_normalize(value: str) -> str:
+    """Keep the digits of a mainland mobile number, without a +86 prefix (anything else is left to be refused)."""
     digits = "".join(ch for ch in value if ch.isdigit())
     return digits[2:] if len(digits) == 13 and value.lstrip().startswith("+86") else digits or value
 
@@ -149,12 +145,18 @@ def _is_phone(value: str) -> bool:
     return bool(re.fullmatch(r"1\d{10}", value))
 
 
-def _resident_id(prop, required):
-    return forms.CharField(
-        required=required,
-        max_length=18,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
-    )
+def _number_input(max_length: int, **attrs):
+    """Return a form field for a number typed as text: long enough for the spaces and dashes people put in it."""
+
+    def form_field(prop, required):
+        widget = forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", **attrs})
+        return forms.CharField(required=required, max_length=max_length, widget=widget)
+
+    return form_field
+
+
+def _is_bank_account(value: str) -> bool:
+    return bool(re.fullmatch(r"\d{12,19}", value))
 
 
 def _is_resident_id(value: str) -> bool:
@@ -204,13 +206,40 @@ class AddressField(forms.MultiValueField):
         return {"district": data_list[0], "street": data_list[1]} if data_list else None
 
 
+def _in_both_languages(text) -> dict:
+    """Return a translatable text in both languages, as the schemas' labels hold them: {"en": …, "zh": …}."""
+    words = {}
+    for key, language in (("en", "en"), ("zh", "zh-hans")):
+        with translation.override(language):
+            words[key] = str(text)
+    return words
+
+
+@functools.cache  # the same for every form; worded once per process
+def _address_properties() -> dict:
+    district, street = _in_both_languages(_("District")), _in_both_languages(_("Street address"))
+    return {
+        "district": {
+            "type": "string",
+            "title": district["en"],
+            "x-title-zh": district["zh"],
+            "enum": list(District.values),
+            "x-enum-labels": {value: _in_both_languages(label) for value, label in District.choices},
+        },
+        "street": {
+            "type": "string",
+            "title": street["en"],
+            "x-title-zh": street["zh"],
+            "minLength": 1,
+            "maxLength": STREET_MAX_LENGTH,
+        },
+    }
+
+
 def _address_enforce(prop, partial):
     return {
         **prop,
-        "properties": {
-            "district": {"type": "string", "enum": list(District.values)},
-            "street": {"type": "string", "minLength": 1, "maxLength": STREET_MAX_LENGTH},
-        },
+        "properties": _address_properties(),  # shared: never changed by its readers
         **({} if partial else {"required": ["district", "street"]}),
         "additionalProperties": False,
     }
@@ -290,18 +319,28 @@ FIELD_TYPES: dict[str, FieldType] = {
         display=lambda prop, v: str(_("Yes") if v else _("No")),
     ),
     "phone": FieldType(
-        _phone,
-        to_json=_phone_to_json,
+        _number_input(20, type="tel", autocomplete="tel", inputmode="tel"),
+        to_json=lambda prop, v: _phone_normalize(v),
+        normalize=_phone_normalize,
         format="cn-mobile",
         check=_is_phone,
         invalid=_("Enter an 11-digit mainland mobile number starting with 1."),
     ),
     "resident_id": FieldType(
-        _resident_id,
+        _number_input(30),
         to_json=lambda prop, v: normalize_resident_id(v),
+        normalize=normalize_resident_id,
         format="cn-resident-id",
         check=_is_resident_id,
         invalid=_("Enter the 18-character resident ID number exactly as on the card; check each digit."),
+    ),
+    "bank_account": FieldType(
+        _number_input(40, inputmode="numeric"),
+        to_json=lambda prop, v: without_separators(v),
+        normalize=without_separators,
+        format="cn-bank-account",
+        check=_is_bank_account,
+        invalid=_("Enter the account number: 12 to 19 digits."),
     ),
     "address": FieldType(
         lambda prop, required: AddressField(required), enforce=_address_enforce, display=_address_display

@@ -47,6 +47,11 @@ def is_asked(prop: dict, answers: dict | None) -> bool:
     return value == condition["equals"] if "equals" in condition else value in condition["in"]
 
 
+def step_may_be_skipped(schema: dict, step: dict) -> bool:
+    """Return whether some answers skip the step: every question on it depends on an earlier answer."""
+    return all("x-show-if" in schema["properties"][name] for name in step["fields"])
+
+
 def steps_asked(schema: dict, answers: dict | None) -> list[dict]:
     """Return the steps with at least one question asked, given the answers so far."""
     props = schema["properties"]

@@ -9,6 +9,7 @@ from jsonschema.exceptions import SchemaError
 
 from services.accounts.selectors import PROFILE_FACTS
 
+from .dates import check_date_rules, date_rule_errors
 from .fields import FIELD_TYPES, ROW_TYPES, field_type_name
 from .structure import questions
 
@@ -24,6 +25,8 @@ STEP_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 MAX_ANSWER_DEPTH = 5  # a repeating group's answer nests two levels (rows, then their answers); deeper is an attack
 # When one answer breaks several rules, say the one that matters: a choice is "not an option" before "not text".
 FIRST_SAID = ("enum", "const", "type")
+PLAIN_NAME = re.compile(r"[\w-]{1,40}")
+MAX_NAMED_UNKNOWN = 10
 
 
 def too_deep(value, depth: int = MAX_ANSWER_DEPTH) -> bool:
@@ -46,6 +49,14 @@ def _names(names) -> str:
     """Return names for a message: at most five, each cut short (they may come from hostile input)."""
     names = [str(name)[:40] for name in sorted(names, key=str)]
     return ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+
+
+def _unknown_errors(path: list, extra: set) -> list[tuple[list, str]]:
+    """Return where answers to unknown questions are reported: each on its own name when they are a few plain
+    names (an app's typo: ``answers.<name>``), else one error on the enclosing object naming some (hostile input)."""
+    if len(extra) <= MAX_NAMED_UNKNOWN and all(PLAIN_NAME.fullmatch(str(name)) for name in extra):
+        return [([*path, name], _("This form has no such question.")) for name in sorted(extra, key=str)]
+    return [(path, _("Unknown questions: %(names)s") % {"names": _names(extra)})]
 
 
 def validate_form_schema(schema) -> None:
@@ -71,6 +82,7 @@ def validate_form_schema(schema) -> None:
             _("These required questions are not in the form: %(names)s") % {"names": ", ".join(missing)}
         )
     step_of = _check_steps(schema)
+    check_date_rules(schema)
     for name, prop in props.items():
         if "x-show-if" in prop:
             _check_condition(name, prop, props, step_of)
@@ -238,13 +250,15 @@ def validate_answers(*, schema: dict, answers, partial: bool = False) -> dict[st
                 if name not in error.instance:
                     add([*path, name], "required", _("This question needs an answer."))
         elif error.validator == "additionalProperties":
-            extra = set(error.instance) - set(error.schema["properties"])
-            add(path, "additionalProperties", _("Unknown questions: %(names)s") % {"names": _names(extra)})
+            for where, message in _unknown_errors(path, set(error.instance) - set(error.schema["properties"])):
+                add(where, "additionalProperties", message)
         elif error.validator == "not":  # the "else" of a condition: answered though not asked
             name = error.validator_value["required"][0]
             unasked.append((name, schema["properties"][name]["x-show-if"]["field"]))
         else:
             add(path, error.validator, _message(error))
+    for path, message in date_rule_errors(schema=schema, answers=answers).items():
+        found.setdefault(path, [("date", message)])  # a date with an error of its own keeps that one
     for name, depends_on in unasked:
         if depends_on not in found:  # a wrong answer it depends on says enough
             add([name], "not", _("This question does not apply to your other answers."))
@@ -254,3 +268,21 @@ def validate_answers(*, schema: dict, answers, partial: bool = False) -> dict[st
         messages = [message for rule, message in said if first is None or rule == first]
         errors[path] = list(dict.fromkeys(messages))
     return errors
+
+
+def normalize_answers(*, schema: dict, answers):
+    """Return the answers with what people type around numbers removed (spaces, dashes, a +86), question by
+    question and row by row, so that the web and the API both take "138 1234 5678"; anything else unchanged."""
+    if not isinstance(answers, dict):
+        return answers
+    return {name: _normalized(schema["properties"].get(name), value) for name, value in answers.items()}
+
+
+def _normalized(prop, value):
+    kind = field_type_name(prop)
+    if kind == "group" and isinstance(value, list):
+        sub = prop["items"]["properties"]
+        return [{n: _normalized(sub.get(n), v) for n, v in row.items()} if isinstance(row, dict) else row
+                for row in value]  # fmt: skip
+    normalize = FIELD_TYPES[kind].normalize if kind else None
+    return normalize(value) if normalize and isinstance(value, str) else value

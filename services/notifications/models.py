@@ -20,6 +20,7 @@ class Event(models.TextChoices):
     APPOINTMENT_BOOKED = "appointment_booked", _("Appointment booked")
     APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
     APPOINTMENT_CHANGED = "appointment_changed", _("Appointment moved or cancelled")
+    FOLLOW_UP_RESOLVED = "follow_up_resolved", _("Bad rating followed up")
 
 
 class Channel(models.TextChoices):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from services.accounts.permissions import StaffScope, staff_scope_for
 from services.accounts.selectors import department_supervisors
-from services.applications.models import Application, Status
+from services.applications.models import Application
 from services.applications.notifications import application_payload
 from services.calendar.selectors import working_calendar
 from services.common.errors import DomainError, NotAllowed, ValidationFailed
@@ -17,6 +17,7 @@ from services.notifications.actions import notify
 from services.notifications.models import Event
 
 from .models import FollowUp, FollowUpStatus, Rating
+from .selectors import HANDLED_STEPS
 
 CONTACT_WITHIN_WORKING_DAYS = 1
 RESOLVE_WITHIN_WORKING_DAYS = 5
@@ -49,8 +50,8 @@ def rating_submit(
     """Record the applicant's rating of the application's current step; a score of 1 or 2 opens a follow-up."""
     if application.applicant_id != by.pk:
         raise NotAllowed(_("Only the applicant can rate this application."))
-    if application.status == Status.DRAFT:
-        raise NotAllowed(_("An application can be rated once it has been submitted."))
+    if application.status not in HANDLED_STEPS:
+        raise NotAllowed(_("A step can be rated once the department has handled it."))
     comment = comment.strip()
     _check_scores({"speed": speed, "clarity": clarity, "attitude": attitude}, comment)
     try:
@@ -119,8 +120,8 @@ def follow_up_record_contact(*, follow_up: FollowUp, by, scope: StaffScope | Non
 
 @transaction.atomic
 def follow_up_resolve(*, follow_up: FollowUp, by, outcome: str, scope: StaffScope | None = None) -> FollowUp:
-    """Close the follow-up with its outcome, which the resident sees on their application; ``scope``: the staff
-    scope of ``by``, when the caller has it already."""
+    """Close the follow-up with its outcome, which the resident is told (inbox and their channels) and sees on
+    their application; ``scope``: the staff scope of ``by``, when the caller has it already."""
     _check_supervisor(follow_up=follow_up, by=by, scope=scope)
     outcome = outcome.strip()
     if not outcome:
@@ -133,4 +134,11 @@ def follow_up_resolve(*, follow_up: FollowUp, by, outcome: str, scope: StaffScop
     follow_up.outcome = outcome
     follow_up.handled_by = by
     follow_up.save(update_fields=["status", "contacted_at", "resolved_at", "outcome", "handled_by", "updated_at"])
+    rating = follow_up.rating
+    notify(
+        event=Event.FOLLOW_UP_RESOLVED,
+        event_key=f"follow-up-resolved:{rating.public_id}",  # told once, with the first outcome written
+        recipients=[rating.rater],
+        payload={**application_payload(application=rating.application), "outcome": outcome},
+    )
     return follow_up

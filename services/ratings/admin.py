@@ -2,11 +2,19 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.http import Http404
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from services.accounts.permissions import staff_scope
+from services.accounts.selectors import profile_for_user
+from services.audit.actions import audit_record
+from services.audit.models import AuditAction
 from services.common.errors import DomainError
 
 from .actions import follow_up_record_contact, follow_up_resolve
@@ -24,6 +32,14 @@ class FollowUpForm(forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["outcome"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.contacted_at:  # recorded already: say when, rather than offer it again
+            when = date_format(localtime(self.instance.contacted_at), "Y-m-d H:i")
+            field = self.fields["contacted"]
+            field.initial, field.disabled = True, True
+            field.help_text = gettext("Contacted on %(when)s.") % {"when": when}
 
 
 class LateFilter(admin.SimpleListFilter):
@@ -47,7 +63,8 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_select_related = ["rating__application", "department"]
     search_fields = ["rating__application__reference"]
     readonly_fields = [
-        "reference",
+        "application",
+        "contact",
         "department",
         "step",
         "scores",
@@ -63,6 +80,12 @@ class FollowUpAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return follow_up_list_for_staff(scope=staff_scope(request))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        follow_up = self.get_object(request, unquote(object_id))
+        audit_record(action=AuditAction.VIEW, request=request, applications=[follow_up.rating.application],
+                     detail="follow-up")  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_object(self, request, object_id, from_field=None):
         follow_up = super().get_object(request, object_id, from_field)
@@ -88,6 +111,18 @@ class FollowUpAdmin(admin.ModelAdmin):
     @admin.display(description=_("application"), ordering="rating__application__reference")
     def reference(self, follow_up):
         return follow_up.rating.application.reference
+
+    @admin.display(description=_("application"))
+    def application(self, follow_up):
+        application = follow_up.rating.application
+        url = reverse("admin:applications_application_change", args=[application.pk])
+        return format_html('<a href="{}">{}</a>', url, application.reference)
+
+    @admin.display(description=_("the resident's contact"))
+    def contact(self, follow_up):
+        applicant = follow_up.rating.application.applicant
+        profile = profile_for_user(user=applicant)
+        return " · ".join(filter(None, [profile.legal_name, profile.phone, applicant.email]))
 
     @admin.display(description=_("step rated"))
     def step(self, follow_up):

@@ -14,11 +14,16 @@ def rating_list_for_application(*, application: Application) -> QuerySet[Rating]
     return Rating.objects.filter(application=application).select_related("follow_up")
 
 
+# The steps someone in the department has handled: before a caseworker takes the application there is nothing to rate.
+HANDLED_STEPS = (Status.IN_REVIEW, Status.AWAITING_INFORMATION, Status.APPROVED, Status.REJECTED)
+
+
 def rating_can_rate(*, application: Application, user) -> bool:
-    """Return whether the user may rate the application's current step now (theirs, submitted, not yet rated)."""
+    """Return whether the user may rate the application's current step now (theirs, a step the department has
+    handled, not yet rated)."""
     return (
         application.applicant_id == user.pk
-        and application.status != Status.DRAFT
+        and application.status in HANDLED_STEPS
         and not Rating.objects.filter(application=application, step=application.status).exists()
     )
 

@@ -145,6 +145,24 @@ def application_intake_check(*, application_id: int) -> list[dict]:
     return flags
 
 
+def application_intake_refresh(*, application_id: int) -> list[dict]:
+    """Check an open, already checked application again after documents arrived, so that its intake note says
+    what is still missing (nothing else changes: the status and the assignee stay); a no-op if nothing changed."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("service", "applicant", "form_version")
+            .filter(pk=application_id)
+            .first()
+        )
+        if application is None or application.intake_checked_at is None or not application.is_open:
+            return []
+        flags = intake_findings(application=application)
+        if flags != application.intake_flags:
+            _record_intake(application, flags)
+    return flags
+
+
 def application_intake_failed(*, application_id: int) -> None:
     """Record that the automatic checks could not run, so a caseworker checks the application by hand."""
     with transaction.atomic():

@@ -9,6 +9,7 @@ from services.common.tasks import RetryingTask, publish
 from .actions import (
     application_intake_check,
     application_intake_failed,
+    application_intake_refresh,
     application_route,
     application_routing_failed,
     applications_mark_overdue,
@@ -36,6 +37,12 @@ def route_application(application_id: int) -> None:
 def intake_application(application_id: int) -> None:
     """Run a department's intake checks on a routed application (idempotent)."""
     application_intake_check(application_id=application_id)
+
+
+@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY")
+def refresh_intake(application_id: int) -> None:
+    """Check an application's intake again once documents arrived (idempotent)."""
+    application_intake_refresh(application_id=application_id)
 
 
 @shared_task

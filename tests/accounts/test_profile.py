@@ -159,8 +159,9 @@ def test_redirects_to_a_local_next_page_only(signed_in):
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_saved_date_of_birth_is_shown_in_the_date_input(client, resident, language):
-    """A saved date of birth fills the date picker in ISO form in every language (zh-hans formats are 1990/03/07)."""
-    ResidentProfileFactory(user=resident, date_of_birth=dt.date(1949, 12, 31))
+    """A saved date of birth fills the date picker in ISO form in every language (zh-hans formats are 1990/03/07);
+    asked only while no ID number holds it."""
+    ResidentProfileFactory(user=resident, id_number=None, date_of_birth=dt.date(1949, 12, 31))
     client.cookies["django_language"] = language
     client.force_login(resident)
 

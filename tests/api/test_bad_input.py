@@ -36,7 +36,7 @@ def draft(resident, service):
         pytest.param({"answers": {"full_name": "x" * 100_000}}, {"answers.full_name"}, id="100kb-text"),
         pytest.param({"answers": {"start_date": "2" * 100_000}}, {"answers.start_date"}, id="100kb-date"),
         pytest.param({"answers": {"full_name": "Li\u0000Lei"}}, {"answers.full_name"}, id="nul-character"),
-        pytest.param({"answers": {"nickname": "Lei"}}, {"answers"}, id="unknown-answer-key"),
+        pytest.param({"answers": {"nickname": "Lei"}}, {"answers.nickname"}, id="unknown-answer-key"),
         pytest.param({"answers": ["Li Lei"]}, {"answers"}, id="answers-a-list"),
         pytest.param({"answers": "Li Lei"}, {"answers"}, id="answers-a-string"),
         pytest.param({"answers": None}, {"answers"}, id="answers-null"),

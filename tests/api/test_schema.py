@@ -133,3 +133,31 @@ def test_redoc_page_loads_only_local_assets(client):
     assert scripts and all(finders.find(url.removeprefix(settings.STATIC_URL)) for url in scripts)
     assert "script-src 'self';" in response["Content-Security-Policy"]
     assert 'spec-url="/api/schema/"' in html
+
+
+@pytest.mark.django_db
+def test_schema_is_in_one_language_whatever_the_callers_accept_language(client):
+    """/api/schema/ is the English contract with or without Accept-Language (an app's HTTP client may send its
+    phone's language); ?lang=zh-hans asks for the Chinese one."""
+    plain = client.get("/api/schema/").content.decode()
+    labels = "* `awaiting_information` - Waiting for the resident's information"
+
+    assert plain == client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert plain == client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert labels in plain
+    assert "待申请人补充信息" in client.get("/api/schema/?lang=zh-hans").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_app_account_api_spec_page_works_offline(client):
+    """/api/auth/openapi.html (allauth's app API) is the portal's own Redoc page, from its static files, over
+    allauth's JSON specification."""
+    response = client.get("/api/auth/openapi.html")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert not re.search(r"(?:https?:)?//", html)
+    scripts = re.findall(r'src="([^"]+)"', html)
+    assert scripts and all(finders.find(url.removeprefix(settings.STATIC_URL)) for url in scripts)
+    assert 'spec-url="/api/auth/openapi.json"' in html
+    assert client.get("/api/auth/openapi.json").json()["info"]

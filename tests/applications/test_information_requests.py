@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from unittest import mock
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,13 @@ from services.audit.models import AuditAction, AuditEntry
 from services.notifications.models import Event, Notification
 from tests.api.problems import assert_problem, error_fields
 from tests.caseworker.conftest import act, change_url, logged_in
-from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    DocumentFactory,
+    DocumentTypeFactory,
+    ResidentProfileFactory,
+    UserFactory,
+)
 from tests.routing.conftest import calendar_2026  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +92,8 @@ def test_round_trip_on_the_web(in_review, health_caseworker, applicant, wallet_d
         "To decide, we need:", ["Proof of address", "The child's birth certificate"], health_caseworker
     )  # fmt: skip
     (message,) = Notification.objects.filter(recipient=applicant, event=Event.INFORMATION_REQUESTED, channel="in_app")
-    assert "• Proof of address\n• The child's birth certificate" in message.payload["message"]
+    assert message.payload["message"] == "To decide, we need:"
+    assert message.payload["items"] == ["Proof of address", "The child's birth certificate"]
 
     # the resident sees it on the application's page and answers
     client = resident_web(applicant)
@@ -201,3 +209,46 @@ def test_only_the_handler_asks(in_review, health):
             application=in_review, by=StaffFactory(department=health), message="", items=["x"]
         )
     assert not InformationRequest.objects.exists()
+
+
+def test_document_types_asked_in_english_reach_a_chinese_resident_in_chinese(
+    service, health_caseworker, django_capture_on_commit_callbacks
+):
+    """A document type is stored as itself and worded for each reader: the English caseworker ticks it (told that
+    the resident reads Chinese); the resident's page, timeline, inbox, email and app show its Chinese name, while
+    the caseworker's own words stay as written."""
+    hukou = DocumentTypeFactory(code="household-register", name_zh="户口簿", name_en="Household register")
+    service.document_types.add(hukou)
+    applicant = ResidentProfileFactory(preferred_language="zh-hans", notify_by_email=True).user
+    application = ApplicationFactory(service=service, applicant=applicant, in_review=True, assignee=health_caseworker)
+    staff = logged_in(health_caseworker)
+
+    form = staff.get(change_url(application)).content.decode()
+    assert "The resident reads 简体中文" in form
+    assert 'name="document_types" value="household-register" checked' in form  # not attached yet: ticked
+    with django_capture_on_commit_callbacks(execute=True):
+        act(staff, application, "request_information", message="", items="Bank statement", document_types=[
+            "household-register"
+        ])  # fmt: skip
+
+    info = InformationRequest.objects.get()
+    assert list(info.document_types.all()) == [hukou] and info.items == ["Bank statement"]
+    resident = Client(headers={"accept-language": "zh-hans"})
+    resident.force_login(applicant)
+    page = resident.get(application.get_absolute_url()).content.decode()
+    assert "<li>户口簿</li>" in page and "Household register" not in page
+    assert "待补充信息" in page
+    inbox = resident.get(reverse("notifications:inbox")).content.decode()
+    assert "• 户口簿" in inbox and "• Bank statement" in inbox and "Household register" not in inbox
+    [email] = mail.outbox
+    assert "• 户口簿" in email.body and "Household register" not in email.body
+    api = APIClient()
+    api.force_authenticate(applicant)
+    (listed,) = api.get(
+        f"/api/v1/applications/{application.public_id}/information-requests/", HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).json()
+    assert (listed["items"], listed["document_types"]) == (["户口簿", "Bank statement"], ["household-register"])
+
+    # the caseworker reads it in English, in staff words
+    staff_page = staff.get(change_url(application)).content.decode()
+    assert "Household register" in staff_page and "Waiting for the resident&#x27;s information" in staff_page

@@ -7,11 +7,13 @@ import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+from django.core import mail
 from django.test import Client
 from playwright.sync_api import expect
 
 from services.applications.models import Status
-from tests.factories import ApplicationFactory, ResidentProfileFactory
+from tests.conftest import staff_login
+from tests.factories import ApplicationFactory, DocumentTypeFactory, ResidentProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,9 +54,9 @@ def test_caseworker_claims_asks_and_approves_and_the_resident_gets_the_letter(br
 
     # ask the resident for everything missing at once
     desk.get_by_label("Message to the resident").fill("To decide, we need:")
-    desk.get_by_label(re.compile("^Everything that is missing")).fill("Proof of address\nA recent photo")
+    desk.get_by_label(re.compile("^Anything else that is missing")).fill("Proof of address\nA recent photo")
     desk.get_by_role("button", name="Ask the resident").click()
-    expect(desk.get_by_text(f"{application.reference}: Waiting for your information.")).to_be_visible()
+    expect(desk.get_by_text(f"{application.reference}: Waiting for the resident's information.")).to_be_visible()
 
     # the resident answers on the application's page
     session = Client()
@@ -62,7 +64,7 @@ def test_caseworker_claims_asks_and_approves_and_the_resident_gets_the_letter(br
     resident.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}])
     web = resident.new_page()
     web.goto(application.get_absolute_url())
-    expect(web.get_by_text("A recent photo", exact=True)).to_be_visible()
+    expect(web.locator(".notice").get_by_text("A recent photo", exact=True)).to_be_visible()  # and in the timeline
     web.get_by_role("link", name="Answer").click()
     web.get_by_label("Your answer").fill("Photo and proof sent by post today.")
     web.get_by_role("button", name="Send my answer").click()
@@ -83,5 +85,44 @@ def test_caseworker_claims_asks_and_approves_and_the_resident_gets_the_letter(br
     expect(web.get_by_role("heading", name="Decision: your application is approved")).to_be_visible()
     expect(web.get_by_text("Welcome to the service.")).to_be_visible()
     expect(web.get_by_text(re.compile("administrative reconsideration within 60 days"))).to_be_visible()
+    staff.close()
+    resident.close()
+
+
+def test_a_document_type_asked_in_english_reaches_a_chinese_resident_in_chinese(
+    browser, live_server, service, health_caseworker
+):
+    """The caseworker reads English and ticks the household register; the resident reads Chinese, and the page,
+    the inbox and the email name it 户口簿, never "Household register"."""
+    service.document_types.add(
+        DocumentTypeFactory(code="household-register", name_zh="户口簿", name_en="Household register")
+    )
+    applicant = ResidentProfileFactory(preferred_language="zh-hans", notify_by_email=True).user
+    application = ApplicationFactory(service=service, applicant=applicant, in_review=True, assignee=health_caseworker)
+    staff = browser.new_context(base_url=live_server.url, locale="en-GB")
+    session = staff_login(Client(), health_caseworker)
+    staff.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}])
+    english(staff, live_server)
+    desk = staff.new_page()
+
+    desk.goto(f"/admin/applications/application/{application.pk}/change/")
+    expect(desk.get_by_text(re.compile("^The resident reads 简体中文"))).to_be_visible()
+    expect(desk.get_by_label("Household register")).to_be_checked()  # not attached yet
+    desk.get_by_role("button", name="Ask the resident").click()
+    expect(desk.get_by_text(f"{application.reference}: Waiting for the resident's information.")).to_be_visible()
+
+    resident = browser.new_context(base_url=live_server.url, locale="zh-CN")
+    session = Client()
+    session.force_login(applicant)
+    resident.add_cookies([{"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url}])
+    web = resident.new_page()
+    web.goto(application.get_absolute_url())
+    expect(web.locator(".notice").get_by_text("户口簿", exact=True)).to_be_visible()
+    expect(web.locator(".timeline").get_by_text("户口簿", exact=True)).to_be_visible()
+    web.goto("/notifications/")
+    expect(web.locator(".inbox").get_by_text("• 户口簿")).to_be_visible()
+    for text in (web.locator("main").inner_text(), *(email.body for email in mail.outbox)):
+        assert "Household register" not in text
+    assert any("• 户口簿" in email.body for email in mail.outbox)
     staff.close()
     resident.close()

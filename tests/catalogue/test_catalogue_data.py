@@ -160,3 +160,32 @@ def test_browse_page_offers_the_filters_and_life_events(client, catalogue):
 def test_every_service_page_renders_for_anyone(client, catalogue):
     for service in Service.objects.all():
         assert_accessible(client.get(reverse("catalogue:service", kwargs={"slug": service.slug})))
+
+
+def _choices(prop: dict, path: str):
+    """Yield (path, property) of every choice list in an enforced schema property, however deep."""
+    if "enum" in prop:
+        yield path, prop
+    for name, sub in prop.get("properties", {}).items():
+        yield from _choices(sub, f"{path}.{name}")
+    items = prop.get("items")
+    if isinstance(items, dict) and "enum" in items:  # a multiple choice: its labels beside its items
+        yield path, {"enum": items["enum"], "x-enum-labels": prop.get("x-enum-labels", {})}
+    elif isinstance(items, dict):
+        yield from _choices(items, f"{path}[]")
+
+
+def test_every_choice_of_every_served_form_has_labels_in_both_languages(catalogue, client):
+    """An app renders each choice from the served schema alone: every option (the addresses' 16 districts too) has
+    an English and a Chinese label, and so have the address's parts."""
+    choices = []
+    for service in Service.objects.all():
+        schema = client.get(f"/api/v1/services/{service.slug}/").json()["form"]["schema"]
+        choices += list(_choices(schema, service.slug))
+    for path, prop in choices:
+        labels = prop.get("x-enum-labels", {})
+        for value in prop["enum"]:
+            assert labels.get(str(value), {}).get("en") and labels[str(value)].get("zh"), (path, value)
+    districts = [prop for path, prop in choices if path.endswith(".district")]
+    assert districts and districts[0]["x-enum-labels"]["pudong"] == {"en": "Pudong New Area", "zh": "浦东新区"}
+    assert (districts[0]["title"], districts[0]["x-title-zh"]) == ("District", "所在区")

@@ -151,11 +151,16 @@ def test_missing_required_answers_are_reported_on_each_question():
     assert errors == {"children": ["This question needs an answer."], "born": ["This question needs an answer."]}
 
 
-def test_unknown_questions_are_refused_on_the_whole_form():
-    """Answers to questions the form does not ask are an error of the whole form ('' key), naming them."""
+def test_unknown_questions_are_refused_each_on_its_name():
+    """An answer to a question the form does not ask is an error of that name (the API's ``answers.<name>``);
+    many of them, or names that are not plain, are one error of the whole form ('' key) naming some."""
     errors = validate_answers(schema=SCHEMA, answers={**GOOD, "zzz": 1, "aaa": 2})
+    many = validate_answers(schema=SCHEMA, answers={**GOOD, **{f"q{n}": n for n in range(11)}})
+    odd = validate_answers(schema=SCHEMA, answers={**GOOD, "a b": 1})
 
-    assert errors == {"": ["Unknown questions: aaa, zzz"]}
+    assert errors == {"aaa": ["This form has no such question."], "zzz": ["This form has no such question."]}
+    assert many == {"": ["Unknown questions: q0, q1, q10, q2, q3, …"]}
+    assert odd == {"": ["Unknown questions: a b"]}
 
 
 @pytest.mark.parametrize("answers", [None, [], "text", 3])
@@ -177,7 +182,7 @@ def test_partial_mode_still_refuses_wrong_answers():
     assert errors == {
         "children": ["Enter a whole number."],
         "born": ["Enter a real date, as YYYY-MM-DD."],
-        "": ["Unknown questions: zzz"],
+        "zzz": ["This form has no such question."],
     }
 
 

@@ -57,11 +57,13 @@ def test_only_the_applicant_rates(application):
         rating_submit(application=application, by=UserFactory(), **GOOD)
 
 
-def test_a_draft_cannot_be_rated(resident, service):
-    """A draft has nothing to rate yet."""
-    draft = ApplicationFactory(applicant=resident, service=service)
+@pytest.mark.parametrize("status", ["draft", "submitted", "routed", "withdrawn"])
+def test_a_step_nobody_in_the_department_handled_cannot_be_rated(resident, service, status):
+    """A draft, or an application no caseworker has taken yet, has nothing to rate: no form, and refused."""
+    application = ApplicationFactory.in_status(status, applicant=resident, service=service)
+    assert not rating_can_rate(application=application, user=resident)
     with pytest.raises(NotAllowed):
-        rating_submit(application=draft, by=resident, **GOOD)
+        rating_submit(application=application, by=resident, **GOOD)
 
 
 @pytest.mark.parametrize("scores", [{**GOOD, "speed": 0}, {**GOOD, "clarity": 6}, {**GOOD, "attitude": True}])
@@ -102,6 +104,10 @@ def test_supervisor_contacts_and_resolves(application, resident, health_supervis
     follow_up = follow_up_resolve(follow_up=follow_up, by=health_supervisor, outcome="We apologised.")
     assert follow_up.status == FollowUpStatus.RESOLVED
     assert follow_up.outcome == "We apologised."
+    # the resident is told, with the outcome
+    (told,) = Notification.objects.filter(event=Event.FOLLOW_UP_RESOLVED, channel=Channel.IN_APP)
+    assert (told.recipient, told.payload["outcome"]) == (resident, "We apologised.")
+    assert told.payload["path"] == application.get_absolute_url()
 
 
 def test_caseworker_and_other_supervisors_cannot_follow_up(

@@ -37,3 +37,27 @@ def test_caseworkers_and_other_departments_do_not_see_it(client, follow_up, heal
         client.force_login(user)
         assert client.get("/admin/ratings/followup/").status_code == 403
         assert client.get(f"/admin/ratings/followup/{follow_up.pk}/change/").status_code in (403, 404)
+
+
+def test_the_follow_up_page_shows_the_contact_links_the_application_and_says_when_contacted(
+    client, follow_up, health_supervisor, resident
+):
+    """The supervisor sees whom to call (name, phone, email) and opens the application from the page; once the
+    contact is recorded the page says when; the look at personal data is in the audit log."""
+    from services.accounts.models import ResidentProfile
+    from services.audit.models import AuditEntry
+    from services.ratings.actions import follow_up_record_contact
+
+    ResidentProfile.objects.update_or_create(user=resident, defaults={"legal_name": "王小明", "phone": "13812345678"})
+    client.force_login(health_supervisor)
+    change_url = f"/admin/ratings/followup/{follow_up.pk}/change/"
+    application = follow_up.rating.application
+
+    page = client.get(change_url).content.decode()
+    assert f"王小明 · 13812345678 · {resident.email}" in page
+    assert f'href="/admin/applications/application/{application.pk}/change/"' in page
+    assert AuditEntry.objects.filter(application=application, detail="follow-up").exists()
+
+    follow_up_record_contact(follow_up=follow_up, by=health_supervisor)
+    follow_up.refresh_from_db()
+    assert "Contacted on " in client.get(change_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -514,3 +514,27 @@ def test_routing_tasks_are_published_to_the_routing_queue():
     route = app.amqp.router.route({}, route_application.name, args=(1,), kwargs={})
 
     assert route["queue"].name == "routing"
+
+
+def test_the_intake_note_is_refreshed_when_the_missing_document_arrives(
+    health, resident, django_capture_on_commit_callbacks
+):
+    """The caseworker's intake note listed the household register as missing; once the resident attaches it, the
+    note is checked again (in the department's queue) and says nothing is missing; the status is unchanged."""
+    from services.applications.actions import document_attach
+
+    hukou = DocumentType.objects.create(code="household-register", name_zh="户口簿", name_en="Household register")
+    service = ServiceFactory(department=health)
+    service.document_types.set([hukou])
+    application = ApplicationFactory(service=service, applicant=resident, routed=True)
+    assert application_intake_check(application_id=application.pk)[0]["code"] == "documents_missing"
+    application.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document_attach(application=application, document=DocumentFactory(owner=resident, document_type=hukou),
+                        by=resident)  # fmt: skip
+
+    application.refresh_from_db()
+    assert (application.intake_flags, application.status) == ([], Status.ROUTED)
+    with translation.override("en"):
+        assert intake_findings_for_display(application=application) == ["No problems found."]

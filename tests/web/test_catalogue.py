@@ -31,9 +31,11 @@ def catalogue(health, education):
 
 
 def sections(html: str) -> dict[str, list[str]]:
-    """Return {department heading: [service titles]} in page order."""
+    """Return {department heading: [service titles]} in page order (the heading's pictogram left out)."""
     result = {}
-    for heading, body in re.findall(r"<h2 id=\"dept-[^\"]+\">(.*?)</h2>(.*?)</section>", html, re.S):
+    for heading, body in re.findall(
+        r"<h2 id=\"dept-[^\"]+\"[^>]*>(?:<svg.*?</svg>)?(.*?)</h2>(.*?)</section>", html, re.S
+    ):
         result[heading] = re.findall(r"<li><a href=\"[^\"]+\">(.*?)</a>", body)
     return result
 

@@ -21,7 +21,7 @@ from services.common.errors import ValidationFailed
 from services.dynamic_forms.serializers import AnswerField
 
 from ..actions import application_create_draft, application_save_answers, application_submit, application_withdraw
-from ..models import Application, Channel, FeeStatus, Status
+from ..models import Application, Channel, FeeStatus, Status, resident_status_label
 from ..selectors import (
     application_fee_quote,
     application_get_for_resident,
@@ -51,7 +51,7 @@ class StatusLabelField(serializers.CharField):
     choice's lazy label, and DRF inspects that method's signature, on each row)."""
 
     def to_representation(self, value):
-        return str(Status(value).label)
+        return resident_status_label(value)
 
 
 class ApplicationOutputSerializer(serializers.Serializer):
@@ -77,7 +77,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
 
 def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the list items ApplicationOutputSerializer gives, built straight from ``values()`` summary rows."""
-    labels = {value: str(label) for value, label in Status.choices}  # in the reader's language
+    labels = {value: resident_status_label(value) for value in Status.values}  # in the reader's language
     zone = timezone.get_current_timezone()
     return [
         {

@@ -31,10 +31,20 @@ class InformationRequestOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     asked_at = serializers.DateTimeField(source="created_at")
     message = serializers.CharField(help_text="The caseworker's words; may be empty.")
-    items = serializers.ListField(child=serializers.CharField(), help_text="Everything the resident is asked for.")
+    items = serializers.ListField(
+        child=serializers.CharField(),
+        source="item_names",
+        help_text="Everything the resident is asked for, in the request's language: the document types' names, then "
+        "anything else in the caseworker's words.",
+    )
+    document_types = serializers.SerializerMethodField(help_text="Codes of the document types asked for.")
     answered_at = serializers.DateTimeField(allow_null=True, help_text="Null while it waits for the answer.")
     answer = serializers.CharField()
     documents = serializers.SerializerMethodField(help_text="Ids of the wallet documents sent with the answer.")
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_document_types(self, information_request):
+        return [document_type.code for document_type in information_request.document_types.all()]
 
     @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
     def get_documents(self, information_request):

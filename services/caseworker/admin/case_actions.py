@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from services.accounts.models import ResidentProfile
 from services.accounts.permissions import staff_scope
-from services.accounts.selectors import staff_list_for_departments
+from services.accounts.selectors import profile_for_user, staff_list_for_departments
 from services.applications.actions import (
     application_assign,
     application_claim,
@@ -102,6 +103,7 @@ CASE_ACTIONS = {
             by=request.user,
             message=request.POST.get("message", ""),
             items=request.POST.get("items", "").splitlines(),
+            document_types=app.service.document_types.filter(code__in=request.POST.getlist("document_types")),
             version=version,
         ),
         move=(Status.IN_REVIEW, Status.AWAITING_INFORMATION),
@@ -144,9 +146,17 @@ def case_actions_context(request, application: Application) -> dict:
         )
         if "assign" in offered
         else [],
-        "missing_documents": "\n".join(t.name for t in missing_document_types(application=application))
-        if "request_information" in offered
-        else "",
+        **(_request_information_context(application) if "request_information" in offered else {}),
+    }
+
+
+def _request_information_context(application: Application) -> dict:
+    """What the form asking the resident offers: the service's document types (the missing ones ticked) and the
+    language the resident reads them in."""
+    missing = {document_type.pk for document_type in missing_document_types(application=application)}
+    return {
+        "document_types": [(kind, kind.pk in missing) for kind in application.service.document_types.all()],
+        "resident_language": ResidentProfile.Language(profile_for_user(user=application.applicant).preferred_language),
     }
 
 

@@ -11,7 +11,6 @@ def fee_rules_from_yuan(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("catalogue", "0003_catalogue_terms_and_form_versions"),
     ]

@@ -8,77 +8,168 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0008_event_notes_and_attachments'),
-        ('catalogue', '0003_catalogue_terms_and_form_versions'),
+        ("applications", "0008_event_notes_and_attachments"),
+        ("catalogue", "0003_catalogue_terms_and_form_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CredentialType',
+            name="CredentialType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('code', models.SlugField(unique=True, verbose_name='code')),
-                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
-                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
-                ('valid_days', models.PositiveIntegerField(blank=True, help_text='Empty: no end.', null=True, verbose_name='valid for (days)')),
-                ('claim_answers', models.JSONField(blank=True, default=list, help_text="Names of the form's questions.", verbose_name='answers kept as claims')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.department', verbose_name='issuing department')),
-                ('service', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='credential_type', to='catalogue.service', verbose_name='issued when this service approves')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("code", models.SlugField(unique=True, verbose_name="code")),
+                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
+                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
+                (
+                    "valid_days",
+                    models.PositiveIntegerField(
+                        blank=True, help_text="Empty: no end.", null=True, verbose_name="valid for (days)"
+                    ),
+                ),
+                (
+                    "claim_answers",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Names of the form's questions.",
+                        verbose_name="answers kept as claims",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.department",
+                        verbose_name="issuing department",
+                    ),
+                ),
+                (
+                    "service",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credential_type",
+                        to="catalogue.service",
+                        verbose_name="issued when this service approves",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'credential type',
-                'verbose_name_plural': 'credential types',
-                'ordering': ['code'],
+                "verbose_name": "credential type",
+                "verbose_name_plural": "credential types",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SigningKey',
+            name="SigningKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kid', models.CharField(max_length=64, unique=True, verbose_name='key id')),
-                ('private_jwk', models.JSONField(verbose_name='private key (JWK)')),
-                ('public_jwk', models.JSONField(verbose_name='public key (JWK)')),
-                ('is_active', models.BooleanField(default=True, verbose_name='signs new credentials')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("kid", models.CharField(max_length=64, unique=True, verbose_name="key id")),
+                ("private_jwk", models.JSONField(verbose_name="private key (JWK)")),
+                ("public_jwk", models.JSONField(verbose_name="public key (JWK)")),
+                ("is_active", models.BooleanField(default=True, verbose_name="signs new credentials")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="catalogue.department"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'signing key',
-                'verbose_name_plural': 'signing keys',
-                'ordering': ['department_id', '-id'],
+                "verbose_name": "signing key",
+                "verbose_name_plural": "signing keys",
+                "ordering": ["department_id", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Credential',
+            name="Credential",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('claims', models.JSONField(default=dict, verbose_name='claims')),
-                ('valid_from', models.DateTimeField(default=django.utils.timezone.now, verbose_name='valid from')),
-                ('valid_until', models.DateTimeField(blank=True, null=True, verbose_name='valid until')),
-                ('status', models.CharField(choices=[('active', 'Valid'), ('suspended', 'Suspended'), ('revoked', 'Revoked')], db_index=True, default='active', max_length=10, verbose_name='status')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('token', models.TextField(editable=False, verbose_name='signed token (JWS)')),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='credentials', to='applications.application', verbose_name='issued on')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.department', verbose_name='issuing department')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='credentials', to=settings.AUTH_USER_MODEL, verbose_name='holder')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='superseded_by', to='credentials.credential', verbose_name='supersedes')),
-                ('type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='credentials', to='credentials.credentialtype', verbose_name='type')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
+                ),
+                ("claims", models.JSONField(default=dict, verbose_name="claims")),
+                ("valid_from", models.DateTimeField(default=django.utils.timezone.now, verbose_name="valid from")),
+                ("valid_until", models.DateTimeField(blank=True, null=True, verbose_name="valid until")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Valid"), ("suspended", "Suspended"), ("revoked", "Revoked")],
+                        db_index=True,
+                        default="active",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked at")),
+                ("token", models.TextField(editable=False, verbose_name="signed token (JWS)")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="credentials",
+                        to="applications.application",
+                        verbose_name="issued on",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.department",
+                        verbose_name="issuing department",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="credentials",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="holder",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="superseded_by",
+                        to="credentials.credential",
+                        verbose_name="supersedes",
+                    ),
+                ),
+                (
+                    "type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credentials",
+                        to="credentials.credentialtype",
+                        verbose_name="type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'credential',
-                'verbose_name_plural': 'credentials',
-                'ordering': ['-valid_from', '-id'],
-                'indexes': [models.Index(fields=['holder', 'type', 'status'], name='credential_holder_type')],
+                "verbose_name": "credential",
+                "verbose_name_plural": "credentials",
+                "ordering": ["-valid_from", "-id"],
+                "indexes": [models.Index(fields=["holder", "type", "status"], name="credential_holder_type")],
             },
         ),
     ]

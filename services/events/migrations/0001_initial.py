@@ -9,109 +9,185 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalogue', '0003_catalogue_terms_and_form_versions'),
+        ("catalogue", "0003_catalogue_terms_and_form_versions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('ordering_key', models.CharField(blank=True, max_length=100, verbose_name='ordering key')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('dead', 'Dead letter')], default='pending', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='failed attempts')),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='next attempt at')),
-                ('leased_until', models.DateTimeField(blank=True, null=True, verbose_name='being sent until')),
-                ('delivered_at', models.DateTimeField(blank=True, null=True, verbose_name='delivered at')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("ordering_key", models.CharField(blank=True, max_length=100, verbose_name="ordering key")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("delivered", "Delivered"), ("dead", "Dead letter")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="failed attempts")),
+                (
+                    "next_attempt_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="next attempt at"),
+                ),
+                ("leased_until", models.DateTimeField(blank=True, null=True, verbose_name="being sent until")),
+                ("delivered_at", models.DateTimeField(blank=True, null=True, verbose_name="delivered at")),
             ],
             options={
-                'verbose_name': 'delivery',
-                'verbose_name_plural': 'deliveries',
-                'ordering': ['-id'],
+                "verbose_name": "delivery",
+                "verbose_name_plural": "deliveries",
+                "ordering": ["-id"],
             },
         ),
         migrations.CreateModel(
-            name='DeliveryAttempt',
+            name="DeliveryAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('status_code', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='HTTP status')),
-                ('latency_ms', models.PositiveIntegerField(default=0, verbose_name='latency (ms)')),
-                ('response_excerpt', models.CharField(blank=True, max_length=500, verbose_name='response excerpt')),
-                ('error', models.CharField(blank=True, max_length=300, verbose_name='error')),
-                ('delivery', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attempt_log', to='events.delivery')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="at")),
+                ("status_code", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="HTTP status")),
+                ("latency_ms", models.PositiveIntegerField(default=0, verbose_name="latency (ms)")),
+                ("response_excerpt", models.CharField(blank=True, max_length=500, verbose_name="response excerpt")),
+                ("error", models.CharField(blank=True, max_length=300, verbose_name="error")),
+                (
+                    "delivery",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attempt_log", to="events.delivery"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'delivery attempt',
-                'verbose_name_plural': 'delivery attempts',
-                'ordering': ['at', 'id'],
+                "verbose_name": "delivery attempt",
+                "verbose_name_plural": "delivery attempts",
+                "ordering": ["at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='event id')),
-                ('type', models.CharField(max_length=100, verbose_name='type')),
-                ('source', models.CharField(max_length=200, verbose_name='source')),
-                ('subject', models.CharField(blank=True, max_length=100, verbose_name='subject')),
-                ('ordering_key', models.CharField(blank=True, max_length=100, verbose_name='ordering key')),
-                ('time', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('data', models.JSONField(default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='data')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='catalogue.department', verbose_name='department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "event_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="event id"),
+                ),
+                ("type", models.CharField(max_length=100, verbose_name="type")),
+                ("source", models.CharField(max_length=200, verbose_name="source")),
+                ("subject", models.CharField(blank=True, max_length=100, verbose_name="subject")),
+                ("ordering_key", models.CharField(blank=True, max_length=100, verbose_name="ordering key")),
+                ("time", models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name="time")),
+                (
+                    "data",
+                    models.JSONField(
+                        default=dict, encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name="data"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="catalogue.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'event',
-                'verbose_name_plural': 'events',
-                'ordering': ['-id'],
+                "verbose_name": "event",
+                "verbose_name_plural": "events",
+                "ordering": ["-id"],
             },
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='event',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='events.event', verbose_name='event'),
+            model_name="delivery",
+            name="event",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="events.event",
+                verbose_name="event",
+            ),
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('url', models.URLField(max_length=500, verbose_name='endpoint URL')),
-                ('event_types', models.JSONField(blank=True, default=list, help_text='None chosen: all.', verbose_name='event types')),
-                ('secret', models.CharField(default=services.events.models.new_secret, max_length=100, verbose_name='signing secret')),
-                ('previous_secret', models.CharField(blank=True, max_length=100, verbose_name='previous signing secret')),
-                ('is_active', models.BooleanField(default=True, help_text='Paused: deliveries wait, in order.', verbose_name='active')),
-                ('departments', models.ManyToManyField(blank=True, help_text='None: all.', related_name='+', to='catalogue.department', verbose_name='departments')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("url", models.URLField(max_length=500, verbose_name="endpoint URL")),
+                (
+                    "event_types",
+                    models.JSONField(
+                        blank=True, default=list, help_text="None chosen: all.", verbose_name="event types"
+                    ),
+                ),
+                (
+                    "secret",
+                    models.CharField(
+                        default=services.events.models.new_secret, max_length=100, verbose_name="signing secret"
+                    ),
+                ),
+                (
+                    "previous_secret",
+                    models.CharField(blank=True, max_length=100, verbose_name="previous signing secret"),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True, help_text="Paused: deliveries wait, in order.", verbose_name="active"
+                    ),
+                ),
+                (
+                    "departments",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="None: all.",
+                        related_name="+",
+                        to="catalogue.department",
+                        verbose_name="departments",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'subscription',
-                'verbose_name_plural': 'subscriptions',
-                'ordering': ['name'],
+                "verbose_name": "subscription",
+                "verbose_name_plural": "subscriptions",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='delivery',
-            name='subscription',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='events.subscription', verbose_name='subscription'),
+            model_name="delivery",
+            name="subscription",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="events.subscription",
+                verbose_name="subscription",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status__in', ['pending', 'dead'])), fields=['subscription', 'ordering_key', 'event'], name='delivery_order'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status__in", ["pending", "dead"])),
+                fields=["subscription", "ordering_key", "event"],
+                name="delivery_order",
+            ),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('status', 'pending')), fields=['next_attempt_at'], name='delivery_due'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("status", "pending")), fields=["next_attempt_at"], name="delivery_due"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='delivery',
-            constraint=models.UniqueConstraint(fields=('subscription', 'event'), name='delivery_once'),
+            model_name="delivery",
+            constraint=models.UniqueConstraint(fields=("subscription", "event"), name="delivery_once"),
         ),
     ]

@@ -8,54 +8,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('applications', '0008_event_notes_and_attachments'),
-        ('catalogue', '0003_catalogue_terms_and_form_versions'),
+        ("applications", "0008_event_notes_and_attachments"),
+        ("catalogue", "0003_catalogue_terms_and_form_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DepartmentSystem',
+            name="DepartmentSystem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('handles_applications', models.BooleanField(default=False, help_text="The department's applications are delivered to this system and not offered in the admin queue.", verbose_name='handled in its own system')),
-                ('token_digest', models.CharField(editable=False, max_length=64, null=True, unique=True, verbose_name='API token (SHA-256)')),
-                ('inbound_secret', models.CharField(default=services.events.models.new_secret, max_length=100, verbose_name='inbound signing secret')),
-                ('previous_inbound_secret', models.CharField(blank=True, max_length=100, verbose_name='previous inbound signing secret')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('account', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='department_system', to=settings.AUTH_USER_MODEL, verbose_name='account it acts as')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='systems', to='catalogue.department', verbose_name='department')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "handles_applications",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The department's applications are delivered to this system and not offered in the admin queue.",
+                        verbose_name="handled in its own system",
+                    ),
+                ),
+                (
+                    "token_digest",
+                    models.CharField(
+                        editable=False, max_length=64, null=True, unique=True, verbose_name="API token (SHA-256)"
+                    ),
+                ),
+                (
+                    "inbound_secret",
+                    models.CharField(
+                        default=services.events.models.new_secret, max_length=100, verbose_name="inbound signing secret"
+                    ),
+                ),
+                (
+                    "previous_inbound_secret",
+                    models.CharField(blank=True, max_length=100, verbose_name="previous inbound signing secret"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "account",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="department_system",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account it acts as",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="systems",
+                        to="catalogue.department",
+                        verbose_name="department",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department system',
-                'verbose_name_plural': 'department systems',
-                'ordering': ['name'],
+                "verbose_name": "department system",
+                "verbose_name_plural": "department systems",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='InboundCall',
+            name="InboundCall",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.CharField(max_length=100, verbose_name='event id')),
-                ('action', models.CharField(max_length=30, verbose_name='action')),
-                ('status', models.CharField(max_length=24, verbose_name='status after')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='at')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='applications.application', verbose_name='application')),
-                ('system', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='calls', to='integrations.departmentsystem')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("event_id", models.CharField(max_length=100, verbose_name="event id")),
+                ("action", models.CharField(max_length=30, verbose_name="action")),
+                ("status", models.CharField(max_length=24, verbose_name="status after")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="at")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "system",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calls",
+                        to="integrations.departmentsystem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inbound call',
-                'verbose_name_plural': 'inbound calls',
-                'ordering': ['-id'],
-                'constraints': [models.UniqueConstraint(fields=('system', 'event_id'), name='inbound_call_once')],
+                "verbose_name": "inbound call",
+                "verbose_name_plural": "inbound calls",
+                "ordering": ["-id"],
+                "constraints": [models.UniqueConstraint(fields=("system", "event_id"), name="inbound_call_once")],
             },
         ),
     ]

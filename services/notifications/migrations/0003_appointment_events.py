@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_channel_push'),
+        ("notifications", "0002_channel_push"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(choices=[('submitted', 'Application submitted'), ('routed', 'Application routed'), ('information_requested', 'Information requested'), ('decided', 'Application decided'), ('draft_deadline', 'Draft deadline approaching'), ('overdue', 'Application overdue'), ('bad_rating', 'Bad rating'), ('appointment_booked', 'Appointment booked'), ('appointment_reminder', 'Appointment reminder'), ('appointment_changed', 'Appointment moved or cancelled')], max_length=30, verbose_name='event'),
+            model_name="notification",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Application submitted"),
+                    ("routed", "Application routed"),
+                    ("information_requested", "Information requested"),
+                    ("decided", "Application decided"),
+                    ("draft_deadline", "Draft deadline approaching"),
+                    ("overdue", "Application overdue"),
+                    ("bad_rating", "Bad rating"),
+                    ("appointment_booked", "Appointment booked"),
+                    ("appointment_reminder", "Appointment reminder"),
+                    ("appointment_changed", "Appointment moved or cancelled"),
+                ],
+                max_length=30,
+                verbose_name="event",
+            ),
         ),
     ]

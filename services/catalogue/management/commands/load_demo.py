@@ -30,6 +30,8 @@ USERS = [
     ("education.caseworker@demo.portal", "caseworker, education", True, False, [("education", "caseworker")]),
     ("employment.caseworker@demo.portal", "caseworker, employment", True, False, [("employment", "caseworker")]),
     ("health.supervisor@demo.portal", "supervisor, health", True, False, [("health", "supervisor")]),
+    ("education.supervisor@demo.portal", "supervisor, education", True, False, [("education", "supervisor")]),
+    ("employment.supervisor@demo.portal", "supervisor, employment", True, False, [("employment", "supervisor")]),
     ("admin@demo.portal", "superuser", True, True, []),
 ]
 
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, role, *_ in USERS:
             where = "/admin/" if role != "resident" else "/accounts/login/"
-            self.stdout.write(f"  {email:40} {role:25} sign in at http://127.0.0.1:8000{where}")
+            self.stdout.write(f"  {email:40} {role:25} sign in at {settings.PORTAL_URL.rstrip('/')}{where}")
 
 
 def _demo_user(email: str, *, is_staff: bool, is_superuser: bool) -> User:
