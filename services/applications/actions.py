@@ -1,9 +1,5 @@
 """Writes on applications; the web, the API, the admin and tasks all call these."""
 
-import datetime as dt
-import logging
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -33,7 +29,6 @@ from .models import (
     RejectionReason,
     Status,
 )
-from .notifications import notify_draft_deadline
 from .selectors import (
     application_draft_for_service,
     application_eligibility,
@@ -47,8 +42,6 @@ from .workflow import Actor, actor_roles, application_transition, assignment_sta
 
 MAX_REQUEST_ITEMS = 20
 MAX_TEXT = 2000
-
-logger = logging.getLogger(__name__)
 
 
 def _check_answers(*, schema: dict, answers, partial: bool, applicant) -> None:
@@ -371,37 +364,3 @@ def application_decide(
 def application_withdraw(*, application: Application, by) -> Application:
     """Withdraw the applicant's own open application."""
     return application_transition(application=application, to=Status.WITHDRAWN, by=by)
-
-
-def application_drafts_remind(*, now: dt.datetime | None = None) -> int:
-    """Tell each resident whose draft will be deleted in DRAFT_REMINDER_DAYS_BEFORE days; once per draft."""
-    now = now or timezone.now()
-    untouched_since = now - dt.timedelta(days=settings.DRAFT_RETENTION_DAYS - settings.DRAFT_REMINDER_DAYS_BEFORE)
-    deleted_on = timezone.localdate(now + dt.timedelta(days=settings.DRAFT_REMINDER_DAYS_BEFORE))
-    due = Application.objects.filter(status=Status.DRAFT, updated_at__lt=untouched_since, draft_reminder_sent_at=None)
-    sent = 0
-    for application in due.select_related("service", "applicant__profile")[:1000]:
-        # The claim and the reminder's notifications commit together: two sweeps at once remind once, and a
-        # crash leaves the draft for the next sweep. The messages go out after commit.
-        with transaction.atomic():
-            claimed = Application.objects.filter(pk=application.pk, status=Status.DRAFT, draft_reminder_sent_at=None)
-            if claimed.update(draft_reminder_sent_at=now):
-                notify_draft_deadline(application=application, deleted_on=deleted_on)
-                sent += 1
-                logger.info("draft reminder", extra={"reference": application.reference})
-    return sent
-
-
-def application_drafts_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete drafts untouched for DRAFT_RETENTION_DAYS whose resident was reminded at least
-    DRAFT_REMINDER_DAYS_BEFORE days ago; return how many."""
-    now = now or timezone.now()
-    stale = Application.objects.filter(
-        status=Status.DRAFT,
-        updated_at__lt=now - dt.timedelta(days=settings.DRAFT_RETENTION_DAYS),
-        draft_reminder_sent_at__lte=now - dt.timedelta(days=settings.DRAFT_REMINDER_DAYS_BEFORE),
-    )
-    deleted = stale.delete()[1].get(Application._meta.label, 0)
-    if deleted:
-        logger.info("purged %d stale drafts", deleted)
-    return deleted

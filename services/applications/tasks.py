@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .actions import application_drafts_purge, application_drafts_remind
+from .drafts import application_drafts_purge, application_drafts_remind
 
 
 @shared_task

@@ -8,13 +8,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone, translation
 
-from services.applications.actions import (
-    application_create_draft,
-    application_drafts_purge,
-    application_drafts_remind,
-    application_save_answers,
-    application_submit,
-)
+from services.applications.actions import application_create_draft, application_save_answers, application_submit
+from services.applications.drafts import application_drafts_purge, application_drafts_remind
 from services.applications.models import Application, Status
 from services.applications.tasks import purge_stale_drafts
 from services.catalogue.actions import form_version_publish

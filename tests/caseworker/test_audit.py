@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from services.applications.actions import application_drafts_purge
+from services.applications.drafts import application_drafts_purge
 from services.applications.models import Application, Status
 from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.common.errors import NotAllowed
