@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .actions import profile_clean_id_number, profile_clean_phone, profile_cross_errors
+from .actions import (
+    VERIFIED_FIELDS,
+    profile_clean_id_number,
+    profile_clean_phone,
+    profile_cross_errors,
+    profile_verified_errors,
+)
 from .models import ResidentProfile
 
 
@@ -33,6 +39,14 @@ class ProfileForm(forms.ModelForm):
             "notify_by_sms": _("To your mobile number above. Your inbox on this site always gets every message."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_identity_verified:
+            # Filled by the identity provider: shown, not editable (a disabled field keeps the saved value).
+            for name in VERIFIED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Confirmed by your verified identity.")
+
     # The rules themselves live in actions.py, shared with the API.
     def clean_id_number(self):
         return profile_clean_id_number(self.cleaned_data["id_number"])
@@ -43,6 +57,8 @@ class ProfileForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         for field, message in profile_cross_errors(data=data, failed=set(self.errors)).items():
+            self.add_error(field, message)
+        for field, message in profile_verified_errors(profile=self.instance, data=self.data).items():
             self.add_error(field, message)
         return data
 
