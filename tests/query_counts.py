@@ -26,6 +26,7 @@ from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
 from services.documents.models import Document
+from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.ratings.models import FollowUp, Rating
 from services.routing.models import Bundle, BundleService, BundleSubmission, Team
@@ -277,6 +278,11 @@ def grow(world: World, count: int) -> None:
         for _ in range(count)
     )
     notifications = _notifications(resident, count)
+    # People who act for the resident (the mandates page lists them) and people the resident acts for.
+    Mandate.objects.bulk_create(
+        Mandate(grantor=resident, grantee=user, basis=Mandate.Basis.GUARDIAN, status=Mandate.Status.ACTIVE)
+        for user in profiles_of
+    )
 
     # The newest of each kind, for the pages that act on one row (each measurement uses up its own).
     awaiting = _application(service, resident, Status.AWAITING_INFORMATION, assignee=world.caseworker)
@@ -287,6 +293,7 @@ def grow(world: World, count: int) -> None:
         "awaiting": awaiting,
         "request": InformationRequest.objects.create(application=awaiting, asked_by=world.caseworker, items=["户口簿"]),
         "notification": notifications[-1],
+        "mandate": Mandate.objects.create(grantor=resident, grantee=profiles_of[-1], basis=Mandate.Basis.GUARDIAN),
     }
 
 

@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from services.common.tasks import publish_on_commit
 from services.documents.models import Document, ScanStatus
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import validate_answers
+from services.identity.selectors import assurance_require
+from services.mandates.selectors import mandate_for, mandate_snapshot
 
 from .models import (
     Application,
@@ -50,14 +53,28 @@ def _check_answers(*, schema: dict, answers, partial: bool) -> None:
         raise ValidationFailed(_("Some answers need your attention."), errors=errors)
 
 
+def _acting_fields(*, applicant, service: Service, acting) -> dict:
+    """Return what a draft made by ``acting`` for ``applicant`` records: the agent and the mandate; none for oneself.
+    Without a mandate in force that covers the service, the person is not found (as another's application)."""
+    if acting is None or acting.pk == applicant.pk:
+        return {}
+    mandate = mandate_for(grantee=acting, grantor_id=applicant.pk, service=service)
+    if mandate is None:
+        raise Http404("No mandate")
+    return {"acting_user": acting, "mandate": mandate, "mandate_snapshot": mandate_snapshot(mandate=mandate)}
+
+
 @transaction.atomic
 def application_create_draft(
-    *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB
+    *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB, acting=None
 ) -> Application:
     """Create a draft with a human reference, pinned to the service's current form version and filled in from
-    the resident's profile and earlier applications; answers may be incomplete but never invalid."""
+    the applicant's profile and earlier applications; answers may be incomplete but never invalid. ``acting``:
+    the agent making it for the applicant under a mandate (then the applicant is the legal subject: their data
+    fill it and their eligibility counts)."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
+    acting_fields = _acting_fields(applicant=applicant, service=service, acting=acting)
     answers = answers or {}
     version = form_version_publish(service=service)
     _check_answers(schema=version.schema, answers=answers, partial=True)
@@ -66,17 +83,22 @@ def application_create_draft(
         for name, (value, _source) in application_prefill(applicant=applicant, schema=version.schema).items()
     }
     application = Application.objects.create(
-        applicant=applicant, service=service, form_version=version, answers={**prefill, **answers}, channel=channel
+        applicant=applicant,
+        service=service,
+        form_version=version,
+        answers={**prefill, **answers},
+        channel=channel,
+        **acting_fields,
     )
     application.reference = f"{service.department.reference_prefix}-{timezone.localdate().year}-{application.pk:06d}"
     application.save(update_fields=["reference"])
     return application
 
 
-def application_start(*, applicant, service: Service) -> Application:
-    """Return the resident's draft for the service to carry on with, or a new one."""
+def application_start(*, applicant, service: Service, acting=None) -> Application:
+    """Return the applicant's draft for the service to carry on with, or a new one (``acting``: by an agent)."""
     return application_draft_for_service(user=applicant, service=service) or application_create_draft(
-        applicant=applicant, service=service
+        applicant=applicant, service=service, acting=acting
     )
 
 
@@ -89,7 +111,7 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
         .select_related("form_version", "service")
         .get(pk=application.pk)
     )
-    if by is None or by.pk != locked.applicant_id:
+    if Actor.APPLICANT not in actor_roles(application=locked, by=by):
         raise NotAllowed(_("Only the applicant may change the answers."))
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
@@ -106,6 +128,7 @@ def application_submit(*, application: Application, by) -> Application:
 
     The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
     """
+    assurance_require(user=by, needed=application.service.assurance)
     _check_answers(schema=application.schema, answers=application.answers, partial=False)
     eligibility = application_eligibility(application=application)
     if eligibility.failed:
@@ -219,7 +242,7 @@ def information_request_answer(
 
 def document_attach(*, application: Application, document: Document, by) -> ApplicationDocument:
     """Attach a wallet document to the resident's own draft or open application (once; again is a no-op)."""
-    if application.applicant_id != by.pk or document.owner_id != by.pk:
+    if Actor.APPLICANT not in actor_roles(application=application, by=by) or document.owner_id != by.pk:
         raise NotAllowed(_("You can only attach your own documents to your own applications."))
     if not application_takes_documents(application=application):
         raise InvalidTransition(_("Documents can only be added while the application is open."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.accounts.selectors import profile_for_user
+from services.audit.actions import audit_record_agent_look
 from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
@@ -17,6 +18,8 @@ from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
 from services.dynamic_forms.structure import form_steps, steps_asked
+from services.identity.selectors import AssuranceRequired
+from services.mandates.selectors import mandate_grantor_for
 
 from .actions import (
     application_save_answers,
@@ -56,9 +59,13 @@ def _resume_url(application) -> str:
 
 @login_required
 def apply(request, slug):
+    """Start (or carry on with) an application for oneself, or with ``?for=<mandate>`` for the person one acts for."""
     service = service_get_active(slug=slug)
+    applicant = request.user
+    if request.GET.get("for"):
+        applicant = mandate_grantor_for(grantee=request.user, public_id=request.GET["for"], service=service)
     try:
-        application = application_start(applicant=request.user, service=service)
+        application = application_start(applicant=applicant, service=service, acting=request.user)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(service)
@@ -99,7 +106,7 @@ def step(request, public_id, key):
         raise Http404
     restored = _unstash(request) if request.method == "GET" else None
     data = request.POST if request.method == "POST" else restored
-    prefill = application_prefill(applicant=request.user, schema=schema)
+    prefill = application_prefill(applicant=application.applicant, schema=schema)  # the legal subject's data
     form = AnswersForm(
         data,
         schema=schema,
@@ -161,10 +168,12 @@ def check(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
     if application.status != Status.DRAFT:
         return redirect(application)
-    problems, refused = [], None
+    problems, refused, step_up = [], None, None
     if request.method == "POST":
         try:
             application = application_submit(application=application, by=request.user)
+        except AssuranceRequired as exc:
+            step_up = str(exc)
         except ValidationFailed as exc:
             problems = _problems(application.schema, exc.errors)
         except NotEligible as exc:
@@ -185,6 +194,7 @@ def check(request, public_id):
         ),
         "problems": problems,
         "refused": refused,
+        "step_up": step_up,
     }
     return render(request, "applications/check.html", context)
 
@@ -219,6 +229,8 @@ def detail(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
     if application.status == Status.DRAFT:
         return redirect(_resume_url(application))
+    if application.applicant_id != request.user.pk:
+        audit_record_agent_look(request=request, application=application)
     context = {
         "application": application,
         "answers": answers_for_display(schema=application.schema, answers=application.answers),

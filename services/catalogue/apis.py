@@ -14,6 +14,7 @@ from services.api.openapi import CONDITIONAL_PARAMETERS, NOT_MODIFIED, PROBLEM_H
 from services.api.serializers import StrictInputSerializer
 from services.dynamic_forms.serializers import AnswerField
 from services.dynamic_forms.validation import enforced_schema
+from services.identity.models import Assurance
 
 from .eligibility import Outcome
 from .selectors import eligibility_check, form_version_current, service_get_active, service_list
@@ -39,6 +40,11 @@ class ServiceOutputSerializer(serializers.Serializer):
     category = serializers.CharField()
     processing_days = serializers.IntegerField()
     fee_yuan = serializers.DecimalField(max_digits=8, decimal_places=2)
+    assurance = serializers.ChoiceField(
+        choices=Assurance.choices,
+        help_text="The sign-in needed to submit: `email` (any account) or `real_name` (a verified identity: sign in "
+        "through /api/auth/identity/; submitting without it is a 403 `assurance_required`).",
+    )
 
 
 class RequiredDocumentOutputSerializer(serializers.Serializer):

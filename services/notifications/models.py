@@ -17,6 +17,9 @@ class Event(models.TextChoices):
     DRAFT_DEADLINE = "draft_deadline", _("Draft deadline approaching")
     OVERDUE = "overdue", _("Application overdue")
     BAD_RATING = "bad_rating", _("Bad rating")
+    ID_NUMBER_RELEASED = "id_number_released", _("ID number taken over by a verified identity")
+    MANDATE_CHANGED = "mandate_changed", _("Mandate accepted, approved or revoked")
+    ACTED_FOR_YOU = "acted_for_you", _("An agent acted on your application")
 
 
 class Channel(models.TextChoices):

@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from services.accounts.models import DataExport
 from services.applications.actions import application_decide
 from services.applications.models import InformationRequest
+from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.routing.models import Bundle, BundleSubmission
 from tests.factories import ApplicationFactory, DocumentFactory, StaffFactory, UserFactory
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 # Resident web pages that take an object id (the API is taken whole); the admin and allauth's key links are not
 # a resident's objects.
-WEB_PREFIXES = ("applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/")
+WEB_PREFIXES = ("applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "mandates/")
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
 
@@ -76,8 +77,10 @@ OBJECT_KWARGS = {
     ("profile/export", "public_id"): "export",
     ("bundles", "public_id"): "bundle_submission",
     ("ratings", "public_id"): "application",
+    ("mandates", "public_id"): "mandate",
+    ("mandates", "token"): "invitation_token",
 }
-PUBLIC = {"service_slug", "bundle_slug", "step_key"}
+PUBLIC = {"service_slug", "bundle_slug", "step_key", "invitation_token"}
 
 
 def _methods(pattern: URLPattern, route: str) -> list[str]:
@@ -151,6 +154,8 @@ def world(service):
         "notification": notification.public_id,
         "export": export.public_id,
         "bundle_submission": submission.public_id,
+        "mandate": Mandate.objects.create(grantor=owner, grantee=UserFactory(), basis="guardian").public_id,
+        "invitation_token": "not-a-secret",
         "service_slug": service.slug,
         "bundle_slug": bundle.slug,
         "step_key": "answers",

@@ -6,8 +6,10 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from services.applications.models import Application, Status
+from services.identity.models import IdentityLink
 from tests.browser.helpers import open_account_menu, sign_in
 from tests.factories import UserFactory
 
@@ -17,6 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_new_resident_finds_checks_fills_over_sessions_and_submits_the_unemployment_benefit(page):
     call_command("load_catalogue")
     resident = UserFactory(email="new.resident@example.test")  # a new account: no profile yet
+    # A benefit needs a verified identity to be submitted: this resident linked theirs (the sign-in has its own tests).
+    IdentityLink.objects.create(
+        user=resident, issuer="https://idp.example", subject="s", assurance="real_name", verified_at=timezone.now()
+    )
 
     # find it by searching 失业, in Chinese (the browser's language)
     page.goto("/")

@@ -14,7 +14,7 @@ from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
 
-NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz")  # the admin, the API, allauth's own pages
+NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "identity/", "i18n/", "healthz")  # the admin, the API, sign-in
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,10 @@ PAGES = {
     "bundles:apply": Page(lambda w: {"slug": w.bundle.slug}),
     "bundles:submission": Page(lambda w: {"public_id": w.submission.public_id}),
     "ratings:rate": Page(lambda w: _case(w, "decided")),
+    "mandates:list": Page(),
+    "mandates:grant": Page(),
+    "mandates:accept": Page(lambda w: {"token": "not-a-real-link"}),
+    "mandates:revoke": Page(lambda w: _case(w, "mandate"), method="post", status=302),
     "accounts:profile": Page(),
     "accounts:security": Page(),
     "accounts:delete": Page(),
