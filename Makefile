@@ -13,6 +13,9 @@ MO := locale/zh_Hans/LC_MESSAGES/django.mo
 AXE_VERSION := 4.14.1
 AXE := .cache/axe-core-$(AXE_VERSION).stamp
 
+# `make run`'s identity provider: the demo one (python -m devidp) on port 8900, with the client it knows.
+IDENTITY_PROVIDERS ?= [{"id": "suishenban", "issuer": "http://127.0.0.1:8900", "client_id": "portal-demo", "client_secret": "demo-secret", "name_zh": "随申办（演示）", "name_en": "随申办 Suishenban (demo)", "app_redirect_uri": "cn.gov.sh.portal:/identity/callback"}]
+
 .PHONY: run test up lint format messages schema bench
 
 # make run PORT=8123 serves on another port
@@ -41,8 +44,11 @@ run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 (or PORT=...) on SQLite, tas
 	$(BIN)/python manage.py load_demo_history
 	# The local fake payment provider (FakePay, http://127.0.0.1:8765/) runs beside the portal and stops with it.
 	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
-	$(BIN)/python -m services.payments.fakeserver --port 8765 --secret "$${FAKEPAY_SECRET:-fakepay-local-secret}" & \
-	  trap "kill $$!" EXIT; STAFF_REQUIRE_MFA=false $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	# The demo identity provider (python -m devidp, port 8900) runs beside the portal too, and stops with it.
+	$(BIN)/python -m services.payments.fakeserver --port 8765 --secret "$${FAKEPAY_SECRET:-fakepay-local-secret}" & PAY=$$!; \
+	  $(BIN)/python -m devidp --port 8900 & IDP=$$!; trap "kill $$PAY $$IDP" EXIT INT TERM; \
+	  STAFF_REQUIRE_MFA=false IDENTITY_PROVIDERS='$(IDENTITY_PROVIDERS)' \
+	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) $(MO) $(AXE)  ## Lint, check the layers and run the whole suite (CI=true: PostgreSQL, Redis, Celery workers, Chromium)
 	$(BIN)/ruff check .

@@ -10,6 +10,7 @@ from services.applications.apis import documents as application_document_apis
 from services.catalogue import apis as catalogue_apis
 from services.credentials import apis as credential_apis
 from services.documents import apis as document_apis
+from services.mandates import apis as mandate_apis
 from services.notifications import apis as notification_apis
 from services.payments import apis as payment_apis
 from services.ratings import apis as rating_apis
@@ -53,6 +54,7 @@ urlpatterns = [
         notification_apis.NotificationReadApi.as_view(),
         name="notification-read",
     ),
+    path("mandates/", mandate_apis.MandateListApi.as_view(), name="mandates"),
     path("me/export/", export_apis.DataExportStartApi.as_view(), name="me-exports"),
     path("me/export/<uuid:public_id>/", export_apis.DataExportDetailApi.as_view(), name="me-export"),
     path(

@@ -35,6 +35,8 @@ from services.catalogue.views import FILTERS
 from services.credentials.selectors import credential_facts
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.structure import subschema
+from services.identity.selectors import assurance_for_user, assurance_meets
+from services.mandates.selectors import mandates_to_act_for
 
 
 def home(request):
@@ -93,6 +95,8 @@ def service_detail(request, slug):
             request.session[eligibility_answers_key(service.slug)] = given_answers
     context = {
         "service": service,
+        "assurance_met": assurance_meets(level=assurance_for_user(user=request.user), needed=service.assurance),
+        "act_for": mandates_to_act_for(grantee=request.user, service=service) if signed_in else [],
         "category": category_get(code=service.category),
         "documents": service.document_types.all(),
         "draft": draft,

@@ -28,6 +28,7 @@ from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
 from services.documents.models import Document
+from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.payments.models import Payment, PaymentStatus
 from services.ratings.models import FollowUp, Rating
@@ -321,6 +322,11 @@ def grow(world: World, count: int) -> None:
         for _ in range(count)
     )
     notifications = _notifications(resident, count)
+    # People who act for the resident (the mandates page lists them) and people the resident acts for.
+    Mandate.objects.bulk_create(
+        Mandate(grantor=resident, grantee=user, basis=Mandate.Basis.GUARDIAN, status=Mandate.Status.ACTIVE)
+        for user in profiles_of
+    )
 
     # Payments of the decided application's fee, and appointments of the resident's open applications.
     world.decided.fee_status, world.decided.fee_fen = "paid", 2000
@@ -341,6 +347,7 @@ def grow(world: World, count: int) -> None:
         "request": InformationRequest.objects.create(application=awaiting, asked_by=world.caseworker, items=["户口簿"]),
         "notification": notifications[-1],
         "payment": _paid(world.decided, resident),
+        "mandate": Mandate.objects.create(grantor=resident, grantee=profiles_of[-1], basis=Mandate.Basis.GUARDIAN),
     }
     seat = Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now).first()
     world.fresh["appointment"] = _booked(world.fresh["open"], world.location, seat)

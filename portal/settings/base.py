@@ -18,6 +18,7 @@ from .core import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .env import *  # noqa: F403
 from .events import *  # noqa: F403
+from .identity import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .payments import *  # noqa: F403
 from .security import *  # noqa: F403

@@ -63,6 +63,22 @@ def profile_cross_errors(*, data: dict, failed: set[str]) -> dict[str, str]:
     return errors
 
 
+# The facts a verified identity vouches for: locked in the profile once verified.
+VERIFIED_FIELDS = ("legal_name", "id_number", "date_of_birth")
+
+
+def profile_verified_errors(*, profile: ResidentProfile, data) -> dict[str, str]:
+    """Return an error for each verified fact ``data`` tries to change (the same value again is fine)."""
+    if not profile.is_identity_verified:
+        return {}
+    current = model_to_dict(profile, fields=VERIFIED_FIELDS)
+    return {
+        name: _("Confirmed by your verified identity: it cannot be changed here.")
+        for name in VERIFIED_FIELDS
+        if name in data and str(data[name] or "").strip().upper() != str(current[name] or "").upper()
+    }
+
+
 @transaction.atomic
 def profile_update(*, profile: ResidentProfile, changes, partial: bool = False) -> ResidentProfile:
     """Save profile changes checked by the profile's rules; ``partial`` keeps the fields not given."""

@@ -26,6 +26,10 @@ class ProfileOutputSerializer(serializers.Serializer):
     notify_by_email = serializers.BooleanField()
     notify_by_sms = serializers.BooleanField()
     is_complete = serializers.BooleanField(help_text="Name, ID number, date of birth, phone and district all given.")
+    identity_verified = serializers.BooleanField(
+        source="is_identity_verified",
+        help_text="Name, ID number and date of birth come from a verified identity and cannot be changed here.",
+    )
 
 
 class ProfileApi(APIView):

@@ -2,7 +2,13 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from .actions import profile_clean_id_number, profile_clean_phone, profile_cross_errors
+from .actions import (
+    VERIFIED_FIELDS,
+    profile_clean_id_number,
+    profile_clean_phone,
+    profile_cross_errors,
+    profile_verified_errors,
+)
 from .models import ResidentProfile
 from .validators import resident_id_birth_date
 
@@ -40,6 +46,11 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.is_identity_verified:
+            # Filled by the identity provider: shown, not editable (a disabled field keeps the saved value).
+            for name in VERIFIED_FIELDS:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Confirmed by your verified identity.")
         # Typed with spaces or dashes, the number is longer than the 18 characters kept: clean_id_number removes them.
         field = self.fields["id_number"]
         field.max_length, field.widget.attrs["maxlength"] = TYPED_ID_MAX_LENGTH, str(TYPED_ID_MAX_LENGTH)
@@ -60,6 +71,8 @@ class ProfileForm(forms.ModelForm):
         if data.get("id_number") and not data.get("date_of_birth"):
             data["date_of_birth"] = self.instance.date_of_birth = resident_id_birth_date(data["id_number"])
         for field, message in profile_cross_errors(data=data, failed=set(self.errors)).items():
+            self.add_error(field, message)
+        for field, message in profile_verified_errors(profile=self.instance, data=self.data).items():
             self.add_error(field, message)
         return data
 

@@ -87,11 +87,14 @@ class ResidentProfile(TimeStampedModel):
     id_number = models.CharField(
         _("resident ID number"),
         max_length=18,
-        unique=True,
         null=True,
         blank=True,
+        db_index=True,
         validators=[validate_resident_id],
     )
+    # Set when a verified identity (services.identity) filled the name, ID number and date of birth: they are then
+    # locked, and the ID number is this account's alone. A number typed by hand is only a claim: others may hold it.
+    identity_verified_at = models.DateTimeField(_("identity verified at"), null=True, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     district = models.CharField(_("district"), max_length=20, choices=District.choices, blank=True)
@@ -108,9 +111,20 @@ class ResidentProfile(TimeStampedModel):
     class Meta:
         verbose_name = _("resident profile")
         verbose_name_plural = _("resident profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=models.Q(identity_verified_at__isnull=False),
+                name="unique_verified_id_number",
+            )
+        ]
 
     def __str__(self):
         return self.legal_name or str(self.user)
+
+    @property
+    def is_identity_verified(self) -> bool:
+        return self.identity_verified_at is not None
 
     @property
     def is_complete(self) -> bool:

@@ -8,7 +8,8 @@ from .models import Device, ResidentProfile
 from .privacy import register
 
 PROFILE_FIELDS = ["legal_name", "id_number", "date_of_birth", "phone", "district", "street_address",
-                  "preferred_language", "notify_by_email", "notify_by_sms", "elder_mode"]  # fmt: skip
+                  "preferred_language", "notify_by_email", "notify_by_sms", "elder_mode",
+                  "identity_verified_at"]  # fmt: skip
 
 
 def export_account(user):

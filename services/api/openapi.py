@@ -11,7 +11,11 @@ PROBLEMS = {
         description="Invalid input; `errors` lists each field. Submitting when the rules say the resident is "
         "not eligible is code `not_eligible`, with each failed rule's reason under `eligibility`.",
     ),
-    403: OpenApiResponse(ProblemSerializer, description="Not allowed to do this."),
+    403: OpenApiResponse(
+        ProblemSerializer,
+        description="Not allowed to do this: e.g. a mandate that only lets you see the application, or a sign-in "
+        "too weak for the service (`assurance_required`: sign in through /api/auth/identity/ first).",
+    ),
     401: OpenApiResponse(ProblemSerializer, description="Missing or expired session token."),
     404: OpenApiResponse(ProblemSerializer, description="Not found, or not yours."),
     409: OpenApiResponse(
@@ -28,8 +32,8 @@ PROBLEMS = {
     429: OpenApiResponse(ProblemSerializer, description="Too many requests; see Retry-After."),
     503: OpenApiResponse(
         ProblemSerializer,
-        description="A service the portal depends on (the payment provider) cannot be reached; nothing was done, "
-        "try again (`provider_unavailable`).",
+        description="A system the call needs cannot be reached (the payment provider, the identity provider); "
+        "nothing was done, try again (`provider_unavailable`).",
     ),
 }
 PROBLEM_HEADERS = [

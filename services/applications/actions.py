@@ -1,6 +1,7 @@
 """Writes on applications; the web, the API, the admin and tasks all call these."""
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,6 +17,8 @@ from services.credentials.selectors import credential_usable
 from services.documents.models import Document, ScanStatus
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import normalize_answers, validate_answers
+from services.identity.selectors import assurance_require
+from services.mandates.selectors import mandate_for, mandate_snapshot
 
 from .models import (
     AWAITING_PAYMENT,
@@ -55,14 +58,28 @@ def _check_answers(*, schema: dict, answers, partial: bool, applicant) -> None:
         raise ValidationFailed(_("Some answers need your attention."), errors=errors)
 
 
+def _acting_fields(*, applicant, service: Service, acting) -> dict:
+    """Return what a draft made by ``acting`` for ``applicant`` records: the agent and the mandate; none for oneself.
+    Without a mandate in force that covers the service, the person is not found (as another's application)."""
+    if acting is None or acting.pk == applicant.pk:
+        return {}
+    mandate = mandate_for(grantee=acting, grantor_id=applicant.pk, service=service)
+    if mandate is None:
+        raise Http404("No mandate")
+    return {"acting_user": acting, "mandate": mandate, "mandate_snapshot": mandate_snapshot(mandate=mandate)}
+
+
 @transaction.atomic
 def application_create_draft(
-    *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB
+    *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB, acting=None
 ) -> Application:
     """Create a draft with a human reference, pinned to the service's current form version and filled in from
-    the resident's profile and earlier applications; answers may be incomplete but never invalid."""
+    the applicant's profile and earlier applications; answers may be incomplete but never invalid. ``acting``:
+    the agent making it for the applicant under a mandate (then the applicant is the legal subject: their data
+    fill it and their eligibility counts)."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
+    acting_fields = _acting_fields(applicant=applicant, service=service, acting=acting)
     version = form_version_publish(service=service)
     answers = normalize_answers(schema=version.schema, answers=answers or {})
     _check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
@@ -71,16 +88,21 @@ def application_create_draft(
         for name, (value, _source) in application_prefill(applicant=applicant, schema=version.schema).items()
     }
     application = Application.objects.create(
-        applicant=applicant, service=service, form_version=version, answers={**prefill, **answers}, channel=channel
+        applicant=applicant,
+        service=service,
+        form_version=version,
+        answers={**prefill, **answers},
+        channel=channel,
+        **acting_fields,
     )
     application.reference = f"{service.department.reference_prefix}-{timezone.localdate().year}-{application.pk:06d}"
     application.save(update_fields=["reference"])
     return application
 
 
-def application_start(*, applicant, service: Service, carried: dict | None = None) -> Application:
-    """Return the resident's draft for the service to carry on with, or a new one holding the ``carried`` answers
-    (given on the eligibility check) that the current form takes."""
+def application_start(*, applicant, service: Service, carried: dict | None = None, acting=None) -> Application:
+    """Return the applicant's draft for the service to carry on with, or a new one holding the ``carried`` answers
+    (given on the eligibility check) that the current form takes; ``acting``: the agent making it."""
     draft = application_draft_for_service(user=applicant, service=service)
     if draft is not None:
         return draft
@@ -89,7 +111,7 @@ def application_start(*, applicant, service: Service, carried: dict | None = Non
     carried = carried if isinstance(carried, dict) else {}
     wrong = {path.split(".")[0] for path in validate_answers(schema=schema, answers=carried, partial=True)}
     answers = {name: value for name, value in carried.items() if name not in wrong and "" not in wrong}
-    return application_create_draft(applicant=applicant, service=service, answers=answers)
+    return application_create_draft(applicant=applicant, service=service, answers=answers, acting=acting)
 
 
 @transaction.atomic
@@ -101,7 +123,7 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
         .select_related("form_version", "service")
         .get(pk=application.pk)
     )
-    if by is None or by.pk != locked.applicant_id:
+    if Actor.APPLICANT not in actor_roles(application=locked, by=by):
         raise NotAllowed(_("Only the applicant may change the answers."))
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
@@ -118,6 +140,7 @@ def application_submit(*, application: Application, by) -> Application:
 
     The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
     """
+    assurance_require(user=by, needed=application.service.assurance)
     _check_answers(
         schema=application.schema, answers=application.answers, partial=False, applicant=application.applicant_id
     )
@@ -282,7 +305,7 @@ def information_request_answer(
 
 def document_attach(*, application: Application, document: Document, by) -> ApplicationDocument:
     """Attach a wallet document to the resident's own draft or open application (once; again is a no-op)."""
-    if application.applicant_id != by.pk or document.owner_id != by.pk:
+    if Actor.APPLICANT not in actor_roles(application=application, by=by) or document.owner_id != by.pk:
         raise NotAllowed(_("You can only attach your own documents to your own applications."))
     if not application_takes_documents(application=application):
         raise InvalidTransition(_("Documents can only be added while the application is open."))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from services.catalogue.fees import yuan
 from services.common.i18n import is_chinese, localized
 from services.common.models import TimeStampedModel
+from services.mandates.selectors import mandate_covering_q, mandate_grantor_ids
 
 
 class Status(models.TextChoices):
@@ -91,6 +92,14 @@ class ApplicationQuerySet(models.QuerySet):
     def for_applicant(self, user):
         return self.filter(applicant=user)
 
+    def visible_to_resident(self, user):
+        """The user's own applications and those of the people they act for, within each mandate's scope
+        (services.mandates: the one rule of acting for another)."""
+        grantors = mandate_grantor_ids(grantee=user)
+        if not grantors:  # the usual case: exactly the applicant's own rows, on the applicant index
+            return self.filter(applicant=user)
+        return self.filter(Q(applicant=user) | Q(applicant__in=grantors) & Q(mandate_covering_q(grantee=user)))
+
     def visible_to_staff(self, scope):
         """Applications in the queues of the departments a staff ``scope`` (services.accounts.permissions) reaches:
         every department's for an administrator, none for anyone else."""
@@ -142,6 +151,20 @@ class Application(TimeStampedModel):
         related_name="applications",
         verbose_name=_("form version"),
     )
+    # Made by an agent for the applicant (the legal subject): who acted, under which mandate, and the mandate as it
+    # was then (it may change or end later).
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="applications_made_for_others",
+        verbose_name=_("made by (agent)"),
+    )
+    mandate = models.ForeignKey(
+        "mandates.Mandate", on_delete=models.SET_NULL, null=True, blank=True, related_name="applications"
+    )
+    mandate_snapshot = models.JSONField(_("mandate when made"), default=dict, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
     draft_reminder_sent_at = models.DateTimeField(_("draft reminder sent at"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=24, choices=Status.choices, default=Status.DRAFT)

@@ -6,6 +6,7 @@ import hashlib
 import logging
 
 from django.urls import reverse
+from django.utils import translation
 
 from services.accounts.selectors import department_supervisors
 from services.catalogue.models import Department
@@ -56,6 +57,29 @@ def notify_application_event(*, event: ApplicationEvent, notice: dict | None = N
         event_key=f"application-event:{event.pk}",  # the event was just created: its key is new
         recipients=[application.applicant],
         payload=payload,
+        new_key=True,
+    )
+
+
+def notify_agent_act(*, event: ApplicationEvent) -> list[Notification]:
+    """Tell the applicant that an agent acting for them under a mandate moved their application (and to what)."""
+    application, agent = event.application, event.actor
+    profile = getattr(agent, "profile", None)
+    name = getattr(profile, "legal_name", "") or agent.email
+    status = Status(event.to_status)
+    with translation.override("zh-hans"):
+        status_zh = str(status.label)
+    with translation.override("en"):
+        status_en = str(status.label)
+    return notify(
+        event=Event.ACTED_FOR_YOU,
+        event_key=f"agent-act:{event.pk}",
+        recipients=[application.applicant],
+        payload={
+            **application_payload(application=application),
+            "agent": name,
+            "status": {"zh": status_zh, "en": status_en},
+        },
         new_key=True,
     )
 

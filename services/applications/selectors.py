@@ -42,8 +42,9 @@ DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an a
 
 
 def application_list_for_resident(*, user) -> QuerySet[Application]:
-    """Return the resident's own applications, newest first, with their service, department and form version."""
-    return Application.objects.for_applicant(user).select_related("service__department", "form_version")
+    """Return the resident's own applications and those of the people they act for (within each mandate's scope),
+    newest first, with their service, department and form version."""
+    return Application.objects.visible_to_resident(user).select_related("service__department", "form_version")
 
 
 # What a list of a resident's applications shows (the API's ApplicationOutputSerializer): the rest, the
@@ -55,9 +56,10 @@ SUMMARY_COLUMNS = (
 
 
 def application_summaries_for_resident(*, user, statuses=(), service: str = "") -> QuerySet[dict[str, Any]]:
-    """Return the resident's own applications for a list, newest first, as ``values()`` rows of only the columns
-    a list shows (no model instances); optionally only those in ``statuses`` or for the service ``service``."""
-    applications = Application.objects.for_applicant(user)
+    """Return the resident's applications (their own and those of the people they act for) for a list, newest
+    first, as ``values()`` rows of only the columns a list shows (no model instances); optionally only those in
+    ``statuses`` or for the service ``service``."""
+    applications = Application.objects.visible_to_resident(user)
     if statuses:
         applications = applications.filter(status__in=statuses)
     if service:
@@ -66,7 +68,8 @@ def application_summaries_for_resident(*, user, statuses=(), service: str = "") 
 
 
 def application_get_for_resident(*, user, public_id) -> Application:
-    """Return the resident's own application or raise Http404 (another person's is not found)."""
+    """Return the resident's own application, or one of a person they act for within the mandate's scope; raise
+    Http404 for any other (another person's is not found, nor is it once the mandate is revoked or expired)."""
     application = get_object_or_404(application_list_for_resident(user=user), public_id=public_id)
     if type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
         Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
@@ -87,7 +90,9 @@ def application_timeline(*, application: Application, for_resident: bool) -> Que
     events = application.events.select_related("information_request").prefetch_related(
         "information_request__document_types"
     )
-    return events.filter(visible_to_resident=True) if for_resident else events.select_related("actor")
+    if for_resident:  # the actor shown only when an agent acted (by name), never a caseworker
+        return events.filter(visible_to_resident=True).select_related("actor__profile")
+    return events.select_related("actor")
 
 
 def application_deadline_flag(*, application: Application, today: dt.date) -> str | None:
@@ -275,10 +280,11 @@ def information_request_get_open(*, application: Application) -> InformationRequ
 
 
 def information_request_get_for_resident(*, user, application_id, public_id) -> InformationRequest:
-    """Return one of the resident's own information requests or raise Http404."""
+    """Return an information request of an application the resident may see (their own, or one they act on under
+    a mandate) or raise Http404."""
     return get_object_or_404(
         InformationRequest.objects.select_related("application"),
-        application__applicant=user,
+        application__in=Application.objects.visible_to_resident(user),
         application__public_id=application_id,
         public_id=public_id,
     )

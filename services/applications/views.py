@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.accounts.selectors import profile_for_user
+from services.audit.actions import audit_record_agent_look
 from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
@@ -18,6 +19,8 @@ from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
 from services.dynamic_forms.structure import form_steps, step_may_be_skipped, steps_asked
+from services.identity.selectors import AssuranceRequired
+from services.mandates.selectors import mandate_grantor_for
 
 from .actions import (
     application_save_answers,
@@ -64,15 +67,23 @@ def eligibility_answers_key(slug: str) -> str:
 
 @login_required
 def apply(request, slug):
+    """Start (or carry on with) an application for oneself, or with ``?for=<mandate>`` for the person one acts for."""
     service = service_get_active(slug=slug)
-    if application_needs_profile_first(applicant=request.user, service=service):
+    applicant = request.user
+    if request.GET.get("for"):
+        applicant = mandate_grantor_for(grantee=request.user, public_id=request.GET["for"], service=service)
+    elif application_needs_profile_first(applicant=request.user, service=service):
         # A new resident gives their details once, in the profile, and comes back here: the form is then filled in.
         messages.info(request, _("First your details: we fill them into this application and every later one."))
         return redirect(f"{reverse('accounts:profile')}?{urlencode({'next': request.path})}")
     try:
-        # The answers given on the service page's eligibility check (see portal.views.service_detail) carry over.
+        # The answers given on the service page's eligibility check (see portal.views.service_detail) carry over
+        # into one's own application (they were checked against one's own details).
         carried = request.session.pop(eligibility_answers_key(service.slug), None)
-        application = application_start(applicant=request.user, service=service, carried=carried)
+        application = application_start(
+            applicant=applicant, service=service, carried=carried if applicant == request.user else None,
+            acting=request.user,
+        )  # fmt: skip
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect(service)
@@ -113,7 +124,7 @@ def step(request, public_id, key):
         raise Http404
     restored = _unstash(request) if request.method == "GET" else None
     data = request.POST if request.method == "POST" else restored
-    prefill = application_prefill(applicant=request.user, schema=schema)
+    prefill = application_prefill(applicant=application.applicant, schema=schema)  # the legal subject's data
     form = AnswersForm(
         data,
         schema=schema,
@@ -176,10 +187,12 @@ def check(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
     if application.status != Status.DRAFT:
         return redirect(application)
-    problems, refused = [], None
+    problems, refused, step_up = [], None, None
     if request.method == "POST":
         try:
             application = application_submit(application=application, by=request.user)
+        except AssuranceRequired as exc:
+            step_up = str(exc)
         except ValidationFailed as exc:
             problems = _problems(application.schema, exc.errors)
         except NotEligible as exc:
@@ -201,6 +214,7 @@ def check(request, public_id):
         "fee": application_fee_quote(application=application),
         "problems": problems,
         "refused": refused,
+        "step_up": step_up,
     }
     return render(request, "applications/check.html", context)
 
@@ -235,6 +249,8 @@ def detail(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
     if application.status == Status.DRAFT:
         return redirect(_resume_url(application))
+    if application.applicant_id != request.user.pk:
+        audit_record_agent_look(request=request, application=application)
     context = {
         "application": application,
         "answers": answers_for_display(schema=application.schema, answers=application.answers),

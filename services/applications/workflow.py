@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 
 from services.accounts.permissions import StaffScope, staff_scope_for
 from services.common.errors import InvalidTransition, NotAllowed
+from services.mandates.selectors import mandate_for
 
 from .deadlines import deadline_clock_changes
 from .models import OPEN_STATUSES, Application, ApplicationEvent, Status
-from .notifications import notify_application_event
+from .notifications import notify_agent_act, notify_application_event
 from .outbox import application_event_record
 
 
@@ -49,6 +50,9 @@ def actor_roles(*, application: Application, by, scope: StaffScope | None = None
         return {Actor.SYSTEM}
     if by.pk == application.applicant_id:
         return {Actor.APPLICANT}  # nobody handles their own application, staff included
+    if not by.is_staff:  # a resident acting for the applicant under a mandate in force (staff never act as agents)
+        mandate = mandate_for(grantee=by, grantor_id=application.applicant_id, service=application.service)
+        return {Actor.APPLICANT} if mandate is not None else set()
     if application.department_id is None:
         return set()
     scope = staff_scope_for(user=by) if scope is None else scope
@@ -123,7 +127,8 @@ def application_transition(
                 _("This application is now “%(current)s”, so it cannot become “%(to)s”.")
                 % {"current": Status(locked.status).label, "to": Status(to).label}
             )
-        if not allowed & actor_roles(application=locked, by=by):
+        roles = actor_roles(application=locked, by=by)
+        if not allowed & roles:
             raise NotAllowed(_("You may not make this change to this application."))
         from_status = locked.status
         if from_status != to:
@@ -132,21 +137,18 @@ def application_transition(
         for field, value in changes.items():
             setattr(locked, field, value)
         locked.save(update_fields=["status", "version", "updated_at", *changes])
-        event = ApplicationEvent.objects.create(
-            application=locked,
-            actor=by,
-            from_status=from_status,
-            to_status=to,
-            message=message,
-            note=note,
-            visible_to_resident=visible_to_resident,
-        )
-        _announce(event=event, notice=notice)
+        _record_event(roles=roles, notice=notice, application=locked, actor=by, from_status=from_status, to_status=to,
+                      message=message, note=note, visible_to_resident=visible_to_resident)  # fmt: skip
     return locked
 
 
-def _announce(*, event: ApplicationEvent, notice) -> None:
-    """Tell of the move, in its transaction: the notifications of whom it concerns, and the outbox event for the
-    departments' systems (both go out after commit)."""
+def _record_event(*, roles: set[Actor], notice: dict | None, **fields) -> ApplicationEvent:
+    """Write the move's timeline event and tell of it in its transaction (all of it goes out after commit): the
+    notifications of whom it concerns, the person an agent acted for, and the outbox event for the departments'
+    systems."""
+    event = ApplicationEvent.objects.create(**fields)
     notify_application_event(event=event, notice=notice)
+    if Actor.APPLICANT in roles and event.actor_id != event.application.applicant_id:
+        notify_agent_act(event=event)  # the person it is for is told of every act made for them
     application_event_record(event=event)
+    return event

@@ -58,3 +58,17 @@ def audit_record(
         )
 
     return AuditEntry.objects.bulk_create([entry(application) for application in applications] or [entry(None)])
+
+
+def audit_record_agent_look(*, request, application) -> AuditEntry:
+    """Write that an agent acting under a mandate opened the application (the person it is for sees it, by name)."""
+    profile = getattr(request.user, "profile", None)
+    return AuditEntry.objects.create(
+        actor=request.user,
+        role=AuditRole.AGENT,
+        action=AuditAction.VIEW,
+        application=application,
+        reference=application.reference or "",
+        ip_address=_client_address(request),
+        detail=(getattr(profile, "legal_name", "") or request.user.email)[:500],
+    )

@@ -23,6 +23,7 @@ class AuditRole(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     SUPERVISOR = "supervisor", _("Supervisor")
     ADMINISTRATOR = "administrator", _("Portal administrator")
+    AGENT = "agent", _("Your agent, acting under a mandate")
 
 
 class AuditEntryQuerySet(models.QuerySet):

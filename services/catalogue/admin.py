@@ -55,7 +55,7 @@ class ServiceAdmin(admin.ModelAdmin):
     filter_horizontal = ["life_events", "document_types"]
     inlines = [FormVersionInline]
     fieldsets = [
-        (None, {"fields": ["department", "slug", "category", "is_active", "processing_days", "fee_rule"]}),
+        (None, {"fields": ["department", "slug", "category", "is_active", "assurance", "processing_days", "fee_rule"]}),
         (
             _("In both languages"),
             {"fields": ["title_zh", "title_en", "summary_zh", "summary_en", "keywords_zh", "keywords_en"]},

@@ -14,6 +14,7 @@ from services.api.openapi import CONDITIONAL_PARAMETERS, NOT_MODIFIED, PROBLEM_H
 from services.api.serializers import StrictInputSerializer
 from services.dynamic_forms.serializers import AnswerField
 from services.dynamic_forms.validation import enforced_schema
+from services.identity.models import Assurance
 
 from .eligibility import Outcome
 from .selectors import eligibility_check, form_version_current, service_get_active, service_list
@@ -43,6 +44,11 @@ class ServiceOutputSerializer(serializers.Serializer):
         "waived_if (eligibility rules that, all met, waive it); an application's fee_quote applies it."
     )
     fee_text = serializers.CharField(help_text="The fee rule in words, in the reader's language.")
+    assurance = serializers.ChoiceField(
+        choices=Assurance.choices,
+        help_text="The sign-in needed to submit: `email` (any account) or `real_name` (a verified identity: sign in "
+        "through /api/auth/identity/; submitting without it is a 403 `assurance_required`).",
+    )
 
 
 class RequiredDocumentOutputSerializer(serializers.Serializer):

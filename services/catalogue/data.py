@@ -188,6 +188,18 @@ IN_SHANGHAI = {"kind": "district", "in": ALL_DISTRICTS}
 WORKING_AGE = {"kind": "age", "min": 16, "max": 60}
 
 
+# Services that pay money or give a place need a verified real-name identity; the others an email account.
+REAL_NAME_SERVICES = {
+    "medical-insurance-reimbursement",
+    "primary-school-enrolment",
+    "student-financial-aid",
+    "unemployment-insurance-benefit",
+    "vocational-training-subsidy",
+    "business-start-up-subsidy",
+    "flexible-employment-insurance-subsidy",
+}
+
+
 def service(
     department, slug, title, summary, keywords, *, category, life_events, documents, rules, days, schema, fee=None
 ):
@@ -207,6 +219,7 @@ def service(
         "processing_days": days,
         "fee_rule": fee or {},
         "form_schema": schema,
+        "assurance": "real_name" if slug in REAL_NAME_SERVICES else "email",
     }
 
 

@@ -9,6 +9,7 @@ from services.common.i18n import localized
 from services.common.models import TimeStampedModel
 from services.dynamic_forms.fields import field_type_name
 from services.dynamic_forms.validation import validate_form_schema
+from services.identity.models import Assurance
 
 from .eligibility import RULE_KINDS, validate_eligibility_rules
 from .fees import fee_rule_questions, fee_rule_text, validate_fee_rule
@@ -144,6 +145,10 @@ class Service(TimeStampedModel):
         ),
     )
     is_active = models.BooleanField(_("open for applications"), default=True, db_index=True)
+    # The least sure the portal must be of who applies: an email account, or a verified real-name identity.
+    assurance = models.CharField(
+        _("sign-in needed to apply"), max_length=20, choices=Assurance.choices, default=Assurance.EMAIL
+    )
 
     objects = ServiceQuerySet.as_manager()
 

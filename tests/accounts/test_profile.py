@@ -137,14 +137,70 @@ def test_invalid_edit_does_not_change_the_saved_profile(signed_in, resident):
     assert (profile.legal_name, profile.phone) == ("李雷", "13812345678")
 
 
-def test_an_id_number_already_used_by_another_resident_is_refused(signed_in, resident):
-    """Two accounts cannot claim the same resident ID number."""
-    ResidentProfileFactory(id_number=VALID["id_number"])
+def test_an_id_number_another_account_typed_is_saved_as_an_unverified_claim_without_saying_so(signed_in, resident):
+    """The ID number is no oracle: a number another account typed first is saved like any other (never "already
+    exists"), held as an unverified claim by both until a verified identity settles it."""
+    other = ResidentProfileFactory(id_number=VALID["id_number"])
 
     response = signed_in.post(reverse("accounts:profile"), VALID)
 
-    assert error_next_to(response.content.decode(), "id_number")
-    assert not ResidentProfile.objects.filter(user=resident).exists()
+    assert response.status_code == 302
+    mine = ResidentProfile.objects.get(user=resident)
+    assert mine.id_number == other.id_number == VALID["id_number"]
+    assert mine.identity_verified_at is None and other.identity_verified_at is None
+    page = signed_in.get(reverse("accounts:profile")).content.decode()
+    assert "already" not in page.lower()
+
+
+def test_an_id_number_held_by_a_verified_identity_is_saved_as_a_claim_without_saying_so(signed_in, resident):
+    """Even the number of a verified identity is not revealed: the typed claim is saved, unverified, the owner's
+    verified number untouched."""
+    owner = ResidentProfileFactory(id_number=VALID["id_number"], identity_verified_at=dt.datetime.now(dt.UTC))
+
+    response = signed_in.post(reverse("accounts:profile"), VALID)
+
+    assert response.status_code == 302
+    assert ResidentProfile.objects.get(user=resident).identity_verified_at is None
+    owner.refresh_from_db()
+    assert owner.id_number == VALID["id_number"] and owner.identity_verified_at is not None
+
+
+def test_verified_facts_are_shown_locked_and_a_forged_change_is_refused(signed_in, resident):
+    """Name, ID number and date of birth from a verified identity are shown disabled, as verified; a post that
+    changes them anyway is refused next to the field and nothing is saved."""
+    ResidentProfileFactory(
+        user=resident,
+        **{**VALID, "phone": "13812345678", "date_of_birth": dt.date(1949, 12, 31)},
+        identity_verified_at=dt.datetime.now(dt.UTC),
+    )
+
+    html = signed_in.get(reverse("accounts:profile")).content.decode()
+    for field in ("legal_name", "id_number", "date_of_birth"):
+        assert re.search(rf'<input [^>]*name="{field}"[^>]*disabled', html), field
+    assert "Confirmed by your verified identity" in html
+
+    response = signed_in.post(reverse("accounts:profile"), {**VALID, "legal_name": "韩梅梅"})
+
+    assert "Confirmed by your verified identity" in error_next_to(response.content.decode(), "legal_name")
+    assert ResidentProfile.objects.get(user=resident).legal_name == "李雷"
+
+
+def test_a_verified_profile_still_saves_its_other_fields(signed_in, resident):
+    """The locked facts are simply not posted (disabled inputs); the rest of the profile saves as before."""
+    ResidentProfileFactory(
+        user=resident,
+        legal_name="李雷",
+        id_number=VALID["id_number"],
+        date_of_birth=dt.date(1949, 12, 31),
+        identity_verified_at=dt.datetime.now(dt.UTC),
+    )
+    unlocked = {k: v for k, v in VALID.items() if k not in ("legal_name", "id_number", "date_of_birth")}
+
+    response = signed_in.post(reverse("accounts:profile"), {**unlocked, "street_address": "淮海中路 1 号"})
+
+    assert response.status_code == 302
+    profile = ResidentProfile.objects.get(user=resident)
+    assert (profile.street_address, profile.id_number) == ("淮海中路 1 号", VALID["id_number"])
 
 
 def test_redirects_to_a_local_next_page_only(signed_in):

@@ -23,6 +23,7 @@ from services.applications.actions import application_decide
 from services.applications.models import InformationRequest
 from services.appointments.models import Appointment, AppointmentStatus, Location
 from services.appointments.notifications import cancel_token
+from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.payments.models import Payment, PaymentStatus
 from services.routing.models import Bundle, BundleSubmission
@@ -33,7 +34,8 @@ pytestmark = pytest.mark.django_db
 # Resident web pages that take an object id (the API is taken whole); the admin and allauth's key links are not
 # a resident's objects.
 WEB_PREFIXES = (
-    "applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "payments/", "appointments/"
+    "applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "payments/", "appointments/",
+    "mandates/",
 )  # fmt: skip
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
@@ -87,8 +89,10 @@ OBJECT_KWARGS = {
     ("appointments", "application_id"): "application",
     ("appointments", "public_id"): "appointment",
     ("appointments", "token"): "cancel_token",  # the signed link is the proof, whoever holds it
+    ("mandates", "public_id"): "mandate",
+    ("mandates", "token"): "invitation_token",
 }
-PUBLIC = {"service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token"}
+PUBLIC = {"service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token", "invitation_token"}
 
 
 def _methods(pattern: URLPattern, route: str) -> list[str]:
@@ -178,6 +182,8 @@ def world(service):
         "notification": notification.public_id,
         "export": export.public_id,
         "bundle_submission": submission.public_id,
+        "mandate": Mandate.objects.create(grantor=owner, grantee=UserFactory(), basis="guardian").public_id,
+        "invitation_token": "not-a-secret",
         "service_slug": service.slug,
         "bundle_slug": bundle.slug,
         "step_key": "answers",

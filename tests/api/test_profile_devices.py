@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from services.accounts.models import Device, ResidentProfile
 from services.applications.models import Status
@@ -41,6 +42,36 @@ def test_profile_patch_changes_only_the_fields_given(resident_client, resident):
         "huangpu",
         True,
     )
+
+
+def test_profile_patch_saves_an_id_number_another_account_holds_without_saying_so(resident_client, resident):
+    """The API is no oracle either: a number held by another account (verified or not) is saved as an unverified
+    claim, answered like any other save."""
+    ResidentProfileFactory(id_number="11010519491231002X", identity_verified_at=timezone.now())
+
+    response = resident_client.patch(PROFILE_URL, {"id_number": "11010519491231002X"}, format="json")
+
+    assert response.status_code == 200, response.content
+    assert response.json()["identity_verified"] is False
+    assert ResidentProfile.objects.get(user=resident).id_number == "11010519491231002X"
+
+
+def test_profile_patch_refuses_to_change_verified_facts(resident_client, resident):
+    """Name, ID number and date of birth from a verified identity are a 400 naming each field; the same value is
+    fine, and nothing is saved on error."""
+    ResidentProfileFactory(
+        user=resident, legal_name="李雷", id_number="11010519491231002X", identity_verified_at=timezone.now()
+    )
+
+    same = resident_client.patch(PROFILE_URL, {"legal_name": "李雷", "phone": "13800138000"}, format="json")
+    changed = resident_client.patch(
+        PROFILE_URL, {"legal_name": "韩梅梅", "id_number": "310115198503071230", "phone": "13900139000"}, format="json"
+    )
+
+    assert same.status_code == 200 and same.json()["identity_verified"] is True
+    assert error_fields(assert_problem(changed, 400, "invalid")) == {"legal_name", "id_number"}
+    profile = ResidentProfile.objects.get(user=resident)
+    assert (profile.legal_name, profile.phone) == ("李雷", "13800138000")
 
 
 @pytest.mark.parametrize(

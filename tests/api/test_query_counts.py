@@ -62,6 +62,7 @@ CALLS = {  # (url name, method) → the call
     ("application-submit", "post"): Call(_fresh("draft")),
     ("application-withdraw", "post"): Call(_fresh("open")),
     ("profile", "get"): Call(),
+    ("mandates", "get"): Call(),
     ("profile", "patch"): Call(data=lambda w: {"street_address": "世纪大道1号"}),
     ("devices", "post"): Call(data=lambda w: {"platform": "ios", "token": f"apns-{w.fresh['open'].pk}"}, status=201),
     ("devices", "delete"): Call(data=lambda w: {"token": _device(w).token}, status=204),

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from services.accounts.models import ResidentProfile
 from services.applications.models import Application, Status
+from services.identity.models import IdentityLink
 from tests.browser.helpers import open_account_menu, sign_in
 from tests.factories import UserFactory
 
@@ -20,6 +22,10 @@ def test_new_resident_finds_checks_fills_over_sessions_and_submits_the_unemploym
     resident = UserFactory(email="new.resident@example.test")
     # a profile saved empty (a new account without one is sent to the profile first: test_nothing_typed_twice)
     ResidentProfile.objects.create(user=resident)
+    # A benefit needs a verified identity to be submitted: this resident linked theirs (the sign-in has its own tests).
+    IdentityLink.objects.create(
+        user=resident, issuer="https://idp.example", subject="s", assurance="real_name", verified_at=timezone.now()
+    )
 
     # find it by searching 失业, in Chinese (the browser's language)
     page.goto("/")

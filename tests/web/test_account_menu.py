@@ -24,7 +24,7 @@ def test_signed_in_resident_has_an_account_menu(en_client, resident):
 
     assert "<summary>" in menu and resident.email in menu
     assert '<span class="visually-hidden">Your account: </span>' in menu
-    for name in ("applications:mine", "notifications:inbox", "documents:wallet", "accounts:profile",
+    for name in ("applications:mine", "notifications:inbox", "documents:wallet", "mandates:list", "accounts:profile",
                  "accounts:security"):  # fmt: skip
         assert f'href="{reverse(name)}"' in menu
     assert re.search(rf'<form method="post" action="{reverse("account_logout")}">.*?csrfmiddlewaretoken', menu, re.S)

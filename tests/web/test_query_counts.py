@@ -15,8 +15,8 @@ from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
 
-# The admin, the API, allauth's own pages, and where payment providers post their notifications.
-NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "payments/notify/")
+# The admin, the API, allauth's own pages and the identity sign-in, and where payment providers post notifications.
+NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "identity/", "i18n/", "healthz", "payments/notify/")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,10 @@ PAGES = {
     "bundles:apply": Page(lambda w: {"slug": w.bundle.slug}),
     "bundles:submission": Page(lambda w: {"public_id": w.submission.public_id}),
     "ratings:rate": Page(lambda w: _case(w, "decided")),
+    "mandates:list": Page(),
+    "mandates:grant": Page(),
+    "mandates:accept": Page(lambda w: {"token": "not-a-real-link"}),
+    "mandates:revoke": Page(lambda w: _case(w, "mandate"), method="post", status=302),
     "accounts:profile": Page(),
     "accounts:security": Page(),
     "accounts:delete": Page(),

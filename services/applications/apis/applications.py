@@ -19,6 +19,8 @@ from services.catalogue.apis import FormOutputSerializer
 from services.catalogue.selectors import service_get_active
 from services.common.errors import ValidationFailed
 from services.dynamic_forms.serializers import AnswerField
+from services.mandates.models import Mandate
+from services.mandates.selectors import mandate_grantor_for
 
 from ..actions import application_create_draft, application_save_answers, application_submit, application_withdraw
 from ..models import Application, Channel, FeeStatus, Status, resident_status_label
@@ -114,7 +116,16 @@ class FeeQuoteOutputSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why the fee is waived.")
 
 
+class MandateSnapshotOutputSerializer(serializers.Serializer):
+    agent = serializers.CharField(source="grantee_name", help_text="Who made it, acting for the applicant.")
+    basis = serializers.ChoiceField(choices=Mandate.Basis.choices)
+    valid_until = serializers.DateField(allow_null=True)
+
+
 class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
+    made_by_agent = serializers.SerializerMethodField(
+        help_text="Set when an agent made it for the applicant under a mandate (the mandate as it was then)."
+    )
     form = FormOutputSerializer(
         source="form_version", allow_null=True, help_text="The form the answers are filled with, kept when it changes."
     )
@@ -130,6 +141,11 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
         if application.status != Status.DRAFT:
             return None
         return FeeQuoteOutputSerializer(application_fee_quote(application=application)).data
+
+    @extend_schema_field(MandateSnapshotOutputSerializer(allow_null=True))
+    def get_made_by_agent(self, application):
+        snapshot = application.mandate_snapshot
+        return MandateSnapshotOutputSerializer(snapshot).data if snapshot else None
 
     @extend_schema_field(EventOutputSerializer(many=True))
     def get_timeline(self, application):
@@ -147,6 +163,11 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
 
         service = serializers.SlugField(max_length=80)
         answers = serializers.DictField(child=AnswerField(), required=False, default=dict)
+        on_behalf_of = serializers.UUIDField(
+            required=False,
+            help_text="A mandate you hold (GET /api/v1/mandates/): the draft is for the person it is from, filled "
+            "from their data; without one in force that covers the service, 404.",
+        )
 
     class FilterSerializer(serializers.Serializer):
         status = serializers.ListField(child=serializers.ChoiceField(choices=Status.choices), required=False)
@@ -194,9 +215,18 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         service = service_get_active(slug=data.validated_data["service"])
+        applicant = request.user
+        if "on_behalf_of" in data.validated_data:
+            applicant = mandate_grantor_for(
+                grantee=request.user, public_id=str(data.validated_data["on_behalf_of"]), service=service
+            )
         with answers_errors():
             application = application_create_draft(
-                applicant=request.user, service=service, answers=data.validated_data["answers"], channel=Channel.MOBILE
+                applicant=applicant,
+                service=service,
+                answers=data.validated_data["answers"],
+                channel=Channel.MOBILE,
+                acting=request.user,
             )
         return Response(ApplicationDetailOutputSerializer(application).data, status=status.HTTP_201_CREATED)
 
@@ -224,7 +254,7 @@ class ApplicationDetailApi(APIView):
         operation_id="applications_partial_update",
         request=InputSerializer,
         parameters=PROBLEM_HEADERS,
-        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 409, 415, 429)},
+        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 403, 404, 409, 415, 429)},
     )
     def patch(self, request, public_id):
         """Save answers into a draft, from any device: incomplete is fine, wrong is refused and saves nothing;
@@ -244,7 +274,10 @@ class ApplicationSubmitApi(IdempotentPostMixin, APIView):
         operation_id="applications_submit",
         request=None,
         parameters=IDEMPOTENT_PARAMETERS,
-        responses={200: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 429, *IDEMPOTENT_PROBLEMS)},
+        responses={
+            200: ApplicationDetailOutputSerializer,
+            **problems(400, 401, 403, 404, 429, *IDEMPOTENT_PROBLEMS),
+        },
     )
     def post(self, request, public_id):
         """Submit a draft: the answers are checked in full, then the eligibility rules, and routing is queued."""
@@ -259,7 +292,7 @@ class ApplicationWithdrawApi(IdempotentPostMixin, APIView):
         operation_id="applications_withdraw",
         request=None,
         parameters=IDEMPOTENT_PARAMETERS,
-        responses={200: ApplicationDetailOutputSerializer, **problems(401, 404, 429, *IDEMPOTENT_PROBLEMS)},
+        responses={200: ApplicationDetailOutputSerializer, **problems(401, 403, 404, 429, *IDEMPOTENT_PROBLEMS)},
     )
     def post(self, request, public_id):
         """Withdraw an open application (submitted, routed, in review or awaiting information); not a draft."""

@@ -81,7 +81,7 @@ class InformationRequestAnswerApi(IdempotentPostMixin, APIView):
         parameters=IDEMPOTENT_PARAMETERS,
         responses={
             200: InformationRequestOutputSerializer,
-            **problems(400, 401, 404, 409, 415, 429, *IDEMPOTENT_PROBLEMS),
+            **problems(400, 401, 403, 404, 409, 415, 429, *IDEMPOTENT_PROBLEMS),
         },
     )
     def post(self, request, public_id, request_id):

@@ -38,7 +38,7 @@ class ApplicationDocumentsApi(IdempotentPostMixin, APIView):
         operation_id="applications_documents_attach",
         request=InputSerializer,
         parameters=IDEMPOTENT_PARAMETERS,
-        responses={201: DocumentOutputSerializer, **problems(400, 401, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
+        responses={201: DocumentOutputSerializer, **problems(400, 401, 403, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
     )
     def post(self, request, public_id):
         """Attach a wallet document to the caller's draft or open application, without uploading it again."""

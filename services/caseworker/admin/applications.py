@@ -32,6 +32,7 @@ from services.common.errors import NotReady
 from services.documents.selectors import document_get_for_download
 from services.documents.views import document_file_response
 from services.dynamic_forms.selectors import answers_for_display
+from services.mandates.models import Mandate
 from services.routing.intake import intake_findings_for_display
 
 from .bulk_actions import assign_selected, retry_routing
@@ -87,6 +88,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "applicant_name",
         "applicant_id_number",
         "applicant_contact",
+        "made_by_agent",
         "department",
         "team",
         "routing_rule",
@@ -162,6 +164,22 @@ class ApplicationAdmin(ReadOnlyAdmin):
     @admin.display(description=_("resident ID number"))
     def applicant_id_number(self, application):
         return profile_for_user(user=application.applicant).id_number or "—"
+
+    @admin.display(description=_("made by an agent"))
+    def made_by_agent(self, application):
+        """Who made it for the applicant and on what basis, as the mandate was then (its snapshot)."""
+        snapshot = application.mandate_snapshot
+        if not snapshot:
+            return "—"
+        basis = Mandate.Basis(snapshot["basis"]).label
+        until = snapshot["valid_until"] or _("no end date")
+        approved = _(", approved by staff") if snapshot.get("approved_by_staff") else ""
+        return _("%(agent)s, as %(basis)s (valid until %(until)s%(approved)s)") % {
+            "agent": snapshot["grantee_name"],
+            "basis": basis,
+            "until": until,
+            "approved": approved,
+        }
 
     @admin.display(description=_("contact"))
     def applicant_contact(self, application):

@@ -1,0 +1,223 @@
+"""Mandates (代办): grant and accept, revoke, a parent's mandate from the identity provider's family claim (ending
+by itself at 18), staff approval, and applications made by an agent for the person they act for."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.contrib.admin.sites import site
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from services.accounts.models import ResidentProfile
+from services.applications.models import Application, Status
+from services.audit.models import AuditEntry, AuditRole
+from services.caseworker.admin.applications import ApplicationAdmin
+from services.common.errors import NotAllowed
+from services.identity.actions import identity_login
+from services.identity.models import IdentityLink
+from services.identity.providers import Provider
+from services.mandates.actions import mandate_approve, mandate_grant
+from services.mandates.models import Mandate
+from services.mandates.selectors import mandate_snapshot
+from services.notifications.models import Event, Notification
+from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PROVIDER = Provider(id="demo", issuer="https://idp.example", client_id="portal", name_zh="随申办", name_en="Suishenban")
+CHILD_ID = "310115201509011241"
+
+
+def family_claims(*, sub="demo-adult", child_id=CHILD_ID, relation="child") -> dict:
+    return {
+        "sub": sub,
+        "name": "张伟",
+        "resident_id": "310115198503071230",
+        "birthdate": "1985-03-07",
+        "family": [{"relation": relation, "resident_id": child_id, "name": "张小明"}],
+    }
+
+
+def grant_and_accept(client, grantor, agent, **form) -> Mandate:
+    client.force_login(grantor)
+    page = client.post(reverse("mandates:grant"), {"access": "apply", **form})
+    link = re.search(r'value="(http://testserver/mandates/accept/[^"]+/)"', page.content.decode()).group(1)
+    client.force_login(agent)
+    client.post(link)
+    return Mandate.objects.get(grantor=grantor)
+
+
+def test_a_grant_becomes_active_when_the_agent_accepts_its_link_and_the_grantor_is_told(client):
+    grantor, agent = UserFactory(), UserFactory()
+
+    mandate = grant_and_accept(client, grantor, agent)
+
+    assert (mandate.grantee, mandate.status, mandate.basis) == (agent, Mandate.Status.ACTIVE, "power_of_attorney")
+    assert Notification.objects.filter(recipient=grantor, event=Event.MANDATE_CHANGED).exists()
+    assert client.post(reverse("mandates:accept", args=["used-or-made-up"])).status_code == 302
+    assert Mandate.objects.filter(status=Mandate.Status.ACTIVE).count() == 1
+
+
+def test_a_self_mandate_and_a_loop_are_refused(client):
+    """Accepting one's own link is refused; so is a mandate back to someone who already acts for you."""
+    grantor, agent = UserFactory(), UserFactory()
+    client.force_login(grantor)
+    mine = grant_and_accept(client, grantor, grantor)
+    assert mine.status == Mandate.Status.REQUESTED and mine.grantee is None
+
+    Mandate.objects.all().delete()
+    grant_and_accept(client, grantor, agent)
+    back = grant_and_accept(client, agent, grantor)
+
+    assert back.status == Mandate.Status.REQUESTED
+
+
+def test_an_agent_applies_for_the_person_they_act_for(client, service):
+    """The draft is the grantor's (legal subject), made by the agent (acting subject) with a snapshot of the
+    mandate, filled from the grantor's profile; the submission is the agent's act and the grantor is told."""
+    grantor, agent = UserFactory(), UserFactory()
+    ResidentProfileFactory(user=grantor, legal_name="李秀英", id_number="310104195005121028")
+    ResidentProfileFactory(user=agent, legal_name="张伟", id_number="310115198503071230")
+    mandate = grant_and_accept(client, grantor, agent)
+    client.force_login(agent)
+
+    page = client.get(f"/services/{service.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"?for={mandate.public_id}" in page
+    client.get(f"{reverse('applications:apply', args=[service.slug])}?for={mandate.public_id}")
+
+    application = Application.objects.get()
+    assert (application.applicant, application.acting_user, application.mandate) == (grantor, agent, mandate)
+    assert application.mandate_snapshot["grantee_name"] == "张伟"
+    application.answers = {"full_name": "Li Xiuying", "start_date": "2026-12-01", "urgent": False}
+    application.save()
+    client.post(reverse("applications:check", kwargs={"public_id": application.public_id}))
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert application.events.get(to_status=Status.SUBMITTED).actor == agent
+    assert Notification.objects.filter(recipient=grantor, event=Event.ACTED_FOR_YOU).exists()
+    client.force_login(grantor)
+    timeline = client.get(application.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "由 张伟 依委托代办" in timeline  # the grantor's profile language, Chinese
+
+
+def test_the_agent_opening_the_application_is_in_the_grantors_access_log(client, service):
+    grantor, agent = UserFactory(), UserFactory()
+    ResidentProfileFactory(user=agent, legal_name="张伟")
+    grant_and_accept(client, grantor, agent)
+    application = ApplicationFactory(applicant=grantor, service=service, submitted=True)
+    client.force_login(agent)
+
+    assert client.get(application.get_absolute_url()).status_code == 200
+
+    entry = AuditEntry.objects.get(application=application)
+    assert (entry.actor, entry.role, entry.detail) == (agent, AuditRole.AGENT, "张伟")
+    client.force_login(grantor)
+    log = client.get(reverse("applications:access_log", args=[application.public_id])).content.decode()
+    assert "张伟" in log
+
+
+def test_revoking_ends_access_at_once_on_web_and_api(client, service):
+    grantor, agent = UserFactory(), UserFactory()
+    mandate = grant_and_accept(client, grantor, agent)
+    application = ApplicationFactory(applicant=grantor, service=service, submitted=True)
+    api = APIClient()
+    api.force_authenticate(agent)
+    assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 200
+
+    client.force_login(grantor)
+    client.post(reverse("mandates:revoke", args=[mandate.public_id]))
+
+    client.force_login(agent)
+    assert client.get(application.get_absolute_url()).status_code == 404
+    assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 404
+    assert api.get("/api/v1/applications/").json()["results"] == []
+
+
+def test_a_read_only_mandate_shows_but_does_not_act(service):
+    grantor, agent = UserFactory(), UserFactory()
+    Mandate.objects.create(grantor=grantor, grantee=agent, basis="guardian", access="read", status="active")
+    application = ApplicationFactory(applicant=grantor, service=service, submitted=True)
+    api = APIClient()
+    api.force_authenticate(agent)
+
+    assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 200
+    assert api.post(f"/api/v1/applications/{application.public_id}/withdraw/").status_code == 403
+    created = api.post(
+        "/api/v1/applications/",
+        {"service": service.slug, "on_behalf_of": str(Mandate.objects.get().public_id)},
+        format="json",
+    )
+    assert created.status_code == 404
+
+
+def test_a_parent_signing_in_gets_a_mandate_for_their_minor_child_ending_before_18():
+    """The provider's family claim names a minor child: the child gets a verified account (no grant from them is
+    needed) and the parent a mandate in force until the day before the 18th birthday."""
+    parent = identity_login(provider=PROVIDER, claims=family_claims())
+
+    mandate = Mandate.objects.get(grantee=parent)
+    assert (mandate.basis, mandate.status, mandate.valid_until) == ("parent_of_minor", "active", dt.date(2033, 8, 31))
+    child = ResidentProfile.objects.get(id_number=CHILD_ID)
+    assert child.identity_verified_at is not None and child.legal_name == "张小明"
+    assert mandate.grantor == child.user
+    identity_login(provider=PROVIDER, claims=family_claims())
+    assert Mandate.objects.count() == 1
+
+
+def test_the_child_signing_in_later_finds_the_account_made_for_them():
+    identity_login(provider=PROVIDER, claims=family_claims())
+    made = ResidentProfile.objects.get(id_number=CHILD_ID).user
+
+    child = identity_login(
+        provider=PROVIDER, claims={"sub": "demo-child", "name": "张小明", "resident_id": CHILD_ID, "family": []}
+    )
+
+    assert child == made and IdentityLink.objects.get(subject="demo-child").user == made
+
+
+def test_no_mandate_for_an_adult_child_and_a_minors_mandate_ends_by_itself_at_18(service):
+    adult_child = "310115200501011236"
+    parent = identity_login(provider=PROVIDER, claims=family_claims(child_id=adult_child))
+    assert not Mandate.objects.exists()
+
+    identity_login(provider=PROVIDER, claims=family_claims())
+    mandate = Mandate.objects.get(grantee=parent)
+    application = ApplicationFactory(applicant=mandate.grantor, service=service, submitted=True)
+    api = APIClient()
+    api.force_authenticate(parent)
+    assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 200
+    Mandate.objects.filter(pk=mandate.pk).update(valid_until=timezone.localdate() - dt.timedelta(days=1))
+
+    assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 404
+    mandate.refresh_from_db()
+    assert mandate.effective_status == Mandate.Status.EXPIRED
+
+
+def test_staff_approve_a_guardianship_backed_by_evidence():
+    ward, guardian, admin = UserFactory(), UserFactory(), UserFactory(is_staff=True, is_superuser=True)
+    evidence = DocumentFactory(owner=guardian)
+    mandate = Mandate.objects.create(grantor=ward, grantee=guardian, basis="guardian", evidence=evidence)
+
+    mandate_approve(mandate=mandate, by=admin, grantee=guardian)
+
+    mandate.refresh_from_db()
+    assert (mandate.status, mandate.approved_by) == (Mandate.Status.ACTIVE, admin)
+    without = Mandate.objects.create(grantor=UserFactory(), grantee=guardian, basis="guardian")
+    with pytest.raises(NotAllowed):
+        mandate_approve(mandate=without, by=admin, grantee=guardian)
+
+
+def test_caseworkers_see_that_an_agent_made_it_and_on_what_basis(service):
+    grantor, agent = UserFactory(), UserFactory()
+    ResidentProfileFactory(user=agent, legal_name="张伟")
+    mandate, _token = mandate_grant(grantor=grantor, access="apply")
+    Mandate.objects.filter(pk=mandate.pk).update(grantee=agent, status="active")
+    mandate.refresh_from_db()
+    application = ApplicationFactory(
+        applicant=grantor, acting_user=agent, service=service, mandate_snapshot=mandate_snapshot(mandate=mandate)
+    )
+    shown = ApplicationAdmin(Application, site).made_by_agent(application)
+
+    assert "张伟" in str(shown) and "授权委托" in str(shown)  # power of attorney, in the default language
+    assert ApplicationAdmin(Application, site).made_by_agent(Application(service=service)) == "—"
