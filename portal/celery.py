@@ -4,8 +4,9 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging
+from celery.signals import setup_logging, task_prerun
 from django.conf import settings
+from django.db import close_old_connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -19,3 +20,15 @@ app.autodiscover_tasks()
 def use_django_logging(**kwargs):
     """Let workers and beat log as the web does (settings.LOGGING: JSON lines) instead of Celery's own format."""
     logging.config.dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+def check_database_connection(task=None, **kwargs):
+    """Before each task, drop a database connection that died (PostgreSQL restarted) or outlived CONN_MAX_AGE, as
+    Django does before each request; with CONN_HEALTH_CHECKS the kept one is tested before the task uses it.
+
+    Celery's Django fixup closes it only every CELERY_DB_REUSE_MAX tasks, so a worker kept a dead connection and
+    failed its next tasks until then. A task run in-process (eager) uses its caller's connection, left alone.
+    """
+    if task is not None and not task.request.is_eager:
+        close_old_connections()

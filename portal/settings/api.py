@@ -32,11 +32,9 @@ API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=60 * 60
 # Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours), then purged by beat.
 IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
 # A retry arriving while the first request with its key still runs waits this long for the first answer (then
-# replays it, so parallel retries all get the same response) before giving up with a 409.
+# replays it, so parallel retries all get the same response) before giving up with a 409. A request that died
+# leaves no key (the key is written in the request's own transaction), so its retry runs at once.
 IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=3.0)
-# A key still "running" after this long belongs to a request that died (gunicorn kills a worker after 30 s): a
-# retry then runs instead of being told 409 until the key expires.
-IDEMPOTENCY_STALE_SECONDS = env.int("IDEMPOTENCY_STALE_SECONDS", default=120)
 # The largest request body (JSON, or a multipart form's fields without its files) read: larger is a 413 in the API.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 SPECTACULAR_SETTINGS = {

@@ -90,12 +90,19 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# A cache that is down is a cache that misses: reads return nothing, writes are dropped and logged (django-redis's
+# IGNORE_EXCEPTIONS), so sessions are read from the database and a throttle that cannot count lets the request
+# through; the short timeouts keep a hanging Redis from holding every request.
+REDIS_CACHE_OPTIONS = {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
     # django-redis: one Redis client per pool (Django's own builds one per call, as costly as the round trip),
     # and the raw client the API throttle counts with (services/api/throttling.py).
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
+    CACHES["default"]["OPTIONS"] = {**CACHES["default"].get("OPTIONS", {}), **REDIS_CACHE_OPTIONS}
 # Sessions (web cookies and the app's X-Session-Token alike) are read from the cache and written through to
-# the database: no session query per request once the cache (Redis in full mode) holds it.
+# the database: no session query per request once the cache (Redis in full mode) holds it, and the database
+# still answers while the cache is down.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Internationalisation ----------------------------------------------------

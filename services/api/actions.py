@@ -3,10 +3,9 @@
 import datetime as dt
 import hashlib
 import json
-import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from .models import IdempotencyKey
@@ -36,49 +35,52 @@ def request_fingerprint(*, method: str, path: str, data, files) -> str:
 
 
 def idempotency_key_claim(*, user, key: str, method: str, path: str, request_hash: str) -> IdempotencyKey | None:
-    """Claim ``key`` for this request: None when it is new (run it), the stored row to replay, or KeyConflict."""
+    """Claim ``key`` for this request inside the request's own transaction: None when it is new (run it), the stored
+    row to replay, or KeyConflict.
+
+    The key row is written in the transaction that makes the request's changes and records its answer, so they
+    commit together or not at all: a request that dies (a killed worker, the database gone) leaves no key behind
+    and its retry runs, and one that committed is replayed even if its answer never reached the caller. A retry
+    arriving while the first still runs waits on the row's lock, up to IDEMPOTENCY_WAIT_SECONDS, for its outcome.
+    """
     cutoff = timezone.now() - dt.timedelta(seconds=settings.IDEMPOTENCY_KEY_TTL_SECONDS)
     IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=cutoff).delete()
     try:
-        # Its own transaction, committed at once, so a concurrent retry sees the key as running.
-        with transaction.atomic():
+        with transaction.atomic():  # a savepoint: a conflict leaves the request's transaction usable
+            _lock_timeout(settings.IDEMPOTENCY_WAIT_SECONDS)
             IdempotencyKey.objects.create(user=user, key=key, method=method, path=path, request_hash=request_hash)
+            _lock_timeout(None)
         return None
-    except IntegrityError:
-        pass
-    # Someone holds the key: wait a little for the first request's answer, so that parallel retries replay it.
-    deadline, pause = time.monotonic() + settings.IDEMPOTENCY_WAIT_SECONDS, 0.02
-    while True:
+    except IntegrityError:  # the first request with this key committed: replay its answer
         existing = IdempotencyKey.objects.filter(user=user, key=key).first()
-        if existing is None:  # purged, or freed by a server error, since our insert: a retry may try again
-            raise KeyConflict(409)
-        if existing.request_hash != request_hash or existing.method != method or existing.path != path:
-            raise KeyConflict(422)
-        if existing.state != IdempotencyKey.State.RUNNING:
-            return existing
-        if existing.created_at < timezone.now() - dt.timedelta(seconds=settings.IDEMPOTENCY_STALE_SECONDS):
-            # Its request died without an answer (a killed worker finishes nothing): this retry runs instead.
-            if IdempotencyKey.objects.filter(pk=existing.pk, state=IdempotencyKey.State.RUNNING).delete()[0]:
-                return idempotency_key_claim(user=user, key=key, method=method, path=path, request_hash=request_hash)
-            continue  # another retry took it over first: wait for that one
-        if time.monotonic() >= deadline:
-            raise KeyConflict(409)
-        time.sleep(pause)
-        pause = min(pause * 2, 0.25)
+    except OperationalError:  # still running after the wait (lock timeout; SQLite: database locked)
+        raise KeyConflict(409) from None
+    if existing is None or existing.state != IdempotencyKey.State.DONE:  # purged since, or left by an older version
+        raise KeyConflict(409)
+    if existing.request_hash != request_hash or existing.method != method or existing.path != path:
+        raise KeyConflict(422)
+    return existing
+
+
+def _lock_timeout(seconds: float | None) -> None:
+    """Bound how long this transaction waits for a row lock, or (None) stop bounding it (PostgreSQL; SQLite waits
+    its own busy timeout)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            if seconds is None:
+                cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
+            else:
+                cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(seconds * 1000)}ms"])
 
 
 def idempotency_key_finish(*, user, key: str, status_code: int, body, headers: dict | None = None) -> None:
-    """Store the response to replay; a server error frees the key instead, so the retry runs again."""
-    rows = IdempotencyKey.objects.filter(user=user, key=key, state=IdempotencyKey.State.RUNNING)
-    if status_code >= 500:
-        rows.delete()
-    else:
-        rows.update(
-            state=IdempotencyKey.State.DONE,
-            response_status=status_code,
-            response_body=body,
-            response_headers=headers or {},
-        )
+    """Store the response to replay, in the request's transaction (``idempotency_key_claim``)."""
+    IdempotencyKey.objects.filter(user=user, key=key, state=IdempotencyKey.State.RUNNING).update(
+        state=IdempotencyKey.State.DONE,
+        response_status=status_code,
+        response_body=body,
+        response_headers=headers or {},
+    )
 
 
 def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:

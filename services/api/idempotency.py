@@ -3,8 +3,12 @@
 Same key and same request: the first response is replayed and nothing runs twice. Same key with another
 request: 422. A retry while the first is still running waits up to IDEMPOTENCY_WAIT_SECONDS for its answer and
 replays it, or is a 409 if the first is still running then. Keys belong to the caller and last 24 hours.
+
+A request with a key runs in one transaction with its key and its answer: after a crash at any point (before the
+commit: nothing happened and the retry runs; after it: the retry replays the answer the caller never received).
 """
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
@@ -49,6 +53,12 @@ class _Replay(Exception):
 class IdempotentPostMixin:
     """Honour ``Idempotency-Key`` on POST: add it first among an API view's bases."""
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.method != "POST" or not request.headers.get(HEADER, "").strip():
+            return super().dispatch(request, *args, **kwargs)
+        with transaction.atomic():  # the view's writes, the key and its answer commit together (module docstring)
+            return super().dispatch(request, *args, **kwargs)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions and throttles first
         self._idempotency_key = None
@@ -81,18 +91,15 @@ class IdempotentPostMixin:
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
             return exc.response
-        try:
-            return super().handle_exception(exc)
-        except Exception:
-            key, self._idempotency_key = getattr(self, "_idempotency_key", None), None
-            if key:  # an unexpected error: free the key so that the retry runs
-                idempotency_key_finish(user=self.request.user, key=key, status_code=500, body=None)
-            raise
+        return super().handle_exception(exc)  # an uncaught error leaves dispatch's transaction: the key goes too
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         key = getattr(self, "_idempotency_key", None)
-        if key:
+        if key and response.status_code >= 500:  # a server error undoes the request and frees the key: retry runs
+            self._idempotency_key = None
+            transaction.set_rollback(True)
+        elif key:
             self._idempotency_key = None
             idempotency_key_finish(
                 user=request.user,

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from services.api.actions import idempotency_keys_purge
 from services.api.models import IdempotencyKey
+from services.applications.actions import application_create_draft
 from services.applications.models import Application
 from tests.factories import ApplicationFactory, UserFactory
 
@@ -46,7 +47,7 @@ def test_same_key_with_another_body_is_422(resident_client, service):
 
 
 def test_a_key_still_running_is_409(resident_client, resident, service, settings):
-    """A retry while the first request with the key has not finished (after the wait) is a 409 problem."""
+    """A key row not finished (left by the version before keys shared their request's transaction) is a 409."""
     settings.IDEMPOTENCY_WAIT_SECONDS = 0.1
     body = {"service": service.slug}
     from services.api.actions import request_fingerprint
@@ -65,33 +66,46 @@ def test_a_key_still_running_is_409(resident_client, resident, service, settings
     assert Application.objects.count() == 0
 
 
-def test_a_key_left_running_by_a_request_that_died_is_taken_over_by_the_retry(resident, service, settings):
-    """A worker killed mid-request never finishes its key: soon the retry is a 409, but once the key is older than
-    IDEMPOTENCY_STALE_SECONDS the retry runs (and is then replayed), instead of 409 for the key's 24 hours."""
-    settings.IDEMPOTENCY_WAIT_SECONDS = 0.1
+def test_a_request_that_died_leaves_no_key_and_its_retry_runs_at_once(resident, service, settings):
+    """A request killed mid-way takes its key with it (key and writes share its transaction): the retry runs at
+    once (no 409, no waiting for the key to go stale) and is then replayed."""
     client = APIClient()
     client.force_authenticate(resident)
     body = {"service": service.slug}
 
     def killed(**kwargs):
-        raise SystemExit("worker killed")  # not an Exception: nothing in the request frees the key
+        raise SystemExit("worker killed")  # not an Exception: nothing in the request's own code runs after it
 
     with (
         mock.patch("services.applications.apis.applications.application_create_draft", killed),
         pytest.raises(SystemExit),
     ):
         client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
-    soon = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
-    IdempotencyKey.objects.update(
-        created_at=timezone.now() - dt.timedelta(seconds=settings.IDEMPOTENCY_STALE_SECONDS + 1)
-    )
-    later = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
+    retry = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
     replay = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-died")
 
-    assert_problem(soon, 409, "idempotency_key_in_use")
-    assert later.status_code == 201 and "Idempotent-Replayed" not in later
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
     assert replay.status_code == 201 and replay["Idempotent-Replayed"] == "true"
-    assert replay.json() == later.json()
+    assert replay.json() == retry.json()
+    assert Application.objects.count() == 1
+
+
+def test_a_server_error_undoes_the_request_and_frees_the_key(resident, service):
+    """An unexpected error rolls back what the request wrote with its key: nothing is kept, the retry runs."""
+    client = APIClient(raise_request_exception=False)
+    client.force_authenticate(resident)
+    body = {"service": service.slug}
+
+    def fails_after_writing(**kwargs):
+        application_create_draft(**kwargs)
+        raise RuntimeError("bug after the write")
+
+    with mock.patch("services.applications.apis.applications.application_create_draft", fails_after_writing):
+        failed = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-500")
+    retry = client.post(LIST_URL, body, format="json", HTTP_IDEMPOTENCY_KEY="k-500")
+
+    assert failed.status_code == 500
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
     assert Application.objects.count() == 1
 
 

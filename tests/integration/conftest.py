@@ -1,5 +1,6 @@
 """Real PostgreSQL, Redis and Celery worker processes for the integration tests."""
 
+import http.client
 import os
 import signal
 import socket
@@ -51,14 +52,16 @@ def worker_env(db: dict) -> dict:
 class Worker:
     """A `celery worker` subprocess consuming the given queues, logging to test-artifacts/ (a new file per start)."""
 
-    def __init__(self, env: dict, queues: str, name: str):
+    def __init__(self, env: dict, queues: str, name: str, *, supervised: bool = False):
         ARTIFACTS.mkdir(exist_ok=True)
-        self.queues, self.name, self.env = queues, name, env
+        self.queues, self.name, self.env, self.supervised = queues, name, env, supervised
         self.process, self.starts, self.log = None, 0, ARTIFACTS / f"worker-{name}.log"
 
     def start(self, timeout: float = 60) -> "Worker":
         command = [sys.executable, "-m", "celery", "-A", "portal", "worker", "-Q", self.queues, "-n", f"{self.name}@%h",
                    "--concurrency", "1", "--without-mingle", "--without-gossip", "-l", "info"]  # fmt: skip
+        if self.supervised:  # as make up runs it: started again when it dies (portal/respawn.py)
+            command = [sys.executable, "-m", "portal.respawn", *command]
         self.starts += 1
         if self.starts > 1:
             self.log = ARTIFACTS / f"worker-{self.name}-{self.starts}.log"
@@ -179,6 +182,17 @@ def throwaway_redis(real_services):
     server = Server(f"redis-{port}", command, url=url, ready=lambda: _answers_ping(url)).start()
     yield server
     server.stop()
+
+
+def web_answers(base: str) -> bool:
+    """Return whether the web server at ``base`` (http://host:port) answers /healthz (200, or 503: no broker)."""
+    host, port = base.removeprefix("http://").split(":")
+    try:
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", "/healthz")
+        return connection.getresponse().status in (200, 503)
+    except OSError:
+        return False
 
 
 def _answers_ping(url: str) -> bool:
