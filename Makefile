@@ -12,8 +12,12 @@ endif
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 AXE_VERSION := 4.14.1
 AXE := .cache/axe-core-$(AXE_VERSION).stamp
+# The image (make image): a Debian base made from Debian's packages, Python's wheels built here; podman runs it.
+IMAGE ?= localhost/citizen-portal:latest
+BASE_IMAGE ?= localhost/portal-base:bookworm
+PODMAN := CONTAINERS_CONF=$(CURDIR)/deploy/containers.conf podman --runtime runc
 
-.PHONY: run test up lint format messages schema bench
+.PHONY: run test up lint format messages schema bench image
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,3 +71,16 @@ schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended
 bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (PostgreSQL, Redis, wrk); see bench/README.md
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	PYTHONPATH=. $(BIN)/python bench/run.py
+
+image: $(STAMP)  ## Build the image (Containerfile) offline: Debian base by mmdebstrap, wheels built on the host
+	command -v podman >/dev/null && command -v mmdebstrap >/dev/null && command -v runc >/dev/null || \
+	  (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman mmdebstrap runc >/dev/null)
+	$(PODMAN) image exists $(BASE_IMAGE) || ( mkdir -p build && \
+	  mmdebstrap --quiet --variant=minbase --include=ca-certificates,python3,python3-venv,tzdata \
+	    bookworm build/base.tar && $(PODMAN) import build/base.tar $(BASE_IMAGE) && rm build/base.tar )
+	# Debian 12's Python is 3.11.2, for which redis also needs async-timeout (markers are evaluated on the host).
+	rm -rf build/wheels && $(BIN)/pip wheel --quiet --disable-pip-version-check -r requirements.txt \
+	  async-timeout==5.0.1 -w build/wheels
+	$(BIN)/hadolint Containerfile
+	$(PODMAN) build --network host --build-arg BASE=$(BASE_IMAGE) -t $(IMAGE) -f Containerfile .

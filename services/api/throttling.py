@@ -7,11 +7,15 @@ These count instead: ``INCR`` on a key named after the window, which expires wit
 limit meant against abuse tolerates; ``Retry-After`` is the time left in the window.
 """
 
+import logging
 import time
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
+
+logger = logging.getLogger(__name__)
 
 
 class WindowCountThrottle(SimpleRateThrottle):
@@ -49,10 +53,14 @@ def _count(cache, key: str, timeout: int) -> int:
         key = cache.make_and_validate_key(key)
         # INCR and EXPIRE in one MULTI/EXEC: one round trip, and never a counter left without its expiry (the
         # cache's own incr() is a Lua script on an existing key, so it would take an add() and a second trip).
-        pipeline = cache.client.get_client(write=True).pipeline(transaction=True)
-        pipeline.incr(key)
-        pipeline.expire(key, timeout + 1)  # the window is in the key: a later expiry only keeps it longer
-        return pipeline.execute()[0]
+        try:
+            pipeline = cache.client.get_client(write=True).pipeline(transaction=True)
+            pipeline.incr(key)
+            pipeline.expire(key, timeout + 1)  # the window is in the key: a later expiry only keeps it longer
+            return pipeline.execute()[0]
+        except RedisError:  # the cache's Redis failing over: a limit against abuse lets residents through meanwhile
+            logger.warning("throttle not counted: the cache cannot be reached", exc_info=True)
+            return 0
     if cache.add(key, 1, timeout + 1):
         return 1
     try:

@@ -118,6 +118,7 @@ def application_submit(*, application: Application, by) -> Application:
         application=application, to=Status.SUBMITTED, by=by, changes={"submitted_at": timezone.now()}
     )
     publish_on_commit("services.routing.tasks.route_application", (application.pk,), reference=application.reference)
+    logger.info("submitted", extra={"reference": application.reference})
     return application
 
 

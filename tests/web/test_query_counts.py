@@ -14,7 +14,8 @@ from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
 
-NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz")  # the admin, the API, allauth's own pages
+# The admin, the API, allauth's own pages, the probes and Prometheus's.
+NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "i18n/", "healthz", "readyz", "livez", "metrics")
 
 
 @dataclass(frozen=True)
