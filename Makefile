@@ -12,11 +12,15 @@ endif
 MO := locale/zh_Hans/LC_MESSAGES/django.mo
 AXE_VERSION := 4.14.1
 AXE := .cache/axe-core-$(AXE_VERSION).stamp
+# The image (make image): a Debian base made from Debian's packages, Python's wheels built here; podman runs it.
+IMAGE ?= localhost/citizen-portal:latest
+BASE_IMAGE ?= localhost/portal-base:bookworm
+PODMAN := CONTAINERS_CONF=$(CURDIR)/deploy/containers.conf podman --runtime runc
 
 # `make run`'s identity provider: the demo one (python -m devidp) on port 8900, with the client it knows.
 IDENTITY_PROVIDERS ?= [{"id": "suishenban", "issuer": "http://127.0.0.1:8900", "client_id": "portal-demo", "client_secret": "demo-secret", "name_zh": "随申办（演示）", "name_en": "随申办 Suishenban (demo)", "app_redirect_uri": "cn.gov.sh.portal:/identity/callback"}]
 
-.PHONY: run test up lint format messages schema bench
+.PHONY: run test up lint format messages schema bench image
 
 # make run PORT=8123 serves on another port
 PORT ?= 8000
@@ -83,3 +87,16 @@ bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	PYTHONPATH=. $(BIN)/python bench/run.py
 	PYTHONPATH=. $(BIN)/python bench/issue21.py  # slot booking under contention, payment notifications
+
+image: $(STAMP)  ## Build the image (Containerfile) offline: Debian base by mmdebstrap, wheels built on the host
+	command -v podman >/dev/null && command -v mmdebstrap >/dev/null && command -v runc >/dev/null || \
+	  (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman mmdebstrap runc >/dev/null)
+	$(PODMAN) image exists $(BASE_IMAGE) || ( mkdir -p build && \
+	  mmdebstrap --quiet --variant=minbase --include=ca-certificates,python3,python3-venv,tzdata \
+	    bookworm build/base.tar && $(PODMAN) import build/base.tar $(BASE_IMAGE) && rm build/base.tar )
+	# Debian 12's Python is 3.11.2, for which redis also needs async-timeout (markers are evaluated on the host).
+	rm -rf build/wheels && $(BIN)/pip wheel --quiet --disable-pip-version-check -r requirements.txt \
+	  async-timeout==5.0.1 -w build/wheels
+	$(BIN)/hadolint Containerfile
+	$(PODMAN) build --network host --build-arg BASE=$(BASE_IMAGE) -t $(IMAGE) -f Containerfile .

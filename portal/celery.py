@@ -4,9 +4,11 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, task_prerun
+from celery.signals import before_task_publish, setup_logging, task_prerun
 from django.conf import settings
 from django.db import close_old_connections
+
+from services.common.request_id import add_request_id_to_message
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.base")
 
@@ -32,3 +34,7 @@ def check_database_connection(task=None, **kwargs):
     """
     if task is not None and not task.request.is_eager:
         close_old_connections()
+
+
+# The request id follows the work: web → routing → the department's worker (services/common/request_id.py).
+before_task_publish.connect(add_request_id_to_message)

@@ -6,7 +6,8 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 from services.catalogue import views as catalogue_views
 
 from . import views
-from .health import healthz
+from .health import healthz, livez, readyz
+from .metrics import metrics
 
 # The catalogue's pages: its list, and a service's page, which also shows the resident's draft (portal.views).
 catalogue_urls = [
@@ -48,6 +49,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", views.redoc, name="api-redoc"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("livez", livez, name="livez"),
+    path("metrics", metrics, name="metrics"),
 ]
 
 # Under /api/, an unknown URL and an unexpected error are problem bodies like every other API error.

@@ -67,3 +67,20 @@ def test_production_health_probe_is_not_redirected_to_https():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["200", "301"]
+
+
+def test_behind_pgbouncer_in_transaction_mode_no_server_side_cursor_is_used():
+    """DATABASE_TRANSACTION_POOLING=true sets DISABLE_SERVER_SIDE_CURSORS (a cursor must not outlive the
+    transaction PgBouncer lent the connection for); off by default."""
+    script = (
+        "import django; django.setup(); from django.db import connection\n"
+        "print(connection.settings_dict['DISABLE_SERVER_SIDE_CURSORS'])"
+    )
+    found = []
+    for value in ("true", None):
+        env = production_env(DATABASE_TRANSACTION_POOLING=value)
+        result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        found.append(result.stdout.strip())
+
+    assert found == ["True", "False"]

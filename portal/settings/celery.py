@@ -4,8 +4,14 @@ from celery.schedules import crontab
 from kombu import Queue
 
 from .env import env
+from .redis import REDIS_SENTINEL_MASTER, REDIS_SENTINELS, sentinel_broker_url
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+if CELERY_BROKER_URL and REDIS_SENTINELS:  # Redis with Sentinel: settings/redis.py
+    CELERY_BROKER_URL = sentinel_broker_url(CELERY_BROKER_URL)
+# Celery's connections use these two, and prefer them to the CELERY_BROKER_URL environment variable (which Celery
+# would otherwise read itself, over the sentinels' URL made above).
+CELERY_BROKER_READ_URL = CELERY_BROKER_WRITE_URL = CELERY_BROKER_URL
 # Embedded mode: no broker configured, so tasks run in-process (still only after commit).
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # In-process, a failing task must not turn the resident's already-committed submission into an error page.
@@ -33,6 +39,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # CELERY_KEY_PREFIX lets several deployments (or concurrent test runs) share one Redis without sharing queues.
     "global_keyprefix": env("CELERY_KEY_PREFIX", default=""),
 }
+if REDIS_SENTINELS:
+    CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "services.routing.tasks.route_application": {"queue": "routing"},
@@ -63,6 +71,8 @@ DOCUMENT_SCAN_TASK_RETRY = {"max_retries": 8, "retry_backoff": 5, "retry_backoff
 PAYMENT_TASK_RETRY = {"max_retries": 8, "retry_backoff": 30, "retry_backoff_max": 1800}
 
 # --- Periodic jobs (beat) -----------------------------------------------------
+# Beat publishes only while it holds a lock in Redis: two beats (a rollout, a node cut off) never publish twice.
+CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Delete residents' data exports past their expiry, with their zips.
     "purge-expired-exports": {"task": "services.accounts.tasks.purge_expired_exports", "schedule": 3600},

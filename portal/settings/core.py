@@ -1,6 +1,7 @@
 """Django's core: apps, middleware, templates, database, cache and sessions, languages, static files, logging."""
 
 from .env import BASE_DIR, DEBUG, env
+from .redis import REDIS_SENTINELS, sentinel_cache
 
 # The one list of apps: a new app under services/ is one line here.
 INSTALLED_APPS = [
@@ -44,6 +45,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A request id for the logs, followed into the tasks; the latency of every request, cached answers included.
+    "services.common.request_id.RequestIdMiddleware",
+    "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous catalogue reads answered from a cached copy before the session, auth and CSP work below.
@@ -87,6 +91,12 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode, a server-side cursor (QuerySet.iterator()) would outlive its connection.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+# A streaming replica for reads that tolerate lag (the catalogue, the public statistics: services/common/replica.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {**DATABASES["default"], **env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["services.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
@@ -100,6 +110,8 @@ if CACHES["default"]["BACKEND"].endswith(".RedisCache"):
     # and the raw client the API throttle counts with (services/api/throttling.py).
     CACHES["default"]["BACKEND"] = "django_redis.cache.RedisCache"
     CACHES["default"]["OPTIONS"] = {**CACHES["default"].get("OPTIONS", {}), **REDIS_CACHE_OPTIONS}
+    if REDIS_SENTINELS:
+        CACHES["default"] = sentinel_cache(CACHES["default"])
 # Sessions (web cookies and the app's X-Session-Token alike) are read from the cache and written through to
 # the database: no session query per request once the cache (Redis in full mode) holds it, and the database
 # still answers while the cache is down.

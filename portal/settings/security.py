@@ -22,8 +22,9 @@ if env.bool("DJANGO_HTTPS", default=not DEBUG):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
-    # Load balancers probe over plain HTTP: a redirect would count as healthy whatever the checks say.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # Load balancers and Kubernetes probe, and Prometheus scrapes, over plain HTTP inside the cluster: a redirect
+    # would count as healthy whatever the checks say.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^livez$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,5 +1,7 @@
 """Writes on applications; the web, the API, the admin and tasks all call these."""
 
+import logging
+
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -42,6 +44,8 @@ from .selectors import (
     staff_may_handle,
 )
 from .workflow import Actor, actor_roles, application_transition, assignment_status
+
+logger = logging.getLogger(__name__)
 
 MAX_REQUEST_ITEMS = 20
 MAX_TEXT = 2000
@@ -162,6 +166,7 @@ def application_submit(*, application: Application, by) -> Application:
         publish_on_commit(
             "services.routing.tasks.route_application", (application.pk,), reference=application.reference
         )
+    logger.info("submitted", extra={"reference": application.reference})
     return application
 
 

@@ -12,6 +12,7 @@ from services.accounts.selectors import profile_for_user
 from services.api.conditional import conditional_response
 from services.api.openapi import CONDITIONAL_PARAMETERS, NOT_MODIFIED, PROBLEM_HEADERS, problems
 from services.api.serializers import StrictInputSerializer
+from services.common.replica import reads_replica
 from services.dynamic_forms.serializers import AnswerField
 from services.dynamic_forms.validation import enforced_schema
 from services.identity.models import Assurance
@@ -95,6 +96,7 @@ class ServiceListApi(APIView):
         ],
         responses={200: ServiceOutputSerializer(many=True), 304: NOT_MODIFIED, **problems(400, 429)},
     )
+    @reads_replica("catalogue")
     def get(self, request):
         """List the services open for applications, in the language of Accept-Language; search and filter."""
         serializer = self.FilterSerializer(data=request.query_params)
@@ -112,6 +114,7 @@ class ServiceDetailApi(APIView):
         parameters=CONDITIONAL_PARAMETERS,
         responses={200: ServiceDetailOutputSerializer, 304: NOT_MODIFIED, **problems(404, 429)},
     )
+    @reads_replica("catalogue")
     def get(self, request, slug):
         """Show a service with its required documents, eligibility rules and current form."""
         return conditional_response(request, lambda: ServiceDetailOutputSerializer(service_get_active(slug=slug)).data)

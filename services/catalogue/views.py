@@ -1,10 +1,13 @@
 from django.shortcuts import render
 
+from services.common.replica import reads_replica
+
 from .selectors import catalogue_facets, service_list
 
 FILTERS = ("department", "category", "life_event")
 
 
+@reads_replica("catalogue")
 def catalogue(request):
     query = request.GET.get("q", "").strip()[:100]
     filters = {name: request.GET.get(name, "").strip()[:40] for name in FILTERS}

@@ -1,11 +1,14 @@
-"""JSON log lines: one object per line with the time, level, logger, message, the Celery task running
-(if any) and whatever the call passed in ``extra=`` (``reference``, ``queue``, ...)."""
+"""JSON log lines: one object per line with the time, level, logger, message, the request id (the web request, or
+the one whose work a task continues), the Celery task running (if any) and whatever the call passed in ``extra=``
+(``reference``, ``queue``, ...)."""
 
 import datetime as dt
 import json
 import logging
 
 from celery import current_task
+
+from .request_id import current_request_id
 
 # The attributes every LogRecord has; anything else on a record came from ``extra=``.
 _RECORD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
@@ -19,6 +22,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        request_id = current_request_id()
+        if request_id:
+            entry["request_id"] = request_id
         task = current_task
         if task and task.request.id:
             entry.update(task_id=task.request.id, task=task.name)

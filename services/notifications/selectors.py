@@ -1,7 +1,7 @@
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -56,3 +56,11 @@ def undelivered_notification_ids(*, older_than: dt.timedelta) -> list[int]:
             Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING), updated_at__lt=stale
         ).values_list("pk", flat=True)[:1000]
     )
+
+
+def failed_notification_counts() -> dict[str, int]:
+    """Return the number of messages whose delivery failed for good, per channel (every channel named)."""
+    counts = dict.fromkeys(Channel.values, 0)
+    rows = Notification.objects.filter(status=DeliveryStatus.FAILED).values("channel").annotate(n=Count("pk"))
+    counts.update({row["channel"]: row["n"] for row in rows})
+    return counts

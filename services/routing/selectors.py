@@ -5,7 +5,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.db.models.functions import TruncHour
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -259,3 +259,28 @@ def broker_status(*, queues: list[str]) -> dict:
             return {"depths": depths, "redis": redis}
     except (OperationalError, OSError) as exc:
         return {"error": f"{type(exc).__name__}: {exc}"}
+
+
+# --- Operators' metrics (portal/metrics.py) -------------------------------------------------------------------
+
+
+def outbox_lag(*, now: dt.datetime) -> dict[str, float]:
+    """Return how long, in seconds, the oldest work not yet done has waited: routing (submitted, not failed) and
+    intake (routed, not checked); 0 when nothing waits. A growing figure is a lost message or a stopped worker."""
+    waiting = {
+        "routing": Application.objects.filter(status=Status.SUBMITTED, routing_failed_at__isnull=True).aggregate(
+            oldest=Min("submitted_at")
+        ),
+        "intake": Application.objects.filter(status=Status.ROUTED, intake_checked_at__isnull=True).aggregate(
+            oldest=Min("routed_at")
+        ),
+    }
+    return {stage: (now - row["oldest"]).total_seconds() if row["oldest"] else 0.0 for stage, row in waiting.items()}
+
+
+def overdue_by_department(*, today: dt.date) -> dict[str, int]:
+    """Return the number of overdue applications of each department (every department named, 0 included)."""
+    counts = dict.fromkeys(Department.objects.values_list("code", flat=True), 0)
+    rows = Application.objects.overdue(today).values("department__code").annotate(n=Count("pk"))
+    counts.update({row["department__code"]: row["n"] for row in rows})
+    return counts

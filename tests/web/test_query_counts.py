@@ -15,8 +15,11 @@ from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
 
-# The admin, the API, allauth's own pages and the identity sign-in, and where payment providers post notifications.
-NOT_RESIDENT_PAGES = ("admin/", "api/", "accounts/", "identity/", "i18n/", "healthz", "payments/notify/")
+# The admin, the API, allauth's own pages and the identity sign-in, where payment providers post notifications,
+# the probes and Prometheus's.
+NOT_RESIDENT_PAGES = (
+    "admin/", "api/", "accounts/", "identity/", "i18n/", "healthz", "payments/notify/", "readyz", "livez", "metrics"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
