@@ -16,8 +16,6 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "applications:mine"
 
-# The portal's own emails: its name, PORTAL_URL, subjects marked 【一网通办】 (services/accounts/adapter.py).
-ACCOUNT_ADAPTER = "services.accounts.adapter.PortalAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

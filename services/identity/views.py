@@ -1,6 +1,5 @@
 """The web's identity sign-in: to the provider and back, and the account adapter's logout through the provider."""
 
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from django.conf import settings
 from django.contrib.auth import login
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from services.accounts.adapter import PortalAccountAdapter
 from services.common.errors import DomainError
 
 from .actions import identity_login
@@ -72,9 +72,9 @@ def identity_login_callback(request, provider_id: str):
     return redirect(pending["next"])
 
 
-class AccountAdapter(DefaultAccountAdapter):
-    """allauth's adapter: signing out of a session that came from a provider signs out there too (allauth asks for
-    the way out before it ends the session)."""
+class AccountAdapter(PortalAccountAdapter):
+    """allauth's adapter: the portal's own emails (PortalAccountAdapter), and signing out of a session that came
+    from a provider signs out there too (allauth asks for the way out before it ends the session)."""
 
     def get_logout_redirect_url(self, request):
         signed_in = request.session.get(SIGNED_IN_KEY)
