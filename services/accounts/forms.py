@@ -55,8 +55,9 @@ class ProfileForm(forms.ModelForm):
         field = self.fields["id_number"]
         field.max_length, field.widget.attrs["maxlength"] = TYPED_ID_MAX_LENGTH, str(TYPED_ID_MAX_LENGTH)
         field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
-        # The ID number holds the date of birth: once it is known, the page does not ask for the date again.
-        if self.instance.id_number and "date_of_birth" not in self.data:
+        # The ID number holds the date of birth: once it is known, the page does not ask for the date again (a verified
+        # identity's is shown, locked, with the other verified facts).
+        if self.instance.id_number and "date_of_birth" not in self.data and not self.instance.is_identity_verified:
             del self.fields["date_of_birth"]
 
     # The rules themselves live in actions.py, shared with the API.
