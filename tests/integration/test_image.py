@@ -112,6 +112,7 @@ def test_the_image_serves_and_its_worker_routes(run_container, service, resident
     assert any('view="readyz"' in line and 'status="2xx"' in line for line in counts), metrics
     assert podman("exec", web, "id", "-u").stdout.strip() == "10001"
     assert podman("exec", web, "touch", "/app/x", check=False).returncode != 0  # the root filesystem is read-only
+    assert podman("exec", web, "sh", "-c", "command -v gcc cc c++", check=False).stdout == ""  # no compiler
 
     celery_app.conf.task_always_eager = False
     try:
