@@ -45,6 +45,7 @@ def test_sentinels_configure_the_broker_and_the_cache():
     assert cache["OPTIONS"]["CLIENT_CLASS"] == "django_redis.client.SentinelClient"
     assert cache["OPTIONS"]["CONNECTION_FACTORY"] == "django_redis.pool.SentinelConnectionFactory"
     assert cache["OPTIONS"]["SENTINELS"] == [["10.0.0.1", 26379], ["10.0.0.2", 26379], ["sentinel-3.redis", 26380]]
+    assert cache["OPTIONS"]["IGNORE_EXCEPTIONS"] is True  # tests/api/test_cache_outage.py
 
 
 def test_without_sentinels_the_urls_are_used_as_they_are():
@@ -55,3 +56,4 @@ def test_without_sentinels_the_urls_are_used_as_they_are():
     assert found["broker"] == "redis://127.0.0.1:6379/3"
     assert "master_name" not in found["transport"]
     assert found["cache"]["LOCATION"] == "redis://127.0.0.1:6379/1"
+    assert found["cache"]["OPTIONS"] == {"IGNORE_EXCEPTIONS": True}

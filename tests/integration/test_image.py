@@ -107,11 +107,13 @@ def test_the_image_serves_and_its_worker_routes(run_container, service, resident
         {"status": "ok", "checks": {"database": "ok", "broker": "ok", "migrations": "ok"}},
     )
     assert get(port, "/livez") == (200, {"status": "ok"})
+    assert get(port, "/healthz") == (200, {"status": "ok", "checks": {"database": "ok", "broker": "ok"}})
     metrics = scrape(port, "image-test-metrics-token")  # both gunicorn workers' files, summed
     counts = [line for line in metrics.splitlines() if line.startswith("portal_request_duration_seconds_count{")]
     assert any('view="readyz"' in line and 'status="2xx"' in line for line in counts), metrics
     assert podman("exec", web, "id", "-u").stdout.strip() == "10001"
     assert podman("exec", web, "touch", "/app/x", check=False).returncode != 0  # the root filesystem is read-only
+    assert podman("exec", web, "sh", "-c", "command -v gcc cc c++", check=False).stdout == ""  # no compiler
 
     celery_app.conf.task_always_eager = False
     try:
