@@ -25,6 +25,9 @@ from services.applications.models import (
 from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
+from services.credentials.actions import credential_token, signing_key_rotate
+from services.credentials.models import Credential, CredentialType
+from services.credentials.selectors import credential_verify
 from services.documents.models import Document
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.ratings.models import FollowUp, Rating
@@ -277,6 +280,7 @@ def grow(world: World, count: int) -> None:
         for _ in range(count)
     )
     notifications = _notifications(resident, count)
+    credentials = _credentials(world, count)
 
     # The newest of each kind, for the pages that act on one row (each measurement uses up its own).
     awaiting = _application(service, resident, Status.AWAITING_INFORMATION, assignee=world.caseworker)
@@ -287,6 +291,7 @@ def grow(world: World, count: int) -> None:
         "awaiting": awaiting,
         "request": InformationRequest.objects.create(application=awaiting, asked_by=world.caseworker, items=["户口簿"]),
         "notification": notifications[-1],
+        "credential": credentials[-1],
     }
 
 
@@ -304,6 +309,23 @@ def url_names(prefix: str) -> set[str]:
 
     walk(get_resolver().url_patterns, "", "")
     return names
+
+
+def _credentials(world: World, count: int) -> list[Credential]:
+    """Give the resident ``count`` more credentials (of one type, signed by the department's one key), and have this
+    process know the key already, as a running one would (verification reads the keys once)."""
+    credential_type, created = CredentialType.objects.get_or_create(
+        code="qc-credential", defaults={"name_zh": "凭证", "name_en": "Credential", "department": world.department},
+    )  # fmt: skip
+    if created:
+        signing_key_rotate(department=world.department)
+    credentials = Credential.objects.bulk_create(
+        Credential(type=credential_type, holder=world.resident, department=world.department,
+                   claims={"holder_name": "居民", "reference": world.decided.reference}, token="")
+        for _ in range(count)
+    )  # fmt: skip
+    credential_verify(token=credential_token(credential=credentials[-1], claims={}))
+    return credentials
 
 
 def count_queries(request) -> int:

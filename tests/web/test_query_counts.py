@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from services.credentials.actions import credential_token
 from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +70,10 @@ PAGES = {
     "accounts:export": Page(),
     "accounts:export-status": Page(lambda w: {"public_id": w.export.public_id}),
     "accounts:export-download": Page(lambda w: {"public_id": w.export.public_id}),
+    "credentials:list": Page(),
+    "credentials:detail": Page(lambda w: _case(w, "credential"), data=lambda w: {"show": ["holder_name"]}),
+    "credentials:verify": Page(data=lambda w: {"token": credential_token(credential=w.fresh["credential"], claims={})}),
+    "credentials:jwks": Page(),
 }
 
 
