@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import integration
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 BIN = Path(PY).parent
@@ -52,6 +54,7 @@ PORTAL_ENV = {
     "API_THROTTLE_USER": "100000000/min",
     "API_THROTTLE_ANON": "100000000/min",
     "LOG_LEVEL": "WARNING",
+    "WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
 }
 BASELINE_ENV = {
     **os.environ,
@@ -270,6 +273,9 @@ def main() -> None:
     if wanted("mine"):
         mine = wrk(f"{PORTAL}/api/v1/applications/", headers=[token])
         paths.append(("my applications (API)", mine, base_list, 0.6))
+    if wanted("verify"):
+        verify = wrk(f"{PORTAL}/api/v1/credentials/verify/?token={logins['credential_token']}")
+        paths.append(("credential verification (API)", verify, base_list, 0.8))
     if wanted("create"):
         create = wrk(f"{PORTAL}/", script="create_submit.lua", connections=4, threads=4, headers=[token])
         # Each create+submit is two requests: the pair rate is half the request rate.
@@ -295,6 +301,13 @@ def main() -> None:
     exactly_once = shell(PORTAL_ENV, "from bench.tools import portal_routed_once; print(portal_routed_once())")
 
     table = render(rows, routing_rate, base_rate, portal_web_kib, baseline_web_kib, routing_kib, exactly_once)
+    if wanted("webhooks"):
+        table += integration.measure(shell=shell, workers=Workers, portal_env=PORTAL_ENV, baseline_env=BASELINE_ENV)
+    write(table, started=started, notes=notes)
+
+
+def write(table: str, *, started: float, notes: list[str]) -> None:
+    """Add the run's duration, write the table to RESULTS and print it."""
     elapsed = time.monotonic() - started
     table += f"\nRun took {elapsed / 60:.1f} min on {os.cpu_count()} cores; wrk {SECONDS}s per path.\n"
     subset = f"-{'-'.join(sorted(ONLY))}" if ONLY else ""

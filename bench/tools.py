@@ -66,6 +66,7 @@ def portal_logins() -> str:
             "service_detail": f"/api/v1/services/{service.slug}/",
             "admin_page": f"/admin/applications/application/{application.pk}/change/",
             "create_body": json.dumps({"service": service.slug, "answers": answers}),
+            "credential_token": portal_credential_token(),
         }
     )
 
@@ -135,3 +136,63 @@ def baseline_queue_backlog(count: int) -> None:
     items = Item.objects.bulk_create([Item(name="backlog") for _ in range(count)])
     for item in items:
         touch_item.delay(item.pk)
+
+
+def portal_credential_token() -> str:
+    """Return the signed token of a credential issued on an approved application of the bench service."""
+    from services.applications.models import Application, Status
+    from services.catalogue.models import Service
+    from services.credentials.actions import credential_issue
+    from services.credentials.models import CredentialType
+
+    service = Service.objects.get(slug=BENCH_SERVICE)
+    CredentialType.objects.get_or_create(
+        code="bench-family-doctor",
+        defaults={"name_zh": "家庭医生签约凭证", "name_en": "Family doctor registration",
+                  "department": service.department, "service": service, "valid_days": 365},
+    )  # fmt: skip
+    application = Application.objects.filter(service=service, status=Status.APPROVED).order_by("-id").first()
+    return credential_issue(application=application).token
+
+
+def portal_queue_events(count: int, url: str) -> None:
+    """Subscribe a local receiver and write ``count`` application events (each its own application, so none
+    waits for another), their deliveries published with no worker running."""
+    import uuid
+
+    from django.db import transaction
+
+    from services.events.actions import event_record
+    from services.events.models import TYPE_PREFIX, Subscription
+
+    Subscription.objects.filter(name="bench").delete()
+    Subscription.objects.create(name="bench", url=url)
+    for _ in range(count):
+        with transaction.atomic():
+            event_record(type=f"{TYPE_PREFIX}application.submitted", source="/applications", subject=str(uuid.uuid4()),
+                         data=BENCH_EVENT_DATA)  # fmt: skip
+
+
+def portal_forget_events() -> None:
+    """Delete the bench's subscription, so that later loads write no deliveries for it."""
+    from services.events.models import Subscription
+
+    Subscription.objects.filter(name="bench").delete()
+
+
+# The data of the bench's events (and the baseline's posts): the size of an application's event.
+BENCH_EVENT_DATA = {
+    "application": "0b5f1f9e-8d1c-4c62-9d1e-3f0f6f1b2a77", "reference": "HLT-2026-000123",
+    "service": BENCH_SERVICE, "department": "health", "status": "submitted", "previous_status": "draft",
+    "due_date": None,
+}  # fmt: skip
+
+
+def baseline_queue_posts(count: int, url: str) -> None:
+    """Publish ``count`` bare tasks that each post a CloudEvent of the same size, with no worker running."""
+    from bench.baseline.tasks import post_body
+
+    body = json.dumps({"specversion": "1.0", "id": "x" * 36, "source": "/applications", "type": "submitted",
+                       "time": "2026-12-06T10:00:00+08:00", "data": BENCH_EVENT_DATA})  # fmt: skip
+    for _ in range(count):
+        post_body.delay(url, body)

@@ -27,6 +27,9 @@ from services.appointments.models import Appointment, AppointmentStatus, Locatio
 from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
+from services.credentials.actions import credential_token, signing_key_rotate
+from services.credentials.models import Credential, CredentialType
+from services.credentials.selectors import credential_verify
 from services.documents.models import Document
 from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
@@ -336,6 +339,7 @@ def grow(world: World, count: int) -> None:
     free = list(Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now)[: count + 1])
     for application, seat in zip([a for a in mine if a.status != Status.DRAFT] or mine, free, strict=False):
         _booked(application, world.location, seat)
+    credentials = _credentials(world, count)
 
     # The newest of each kind, for the pages that act on one row (each measurement uses up its own).
     awaiting = _application(service, resident, Status.AWAITING_INFORMATION, assignee=world.caseworker)
@@ -348,6 +352,7 @@ def grow(world: World, count: int) -> None:
         "notification": notifications[-1],
         "payment": _paid(world.decided, resident),
         "mandate": Mandate.objects.create(grantor=resident, grantee=profiles_of[-1], basis=Mandate.Basis.GUARDIAN),
+        "credential": credentials[-1],
     }
     seat = Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now).first()
     world.fresh["appointment"] = _booked(world.fresh["open"], world.location, seat)
@@ -367,6 +372,23 @@ def url_names(prefix: str) -> set[str]:
 
     walk(get_resolver().url_patterns, "", "")
     return names
+
+
+def _credentials(world: World, count: int) -> list[Credential]:
+    """Give the resident ``count`` more credentials (of one type, signed by the department's one key), and have this
+    process know the key already, as a running one would (verification reads the keys once)."""
+    credential_type, created = CredentialType.objects.get_or_create(
+        code="qc-credential", defaults={"name_zh": "凭证", "name_en": "Credential", "department": world.department},
+    )  # fmt: skip
+    if created:
+        signing_key_rotate(department=world.department)
+    credentials = Credential.objects.bulk_create(
+        Credential(type=credential_type, holder=world.resident, department=world.department,
+                   claims={"holder_name": "居民", "reference": world.decided.reference}, token="")
+        for _ in range(count)
+    )  # fmt: skip
+    credential_verify(token=credential_token(credential=credentials[-1], claims={}))
+    return credentials
 
 
 def count_queries(request) -> int:

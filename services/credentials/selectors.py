@@ -32,10 +32,22 @@ def jwks() -> dict:
     return {"keys": list(SigningKey.objects.order_by("id").values_list("public_jwk", flat=True))}
 
 
+# The published keys as this process last read them: (department id, public JWK) pairs. Keys are only ever added
+# (a rotation adds one), so a token naming a key id not among them makes the process read them again.
+_published: list[tuple[int, dict]] = []
+
+
+def _public_keys(*, kid: str) -> list[tuple[int, dict]]:
+    global _published
+    if not any(jwk.get("kid") == kid for _department, jwk in _published):
+        _published = list(SigningKey.objects.values_list("department_id", "public_jwk"))
+    return _published
+
+
 def credential_verify(*, token: str) -> Verification:
     """Check a scanned credential token: signed by its department's key and naming a credential we issued
-    (else forged), then revoked, suspended, expired or valid as the credential is now."""
-    keys = list(SigningKey.objects.values_list("department_id", "public_jwk"))
+    (else forged), then revoked, suspended, expired or valid as the credential is now (read at every check)."""
+    keys = _public_keys(kid=tokens.key_id(token=token))
     checked = tokens.signed_payload(token=token, public_jwks=[jwk for _department, jwk in keys])
     if checked is None:
         return Verification(Verdict.FORGED)

@@ -24,6 +24,15 @@ def sign(*, payload: dict, private_jwk: dict) -> str:
     return jws.serialize_compact(header, body.encode(), ECKey.import_key(private_jwk))
 
 
+def key_id(*, token: str) -> str:
+    """Return the key id a token's header names (unverified: only to find the key), or "" if it has none."""
+    try:
+        header = jws.extract_compact(token.strip().encode()).headers()
+    except (JoseError, ValueError, TypeError):
+        return ""
+    return header.get("kid", "") if isinstance(header.get("kid"), str) else ""
+
+
 def signed_payload(*, token: str, public_jwks: list[dict]) -> tuple[str, dict] | None:
     """Return the key id and payload of a token signed by one of ``public_jwks``; None for anything else (a bad
     signature, an unknown key, a token that does not parse)."""

@@ -13,7 +13,7 @@ from services.common.tasks import publish, publish_on_commit
 
 from . import sending
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
-from .selectors import delivery_earlier_undelivered, delivery_next_in_line
+from .selectors import delivery_claimable, delivery_next_in_line
 from .signing import host_allowed, signed_headers
 
 logger = logging.getLogger(__name__)
@@ -55,20 +55,11 @@ def event_record(
 
 def _claim(*, delivery_id: int, now: dt.datetime) -> Delivery | None:
     """Take the delivery for this worker if it is due, its subscription active, no other worker holds it and no
-    earlier event of its key is still undelivered to the subscription."""
+    earlier event of its key is still undelivered to the subscription (one UPDATE decides); return it."""
     lease = now + dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN)
-    delivery = Delivery.objects.select_related("event", "subscription").filter(pk=delivery_id).first()
-    if (
-        delivery is None
-        or delivery.status != DeliveryStatus.PENDING
-        or not delivery.subscription.is_active
-        or delivery_earlier_undelivered(delivery=delivery)
-    ):
+    if not delivery_claimable(delivery_id=delivery_id, now=now).update(leased_until=lease):
         return None
-    free = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-    if not (free.filter(leased_until=None) | free.filter(leased_until__lt=now)).update(leased_until=lease):
-        return None
-    return delivery
+    return Delivery.objects.select_related("event", "subscription").get(pk=delivery_id)
 
 
 def delivery_send(*, delivery_id: int) -> DeliveryAttempt | None:

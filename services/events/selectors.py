@@ -14,16 +14,6 @@ def _earlier_undelivered(*, subscription_id, ordering_key, event_id):
     )
 
 
-def delivery_earlier_undelivered(*, delivery: Delivery) -> bool:
-    """Whether an earlier event of the delivery's key is still undelivered (pending or dead) to its subscription:
-    then this one waits."""
-    if not delivery.ordering_key:
-        return False
-    return _earlier_undelivered(
-        subscription_id=delivery.subscription_id, ordering_key=delivery.ordering_key, event_id=delivery.event_id
-    ).exists()
-
-
 def delivery_next_in_line(*, delivery: Delivery) -> Delivery | None:
     """Return the next pending delivery of the same key to the same subscription, if any."""
     if not delivery.ordering_key:
@@ -40,19 +30,34 @@ def delivery_next_in_line(*, delivery: Delivery) -> Delivery | None:
     )
 
 
-def deliveries_due(*, overdue_by: dt.timedelta, limit: int = 1000) -> list[int]:
-    """Return the ids of pending deliveries due for ``overdue_by`` already (their message lost, or their worker
-    died), free, to an active subscription and first in their key's line."""
-    now = timezone.now()
-    blocked = _earlier_undelivered(
+def delivery_claimable(*, delivery_id: int, now: dt.datetime):
+    """Return the delivery as a queryset if it is due now, pending, free, to an active subscription and first in its
+    key's line (the claim's one UPDATE)."""
+    return Delivery.objects.filter(
+        Q(leased_until=None) | Q(leased_until__lt=now),
+        pk=delivery_id,
+        status=DeliveryStatus.PENDING,
+        next_attempt_at__lte=now,
+        subscription__is_active=True,
+    ).filter(~Exists(_blocked()))
+
+
+def _blocked():
+    return _earlier_undelivered(
         subscription_id=OuterRef("subscription_id"),
         ordering_key=OuterRef("ordering_key"),
         event_id=OuterRef("event_id"),
     ).exclude(ordering_key="")
+
+
+def deliveries_due(*, overdue_by: dt.timedelta, limit: int = 1000) -> list[int]:
+    """Return the ids of pending deliveries due for ``overdue_by`` already (their message lost, or their worker
+    died), free, to an active subscription and first in their key's line."""
+    now = timezone.now()
     due = Delivery.objects.filter(
         Q(leased_until=None) | Q(leased_until__lt=now),
         status=DeliveryStatus.PENDING,
         next_attempt_at__lte=now - overdue_by,
         subscription__is_active=True,
     )
-    return list(due.filter(~Exists(blocked)).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    return list(due.filter(~Exists(_blocked())).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

@@ -13,8 +13,7 @@ from rest_framework.test import APIClient
 
 from bench.tools import _session_for
 from services.accounts.models import Device
-from services.credentials.actions import credential_issue
-from services.credentials.models import CredentialType
+from services.credentials.actions import credential_token
 from tests.documents.files import pdf
 from tests.factories import VALID_ANSWERS
 from tests.query_counts import MANY, World, count_queries, grow
@@ -40,15 +39,6 @@ def _device(w: World) -> Device:
 
 
 DECIDED = lambda w: {"public_id": w.decided.public_id}  # noqa: E731
-
-
-def _credential_token(w: World) -> dict:
-    """A credential issued on the world's decided application (a new one each time: the earlier is superseded)."""
-    CredentialType.objects.get_or_create(
-        code="qc-credential", defaults={"name_zh": "凭证", "name_en": "Credential", "department": w.department,
-                                        "service": w.decided.service},
-    )  # fmt: skip
-    return {"token": credential_issue(application=w.decided).token}
 
 
 CALLS = {  # (url name, method) → the call
@@ -98,7 +88,9 @@ CALLS = {  # (url name, method) → the call
     ),
     ("application-access-log", "get"): Call(DECIDED),
     ("application-decision-letter", "get"): Call(DECIDED),
-    ("credential-verify", "get"): Call(data=_credential_token),
+    ("credential-verify", "get"): Call(
+        data=lambda w: {"token": credential_token(credential=w.fresh["credential"], claims={})}
+    ),
     ("application-payments", "post"): Call(_fresh("open"), status=409),  # no fee due: refused before the provider
     ("payment", "get"): Call(_fresh("payment")),
 }

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from services.appointments.notifications import cancel_token
+from services.credentials.actions import credential_token
 from tests.query_counts import MANY, World, count_queries, grow, url_names
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +88,10 @@ PAGES = {
     "appointments:ics": Page(lambda w: _case(w, "appointment")),
     "appointments:cancel": Page(lambda w: _case(w, "appointment"), method="post", status=302),
     "appointments:cancel_link": Page(lambda w: {"token": cancel_token(appointment=w.fresh["appointment"])}),
+    "credentials:list": Page(),
+    "credentials:detail": Page(lambda w: _case(w, "credential"), data=lambda w: {"show": ["holder_name"]}),
+    "credentials:verify": Page(data=lambda w: {"token": credential_token(credential=w.fresh["credential"], claims={})}),
+    "credentials:jwks": Page(),
 }
 
 
