@@ -2,9 +2,10 @@
 
 import logging.config
 import os
+import time
 
 from celery import Celery
-from celery.signals import setup_logging, task_prerun
+from celery.signals import before_task_publish, setup_logging, task_prerun
 from django.conf import settings
 from django.db import close_old_connections
 
@@ -32,3 +33,10 @@ def check_database_connection(task=None, **kwargs):
     """
     if task is not None and not task.request.is_eager:
         close_old_connections()
+
+
+@before_task_publish.connect
+def stamp_publishing_time(headers=None, **kwargs):
+    """Stamp each message with the time it was published: /healthz reports how long the oldest one has waited."""
+    if headers is not None:
+        headers.setdefault("published_at", time.time())

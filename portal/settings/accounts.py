@@ -41,3 +41,5 @@ DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
 # An export pending or running untouched this long lost its build (message or worker): beat publishes it again.
 # Longer than CELERY_TASK_TIME_LIMIT, so a build still running is never taken for a lost one.
 DATA_EXPORT_SWEEP_AFTER_SECONDS = env.int("DATA_EXPORT_SWEEP_AFTER_SECONDS", default=600)
+# allauth's emails go out through the notifications' email queue with retries, not inside the request.
+ACCOUNT_ADAPTER = "services.accounts.adapter.AccountAdapter"
