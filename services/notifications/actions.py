@@ -23,9 +23,12 @@ from .selectors import notification_channels_for, notification_language_for
 
 logger = logging.getLogger(__name__)
 
-# A message being sent for longer than this was lost with its worker (or its database connection): it may be
-# claimed again. Every channel gives up well before it (EMAIL_TIMEOUT, the gateways' timeouts).
-SENDING_LEASE = dt.timedelta(seconds=30)
+
+def sending_lease() -> dt.timedelta:
+    """Return how long a message may be "sending": past it, its worker (or its database) was lost mid-send and the
+    message may be claimed again. Twice the slowest channel's timeout and a margin (30 s by default)."""
+    slowest = max(settings.EMAIL_TIMEOUT, settings.SMS_GATEWAY_TIMEOUT_SECONDS, settings.PUSH_GATEWAY_TIMEOUT_SECONDS)
+    return dt.timedelta(seconds=2 * slowest + 10)
 
 
 def channel_queue(channel: str) -> str:
@@ -73,7 +76,8 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     are raised, so the task retries later.
     """
     now = timezone.now()
-    claimable = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    lost = Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - sending_lease())
+    claimable = Q(status=DeliveryStatus.PENDING) | lost
     if not Notification.objects.filter(claimable, pk=notification_id).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     ):

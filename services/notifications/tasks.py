@@ -5,7 +5,7 @@ from django.conf import settings
 
 from services.common.tasks import RetryingTask, publish_again
 
-from .actions import SENDING_LEASE, account_email_send, channel_queue, notification_deliver, notifications_purge
+from .actions import account_email_send, channel_queue, notification_deliver, notifications_purge, sending_lease
 from .selectors import undelivered_notifications
 
 
@@ -33,7 +33,7 @@ def deliver_notifications(notification_ids: list[int]) -> None:
 def sweep_undelivered() -> int:
     """Publish delivery again for notifications whose message was lost or whose worker died mid-send."""
     older_than = dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
-    notifications = undelivered_notifications(older_than=older_than, sending_lease=SENDING_LEASE)
+    notifications = undelivered_notifications(older_than=older_than, sending_lease=sending_lease())
     for notification in notifications:
         publish_again(deliver_notification, notification.pk, queue=channel_queue(notification.channel))
     return len(notifications)
