@@ -93,7 +93,7 @@ CELERY_BEAT_SCHEDULE = {
     # Publish again the virus check of documents still pending (a lost message, or clamd down for a while).
     "documents-scan-sweep": _every(5 * 60.0, "services.documents.tasks.sweep_unscanned"),
     # Publish again deliveries of notifications still unsent (a lost message) and those whose sending outlived its
-    # 30-second lease (a worker, or its database, lost mid-send): retried within a minute.
+    # lease (30 s by default: a worker, or its database, lost mid-send): retried within a minute.
     "notifications-sweep": _every(30.0, "services.notifications.tasks.sweep_undelivered"),
     # Delete notifications sent or failed longer ago than NOTIFICATION_RETENTION_DAYS.
     "notifications-purge": _every(60 * 60.0, "services.notifications.tasks.purge_old_notifications"),
