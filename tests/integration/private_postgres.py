@@ -7,6 +7,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.conftest import unavailable
+
 from .conftest import free_port
 
 BIN = Path("/usr/lib/postgresql/15/bin")
@@ -24,7 +26,7 @@ class PrivatePostgres:
 
     def create(self) -> "PrivatePostgres":
         if not (BIN / "initdb").exists():
-            raise RuntimeError(f"PostgreSQL 15's server programs are not in {BIN}")
+            unavailable(f"a private PostgreSQL needs its server programs in {BIN} (Debian: postgresql-15)")
         shutil.chown(self.folder, "postgres")
         self._as_postgres(str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         self.start()
