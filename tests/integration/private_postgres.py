@@ -2,6 +2,7 @@
 never the machine's shared server, which other test runs use."""
 
 import contextlib
+import os
 import shutil
 import subprocess
 import tempfile
@@ -21,13 +22,15 @@ class PrivatePostgres:
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/portal"
 
     def _as_postgres(self, *command: str) -> None:
-        # initdb and postgres refuse to run as root: as the postgres user, in a folder it owns.
-        subprocess.run(["runuser", "-u", "postgres", "--", *command], check=True, capture_output=True, timeout=120)
+        # initdb and postgres refuse to run as root: as root, run them as the postgres user, in a folder it owns.
+        prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        subprocess.run([*prefix, *command], check=True, capture_output=True, timeout=120)
 
     def create(self) -> "PrivatePostgres":
         if not (BIN / "initdb").exists():
             unavailable(f"a private PostgreSQL needs its server programs in {BIN} (Debian: postgresql-15)")
-        shutil.chown(self.folder, "postgres")
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
         self._as_postgres(str(BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         self.start()
         subprocess.run(["psql", f"postgres://postgres@127.0.0.1:{self.port}/postgres", "-qc", "CREATE DATABASE portal"],
