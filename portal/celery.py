@@ -2,6 +2,7 @@
 
 import logging.config
 import os
+import time
 
 from celery import Celery
 from celery.signals import before_task_publish, setup_logging, task_prerun
@@ -38,3 +39,10 @@ def check_database_connection(task=None, **kwargs):
 
 # The request id follows the work: web → routing → the department's worker (services/common/request_id.py).
 before_task_publish.connect(add_request_id_to_message)
+
+
+@before_task_publish.connect
+def stamp_publishing_time(headers=None, **kwargs):
+    """Stamp each message with the time it was published: /healthz reports how long the oldest one has waited."""
+    if headers is not None:
+        headers.setdefault("published_at", time.time())

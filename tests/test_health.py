@@ -16,7 +16,10 @@ def test_healthy_in_embedded_mode(client):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "in-process"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "in-process", "queues": "in-process"},
+    }
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -30,7 +33,7 @@ def test_database_failure_is_a_json_503(client):
     assert response["Content-Type"] == "application/json"
     body = response.json()
     assert body["status"] == "unavailable"
-    assert body["checks"] == {"database": "error: OperationalError", "broker": "in-process"}
+    assert body["checks"] == {"database": "error: OperationalError", "broker": "in-process", "queues": "in-process"}
     assert "connection refused" not in response.content.decode()  # no internals leak
 
 
@@ -38,11 +41,14 @@ def test_broker_is_checked_when_tasks_go_to_a_broker(client, settings):
     """With a broker configured, /healthz connects to it and reports 'ok'."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     broker = mock.MagicMock()
-    with mock.patch("portal.health.app.connection_for_write", return_value=nullcontext(broker)):
+    with (
+        mock.patch("portal.health.app.connection_for_write", return_value=nullcontext(broker)),
+        mock.patch("portal.health.queue_ages", return_value={"routing": None, "sweeps": 2.0}),
+    ):
         response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "ok", "queues": "ok"}
     broker.ensure_connection.assert_called_once()
 
 
@@ -51,11 +57,18 @@ def test_broker_failure_is_a_json_503(client, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     broker = mock.MagicMock()
     broker.ensure_connection.side_effect = ConnectionRefusedError
-    with mock.patch("portal.health.app.connection_for_write", return_value=nullcontext(broker)):
+    with (
+        mock.patch("portal.health.app.connection_for_write", return_value=nullcontext(broker)),
+        mock.patch("portal.health.queue_ages", side_effect=ConnectionRefusedError),
+    ):
         response = client.get("/healthz")
 
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "error: ConnectionRefusedError"}
+    assert response.json()["checks"] == {
+        "database": "ok",
+        "broker": "error: ConnectionRefusedError",
+        "queues": "error: ConnectionRefusedError",
+    }
 
 
 def test_readiness_adds_the_migrations_to_the_health_checks(client):

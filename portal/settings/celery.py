@@ -6,6 +6,8 @@ from kombu import Queue
 from .env import env
 from .redis import REDIS_SENTINEL_MASTER, REDIS_SENTINELS, sentinel_broker_url
 
+NOTIFICATION_QUEUES = ("notifications.email", "notifications.sms", "notifications.push")
+
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 if CELERY_BROKER_URL and REDIS_SENTINELS:  # Redis with Sentinel: settings/redis.py
     CELERY_BROKER_URL = sentinel_broker_url(CELERY_BROKER_URL)
@@ -30,7 +32,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 # After a failed publish, skip publishing for this long (each app's sweep publishes later what was skipped).
 BROKER_DOWN_PAUSE_SECONDS = env.float("BROKER_DOWN_PAUSE_SECONDS", default=5.0)
+# A sweep publishes the same row's work again at most this often, and that message expires after it (a sweep run
+# while a queue's worker is down adds one message per row, not one per run).
+SWEEP_REPUBLISH_AFTER_SECONDS = env.int("SWEEP_REPUBLISH_AFTER_SECONDS", default=600)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# /healthz answers 503 when a queue's oldest message has waited longer than this (its workers dead or stuck).
+HEALTH_QUEUE_MAX_AGE_SECONDS = env.int("HEALTH_QUEUE_MAX_AGE_SECONDS", default=300)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # An unacknowledged message (its worker died with it) is delivered again after this; the sweep is faster.
     "visibility_timeout": 3600,
@@ -45,11 +52,18 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "services.routing.tasks.route_application": {"queue": "routing"},
     "services.documents.tasks.*": {"queue": "documents"},
+    # Deliveries are published to their channel's queue, notifications.<channel> (services/notifications/actions.py).
+    "services.notifications.tasks.send_account_email": {"queue": "notifications.email"},
     "services.notifications.tasks.*": {"queue": "notifications"},
     "services.events.tasks.deliver_event": {"queue": "webhooks"},
 }
 # Department intake queues are named dept.<code>; a worker for them is started with -Q dept.health etc.
-CELERY_TASK_QUEUES = [Queue("default"), Queue("routing"), Queue("documents"), Queue("notifications"), Queue("webhooks")]
+# Beat's periodic jobs go to "sweeps", whose worker runs nothing else: a worker that dies (or is busy) elsewhere
+# cannot take the recovery down with it.
+CELERY_TASK_QUEUES = [
+    Queue(name)
+    for name in ("default", "sweeps", "routing", "documents", "notifications", *NOTIFICATION_QUEUES, "webhooks")
+]
 CELERY_TASK_CREATE_MISSING_QUEUES = True
 # Keep the worker's database connection across tasks (Celery's Django fixup closes it after every task otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=200)
@@ -70,40 +84,55 @@ DOCUMENT_SCAN_TASK_RETRY = {"max_retries": 8, "retry_backoff": 5, "retry_backoff
 # unsent then stays "approved" in the admin.
 PAYMENT_TASK_RETRY = {"max_retries": 8, "retry_backoff": 30, "retry_backoff_max": 1800}
 
+
 # --- Periodic jobs (beat) -----------------------------------------------------
 # Beat publishes only while it holds a lock in Redis: two beats (a rollout, a node cut off) never publish twice.
 CELERY_BEAT_SCHEDULER = "portal.beat:LockedScheduler"
+
+
+def _every(seconds: float, task: str) -> dict:
+    """A beat entry on the sweeps queue whose message expires with its period: while the sweeps worker is down,
+    beat's messages do not pile up (the next one does the same work)."""
+    return {"task": task, "schedule": seconds, "options": {"queue": "sweeps", "expires": seconds}}
+
+
+def _daily(task: str, **at) -> dict:
+    """A beat entry once a day at ``at`` (crontab's hour and minute) on the sweeps queue, expiring within the hour."""
+    return {"task": task, "schedule": crontab(**at), "options": {"queue": "sweeps", "expires": 3600}}
+
+
 CELERY_BEAT_SCHEDULE = {
     # Delete residents' data exports past their expiry, with their zips.
-    "purge-expired-exports": {"task": "services.accounts.tasks.purge_expired_exports", "schedule": 3600},
+    "purge-expired-exports": _every(3600, "services.accounts.tasks.purge_expired_exports"),
     # Publish again the build of data exports still pending or running but untouched (a lost message or worker).
-    "data-exports-sweep": {"task": "services.accounts.tasks.sweep_data_exports", "schedule": 5 * 60.0},
+    "data-exports-sweep": _every(5 * 60.0, "services.accounts.tasks.sweep_data_exports"),
     # Publish again routing (and intake) whose message was lost: the application row is the outbox.
-    "routing-sweep": {
-        "task": "services.routing.tasks.sweep_routing",
-        "schedule": env.float("ROUTING_SWEEP_EVERY_SECONDS", default=60.0),
-    },
+    "routing-sweep": _every(
+        env.float("ROUTING_SWEEP_EVERY_SECONDS", default=60.0), "services.routing.tasks.sweep_routing"
+    ),
     # Mark applications past their legal due date, raise their priority and tell the supervisors.
-    "mark-overdue": {"task": "services.routing.tasks.mark_overdue", "schedule": 15 * 60.0},
+    "mark-overdue": _every(15 * 60.0, "services.routing.tasks.mark_overdue"),
     # Remind residents of drafts about to expire, and delete expired drafts (DRAFT_RETENTION_DAYS).
-    "draft-purge": {"task": "services.applications.tasks.purge_stale_drafts", "schedule": 60 * 60.0},
+    "draft-purge": _every(60 * 60.0, "services.applications.tasks.purge_stale_drafts"),
     # Publish again the virus check of documents still pending (a lost message, or clamd down for a while).
-    "documents-scan-sweep": {"task": "services.documents.tasks.sweep_unscanned", "schedule": 5 * 60.0},
-    # Publish again deliveries of notifications still unsent (a lost message, or a worker lost mid-send).
-    "notifications-sweep": {"task": "services.notifications.tasks.sweep_undelivered", "schedule": 5 * 60.0},
+    "documents-scan-sweep": _every(5 * 60.0, "services.documents.tasks.sweep_unscanned"),
+    # Publish again deliveries of notifications still unsent (a lost message) and those whose sending outlived its
+    # lease (30 s by default: a worker, or its database, lost mid-send): retried within a minute.
+    "notifications-sweep": _every(30.0, "services.notifications.tasks.sweep_undelivered"),
+    # Delete notifications sent or failed longer ago than NOTIFICATION_RETENTION_DAYS.
+    "notifications-purge": _every(60 * 60.0, "services.notifications.tasks.purge_old_notifications"),
+    # Delete web sessions and app tokens past their expiry (what clearsessions does).
+    "sessions-purge": _every(60 * 60.0, "services.accounts.tasks.purge_expired_sessions"),
     # Publish again webhook deliveries due but carried by no message (a far-off retry, a lost message or worker).
-    "webhooks-sweep": {"task": "services.events.tasks.sweep_deliveries", "schedule": 30.0},
+    "webhooks-sweep": _every(30.0, "services.events.tasks.sweep_deliveries"),
     # Expire payments past their time (after asking the provider: a payment made at the last second is kept).
-    "payments-expire": {"task": "services.payments.tasks.expire_payments", "schedule": 60.0},
+    "payments-expire": _every(60.0, "services.payments.tasks.expire_payments"),
     # Compare yesterday's payments with the provider's statement; mismatches are listed in the admin.
-    "payments-reconcile": {
-        "task": "services.payments.tasks.reconcile_yesterday",
-        "schedule": crontab(hour=2, minute=30),
-    },
+    "payments-reconcile": _daily("services.payments.tasks.reconcile_yesterday", hour=2, minute=30),
     # Free the seats of appointment holds not confirmed in time, and remind residents of tomorrow's appointments.
-    "appointments-sweep": {"task": "services.appointments.tasks.sweep_appointments", "schedule": 5 * 60.0},
+    "appointments-sweep": _every(5 * 60.0, "services.appointments.tasks.sweep_appointments"),
     # Make the seats of the days that came within APPOINTMENT_DAYS_AHEAD.
-    "appointments-seats": {"task": "services.appointments.tasks.make_seats", "schedule": crontab(hour=1, minute=0)},
+    "appointments-seats": _daily("services.appointments.tasks.make_seats", hour=1, minute=0),
     # Delete API Idempotency-Key records past their 24-hour lifetime.
-    "idempotency-keys-purge": {"task": "services.api.tasks.purge_idempotency_keys", "schedule": 60 * 60.0},
+    "idempotency-keys-purge": _every(60 * 60.0, "services.api.tasks.purge_idempotency_keys"),
 }

@@ -7,6 +7,7 @@ import uuid
 import zipfile
 
 from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -198,3 +199,10 @@ def data_export_purge_expired() -> int:
 def profile_set_elder_mode(*, user, on: bool) -> None:
     """Remember elder mode (larger text, higher contrast, simpler layout) in the resident's profile."""
     ResidentProfile.objects.update_or_create(user=user, defaults={"elder_mode": on})
+
+
+def sessions_purge_expired() -> int:
+    """Delete the sessions (web cookies and the app's tokens) past their expiry; return how many.
+
+    What ``clearsessions`` does for the cached_db engine (the cached copies expire by themselves), counted."""
+    return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]

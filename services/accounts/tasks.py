@@ -3,9 +3,9 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from services.common.tasks import publish
+from services.common.tasks import publish_again
 
-from .actions import data_export_build, data_export_purge_expired
+from .actions import data_export_build, data_export_purge_expired, sessions_purge_expired
 from .selectors import stalled_data_export_ids
 
 
@@ -22,9 +22,15 @@ def purge_expired_exports() -> int:
 
 
 @shared_task
+def purge_expired_sessions() -> int:
+    """Delete web sessions and app tokens past their expiry."""
+    return sessions_purge_expired()
+
+
+@shared_task
 def sweep_data_exports() -> int:
     """Publish the build again for data exports whose message was lost or whose worker died mid-build."""
     ids = stalled_data_export_ids(older_than=dt.timedelta(seconds=settings.DATA_EXPORT_SWEEP_AFTER_SECONDS))
     for export_id in ids:
-        publish(build_data_export, (export_id,))
+        publish_again(build_data_export, export_id)
     return len(ids)

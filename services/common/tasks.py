@@ -13,6 +13,7 @@ from celery.contrib.django.task import DjangoTask
 from celery.exceptions import Ignore, Retry
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.module_loading import import_string
 from kombu.exceptions import OperationalError
@@ -44,6 +45,21 @@ def publish(task, args: tuple = (), kwargs: dict | None = None, *, reference: st
     except OperationalError:
         _broker_down_until = time.monotonic() + settings.BROKER_DOWN_PAUSE_SECONDS
         logger.warning("broker unreachable: not published, the sweep will publish it again", exc_info=True, extra=extra)
+        return False
+    return True
+
+
+def publish_again(task, pk: int, *, reference: str = "", **options) -> bool:
+    """Publish ``task(pk)`` for a sweep, unless a sweep already did within SWEEP_REPUBLISH_AFTER_SECONDS (a mark
+    in the cache); the message expires after that time too. While a queue's worker is down, each sweep run would
+    otherwise add one more message per row, all waiting for the worker's return. The cache down, it publishes."""
+    task = _task(task)
+    seconds = settings.SWEEP_REPUBLISH_AFTER_SECONDS
+    mark = f"published-again:{task.name}:{pk}"
+    if cache.add(mark, 1, seconds) is False:  # None: the cache is down (django-redis ignores it)
+        return False
+    if not publish(task, (pk,), reference=reference, expires=seconds, **options):
+        cache.delete(mark)  # not published after all: the next sweep tries again
         return False
     return True
 

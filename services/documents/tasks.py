@@ -3,7 +3,7 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from services.common.tasks import RetryingTask, publish
+from services.common.tasks import RetryingTask, publish_again
 
 from .actions import document_scan
 from .scanning import ScannerUnavailable
@@ -21,5 +21,5 @@ def sweep_unscanned() -> int:
     """Publish the scan again for documents still pending (a lost message, or a scanner down too long)."""
     ids = unscanned_document_ids(older_than=dt.timedelta(seconds=settings.DOCUMENT_SCAN_SWEEP_AFTER_SECONDS))
     for document_id in ids:
-        publish(scan_document, (document_id,))
+        publish_again(scan_document, document_id)
     return len(ids)

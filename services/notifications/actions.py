@@ -1,27 +1,39 @@
 """Writes on notifications: create them for an event (``notify``), deliver each once, mark them read.
 
 Producers call ``notify(event=..., event_key=..., recipients=..., payload=...)`` inside their own transaction;
-the rows are the outbox, and delivery tasks are published after commit on the ``notifications`` queue.
+the rows are the outbox. The inbox's rows are delivered as they are made (nothing to send); the others are
+published after commit, one message per channel on the channel's own queue (``notifications.<channel>``), so a
+gateway that hangs holds up its own channel only.
 """
 
 import datetime as dt
 import logging
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.utils import timezone
 
 from services.common.tasks import publish_on_commit
 
 from .channels import CHANNELS, PermanentFailure
-from .models import DeliveryStatus, Event, Notification
+from .models import Channel, DeliveryStatus, Event, Notification
 from .rendering import render_message
 from .selectors import notification_channels_for, notification_language_for
 
 logger = logging.getLogger(__name__)
 
-# A message being sent for longer than this was lost with its worker: it may be claimed again.
-SENDING_LEASE = dt.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT)
+
+def sending_lease() -> dt.timedelta:
+    """Return how long a message may be "sending": past it, its worker (or its database) was lost mid-send and the
+    message may be claimed again. Twice the slowest channel's timeout and a margin (30 s by default)."""
+    slowest = max(settings.EMAIL_TIMEOUT, settings.SMS_GATEWAY_TIMEOUT_SECONDS, settings.PUSH_GATEWAY_TIMEOUT_SECONDS)
+    return dt.timedelta(seconds=2 * slowest + 10)
+
+
+def channel_queue(channel: str) -> str:
+    """Return the Celery queue of a channel's deliveries."""
+    return f"notifications.{channel}"
 
 
 def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: bool = False) -> list[Notification]:
@@ -37,14 +49,22 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: 
         for recipient in recipients
         for channel in notification_channels_for(user=recipient)
     ]
+    for row in rows:
+        if row.channel == Channel.IN_APP:  # the inbox has nothing to send: delivered at once
+            row.status, row.sent_at = DeliveryStatus.SENT, started
     if new_key:  # one insert that returns the new rows
         created = Notification.objects.bulk_create(rows)
     else:
         # One insert; a repeated event_key (a retried producer) adds nothing and sends nothing again.
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
         created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
-    if created:  # one message for the event's notifications (the rows are the outbox: the sweep covers a loss)
-        publish_on_commit("services.notifications.tasks.deliver_notifications", ([n.pk for n in created],))
+    by_channel = {}
+    for notification in created:
+        if notification.status == DeliveryStatus.PENDING:
+            by_channel.setdefault(notification.channel, []).append(notification.pk)
+    # One message per channel, on the channel's queue (the rows are the outbox: the sweep covers a lost one).
+    for channel, ids in by_channel.items():
+        publish_on_commit("services.notifications.tasks.deliver_notifications", (ids,), queue=channel_queue(channel))
     return created
 
 
@@ -56,7 +76,8 @@ def notification_deliver(*, notification_id: int) -> Notification | None:
     are raised, so the task retries later.
     """
     now = timezone.now()
-    claimable = Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    lost = Q(status=DeliveryStatus.SENDING, claimed_at__lt=now - sending_lease())
+    claimable = Q(status=DeliveryStatus.PENDING) | lost
     if not Notification.objects.filter(claimable, pk=notification_id).update(
         status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
     ):
@@ -97,10 +118,36 @@ def _fail(notification: Notification, exc: Exception) -> None:
             defaults={"event": notification.event, "payload": notification.payload},
         )
         if created:
-            publish_on_commit("services.notifications.tasks.deliver_notification", (fallback.pk,))
+            publish_on_commit(
+                "services.notifications.tasks.deliver_notification", (fallback.pk,), queue=channel_queue(channel)
+            )
             return
         if fallback.status != DeliveryStatus.FAILED:
             return  # already on its way that way
+
+
+def notifications_purge(*, batch: int = 5000) -> int:
+    """Delete notifications finished (sent or failed) and untouched for NOTIFICATION_RETENTION_DAYS, batch by batch
+    (each its own short transaction); return how many."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    finished = Notification.objects.filter(
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED], updated_at__lt=cutoff
+    )
+    deleted = 0
+    while ids := list(finished.values_list("pk", flat=True)[:batch]):
+        deleted += Notification.objects.filter(pk__in=ids).delete()[0]
+    return deleted
+
+
+def account_email_send(*, message: dict) -> None:
+    """Send an account email rendered by allauth (subject, body, content_subtype, html, from_email, to)."""
+    email = EmailMultiAlternatives(
+        subject=message["subject"], body=message["body"], from_email=message["from_email"], to=message["to"]
+    )
+    email.content_subtype = message["content_subtype"]
+    if message["html"]:
+        email.attach_alternative(message["html"], "text/html")
+    email.send()
 
 
 def notification_mark_read(*, notification: Notification) -> Notification:

@@ -3,9 +3,14 @@ push backends (registries too).
 
 A channel raises PermanentFailure when trying again cannot help (no mobile number, address refused) and
 TemporaryFailure when it may (gateway or mail server down); anything else counts as temporary.
+
+Each HTTP gateway has a circuit breaker (in the cache, shared by the workers): after GATEWAY_CIRCUIT_FAILURES
+temporary failures in a row it is left alone for GATEWAY_CIRCUIT_OPEN_SECONDS, and its messages fail at once
+to their fallback channel instead of each waiting for the gateway's timeout, attempt after attempt.
 """
 
 import json
+import logging
 import smtplib
 import sys
 import urllib.error
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 
 from services.accounts.models import User
@@ -22,6 +28,8 @@ from services.accounts.selectors import device_tokens_for_user, profile_for_user
 
 from .models import Channel, Notification
 from .rendering import Message
+
+logger = logging.getLogger(__name__)
 
 
 class PermanentFailure(Exception):
@@ -55,11 +63,38 @@ class HttpGatewaySmsBackend:
             url=settings.SMS_GATEWAY_URL,
             token=settings.SMS_GATEWAY_TOKEN,
             body={"to": to, "text": text, "reference": reference},
-            timeout=10,
+            timeout=settings.SMS_GATEWAY_TIMEOUT_SECONDS,
         )
 
 
 def _post_to_gateway(name: str, *, url: str, token: str, body: dict, timeout: float) -> None:
+    """Post ``body`` as JSON through the gateway's circuit breaker (module docstring)."""
+    key = name.lower().replace(" ", "-")
+    if cache.get(f"gateway-circuit-open:{key}"):
+        raise PermanentFailure(f"{name} is failing (circuit open): another channel takes over")
+    try:
+        _post(name, url=url, token=token, body=body, timeout=timeout)
+    except TemporaryFailure:
+        _gateway_failed(name, key)
+        raise
+    cache.delete(f"gateway-failures:{key}")
+
+
+def _gateway_failed(name: str, key: str) -> None:
+    """Count a temporary failure of the gateway; open its circuit at GATEWAY_CIRCUIT_FAILURES in a row."""
+    counter, seconds = f"gateway-failures:{key}", settings.GATEWAY_CIRCUIT_OPEN_SECONDS
+    cache.add(counter, 0, seconds)
+    try:
+        failures = cache.incr(counter) or 0  # None: the cache is down, and there is no breaker
+    except ValueError:  # expired between add and incr
+        failures = 1
+    if failures >= settings.GATEWAY_CIRCUIT_FAILURES:
+        cache.set(f"gateway-circuit-open:{key}", True, seconds)
+        cache.delete(counter)
+        logger.warning("%s failed %d times in a row: circuit open for %d s", name, failures, seconds)
+
+
+def _post(name: str, *, url: str, token: str, body: dict, timeout: float) -> None:
     """Post ``body`` as JSON with a bearer token. 2xx is sent; 4xx (but 408 and 429) is permanent; anything else,
     no connection or no answer within ``timeout`` seconds is temporary."""
     request = urllib.request.Request(  # noqa: S310 (the URL is the operator's setting)

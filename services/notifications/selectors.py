@@ -48,14 +48,15 @@ def notification_message(*, notification: Notification) -> Message:
     return render_message(notification=notification, language=get_language() or settings.LANGUAGE_CODE)
 
 
-def undelivered_notification_ids(*, older_than: dt.timedelta) -> list[int]:
-    """Return the ids of notifications neither sent nor failed, untouched for ``older_than`` (lost messages)."""
-    stale = timezone.now() - older_than
-    return list(
-        Notification.objects.filter(
-            Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENDING), updated_at__lt=stale
-        ).values_list("pk", flat=True)[:1000]
+def undelivered_notifications(*, older_than: dt.timedelta, sending_lease: dt.timedelta) -> list[Notification]:
+    """Return (id and channel of) the notifications a sweep delivers again: pending and untouched for
+    ``older_than`` (a lost message), or being sent for longer than ``sending_lease`` (its worker, or its worker's
+    database, was lost mid-send)."""
+    now = timezone.now()
+    lost = Q(status=DeliveryStatus.PENDING, updated_at__lt=now - older_than) | Q(
+        status=DeliveryStatus.SENDING, claimed_at__lt=now - sending_lease
     )
+    return list(Notification.objects.filter(lost).only("pk", "channel")[:1000])
 
 
 def failed_notification_counts() -> dict[str, int]:

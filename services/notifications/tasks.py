@@ -3,10 +3,10 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from services.common.tasks import RetryingTask, publish
+from services.common.tasks import RetryingTask, publish_again
 
-from .actions import notification_deliver
-from .selectors import undelivered_notification_ids
+from .actions import account_email_send, channel_queue, notification_deliver, notifications_purge, sending_lease
+from .selectors import undelivered_notifications
 
 
 @shared_task(base=RetryingTask, retry_setting="NOTIFICATION_TASK_RETRY")
@@ -32,7 +32,20 @@ def deliver_notifications(notification_ids: list[int]) -> None:
 @shared_task
 def sweep_undelivered() -> int:
     """Publish delivery again for notifications whose message was lost or whose worker died mid-send."""
-    ids = undelivered_notification_ids(older_than=dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS))
-    for notification_id in ids:
-        publish(deliver_notification, (notification_id,))
-    return len(ids)
+    older_than = dt.timedelta(seconds=settings.NOTIFICATION_SWEEP_AFTER_SECONDS)
+    notifications = undelivered_notifications(older_than=older_than, sending_lease=sending_lease())
+    for notification in notifications:
+        publish_again(deliver_notification, notification.pk, queue=channel_queue(notification.channel))
+    return len(notifications)
+
+
+@shared_task
+def purge_old_notifications() -> int:
+    """Delete notifications sent or failed longer ago than NOTIFICATION_RETENTION_DAYS."""
+    return notifications_purge()
+
+
+@shared_task(base=RetryingTask, retry_setting="NOTIFICATION_TASK_RETRY")
+def send_account_email(message: dict) -> None:
+    """Send one of allauth's account emails (services/accounts/adapter.py), retried while the mail server is down."""
+    account_email_send(message=message)

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from services.common.tasks import RetryingTask, publish
+from services.common.tasks import RetryingTask, publish_again
 
 from .actions import (
     application_intake_check,
@@ -51,10 +51,10 @@ def sweep_routing() -> dict:
     older_than = dt.timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS)
     unrouted = unrouted_application_ids(older_than=older_than)
     for application_id in unrouted:
-        publish(route_application, (application_id,))
+        publish_again(route_application, application_id)
     unchecked = unchecked_application_ids(older_than=older_than)
     for application_id, queue in unchecked:
-        publish(intake_application, (application_id,), queue=queue)
+        publish_again(intake_application, application_id, queue=queue)
     result = {"routing": len(unrouted), "intake": len(unchecked)}
     periodic_run_record(name="sweep_routing", result=result)
     return result

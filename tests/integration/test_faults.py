@@ -191,7 +191,7 @@ def test_residents_submit_while_redis_is_down_and_the_sweep_routes_them_once_it_
         assert Application.objects.filter(status=Status.SUBMITTED).count() == 50
 
         throwaway_redis.start()  # back, and empty: nothing was published while it was down
-        worker = Worker(env, "routing,default,dept.health", "after-outage").start()
+        worker = Worker(env, "routing,default,sweeps,dept.health", "after-outage").start()
         beat = Server(
             "beat-after-outage",
             [sys.executable, "-m", "celery", "-A", "portal", "beat", "-s", str(tmp_path / "beat-schedule")],

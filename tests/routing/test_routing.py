@@ -467,11 +467,12 @@ def test_sweep_republishes_only_work_stuck_past_the_threshold(service, settings)
     ):
         assert sweep_routing() == {"routing": 2, "intake": 1}
 
+    again = settings.SWEEP_REPUBLISH_AFTER_SECONDS  # each message expires as its mark does (publish_again)
     assert publish_route.call_args_list == [
-        mock.call((stuck_older.pk,), None),
-        mock.call((stuck.pk,), None),
+        mock.call((stuck_older.pk,), None, expires=again),
+        mock.call((stuck.pk,), None, expires=again),
     ]
-    publish_intake.assert_called_once_with((unchecked.pk,), None, queue="dept.health")
+    publish_intake.assert_called_once_with((unchecked.pk,), None, expires=again, queue="dept.health")
     run = PeriodicRun.objects.get(name="sweep_routing")
     assert run.result == {"routing": 2, "intake": 1}
 
