@@ -31,8 +31,9 @@ NOTIFY_THREADS = 4  # bench/lua/payment_notify.lua shares the notifications amon
 
 
 def tools(code: str) -> str:
-    """Run ``code`` in the portal's settings with bench/tools21.py's helpers at hand."""
-    return shell(ENV, f"from bench.tools21 import *\n{code}")
+    """Run ``code`` in the portal's settings with bench/tools21.py's helpers at hand; return its last line of output
+    (a command it calls may print before)."""
+    return (shell(ENV, f"from bench.tools21 import *\n{code}").splitlines() or [""])[-1]
 
 
 def main() -> None:
