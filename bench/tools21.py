@@ -48,6 +48,7 @@ def slot_race(residents: int = 50, places: int = 10) -> str:
     from services.appointments.actions import appointment_confirm, appointment_hold
     from services.appointments.errors import SlotFull
     from services.appointments.models import Appointment, Location, Seat
+    from services.calendar.selectors import working_calendar
 
     applications = _residents_applying(residents)
     service = applications[0].service
@@ -62,9 +63,12 @@ def slot_race(residents: int = 50, places: int = 10) -> str:
     Appointment.objects.filter(location=location).update(status="cancelled")
     Seat.objects.bulk_create(Seat(location=location, starts_at=starts_at, counter=n) for n in range(1, places + 1))
     start, results, lock = threading.Barrier(residents), [], threading.Lock()
+    working_calendar()  # read once and kept, as a running worker has it
 
     def resident(application):
         try:
+            connection.ensure_connection()  # as a gunicorn worker keeps its own (DATABASE_CONN_MAX_AGE)
+            application.applicant  # noqa: B018 - the signed-in user, loaded with the request
             start.wait()
             began = time.perf_counter()
             try:

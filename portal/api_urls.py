@@ -7,6 +7,7 @@ from services.accounts import export_apis
 from services.applications.apis import applications as application_apis
 from services.applications.apis import casework as casework_apis
 from services.applications.apis import documents as application_document_apis
+from services.appointments import apis as appointment_apis
 from services.catalogue import apis as catalogue_apis
 from services.credentials import apis as credential_apis
 from services.documents import apis as document_apis
@@ -94,5 +95,21 @@ urlpatterns = [
         name="application-payments",
     ),
     path("payments/<uuid:public_id>/", payment_apis.PaymentDetailApi.as_view(), name="payment"),
+    path(
+        "applications/<uuid:public_id>/appointments/",
+        appointment_apis.ApplicationAppointmentsApi.as_view(),
+        name="application-appointments",
+    ),
+    path("appointments/<uuid:public_id>/", appointment_apis.AppointmentDetailApi.as_view(), name="appointment"),
+    path(
+        "appointments/<uuid:public_id>/confirm/",
+        appointment_apis.AppointmentConfirmApi.as_view(),
+        name="appointment-confirm",
+    ),
+    path(
+        "appointments/<uuid:public_id>/cancel/",
+        appointment_apis.AppointmentCancelApi.as_view(),
+        name="appointment-cancel",
+    ),
     re_path(r"", views.ApiNotFound.as_view(), name="not-found"),
 ]

@@ -69,11 +69,23 @@ def _check_bookable(*, application: Application, by, location: Location, starts_
 
 
 def _take_seat(*, location: Location, starts_at: dt.datetime, appointment: Appointment, now: dt.datetime) -> bool:
-    """Give the appointment a free seat of the location at that time; False when there is none."""
-    seats = Seat.objects.select_for_update(skip_locked=True).filter(
-        free_seat_q(now), location=location, starts_at=starts_at
-    )
-    for seat in seats.order_by("counter")[:3]:
+    """Give the appointment a free seat of the location at that time; False when there is none.
+
+    One seat is locked at a time: a transaction that locked several would keep the others from them until it
+    commits, and residents would be told "full" while seats stay free. A seat another transaction is taking is
+    skipped; the conditional update decides where there are no row locks (SQLite), and a lost one tries the next.
+    """
+    tried: list[int] = []
+    for _attempt in range(location.counters + 1):
+        seat = (
+            Seat.objects.select_for_update(skip_locked=True)
+            .filter(free_seat_q(now), location=location, starts_at=starts_at)
+            .exclude(pk__in=tried)
+            .order_by("counter")
+            .first()
+        )
+        if seat is None:
+            return False
         if seat.appointment_id:  # a hold that ran out: its seat goes to this one
             Appointment.objects.filter(pk=seat.appointment_id, status=AppointmentStatus.HELD).update(
                 status=AppointmentStatus.EXPIRED
@@ -83,6 +95,7 @@ def _take_seat(*, location: Location, starts_at: dt.datetime, appointment: Appoi
         )
         if taken:
             return True
+        tried.append(seat.pk)
     return False
 
 

@@ -5,14 +5,17 @@ test_every_endpoint_and_method_has_a_case."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bench.tools import _session_for
 from services.accounts.models import Device
+from services.appointments.models import Seat
 from services.credentials.actions import credential_token
 from tests.documents.files import pdf
 from tests.factories import VALID_ANSWERS
@@ -39,6 +42,12 @@ def _device(w: World) -> Device:
 
 
 DECIDED = lambda w: {"public_id": w.decided.public_id}  # noqa: E731
+
+
+def _free_time(w: World) -> str:
+    now = timezone.now()
+    seats = Seat.objects.filter(location=w.location, appointment__isnull=True, starts_at__gt=now + timedelta(hours=1))
+    return seats.order_by("starts_at").first().starts_at.isoformat()
 
 
 CALLS = {  # (url name, method) → the call
@@ -93,6 +102,13 @@ CALLS = {  # (url name, method) → the call
     ),
     ("application-payments", "post"): Call(_fresh("open"), status=409),  # no fee due: refused before the provider
     ("payment", "get"): Call(_fresh("payment")),
+    ("application-appointments", "get"): Call(_fresh("open")),
+    ("application-appointments", "post"): Call(  # the fresh open one is booked already
+        _fresh("awaiting"), lambda w: {"location": w.location.code, "starts_at": _free_time(w)}, status=201
+    ),
+    ("appointment", "get"): Call(_fresh("appointment")),
+    ("appointment-confirm", "post"): Call(_fresh("appointment"), status=409),  # booked already: nothing held
+    ("appointment-cancel", "post"): Call(_fresh("appointment")),
 }
 NOT_MEASURED = {"not-found"}  # the catch-all 404 of unknown paths: no rows
 
