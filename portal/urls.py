@@ -36,6 +36,8 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
 ]
 
-# Under /api/, an unknown URL and an unexpected error are problem bodies like every other API error.
+# Under /api/, a request that cannot be read, an unknown URL and an unexpected error are problem bodies like every
+# other API error.
+handler400 = "portal.views.bad_request"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

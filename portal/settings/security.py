@@ -21,6 +21,7 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("DJANGO_HTTPS", default=not DEBUG):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True  # the language switch's cookie, and the elder mode's (which follows it)
     SECURE_SSL_REDIRECT = True
     # Load balancers probe over plain HTTP: a redirect would count as healthy whatever the checks say.
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

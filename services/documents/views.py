@@ -11,6 +11,7 @@ from services.accounts.permissions import staff_scope
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
 from services.common.errors import NotReady, ValidationFailed
+from services.common.headers import permissions_policy
 from services.common.storage import private_storage
 
 from .actions import document_upload
@@ -64,6 +65,7 @@ def _safe_next(request) -> str | None:
 
 
 @login_required
+@permissions_policy(camera="self")  # "take a photo" on a phone
 def wallet(request):
     max_size = filesizeformat(settings.DOCUMENT_MAX_BYTES)
     posted = request.method == "POST"
