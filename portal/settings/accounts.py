@@ -32,6 +32,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# allauth's rate limits and session list read the client's address as the portal does (TRUSTED_PROXY_COUNT).
+ACCOUNT_ADAPTER = "services.accounts.adapter.AccountAdapter"
 HEADLESS_ONLY = False
 HEADLESS_CLIENTS = ("app",)
 HEADLESS_SERVE_SPECIFICATION = True

@@ -31,6 +31,11 @@ if env.bool("DJANGO_HTTPS", default=not DEBUG):
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# How many proxies in front of the portal append the client's address to X-Forwarded-For: the one notion of the
+# client's address (services/common/http.py) for throttles, allauth's rate limits, the catalogue cache, the audit
+# log. 0: no proxy, the header is ignored (a client could write any address there).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
 # Content Security Policy: nothing is loaded from another origin, no inline script.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

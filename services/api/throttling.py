@@ -13,6 +13,8 @@ from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django_redis.cache import RedisCache
 from rest_framework.throttling import SimpleRateThrottle
 
+from services.common.http import client_address
+
 
 class WindowCountThrottle(SimpleRateThrottle):
     """A SimpleRateThrottle (same rates, scopes and idents) counting requests per fixed window."""
@@ -41,6 +43,10 @@ class WindowCountThrottle(SimpleRateThrottle):
 
     def wait(self) -> float:
         return self.retry_after
+
+    def get_ident(self, request) -> str:
+        # The portal's one notion of the address (TRUSTED_PROXY_COUNT): DRF's own believes any X-Forwarded-For.
+        return client_address(request)
 
 
 def _count(cache, key: str, timeout: int) -> int:

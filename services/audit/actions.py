@@ -2,19 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.conf import settings
-
 from services.accounts.permissions import SUPERVISOR, StaffScope, staff_scope
+from services.common.http import client_address
 
 from .models import AuditAction, AuditEntry, AuditRole
-
-
-def _client_address(request) -> str | None:
-    # Behind the TLS proxy (DJANGO_BEHIND_TLS_PROXY) the client is the address the proxy appended last.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _role_outside(scope: StaffScope) -> str:
@@ -37,7 +28,7 @@ def audit_record(
     address: one entry per application (or one with none, for a search of the queue). ``scope``: the user's staff
     scope, built for the request when not given."""
     scope = staff_scope(request) if scope is None else scope
-    address = _client_address(request)
+    address = client_address(request) or None
 
     def entry(application) -> AuditEntry:
         department_id = application.department_id if application else None
