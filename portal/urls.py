@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from services.accounts import apis as account_apis
 from services.catalogue import views as catalogue_views
 
 from . import views
@@ -29,6 +30,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),
+    # Staff enrol their authenticator app only through their link (before allauth's own pattern at this address).
+    path("api/auth/app/v1/account/authenticators/totp", account_apis.app_totp),
     path("api/auth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),

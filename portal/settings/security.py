@@ -55,5 +55,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff open the admin only with an activated authenticator app (TOTP), signed in with it in this session.
 # Only the embedded demo (DEBUG) may switch this off, so that its published demo logins work.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
+# Staff set up their authenticator app only through a one-time link an administrator or their supervisor issues
+# (the admin's "Issue an enrolment link", or manage.py staff_enrolment_link); the link is valid this long.
+STAFF_ENROLMENT_HOURS = 72
 if not STAFF_REQUIRE_MFA and not DEBUG:
     raise ImproperlyConfigured("STAFF_REQUIRE_MFA=false is allowed only with DJANGO_DEBUG=true (the embedded demo).")

@@ -7,6 +7,7 @@ import uuid
 import zipfile
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -16,12 +17,14 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.common.errors import ValidationFailed
+from services.common.errors import NotAllowed, ValidationFailed
 from services.common.storage import private_storage
 from services.common.tasks import publish_on_commit
 
-from .models import DataExport, Device, ResidentProfile
+from .models import DataExport, Device, ResidentProfile, User
+from .permissions import staff_scope_for
 from .privacy import personal_data_erase, personal_data_export
+from .selectors import STAFF_ENROLMENT_SALT
 from .validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
 
 
@@ -156,27 +159,49 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     except Exception:
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=timezone.now())
         raise
-    DataExport.objects.filter(pk=export.pk).update(
+    finished = DataExport.objects.filter(pk=export.pk).update(
         status=DataExport.Status.READY,
         progress=100,
         stored_name=stored_name,
         size=len(buffer.getvalue()),
         finished_at=timezone.now(),
     )
+    if not finished:  # the account was deleted, and the export with it, while this build ran: keep no zip
+        private_storage().delete(stored_name)
+        return None
     return DataExport.objects.get(pk=export.pk)
+
+
+def data_export_delete(*, exports) -> int:
+    """Delete these exports with their zips (a pending one's build then finds nothing to do); return how many."""
+    storage = private_storage()
+    exports = list(exports)
+    for export in exports:
+        if export.stored_name:
+            storage.delete(export.stored_name)
+        export.delete()
+    return len(exports)
 
 
 def data_export_purge_expired() -> int:
     """Delete expired exports and their zips; return how many."""
-    storage = private_storage()
-    expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
-    for export in expired:
-        if export.stored_name:
-            storage.delete(export.stored_name)
-        export.delete()
-    return len(expired)
+    return data_export_delete(exports=DataExport.objects.filter(expires_at__lte=timezone.now()))
 
 
 def profile_set_elder_mode(*, user, on: bool) -> None:
     """Remember elder mode (larger text, higher contrast, simpler layout) in the resident's profile."""
     ResidentProfile.objects.update_or_create(user=user, defaults={"elder_mode": on})
+
+
+def staff_enrolment_token(*, user: User, by: User | None) -> str:
+    """Issue a one-time enrolment link's token for a staff member to set up their authenticator app: valid
+    STAFF_ENROLMENT_HOURS and only until an authenticator is set up (selectors.staff_enrolment_user_id). ``by``: an
+    administrator or a supervisor of one of the member's departments (None: the operator, from the command line)."""
+    if not user.is_staff:
+        raise NotAllowed(_("Enrolment links are for staff."))
+    if by is not None:
+        scope = staff_scope_for(user=by)
+        departments = user.memberships.values_list("department_id", flat=True)
+        if not (scope.is_admin or any(scope.supervises(department) for department in departments)):
+            raise NotAllowed(_("Only an administrator or the member's supervisor can issue an enrolment link."))
+    return signing.dumps(user.pk, salt=STAFF_ENROLMENT_SALT)

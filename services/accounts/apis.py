@@ -1,5 +1,11 @@
-"""The resident's profile and push devices in API v1."""
+"""The resident's profile and push devices in API v1; the guard on allauth's app API for authenticator apps."""
 
+from allauth.headless.constants import Client
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from allauth.headless.mfa.views import ManageTOTPView
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
@@ -7,6 +13,7 @@ from rest_framework.views import APIView
 
 from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.problems import problem_json
 from services.api.serializers import StrictInputSerializer
 
 from .actions import device_register, device_unregister, profile_update
@@ -133,3 +140,19 @@ class DeviceApi(IdempotentPostMixin, APIView):
         if not device_unregister(user=request.user, token=data.validated_data["token"]):
             raise exceptions.NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_app_totp = ManageTOTPView.as_api_view(client=Client.APP)
+
+
+@csrf_exempt  # the app's API: a session token, no cookie
+def app_totp(request):
+    """allauth's app API for the authenticator app (/api/auth/app/v1/account/authenticators/totp), except that staff
+    set theirs up only through their enrolment link on the web, never first-come from an app."""
+    token = request.headers.get("X-Session-Token")
+    if request.method == "POST" and token and settings.STAFF_REQUIRE_MFA:
+        signed_in = authenticate_by_x_session_token(token)
+        if signed_in is not None and signed_in.user is not None and signed_in.user.is_staff:
+            detail = _("Staff set up their authenticator app with the enrolment link from their supervisor.")
+            return problem_json(status_code=403, code="staff_enrolment_required", detail=detail)
+    return _app_totp(request)

@@ -1,11 +1,26 @@
 """Writes of the audit log: every staff look at, and action on, an application or a document."""
 
+import hashlib
+import hmac
+import re
 from collections.abc import Iterable
+
+from django.conf import settings
 
 from services.accounts.permissions import SUPERVISOR, StaffScope, staff_scope
 from services.common.http import client_address
 
 from .models import AuditAction, AuditEntry, AuditRole
+
+# A resident ID number (18 characters) anywhere in a detail, e.g. the words searched for in the queue.
+ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
+
+
+def audit_fingerprint(id_number: str) -> str:
+    """Return the keyed fingerprint a resident ID number is logged as: the same number always gives the same
+    fingerprint (an administrator finds who searched for it), and the number cannot be read back from it."""
+    key = settings.SECRET_KEY.encode()
+    return "id#" + hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def _role_outside(scope: StaffScope) -> str:
@@ -29,6 +44,7 @@ def audit_record(
     scope, built for the request when not given."""
     scope = staff_scope(request) if scope is None else scope
     address = client_address(request) or None
+    detail = ID_NUMBER.sub(lambda match: audit_fingerprint(match.group()), detail)
 
     def entry(application) -> AuditEntry:
         department_id = application.department_id if application else None
