@@ -52,6 +52,8 @@ PORTAL_ENV = {
     "API_THROTTLE_USER": "100000000/min",
     "API_THROTTLE_ANON": "100000000/min",
     "LOG_LEVEL": "WARNING",
+    "SMS_BACKEND": "http",  # required outside DEBUG; the bench's residents ask for no SMS
+    "SMS_GATEWAY_URL": "http://127.0.0.1:9/sms",
 }
 BASELINE_ENV = {
     **os.environ,

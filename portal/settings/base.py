@@ -16,5 +16,6 @@ from .celery import *  # noqa: F403
 from .core import *  # noqa: F403
 from .documents import *  # noqa: F403
 from .env import *  # noqa: F403
+from .limits import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .security import *  # noqa: F403

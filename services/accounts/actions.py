@@ -17,7 +17,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.common.errors import NotAllowed, ValidationFailed
+from services.common.errors import NotAllowed, TooMany, ValidationFailed
 from services.common.storage import private_storage
 from services.common.tasks import publish_on_commit
 
@@ -115,12 +115,17 @@ def account_delete(*, user, password: str) -> None:
 
 
 def data_export_start(*, user) -> DataExport:
-    """Start building the resident's data export in the background, or return the one still being built."""
+    """Start building the resident's data export in the background, or return the one still being built; at most
+    DATA_EXPORTS_PER_DAY a day (each costs a worker a zip of every document)."""
     building = DataExport.objects.filter(
         user=user, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
     ).first()
     if building is not None:
         return building
+    today = DataExport.objects.filter(user=user, created_at__gte=timezone.now() - dt.timedelta(days=1)).count()
+    if today >= settings.DATA_EXPORTS_PER_DAY:
+        raise TooMany(_("You have asked for your data %(count)d times in the last day. Try again tomorrow.")
+                      % {"count": today})  # fmt: skip
     export = DataExport.objects.create(
         user=user, expires_at=timezone.now() + dt.timedelta(days=getattr(settings, "DATA_EXPORT_DAYS", 7))
     )

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.common.errors import ValidationFailed
+from services.common.errors import TooMany, ValidationFailed
 from services.common.storage import private_storage
 
 from .actions import ProfileInvalid, account_delete, data_export_start, profile_set_elder_mode, profile_update
@@ -75,7 +75,11 @@ def account_delete_view(request):
 def data_export(request):
     """Start an export (POST) or list the resident's exports still downloadable."""
     if request.method == "POST":
-        export = data_export_start(user=request.user)
+        try:
+            export = data_export_start(user=request.user)
+        except TooMany as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:export")
         return redirect("accounts:export-status", public_id=export.public_id)
     return render(request, "accounts/export.html", {"exports": data_export_list_for_owner(user=request.user)})
 

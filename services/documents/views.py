@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from services.accounts.permissions import staff_scope
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
-from services.common.errors import NotReady, ValidationFailed
+from services.common.errors import NotReady, TooMany, ValidationFailed
 from services.common.headers import permissions_policy
 from services.common.storage import private_storage
 
@@ -80,6 +80,9 @@ def wallet(request):
                     upload=upload,
                     expires_on=data["expires_on"],
                 )
+            except TooMany as exc:
+                form.add_error("files", str(exc))
+                break
             except ValidationFailed as exc:
                 for field, errors in exc.errors.items():
                     field = "files" if field == "file" else field

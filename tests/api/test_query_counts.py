@@ -3,12 +3,14 @@
 The endpoints and their methods are read from the URL configuration: a new one without a case here fails
 test_every_endpoint_and_method_has_a_case."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from bench.tools import _session_for
@@ -38,6 +40,7 @@ def _device(w: World) -> Device:
 
 
 DECIDED = lambda w: {"public_id": w.decided.public_id}  # noqa: E731
+A_DAY_AGO = lambda: timezone.now() - dt.timedelta(days=1, minutes=1)  # noqa: E731
 
 CALLS = {  # (url name, method) → the call
     ("services", "get"): Call(),
@@ -70,8 +73,11 @@ CALLS = {  # (url name, method) → the call
     ("unread-count", "get"): Call(),
     ("notifications-read-all", "post"): Call(),
     ("notification-read", "post"): Call(_fresh("notification")),
-    # Each measurement starts an export (the one being prepared would be returned instead).
-    ("me-exports", "post"): Call(status=202, prepare=lambda w: w.resident.data_exports.update(status="ready")),
+    # Each measurement starts an export (the one being prepared would be returned instead, and the day's allowance
+    # is spent by the world's exports unless they are a day old).
+    ("me-exports", "post"): Call(
+        status=202, prepare=lambda w: w.resident.data_exports.update(status="ready", created_at=A_DAY_AGO())
+    ),
     ("me-export", "get"): Call(lambda w: {"public_id": w.export.public_id}),
     ("me-export-download", "get"): Call(lambda w: {"public_id": w.export.public_id}),
     ("application-ratings", "get"): Call(DECIDED),
