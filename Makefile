@@ -13,7 +13,7 @@ MO := locale/zh_Hans/LC_MESSAGES/django.mo
 AXE_VERSION := 4.14.1
 AXE := .cache/axe-core-$(AXE_VERSION).stamp
 
-.PHONY: run test up lint format messages schema bench
+.PHONY: run test up lint format messages schema bench audit
 
 $(STAMP):
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,7 @@ test: $(STAMP) $(MO) $(AXE)  ## Lint, check the layers and run the whole suite (
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports  # the apps' layers (docs/architecture.md)
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive services portal  # each "# nosec" says why
 	# A model change without its migration fails here, before the suite (which would build the tables anyway);
 	# on an empty in-memory database, whose history check cannot warn about CI's not-yet-created "portal" one.
 	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=sqlite:///:memory: \
@@ -63,6 +64,11 @@ messages: $(STAMP)  ## Collect new strings into django.po (needs GNU gettext's x
 
 schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended API change
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml
+
+audit:  ## The pinned requirements against PyPI's and OSV's vulnerability databases (needs the internet)
+	test -x .cache/pip-audit/bin/pip-audit || ($(PYTHON) -m venv .cache/pip-audit && \
+	  .cache/pip-audit/bin/pip install --quiet pip-audit==2.10.1)
+	.cache/pip-audit/bin/pip-audit --strict --requirement requirements.txt --requirement requirements-dev.txt
 
 bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (PostgreSQL, Redis, wrk); see bench/README.md
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
