@@ -91,9 +91,9 @@ def device_register(*, user, platform: str, token: str) -> tuple[Device, bool]:
     return device, created
 
 
-def device_unregister(*, user, token: str) -> bool:
-    """Forget one of the user's push tokens (at logout); return whether there was one."""
-    return Device.objects.filter(user=user, token=token).delete()[0] > 0
+def device_unregister(*, user, public_id) -> bool:
+    """Forget one of the user's phones (at logout); return whether there was one."""
+    return Device.objects.filter(user=user, public_id=public_id).delete()[0] > 0
 
 
 @transaction.atomic

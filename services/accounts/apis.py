@@ -6,7 +6,7 @@ from allauth.headless.mfa.views import ManageTOTPView
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -79,6 +79,7 @@ class ProfileApi(APIView):
 
 
 class DeviceOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", help_text="The device's id, to unregister it.")
     platform = serializers.ChoiceField(choices=Device.Platform.choices)
     token = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -92,12 +93,6 @@ class DeviceApi(IdempotentPostMixin, APIView):
             ref_name = "DeviceRegister"
 
         platform = serializers.ChoiceField(choices=Device.Platform.choices)
-        token = serializers.CharField(max_length=255)
-
-    class DeleteSerializer(StrictInputSerializer):
-        class Meta:
-            ref_name = "DeviceUnregister"
-
         token = serializers.CharField(max_length=255)
 
     @extend_schema(
@@ -119,25 +114,20 @@ class DeviceApi(IdempotentPostMixin, APIView):
             DeviceOutputSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
+
+class DeviceDetailApi(APIView):
     @extend_schema(
         operation_id="devices_unregister",
-        request=None,  # OpenAPI gives DELETE no body: the token is a query parameter (a JSON body still works)
-        parameters=[
-            OpenApiParameter(
-                "token", str, required=True, description="The push token to forget (max. 255 characters)."
-            ),
-            *PROBLEM_HEADERS,
-        ],
+        parameters=PROBLEM_HEADERS,
         responses={
-            204: OpenApiResponse(description="Unregistered; no more push messages to this token."),
-            **problems(400, 401, 404, 413, 415, 429),
+            204: OpenApiResponse(description="Unregistered; no more push messages to this phone."),
+            **problems(401, 404, 429),
         },
     )
-    def delete(self, request):
-        """Stop push messages to this phone (e.g. at logout)."""
-        data = self.DeleteSerializer(data=request.query_params if request.query_params else request.data)
-        data.is_valid(raise_exception=True)
-        if not device_unregister(user=request.user, token=data.validated_data["token"]):
+    def delete(self, request, public_id):
+        """Stop push messages to this phone (e.g. at logout), named by the id its registration returned: a push token
+        never travels in an address (where access logs would keep it)."""
+        if not device_unregister(user=request.user, public_id=public_id):
             raise exceptions.NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -55,7 +55,7 @@ CALLS = {  # (url name, method) → the call
     ("profile", "get"): Call(),
     ("profile", "patch"): Call(data=lambda w: {"street_address": "世纪大道1号"}),
     ("devices", "post"): Call(data=lambda w: {"platform": "ios", "token": f"apns-{w.fresh['open'].pk}"}, status=201),
-    ("devices", "delete"): Call(data=lambda w: {"token": _device(w).token}, status=204),
+    ("device", "delete"): Call(lambda w: {"public_id": _device(w).public_id}, status=204),
     ("document-types", "get"): Call(),
     ("documents", "get"): Call(),
     ("documents", "post"): Call(

@@ -83,3 +83,15 @@ def test_production_needs_an_sms_gateway(debug, backend, starts):
 
     assert (result.returncode == 0) is starts, result.stderr
     assert starts or "SMS_BACKEND=http" in result.stderr
+
+
+def test_the_device_api_takes_its_id_in_the_path(resident_client, resident):
+    """A phone is unregistered by the id its registration answered, never by a push token in the query string
+    (which access logs and proxies keep)."""
+    registered = resident_client.post("/api/v1/devices/", {"platform": "ios", "token": TOKEN}, format="json").json()
+
+    by_token = resident_client.delete(f"/api/v1/devices/?token={TOKEN}")
+    by_id = resident_client.delete(f"/api/v1/devices/{registered['id']}/")
+
+    assert by_token.status_code == 405 and by_id.status_code == 204
+    assert TOKEN not in str(registered["id"])
