@@ -20,7 +20,7 @@ PODMAN := CONTAINERS_CONF=$(CURDIR)/deploy/containers.conf podman --runtime runc
 # `make run`'s identity provider: the demo one (python -m devidp) on port 8900, with the client it knows.
 IDENTITY_PROVIDERS ?= [{"id": "suishenban", "issuer": "http://127.0.0.1:8900", "client_id": "portal-demo", "client_secret": "demo-secret", "name_zh": "随申办（演示）", "name_en": "随申办 Suishenban (demo)", "app_redirect_uri": "cn.gov.sh.portal:/identity/callback"}]
 
-.PHONY: run test up lint format messages schema bench image
+.PHONY: run test up lint format messages schema bench image audit
 
 # make run PORT=8123 serves on another port
 PORT ?= 8000
@@ -58,6 +58,7 @@ test: $(STAMP) $(MO) $(AXE)  ## Lint, check the layers and run the whole suite (
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports  # the apps' layers (docs/architecture.md)
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive services portal  # each "# nosec" says why
 	# A model change without its migration fails here, before the suite (which would build the tables anyway);
 	# on an empty in-memory database, whose history check cannot warn about CI's not-yet-created "portal" one.
 	DJANGO_SETTINGS_MODULE=portal.settings.test DATABASE_URL=sqlite:///:memory: \
@@ -82,6 +83,11 @@ messages: $(STAMP)  ## Collect new strings into django.po (needs GNU gettext's x
 
 schema: $(STAMP)  ## Regenerate the committed OpenAPI contract after an intended API change
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(BIN)/python manage.py spectacular --lang en --file docs/api/openapi.yaml
+
+audit:  ## The pinned requirements against PyPI's and OSV's vulnerability databases (needs the internet)
+	test -x .cache/pip-audit/bin/pip-audit || ($(PYTHON) -m venv .cache/pip-audit && \
+	  .cache/pip-audit/bin/pip install --quiet pip-audit==2.10.1)
+	.cache/pip-audit/bin/pip-audit --strict --requirement requirements.txt --requirement requirements-dev.txt
 
 bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (PostgreSQL, Redis, wrk); see bench/README.md
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)

@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("profile/", account_apis.ProfileApi.as_view(), name="profile"),
     path("devices/", account_apis.DeviceApi.as_view(), name="devices"),
+    path("devices/<uuid:public_id>/", account_apis.DeviceDetailApi.as_view(), name="device"),
     path("document-types/", document_apis.DocumentTypeListApi.as_view(), name="document-types"),
     path("documents/", document_apis.DocumentListCreateApi.as_view(), name="documents"),
     path("documents/<uuid:public_id>/file/", document_apis.DocumentFileApi.as_view(), name="document-file"),

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
+from services.accounts import apis as account_apis
 from services.catalogue import views as catalogue_views
 
 from . import views
@@ -44,6 +45,8 @@ urlpatterns = [
         name="api-auth-redoc",
     ),
     path("api/auth/identity/", include("services.identity.api_urls")),
+    # Staff enrol their authenticator app only through their link (before allauth's own pattern at this address).
+    path("api/auth/app/v1/account/authenticators/totp", account_apis.app_totp),
     path("api/auth/", include("allauth.headless.urls")),
     path("api/schema/", views.SchemaView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
@@ -54,6 +57,8 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
 ]
 
-# Under /api/, an unknown URL and an unexpected error are problem bodies like every other API error.
+# Under /api/, a request that cannot be read, an unknown URL and an unexpected error are problem bodies like every
+# other API error.
+handler400 = "portal.views.bad_request"
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

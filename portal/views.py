@@ -4,7 +4,6 @@ the API's documentation page and error answers (the apps' API views live in each
 
 from csp.decorators import csp_update
 from django.conf import settings
-from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 
 from services.accounts.models import ResidentProfile
 from services.accounts.selectors import profile_for_user
-from services.api.errors import PROBLEM_CONTENT_TYPE
+from services.api.problems import problem_json
 from services.applications.selectors import application_draft_for_service, application_draft_list_for_resident
 from services.applications.views import eligibility_answers_key
 from services.catalogue.forms import EligibilityFactsForm
@@ -129,17 +128,20 @@ class SchemaView(SpectacularAPIView):
             return response.render()  # its lazy texts worded now, in that language
 
 
-def _problem(*, status: int, title: str, code: str, detail: str) -> JsonResponse:
-    body = {"type": f"urn:portal:problem:{code}", "title": title, "status": status, "detail": detail}
-    body.update(code=code, errors=[])
-    return JsonResponse(body, status=status, content_type=PROBLEM_CONTENT_TYPE)
+def bad_request(request, exception):
+    """Answer a request the portal cannot read (a NUL character, a malformed body) with a 400: a problem body under
+    /api/, a page in the visitor's language elsewhere."""
+    detail = _("The address or the form held something that is not allowed, such as a control character.")
+    if request.path.startswith("/api/"):
+        return problem_json(status_code=400, code="bad_request", detail=detail)
+    return render(request, "400.html", status=400)
 
 
 def page_not_found(request, exception):
     """Answer an unknown URL under /api/ (outside /api/v1/, which has its own) with a problem body."""
     if not request.path.startswith("/api/"):
         return defaults.page_not_found(request, exception)
-    return _problem(status=404, title="Not Found", code="not_found", detail=_("Not found."))
+    return problem_json(status_code=404, code="not_found", detail=_("Not found."))
 
 
 def server_error(request):
@@ -150,7 +152,7 @@ def server_error(request):
     if not request.path.startswith("/api/"):
         return defaults.server_error(request)
     detail = _("Something went wrong on our side. Try again in a moment.")
-    return _problem(status=500, title="Internal Server Error", code="server_error", detail=detail)
+    return problem_json(status_code=500, code="server_error", detail=detail)
 
 
 class ApiNotFound(APIView):

@@ -17,6 +17,8 @@ def production_env(**overrides) -> dict:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(60),
         DJANGO_ALLOWED_HOSTS="portal.example",
         DATABASE_URL="sqlite:////tmp/x.sqlite3",
+        SMS_BACKEND="http",
+        SMS_GATEWAY_URL="https://sms.example/messages",
     )
     env.update(overrides)
     return {key: value for key, value in env.items() if value is not None}

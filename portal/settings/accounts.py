@@ -25,8 +25,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
-# Failed logins are throttled per address and per account (allauth's rate limits, in the cache).
-ACCOUNT_RATE_LIMITS = {
+# allauth's rate limits, in the cache. Failed logins: per address, and per (account, address) pair (the portal's
+# adapter makes allauth's "key" the pair; the account as a whole is slowed down instead: settings/limits.py).
+ACCOUNT_RATE_LIMITS = {  # nosec B105  # "reset_password" names a rate limit, not a password
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",

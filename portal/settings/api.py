@@ -26,7 +26,7 @@ REST_FRAMEWORK = {
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)
 # App session tokens (X-Session-Token) end after this long unused, and in any case this long after the login;
 # every login hands out a new token (the session key is cycled).
-HEADLESS_TOKEN_STRATEGY = "services.api.tokens.ExpiringSessionTokenStrategy"  # noqa: S105 (a class path)
+HEADLESS_TOKEN_STRATEGY = "services.api.tokens.ExpiringSessionTokenStrategy"  # noqa: S105  # nosec B105  # a class path
 API_TOKEN_IDLE_SECONDS = env.int("API_TOKEN_IDLE_SECONDS", default=60 * 60 * 24 * 14)
 API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=60 * 60 * 24 * 90)
 # Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours), then purged by beat.
@@ -49,8 +49,8 @@ SPECTACULAR_SETTINGS = {
 - log in: `POST /auth/login` (email, password) gives `meta.session_token`; with an authenticator app the answer is
   401 with the pending flow `mfa_authenticate`, completed by `POST /auth/2fa/authenticate` (code);
 - send the token as `X-Session-Token` here; every login gives a new token; a token ends after
-  `API_TOKEN_IDLE_SECONDS` unused (14 days) and `API_TOKEN_MAX_AGE_SECONDS` after the login (90 days): then every
-  call answers 401 with `WWW-Authenticate: X-Session-Token` and the app logs in again;
+  `API_TOKEN_IDLE_SECONDS` unused (14 days) and `API_TOKEN_MAX_AGE_SECONDS` after it was handed out (90 days): then
+  every call answers 401 with `WWW-Authenticate: X-Session-Token` and the app logs in again;
 - log out: `DELETE /auth/session`; sessions: `GET /auth/sessions`, end some with `DELETE /auth/sessions`;
 - password reset: `POST /auth/password/request` (email), then `POST /auth/password/reset` (key, password).
 

@@ -19,6 +19,7 @@ from .documents import *  # noqa: F403
 from .env import *  # noqa: F403
 from .events import *  # noqa: F403
 from .identity import *  # noqa: F403
+from .limits import *  # noqa: F403
 from .metrics import *  # noqa: F403
 from .notifications import *  # noqa: F403
 from .payments import *  # noqa: F403

@@ -49,11 +49,15 @@ MIDDLEWARE = [
     "services.common.request_id.RequestIdMiddleware",
     "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control private, no-store unless a view says otherwise; Permissions-Policy (services/common/headers.py).
+    "services.common.headers.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous catalogue reads answered from a cached copy before the session, auth and CSP work below.
     "services.api.middleware.CataloguePageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL in the address is a 400; allauth's app API: a 413 for a body too big, a 400 for JSON nested too deep.
+    "services.api.middleware.BadInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

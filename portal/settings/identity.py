@@ -9,6 +9,7 @@ IDENTITY_PROVIDERS = env.json("IDENTITY_PROVIDERS", default=[])
 # Seconds to wait for a provider's discovery, keys and token endpoints before telling the resident it is down.
 IDENTITY_HTTP_TIMEOUT_SECONDS = env.float("IDENTITY_HTTP_TIMEOUT_SECONDS", default=5)
 # allauth's adapter: the portal's own emails (its name, PORTAL_URL, subjects marked 【一网通办】, sent through the
-# notifications' email queue with retries: services/accounts/adapter.py), and signing out of a session that came
-# from a provider also ends it there.
+# notifications' email queue with retries; the portal's one client address for the rate limits and the session
+# list; failed logins slowing an account down instead of locking it: services/accounts/adapter.py), and signing out
+# of a session that came from a provider also ends it there.
 ACCOUNT_ADAPTER = "services.identity.views.AccountAdapter"

@@ -1,5 +1,7 @@
 """Notifications: email, SMS, delivery attempts, and the portal's address for links in messages."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .env import DEBUG, env
 
 EMAIL_CONFIG = env.email("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
@@ -10,8 +12,14 @@ EMAIL_TIMEOUT = 10
 PORTAL_URL = env("PORTAL_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="一网通办 Citizen Portal <no-reply@portal.example>")
 
-# SMS: "console" prints (development), "http" posts JSON to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN.
-SMS_BACKEND = env("SMS_BACKEND", default="console")
+# SMS: "http" posts JSON to SMS_GATEWAY_URL with SMS_GATEWAY_TOKEN; "console" prints each message, its phone
+# number and text, to the log: the embedded mode's (DEBUG) only. Outside DEBUG the gateway must be configured.
+SMS_BACKEND = env("SMS_BACKEND", default="console" if DEBUG else "")
+if SMS_BACKEND != "http" and not DEBUG:
+    raise ImproperlyConfigured(
+        "SMS_BACKEND=http (with SMS_GATEWAY_URL) is required unless DJANGO_DEBUG=true: the console backend would "
+        "write residents' phone numbers and messages to the log."
+    )
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT_SECONDS = env.float("SMS_GATEWAY_TIMEOUT_SECONDS", default=5.0)

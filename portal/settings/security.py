@@ -21,6 +21,7 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("DJANGO_HTTPS", default=not DEBUG):
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True  # the language switch's cookie, and the elder mode's (which follows it)
     SECURE_SSL_REDIRECT = True
     # Load balancers and Kubernetes probe, and Prometheus scrapes, over plain HTTP inside the cluster: a redirect
     # would count as healthy whatever the checks say.
@@ -30,6 +31,11 @@ if env.bool("DJANGO_HTTPS", default=not DEBUG):
     SECURE_HSTS_PRELOAD = True
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# How many proxies in front of the portal append the client's address to X-Forwarded-For: the one notion of the
+# client's address (services/common/http.py) for throttles, allauth's rate limits, the catalogue cache, the audit
+# log. 0: no proxy, the header is ignored (a client could write any address there).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 # Content Security Policy: nothing is loaded from another origin, no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -50,5 +56,8 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Staff open the admin only with an activated authenticator app (TOTP), signed in with it in this session.
 # Only the embedded demo (DEBUG) may switch this off, so that its published demo logins work.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)
+# Staff set up their authenticator app only through a one-time link an administrator or their supervisor issues
+# (the admin's "Issue an enrolment link", or manage.py staff_enrolment_link); the link is valid this long.
+STAFF_ENROLMENT_HOURS = 72
 if not STAFF_REQUIRE_MFA and not DEBUG:
     raise ImproperlyConfigured("STAFF_REQUIRE_MFA=false is allowed only with DJANGO_DEBUG=true (the embedded demo).")

@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_HTTPS", "false")
+os.environ.setdefault("SMS_BACKEND", "http")  # required by the production settings; overridden below
 # Each run gets its own test database and broker keys (inherited by the workers it starts), so two runs
 # on one machine never share a database or steal each other's tasks.
 TEST_RUN = os.environ.setdefault("PORTAL_TEST_RUN", str(os.getpid()))
@@ -28,6 +29,7 @@ STORAGES["documents"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": BASE_DIR / "test-artifacts" / f"documents-{TEST_RUN}"},  # noqa: F405
 }
+SMS_BACKEND = "console"  # the SMS tests point it at a local gateway (tests/notifications/conftest.py)
 DOCUMENT_SCANNER = ""  # the scanning tests point CLAMD_URL at a clamd of their own
 # Tasks run in-process in the test process; integration tests switch this off around a real worker.
 CELERY_TASK_ALWAYS_EAGER = True

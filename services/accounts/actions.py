@@ -8,6 +8,7 @@ import zipfile
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,12 +18,14 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from services.common.errors import ValidationFailed
+from services.common.errors import NotAllowed, TooMany, ValidationFailed
 from services.common.storage import private_storage
 from services.common.tasks import publish_on_commit
 
-from .models import DataExport, Device, ResidentProfile
+from .models import DataExport, Device, ResidentProfile, User
+from .permissions import staff_scope_for
 from .privacy import personal_data_erase, personal_data_export
+from .selectors import STAFF_ENROLMENT_SALT
 from .validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
 
 
@@ -107,9 +110,9 @@ def device_register(*, user, platform: str, token: str) -> tuple[Device, bool]:
     return device, created
 
 
-def device_unregister(*, user, token: str) -> bool:
-    """Forget one of the user's push tokens (at logout); return whether there was one."""
-    return Device.objects.filter(user=user, token=token).delete()[0] > 0
+def device_unregister(*, user, public_id) -> bool:
+    """Forget one of the user's phones (at logout); return whether there was one."""
+    return Device.objects.filter(user=user, public_id=public_id).delete()[0] > 0
 
 
 @transaction.atomic
@@ -131,12 +134,17 @@ def account_delete(*, user, password: str) -> None:
 
 
 def data_export_start(*, user) -> DataExport:
-    """Start building the resident's data export in the background, or return the one still being built."""
+    """Start building the resident's data export in the background, or return the one still being built; at most
+    DATA_EXPORTS_PER_DAY a day (each costs a worker a zip of every document)."""
     building = DataExport.objects.filter(
         user=user, status__in=(DataExport.Status.PENDING, DataExport.Status.RUNNING)
     ).first()
     if building is not None:
         return building
+    today = DataExport.objects.filter(user=user, created_at__gte=timezone.now() - dt.timedelta(days=1)).count()
+    if today >= settings.DATA_EXPORTS_PER_DAY:
+        raise TooMany(_("You have asked for your data %(count)d times in the last day. Try again tomorrow.")
+                      % {"count": today})  # fmt: skip
     export = DataExport.objects.create(
         user=user, expires_at=timezone.now() + dt.timedelta(days=getattr(settings, "DATA_EXPORT_DAYS", 7))
     )
@@ -175,25 +183,33 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     except Exception:
         DataExport.objects.filter(pk=export.pk).update(status=DataExport.Status.FAILED, finished_at=timezone.now())
         raise
-    DataExport.objects.filter(pk=export.pk).update(
+    finished = DataExport.objects.filter(pk=export.pk).update(
         status=DataExport.Status.READY,
         progress=100,
         stored_name=stored_name,
         size=len(buffer.getvalue()),
         finished_at=timezone.now(),
     )
+    if not finished:  # the account was deleted, and the export with it, while this build ran: keep no zip
+        private_storage().delete(stored_name)
+        return None
     return DataExport.objects.get(pk=export.pk)
+
+
+def data_export_delete(*, exports) -> int:
+    """Delete these exports with their zips (a pending one's build then finds nothing to do); return how many."""
+    storage = private_storage()
+    exports = list(exports)
+    for export in exports:
+        if export.stored_name:
+            storage.delete(export.stored_name)
+        export.delete()
+    return len(exports)
 
 
 def data_export_purge_expired() -> int:
     """Delete expired exports and their zips; return how many."""
-    storage = private_storage()
-    expired = list(DataExport.objects.filter(expires_at__lte=timezone.now()))
-    for export in expired:
-        if export.stored_name:
-            storage.delete(export.stored_name)
-        export.delete()
-    return len(expired)
+    return data_export_delete(exports=DataExport.objects.filter(expires_at__lte=timezone.now()))
 
 
 def profile_set_elder_mode(*, user, on: bool) -> None:
@@ -206,3 +222,17 @@ def sessions_purge_expired() -> int:
 
     What ``clearsessions`` does for the cached_db engine (the cached copies expire by themselves), counted."""
     return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]
+
+
+def staff_enrolment_token(*, user: User, by: User | None) -> str:
+    """Issue a one-time enrolment link's token for a staff member to set up their authenticator app: valid
+    STAFF_ENROLMENT_HOURS and only until an authenticator is set up (selectors.staff_enrolment_user_id). ``by``: an
+    administrator or a supervisor of one of the member's departments (None: the operator, from the command line)."""
+    if not user.is_staff:
+        raise NotAllowed(_("Enrolment links are for staff."))
+    if by is not None:
+        scope = staff_scope_for(user=by)
+        departments = user.memberships.values_list("department_id", flat=True)
+        if not (scope.is_admin or any(scope.supervises(department) for department in departments)):
+            raise NotAllowed(_("Only an administrator or the member's supervisor can issue an enrolment link."))
+    return signing.dumps(user.pk, salt=STAFF_ENROLMENT_SALT)

@@ -1,12 +1,19 @@
-"""The resident's profile and push devices in API v1."""
+"""The resident's profile and push devices in API v1; the guard on allauth's app API for authenticator apps."""
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from allauth.headless.constants import Client
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from allauth.headless.mfa.views import ManageTOTPView
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.problems import problem_json
 from services.api.serializers import StrictInputSerializer
 
 from .actions import device_register, device_unregister, profile_update
@@ -76,6 +83,7 @@ class ProfileApi(APIView):
 
 
 class DeviceOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id", help_text="The device's id, to unregister it.")
     platform = serializers.ChoiceField(choices=Device.Platform.choices)
     token = serializers.CharField()
     created_at = serializers.DateTimeField()
@@ -89,12 +97,6 @@ class DeviceApi(IdempotentPostMixin, APIView):
             ref_name = "DeviceRegister"
 
         platform = serializers.ChoiceField(choices=Device.Platform.choices)
-        token = serializers.CharField(max_length=255)
-
-    class DeleteSerializer(StrictInputSerializer):
-        class Meta:
-            ref_name = "DeviceUnregister"
-
         token = serializers.CharField(max_length=255)
 
     @extend_schema(
@@ -116,24 +118,35 @@ class DeviceApi(IdempotentPostMixin, APIView):
             DeviceOutputSerializer(device).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
         )
 
+
+class DeviceDetailApi(APIView):
     @extend_schema(
         operation_id="devices_unregister",
-        request=None,  # OpenAPI gives DELETE no body: the token is a query parameter (a JSON body still works)
-        parameters=[
-            OpenApiParameter(
-                "token", str, required=True, description="The push token to forget (max. 255 characters)."
-            ),
-            *PROBLEM_HEADERS,
-        ],
+        parameters=PROBLEM_HEADERS,
         responses={
-            204: OpenApiResponse(description="Unregistered; no more push messages to this token."),
-            **problems(400, 401, 404, 413, 415, 429),
+            204: OpenApiResponse(description="Unregistered; no more push messages to this phone."),
+            **problems(401, 404, 429),
         },
     )
-    def delete(self, request):
-        """Stop push messages to this phone (e.g. at logout)."""
-        data = self.DeleteSerializer(data=request.query_params if request.query_params else request.data)
-        data.is_valid(raise_exception=True)
-        if not device_unregister(user=request.user, token=data.validated_data["token"]):
+    def delete(self, request, public_id):
+        """Stop push messages to this phone (e.g. at logout), named by the id its registration returned: a push token
+        never travels in an address (where access logs would keep it)."""
+        if not device_unregister(user=request.user, public_id=public_id):
             raise exceptions.NotFound()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+_app_totp = ManageTOTPView.as_api_view(client=Client.APP)
+
+
+@csrf_exempt  # the app's API: a session token, no cookie
+def app_totp(request):
+    """allauth's app API for the authenticator app (/api/auth/app/v1/account/authenticators/totp), except that staff
+    set theirs up only through their enrolment link on the web, never first-come from an app."""
+    token = request.headers.get("X-Session-Token")
+    if request.method == "POST" and token and settings.STAFF_REQUIRE_MFA:
+        signed_in = authenticate_by_x_session_token(token)
+        if signed_in is not None and signed_in.user is not None and signed_in.user.is_staff:
+            detail = _("Staff set up their authenticator app with the enrolment link from their supervisor.")
+            return problem_json(status_code=403, code="staff_enrolment_required", detail=detail)
+    return _app_totp(request)

@@ -158,6 +158,8 @@ class Device(TimeStampedModel):
         IOS = "ios", "iOS"
         ANDROID = "android", "Android"
 
+    # The device's id in the API's addresses (DELETE /api/v1/devices/<id>/): a push token never travels in a URL.
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
     platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
     token = models.CharField(_("push token"), max_length=255, unique=True)

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .models import DepartmentMembership
+from .selectors import staff_mfa_missing
 
 SUPERVISOR = DepartmentMembership.Role.SUPERVISOR
 
@@ -63,8 +64,12 @@ def staff_scope_for(*, user) -> StaffScope:
 
 
 def staff_scope(request) -> StaffScope:
-    """Return the staff scope of the request's user, built once per request."""
+    """Return the staff scope of the request's user, built once per request: none at all for staff whose session
+    was not signed in with two factors (STAFF_REQUIRE_MFA), so a password alone reaches no resident's data."""
     scope = getattr(request, "_staff_scope", None)
     if scope is None or scope[0] != request.user.pk:  # a login or logout within the request builds it again
-        scope = request._staff_scope = (request.user.pk, staff_scope_for(user=request.user))
+        built = staff_scope_for(user=request.user)
+        if built.is_staff and staff_mfa_missing(request=request):
+            built = NO_SCOPE
+        scope = request._staff_scope = (request.user.pk, built)
     return scope[1]

@@ -4,7 +4,8 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
-from .models import Device, ResidentProfile
+from .actions import data_export_delete
+from .models import DataExport, Device, ResidentProfile
 from .privacy import register
 
 PROFILE_FIELDS = ["legal_name", "id_number", "date_of_birth", "phone", "district", "street_address",
@@ -40,3 +41,17 @@ def erase_profile(user) -> None:
 
 register(app_label="accounts", section="account", export_for=export_account, erase_for=erase_account)
 register(app_label="accounts", section="profile", export_for=export_profile, erase_for=erase_profile)
+
+
+def export_data_exports(user):
+    """Return when the resident asked for their data, and how each export stands."""
+    exports = DataExport.objects.filter(user=user).order_by("created_at")
+    return [{"requested_at": export.created_at, "status": export.status} for export in exports], []
+
+
+def erase_data_exports(user) -> None:
+    """Delete every data export at once, its zip included; one still waiting or being built is not finished."""
+    data_export_delete(exports=DataExport.objects.filter(user=user))
+
+
+register(app_label="accounts", section="data_exports", export_for=export_data_exports, erase_for=erase_data_exports)

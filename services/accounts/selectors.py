@@ -2,9 +2,11 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from allauth.account.authentication import get_authentication_records
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core import signing
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -65,13 +67,24 @@ def profile_facts(*, profile: ResidentProfile) -> dict[str, Any]:
 
 
 def staff_mfa_missing(*, request) -> str | None:
-    """Return what a signed-in staff member still lacks to open the admin: "setup" (no authenticator app yet),
-    "code" (this session was not signed in with it), or None (nothing, or STAFF_REQUIRE_MFA is off)."""
+    """Return what a signed-in staff member still lacks to reach residents' data (the admin, documents on the web
+    and in the API): "setup" (no authenticator app yet), "code" (this session, the browser's or the app token's, was
+    not signed in with it), or None (nothing, or STAFF_REQUIRE_MFA is off). Worked out once per request."""
+    cached = getattr(request, "_staff_mfa_missing", None)
+    if cached is None or cached[0] != request.user.pk:  # asked several times per page
+        cached = request._staff_mfa_missing = (request.user.pk, _staff_mfa_missing(request))
+    return cached[1]
+
+
+def _staff_mfa_missing(request) -> str | None:
     if not settings.STAFF_REQUIRE_MFA:
         return None
-    if not Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+    if not totp_enabled(user_id=request.user.pk):
         return "setup"
-    records = get_authentication_records(request, request.user)
+    # In the API the session is the app token's (DRF's request.auth), not the browser's cookie session.
+    token_session = getattr(request, "auth", None)
+    session = token_session if isinstance(token_session, SessionBase) else request.session
+    records = session.get(AUTHENTICATION_METHODS_SESSION_KEY) or []
     return None if any(record.get("method") == "mfa" for record in records) else "code"
 
 
@@ -93,3 +106,21 @@ def stalled_data_export_ids(*, older_than: dt.timedelta) -> list[int]:
         .order_by("updated_at")
         .values_list("pk", flat=True)
     )
+
+
+STAFF_ENROLMENT_SALT = "services.accounts.staff-enrolment"
+
+
+def staff_enrolment_user_id(*, token: str) -> int | None:
+    """Return the staff member an enrolment link was issued to, or None if it is forged, expired or already used
+    (an authenticator app is set up: a link sets up one, once)."""
+    try:
+        user_id = signing.loads(token, salt=STAFF_ENROLMENT_SALT, max_age=settings.STAFF_ENROLMENT_HOURS * 3600)
+    except signing.BadSignature:
+        return None
+    return None if totp_enabled(user_id=user_id) else user_id
+
+
+def totp_enabled(*, user_id: int) -> bool:
+    """Whether the user has set up an authenticator app (TOTP)."""
+    return Authenticator.objects.filter(user_id=user_id, type=Authenticator.Type.TOTP).exists()

@@ -1,3 +1,5 @@
+from allauth.mfa.totp import views as totp_views
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -8,13 +10,21 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from services.common.errors import ValidationFailed
+from services.common.errors import TooMany, ValidationFailed
 from services.common.storage import private_storage
 
 from .actions import ProfileInvalid, account_delete, data_export_start, profile_set_elder_mode, profile_update
 from .forms import AccountDeleteForm, ProfileForm
 from .middleware import set_elder_mode_cookie, set_language_cookie
-from .selectors import data_export_get_for_owner, data_export_list_for_owner, profile_for_user
+from .selectors import (
+    data_export_get_for_owner,
+    data_export_list_for_owner,
+    profile_for_user,
+    staff_enrolment_user_id,
+    totp_enabled,
+)
+
+ENROLMENT_SESSION_KEY = "staff_enrolment"  # the staff member whose enrolment link this browser opened
 
 
 @login_required
@@ -65,7 +75,11 @@ def account_delete_view(request):
 def data_export(request):
     """Start an export (POST) or list the resident's exports still downloadable."""
     if request.method == "POST":
-        export = data_export_start(user=request.user)
+        try:
+            export = data_export_start(user=request.user)
+        except TooMany as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:export")
         return redirect("accounts:export-status", public_id=export.public_id)
     return render(request, "accounts/export.html", {"exports": data_export_list_for_owner(user=request.user)})
 
@@ -113,4 +127,27 @@ def elder_mode(request):
         next_url = "/"
     response = redirect(next_url)
     set_elder_mode_cookie(response, on)
+    return response
+
+
+@login_required
+def staff_enrol(request, token):
+    """Open a staff member's one-time enrolment link: signed in as that member, it leads to setting up the
+    authenticator app; anyone else's, an expired or a used one is refused, saying whom to ask."""
+    if staff_enrolment_user_id(token=token) != request.user.pk:
+        return render(request, "accounts/staff_enrolment.html", status=403)
+    request.session[ENROLMENT_SESSION_KEY] = request.user.pk
+    return redirect("mfa_activate_totp")
+
+
+@login_required
+def totp_activate(request):
+    """allauth's set-up of an authenticator app, which staff reach only through their enrolment link (so that no
+    one holding a staff password enrols an authenticator of their own first)."""
+    staff = request.user.is_staff and settings.STAFF_REQUIRE_MFA
+    if staff and request.session.get(ENROLMENT_SESSION_KEY) != request.user.pk:
+        return render(request, "accounts/staff_enrolment.html", status=403)
+    response = totp_views.activate_totp(request)
+    if staff and totp_enabled(user_id=request.user.pk):
+        request.session.pop(ENROLMENT_SESSION_KEY, None)  # set up: the link has served
     return response

@@ -39,6 +39,8 @@ def conditional_response(request, build: Callable[[], object]) -> HttpResponse:
         response = HttpResponse(body, content_type="application/json")
     response["ETag"] = etag
     patch_vary_headers(response, ["Accept-Language"])
+    # The same public content for everyone: any cache may keep it, asking again each time (the ETag makes it cheap).
+    response["Cache-Control"] = "no-cache"
     # Until when this content may be served again without asking the database (read by CataloguePageCache).
     response.catalogue_fresh_until = fresh_until
     return response

@@ -4,19 +4,18 @@ from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from services.common.errors import DomainError
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
+from .problems import PROBLEM_CONTENT_TYPE, TOO_LARGE
 
 
 class RequestTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
+    default_detail = TOO_LARGE
     default_code = "too_large"
 
 

@@ -1,4 +1,5 @@
-"""API middleware: 429 with Retry-After from allauth's app API too; anonymous catalogue reads from a cached copy."""
+"""API middleware: 429 with Retry-After from allauth's app API too; anonymous catalogue reads from a cached copy;
+requests the portal cannot read refused before any view."""
 
 import hashlib
 import json
@@ -8,13 +9,16 @@ import time
 from allauth.core.internal.ratelimit import parse_rates
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import BadRequest, RequestDataTooBig
 from django.http import HttpResponse
 from django.utils import translation
 
 from .conditional import etag_matches
+from .problems import TOO_LARGE, problem_json
 from .throttling import AnonRateThrottle
 
 AUTH_PREFIX = "/api/auth/"
+API_V1_PREFIX = "/api/v1/"
 # The allauth rate limit behind each headless endpoint that has one.
 RATE_FOR_PATH = {
     "/auth/login": "login_failed",
@@ -59,6 +63,41 @@ class AuthRateLimitMiddleware:
         if not response.has_header("Retry-After"):
             response["Retry-After"] = str(_retry_after(request.path))
         return response
+
+
+class BadInputMiddleware:
+    """Refuse what the portal cannot read before a view tries: a NUL character in the address or the query string
+    (PostgreSQL holds no NUL in text, so a search for one was a 500) is a 400 (a problem body under /api/, a page
+    elsewhere; form fields refuse NUL themselves, and /api/v1/ checks its query parameters with serializers, which
+    name the field). allauth's app API, which reads its JSON itself, answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE
+    with a 413 problem and JSON nested too deeply with a 400, as the portal's own API does (parsers.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        unchecked = not request.path_info.startswith(API_V1_PREFIX)
+        if "\x00" in request.path_info or unchecked and any("\x00" in k + "".join(v) for k, v in request.GET.lists()):
+            raise BadRequest("A NUL character in the request's address.")  # handler400 answers it
+        if request.path_info.startswith(AUTH_PREFIX) and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            refused = _unreadable_auth_body(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+
+def _unreadable_auth_body(request):
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return problem_json(status_code=413, code="too_large", detail=TOO_LARGE)
+    try:
+        json.loads(body or b"null")
+    except RecursionError:
+        return problem_json(status_code=400, code="parse_error", detail="JSON parse error - nested too deeply.")
+    except ValueError:
+        pass  # malformed JSON: allauth answers it with its own 400
+    return None
 
 
 CATALOGUE_PATH = re.compile(r"^/api/v1/services/(?:[-a-zA-Z0-9_]+/)?$")

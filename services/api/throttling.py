@@ -15,6 +15,8 @@ from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
+from services.common.http import client_address
+
 logger = logging.getLogger(__name__)
 
 
@@ -46,28 +48,40 @@ class WindowCountThrottle(SimpleRateThrottle):
     def wait(self) -> float:
         return self.retry_after
 
+    def get_ident(self, request) -> str:
+        # The portal's one notion of the address (TRUSTED_PROXY_COUNT): DRF's own believes any X-Forwarded-For.
+        return client_address(request)
 
-def _count(cache, key: str, timeout: int) -> int:
-    """Add one to the counter ``key`` (created with ``timeout``) and return its new value."""
+
+def limit_allows(*, key: str, rate: str, amount: int = 1) -> bool:
+    """Count ``amount`` (one operation, or its bytes) against ``key``'s allowance ``rate`` ("60/hour") in the
+    current window; False once it is spent. The limits on costly operations per account and per address use it."""
+    allowed, duration = SimpleRateThrottle.parse_rate(None, rate)  # a method that reads nothing of its instance
+    window = int(time.time() // duration)
+    return _count(caches[DEFAULT_CACHE_ALIAS], f"limit:{key}:{window}", duration, amount) <= allowed
+
+
+def _count(cache, key: str, timeout: int, amount: int = 1) -> int:
+    """Add ``amount`` to the counter ``key`` (created with ``timeout``) and return its new value."""
     if isinstance(cache, RedisCache):
         key = cache.make_and_validate_key(key)
-        # INCR and EXPIRE in one MULTI/EXEC: one round trip, and never a counter left without its expiry (the
+        # INCRBY and EXPIRE in one MULTI/EXEC: one round trip, and never a counter left without its expiry (the
         # cache's own incr() is a Lua script on an existing key, so it would take an add() and a second trip).
         pipeline = cache.client.get_client(write=True).pipeline(transaction=True)
-        pipeline.incr(key)
+        pipeline.incrby(key, amount)
         pipeline.expire(key, timeout + 1)  # the window is in the key: a later expiry only keeps it longer
         try:
             return pipeline.execute()[0]
         except RedisError:  # the cache is down: a throttle that cannot count lets the request through
             logger.warning("throttle could not count (cache down): request let through", exc_info=True)
             return 0
-    if cache.add(key, 1, timeout + 1):
-        return 1
+    if cache.add(key, amount, timeout + 1):
+        return amount
     try:
-        return cache.incr(key)
+        return cache.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout + 1)
-        return 1
+        cache.add(key, amount, timeout + 1)
+        return amount
 
 
 class AnonRateThrottle(WindowCountThrottle):

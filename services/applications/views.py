@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -10,10 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from services.accounts.selectors import profile_for_user
+from services.api.throttling import limit_allows
 from services.audit.actions import audit_record_agent_look
 from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
+from services.common.http import client_address
 from services.documents.selectors import document_get_for_owner
 from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
@@ -91,10 +94,13 @@ def apply(request, slug):
 
 
 def _sign_in_again(request):
-    """Send the visitor to sign in and back here; keep what a step posted meanwhile (the session had expired)."""
+    """Send the visitor to sign in and back here; keep what a step posted meanwhile (the session had expired), in
+    at most SIGNED_OUT_ANSWERS_RATE new sessions per address: anyone can post here, signed in or not."""
     if request.method == "POST":
         data = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
-        if sum(len(value) for values in data.values() for value in values) <= STASH_MAX_CHARS:
+        size = sum(len(value) for values in data.values() for value in values)
+        address = client_address(request)
+        if size <= STASH_MAX_CHARS and limit_allows(key=f"stash:{address}", rate=settings.SIGNED_OUT_ANSWERS_RATE):
             request.session[STASH] = {"path": request.path, "data": data}
             messages.info(request, _("You were signed out. Sign in again and we will save the answers you sent."))
     return redirect_to_login(request.get_full_path())

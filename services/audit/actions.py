@@ -1,20 +1,26 @@
 """Writes of the audit log: every staff look at, and action on, an application or a document."""
 
+import hashlib
+import hmac
+import re
 from collections.abc import Iterable
 
 from django.conf import settings
 
 from services.accounts.permissions import SUPERVISOR, StaffScope, staff_scope
+from services.common.http import client_address
 
 from .models import AuditAction, AuditEntry, AuditRole
 
+# A resident ID number (18 characters) anywhere in a detail, e.g. the words searched for in the queue.
+ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)")
 
-def _client_address(request) -> str | None:
-    # Behind the TLS proxy (DJANGO_BEHIND_TLS_PROXY) the client is the address the proxy appended last.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        return forwarded.rsplit(",", 1)[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+
+def audit_fingerprint(id_number: str) -> str:
+    """Return the keyed fingerprint a resident ID number is logged as: the same number always gives the same
+    fingerprint (an administrator finds who searched for it), and the number cannot be read back from it."""
+    key = settings.SECRET_KEY.encode()
+    return "id#" + hmac.new(key, id_number.upper().encode(), hashlib.sha256).hexdigest()[:16]
 
 
 def _role_outside(scope: StaffScope) -> str:
@@ -37,7 +43,8 @@ def audit_record(
     address: one entry per application (or one with none, for a search of the queue). ``scope``: the user's staff
     scope, built for the request when not given."""
     scope = staff_scope(request) if scope is None else scope
-    address = _client_address(request)
+    address = client_address(request) or None
+    detail = ID_NUMBER.sub(lambda match: audit_fingerprint(match.group()), detail)
 
     def entry(application) -> AuditEntry:
         department_id = application.department_id if application else None
@@ -69,6 +76,6 @@ def audit_record_agent_look(*, request, application) -> AuditEntry:
         action=AuditAction.VIEW,
         application=application,
         reference=application.reference or "",
-        ip_address=_client_address(request),
+        ip_address=client_address(request) or None,
         detail=(getattr(profile, "legal_name", "") or request.user.email)[:500],
     )

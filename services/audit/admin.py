@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from services.accounts.admin import RecordAdmin
 from services.common.admin import CappedCountPaginator
 
+from .actions import ID_NUMBER, audit_fingerprint
 from .models import AuditEntry
 
 
@@ -22,3 +23,9 @@ class AuditEntryAdmin(RecordAdmin):
     fields = ["created_at", "actor", "role", "department", "action", "application", "reference", "document",
               "ip_address", "detail"]  # fmt: skip
     readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if ID_NUMBER.fullmatch(term):  # searches for this number, which the log holds as its fingerprint
+            return queryset.filter(detail__contains=audit_fingerprint(term)), False
+        return super().get_search_results(request, queryset, search_term)

@@ -28,9 +28,7 @@ class PortalAdminSite(AdminSite):
     def has_permission(self, request):
         if not super().has_permission(request):
             return False
-        if not hasattr(request, "_staff_mfa_missing"):  # asked several times per page
-            request._staff_mfa_missing = staff_mfa_missing(request=request)
-        return not request._staff_mfa_missing
+        return not staff_mfa_missing(request=request)
 
     def login(self, request, extra_context=None):
         """Send the visitor through the portal's login, the two-factor set-up or the code, and back."""

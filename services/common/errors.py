@@ -34,6 +34,13 @@ class NotReady(DomainError):
     status_code = HTTPStatus.CONFLICT
 
 
+class TooMany(DomainError):
+    """The actor has used up their allowance of a costly operation (exports, uploads) for the time being."""
+
+    code = "throttled"
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+
+
 class ValidationFailed(DomainError):
     """Input broke a rule; ``errors`` maps field names to messages."""
 

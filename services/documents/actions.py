@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from services.api.throttling import limit_allows
 from services.catalogue.models import DocumentType
-from services.common.errors import ValidationFailed
+from services.common.errors import TooMany, ValidationFailed
 from services.common.storage import private_storage
 from services.common.tasks import publish_on_commit
 
@@ -30,8 +31,13 @@ def document_upload(
 ) -> tuple[Document, bool]:
     """Check, clean and store an upload in the owner's wallet; return (document, created).
 
-    The same file uploaded again is not stored twice: the document already in the wallet is returned.
+    The same file uploaded again is not stored twice: the document already in the wallet is returned. Each account
+    uploads at most UPLOAD_FILES_RATE files and UPLOAD_BYTES_RATE bytes (TooMany beyond).
     """
+    files_allowed = limit_allows(key=f"upload-files:{owner.pk}", rate=settings.UPLOAD_FILES_RATE)
+    if not (files_allowed and limit_allows(key=f"upload-bytes:{owner.pk}", rate=settings.UPLOAD_BYTES_RATE,
+                                           amount=upload.size or 0)):  # fmt: skip
+        raise TooMany(_("You have uploaded a lot in the last hour. Try again later."))
     if expires_on and expires_on < timezone.localdate():
         message = _("This document expired on %(date)s. Upload one that is still valid.") % {
             "date": date_format(expires_on, "SHORT_DATE_FORMAT")

@@ -1,8 +1,10 @@
 """What an uploaded file really is: its type sniffed from the bytes, its name made safe, images cleaned.
 
 Accepted: PDF (stored as uploaded), JPEG and PNG (re-encoded, which drops EXIF/GPS and anything appended),
-HEIC/HEIF (converted to JPEG). The name's extension must agree with the content. Every refusal is a
-ValidationFailed whose message names the file and says what to do.
+HEIC/HEIF (converted to JPEG). The name's extension must agree with the content. An image over
+DOCUMENT_MAX_PIXELS is refused from its header, before it is decoded; a PDF that can run anything (scripts, launch
+or form-submitting actions, attached files, XFA forms) is refused before a caseworker's browser can open it. Every
+refusal is a ValidationFailed whose message names the file and says what to do.
 """
 
 import io
@@ -13,10 +15,12 @@ import zipfile
 from dataclasses import dataclass
 
 import pillow_heif
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from services.common.errors import ValidationFailed
 
@@ -41,6 +45,17 @@ KINDS = {
 }
 ACCEPTED_EXTENSIONS = tuple(ext for kind in KINDS.values() for ext in kind.extensions)
 HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
+# What in a PDF runs something or carries another file: keys of a dictionary, and the kinds (/S) of action.
+PDF_ACTIVE_KEYS = {"/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/RichMedia"}
+PDF_ACTIVE_ACTIONS = {
+    "/JavaScript",
+    "/Launch",
+    "/SubmitForm",
+    "/ImportData",
+    "/GoToE",
+    "/RichMediaExecute",
+    "/Rendition",
+}
 
 
 @dataclass(frozen=True)
@@ -121,13 +136,40 @@ def _pdf_pages(name: str, data: bytes) -> int:
         if reader.is_encrypted and not reader.decrypt(""):
             _refuse(_("“%(name)s” is protected with a password. Upload a copy without one.") % {"name": name})
         pages = len(reader.pages)
+        active = _pdf_is_active(reader)
     except ValidationFailed:
         raise
     except Exception:  # pypdf raises many kinds of error on a broken file: each means the same to the resident
         pages = 0
     if not pages:
         _refuse(_("“%(name)s” is damaged or incomplete and cannot be opened. Save it again.") % {"name": name})
+    if active:
+        _refuse(
+            _("“%(name)s” contains scripts, actions or attached files. Print it to a new PDF and upload that.")
+            % {"name": name}
+        )
     return pages
+
+
+def _pdf_is_active(reader: PdfReader) -> bool:
+    """Whether any object reachable from the document's catalogue is a script, a running action or a file."""
+    seen, stack = set(), [reader.trailer["/Root"]]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):  # streams too: their dictionary, never their content
+            if PDF_ACTIVE_KEYS & set(item) or item.get("/S") in PDF_ACTIVE_ACTIONS:
+                return True
+            if item.get("/Type") == "/EmbeddedFile":
+                return True
+            stack.extend(value for key, value in item.items() if key != "/Parent")
+        elif isinstance(item, ArrayObject):
+            stack.extend(item)
+    return False
 
 
 def _reencode_image(name: str, data: bytes, kind: Kind) -> tuple[bytes, str]:
@@ -136,6 +178,8 @@ def _reencode_image(name: str, data: bytes, kind: Kind) -> tuple[bytes, str]:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[kind.pillow_format]) as image:
+                if image.width * image.height > settings.DOCUMENT_MAX_PIXELS:  # from the header, before decoding
+                    raise Image.DecompressionBombError(f"{image.width}x{image.height}")
                 image.load()
                 pixels = ImageOps.exif_transpose(image)  # keep the photo upright once its orientation tag is gone
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):

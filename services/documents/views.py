@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from services.accounts.permissions import staff_scope
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
-from services.common.errors import NotReady, ValidationFailed
+from services.common.errors import NotReady, TooMany, ValidationFailed
+from services.common.headers import permissions_policy
 from services.common.storage import private_storage
 
 from .actions import document_upload
@@ -64,6 +65,7 @@ def _safe_next(request) -> str | None:
 
 
 @login_required
+@permissions_policy(camera="self")  # "take a photo" on a phone
 def wallet(request):
     max_size = filesizeformat(settings.DOCUMENT_MAX_BYTES)
     posted = request.method == "POST"
@@ -78,6 +80,9 @@ def wallet(request):
                     upload=upload,
                     expires_on=data["expires_on"],
                 )
+            except TooMany as exc:
+                form.add_error("files", str(exc))
+                break
             except ValidationFailed as exc:
                 for field, errors in exc.errors.items():
                     field = "files" if field == "file" else field

@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from services.accounts.models import DataExport
+from services.accounts.models import DataExport, Device
 from services.applications.actions import application_decide
 from services.applications.models import InformationRequest
 from services.appointments.models import Appointment, AppointmentStatus, Location
@@ -79,6 +79,7 @@ OBJECT_KWARGS = {
     ("documents", "public_id"): "document",
     ("documents", "application_id"): "application",
     ("notifications", "public_id"): "notification",
+    ("devices", "public_id"): "device",
     ("me/export", "public_id"): "export",
     ("profile/export", "public_id"): "export",
     ("bundles", "public_id"): "bundle_submission",
@@ -181,6 +182,7 @@ def world(service):
         "document": DocumentFactory(owner=owner).public_id,
         "notification": notification.public_id,
         "export": export.public_id,
+        "device": Device.objects.create(user=owner, platform="ios", token="apns-cross-account").public_id,
         "bundle_submission": submission.public_id,
         "mandate": Mandate.objects.create(grantor=owner, grantee=UserFactory(), basis="guardian").public_id,
         "invitation_token": "not-a-secret",

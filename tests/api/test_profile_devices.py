@@ -132,30 +132,32 @@ def test_profile_needs_a_session(anonymous_client):
 
 
 def test_device_register_then_again_then_delete(resident_client, resident):
-    """A push token is stored for the caller (201), registering it again is a 200, DELETE forgets it (204)."""
+    """A push token is stored for the caller (201, with the device's id), registering it again is a 200 naming the
+    same device, DELETE of that id forgets it (204)."""
     first = resident_client.post(DEVICES_URL, {"platform": "ios", "token": "apns-abc"}, format="json")
     again = resident_client.post(DEVICES_URL, {"platform": "ios", "token": "apns-abc"}, format="json")
-    deleted = resident_client.delete(DEVICES_URL, {"token": "apns-abc"}, format="json")
-    missing = resident_client.delete(DEVICES_URL, {"token": "apns-abc"}, format="json")
+    device_url = f"{DEVICES_URL}{first.json()['id']}/"
+    deleted = resident_client.delete(device_url)
+    missing = resident_client.delete(device_url)
 
     assert (first.status_code, again.status_code, deleted.status_code) == (201, 200, 204)
-    assert first.json()["platform"] == "ios"
+    assert first.json()["platform"] == "ios" and again.json()["id"] == first.json()["id"]
     assert_problem(missing, 404)
     assert not Device.objects.exists()
 
 
-def test_delete_takes_the_token_as_the_documented_query_parameter(resident_client, resident):
-    """OpenAPI gives DELETE no body, so the contract names ``?token=``; FCM tokens' ``:`` travels encoded."""
-    Device.objects.create(user=resident, platform="android", token="fcm:abc-1_2")
+def test_delete_names_the_device_by_its_id_never_by_its_token(resident_client, resident):
+    """Another person's device is a 404; the token is no longer taken from the address (405, nothing deleted)."""
+    mine = Device.objects.create(user=resident, platform="android", token="fcm:abc-1_2")
     other = Device.objects.create(user=UserFactory(), platform="android", token="fcm:someone-else")
 
-    deleted = resident_client.delete(f"{DEVICES_URL}?token=fcm%3Aabc-1_2")
-    not_mine = resident_client.delete(f"{DEVICES_URL}?token=fcm%3Asomeone-else")
-    without = resident_client.delete(DEVICES_URL)
+    by_token = resident_client.delete(f"{DEVICES_URL}?token=fcm%3Aabc-1_2")
+    not_mine = resident_client.delete(f"{DEVICES_URL}{other.public_id}/")
+    deleted = resident_client.delete(f"{DEVICES_URL}{mine.public_id}/")
 
-    assert deleted.status_code == 204
+    assert_problem(by_token, 405)
     assert_problem(not_mine, 404)
-    assert_problem(without, 400, code="invalid")
+    assert deleted.status_code == 204
     assert list(Device.objects.values_list("pk", flat=True)) == [other.pk]
 
 

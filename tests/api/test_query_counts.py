@@ -3,6 +3,7 @@
 The endpoints and their methods are read from the URL configuration: a new one without a case here fails
 test_every_endpoint_and_method_has_a_case."""
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -42,6 +43,7 @@ def _device(w: World) -> Device:
 
 
 DECIDED = lambda w: {"public_id": w.decided.public_id}  # noqa: E731
+A_DAY_AGO = lambda: timezone.now() - dt.timedelta(days=1, minutes=1)  # noqa: E731
 
 
 def _free_time(w: World) -> str:
@@ -64,7 +66,7 @@ CALLS = {  # (url name, method) → the call
     ("mandates", "get"): Call(),
     ("profile", "patch"): Call(data=lambda w: {"street_address": "世纪大道1号"}),
     ("devices", "post"): Call(data=lambda w: {"platform": "ios", "token": f"apns-{w.fresh['open'].pk}"}, status=201),
-    ("devices", "delete"): Call(data=lambda w: {"token": _device(w).token}, status=204),
+    ("device", "delete"): Call(lambda w: {"public_id": _device(w).public_id}, status=204),
     ("document-types", "get"): Call(),
     ("documents", "get"): Call(),
     ("documents", "post"): Call(
@@ -82,8 +84,11 @@ CALLS = {  # (url name, method) → the call
     ("unread-count", "get"): Call(),
     ("notifications-read-all", "post"): Call(),
     ("notification-read", "post"): Call(_fresh("notification")),
-    # Each measurement starts an export (the one being prepared would be returned instead).
-    ("me-exports", "post"): Call(status=202, prepare=lambda w: w.resident.data_exports.update(status="ready")),
+    # Each measurement starts an export (the one being prepared would be returned instead, and the day's allowance
+    # is spent by the world's exports unless they are a day old).
+    ("me-exports", "post"): Call(
+        status=202, prepare=lambda w: w.resident.data_exports.update(status="ready", created_at=A_DAY_AGO())
+    ),
     ("me-export", "get"): Call(lambda w: {"public_id": w.export.public_id}),
     ("me-export-download", "get"): Call(lambda w: {"public_id": w.export.public_id}),
     ("application-ratings", "get"): Call(DECIDED),

@@ -59,8 +59,8 @@ def test_an_administrator_is_recorded_as_such(superuser, health_application):
     assert entries() == [("view", "administrator", None, health_application.reference)]
 
 
-def test_the_address_behind_the_tls_proxy_is_the_one_it_saw(health_caseworker, health_application, settings):
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+def test_the_address_behind_the_proxy_is_the_one_it_saw(health_caseworker, health_application, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
     client = logged_in(health_caseworker)
 
     client.get(change_url(health_application), HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.7")

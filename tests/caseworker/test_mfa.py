@@ -82,7 +82,7 @@ def test_the_embedded_demo_may_switch_it_off(health_caseworker, settings):
 
 def test_switching_it_off_outside_the_embedded_mode_refuses_to_start():
     """The production settings refuse STAFF_REQUIRE_MFA=false; only DJANGO_DEBUG=true allows it."""
-    env = {**os.environ, "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "localhost"}
+    env = {**os.environ, "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "localhost", "SMS_BACKEND": "http"}
     command = [sys.executable, "-c", "import portal.settings.base"]
 
     refused = subprocess.run(command, env={**env, "DJANGO_DEBUG": "false", "STAFF_REQUIRE_MFA": "false"},

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from bench.tools import _session_for
 from services.applications.actions import document_attach
 from services.audit.models import AuditAction, AuditEntry
 from services.common.errors import InvalidTransition, NotAllowed
@@ -38,6 +39,9 @@ def url(document) -> str:
 
 
 def as_user(client, user):
+    """Sign ``user`` in: staff as the portal's login leaves them (two factors), residents with their password."""
+    if user is not None and user.is_staff:
+        return staff_login(client, user)
     if user is not None:
         client.force_login(user)
     return client
@@ -144,8 +148,8 @@ def test_api_download_access_matrix(resident, health_caseworker, education_casew
         "education_caseworker": education_caseworker,
         None: None,
     }[who]
-    if user:
-        api.force_authenticate(user)
+    if user:  # staff's app token signed in with two factors
+        api.credentials(HTTP_X_SESSION_TOKEN=_session_for(user, with_totp=user.is_staff))
 
     response = api.get(f"/api/v1/documents/{document.public_id}/file/")
 

@@ -46,6 +46,9 @@ def worker_env(db: dict) -> dict:
         "DJANGO_ALLOWED_HOSTS": "localhost",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        # Required outside DEBUG; no test resident asks for SMS (the SMS tests start a gateway of their own).
+        "SMS_BACKEND": "http",
+        "SMS_GATEWAY_URL": "http://127.0.0.1:9/sms",
     }
 
 

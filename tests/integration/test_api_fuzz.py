@@ -93,7 +93,7 @@ def seed_resident() -> tuple[str, dict[str, dict[str, str]]]:
         finished_at=timezone.now(),
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
-    Device.objects.create(user=resident, platform="android", token="fuzz-device-token")
+    device = Device.objects.create(user=resident, platform="android", token="fuzz-device-token")  # the resident's phone
 
     app = "/api/v1/applications/{public_id}"
     ids = {
@@ -122,7 +122,7 @@ def seed_resident() -> tuple[str, dict[str, dict[str, str]]]:
     # Body fields that name an object: a real service to start drafts of, a wallet document to attach.
     parameters["POST /api/v1/applications/"] = {"body.service": slug}
     parameters[f"POST {app}/documents/"]["body.document"] = str(document.public_id)
-    parameters["DELETE /api/v1/devices/"] = {"token": "fuzz-device-token"}  # the resident's phone
+    parameters["DELETE /api/v1/devices/{public_id}/"] = {"public_id": str(device.public_id)}
     return resident.email, parameters
 
 

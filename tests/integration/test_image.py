@@ -57,6 +57,8 @@ def run_container(image, real_services):
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "CELERY_KEY_PREFIX": settings.CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"],
         "DOCUMENT_SCANNER": "",
+        "SMS_BACKEND": "http",  # required outside DEBUG; nothing listens there: an SMS would fall back to email
+        "SMS_GATEWAY_URL": "http://127.0.0.1:9/sms",
     }
     names = []
 

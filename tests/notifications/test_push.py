@@ -7,6 +7,7 @@ import time
 import pytest
 from rest_framework.test import APIClient
 
+from services.accounts.models import Device
 from services.applications.models import Status
 from services.applications.workflow import application_transition
 from services.notifications.actions import notification_deliver, notify
@@ -159,7 +160,8 @@ def test_a_phone_unregistered_before_sending_gets_nothing(zh_resident, push_gate
     push = push_of(zh_resident)
     client = APIClient()
     client.force_authenticate(zh_resident)
-    assert client.delete("/api/v1/devices/?token=apns-phone").status_code == 204
+    device = Device.objects.get(token="apns-phone")
+    assert client.delete(f"/api/v1/devices/{device.public_id}/").status_code == 204
 
     notification_deliver(notification_id=push.pk)
 

@@ -31,7 +31,7 @@ from services.routing.models import Team
 SEED_DOMAIN = "seed.portal"
 BENCH_RESIDENT = f"seed0@{SEED_DOMAIN}"
 CASEWORKER = f"health.caseworker@{SEED_DOMAIN}"
-BENCH_PASSWORD = "seed-portal-password"  # noqa: S105 - benchmark data only, never in production
+BENCH_PASSWORD = "seed-portal-password"  # noqa: S105  # nosec B105  # benchmark data only, never in production
 
 # How seeded applications are spread over the lifecycle (weights), with the moves each one went through.
 STATUS_WEIGHTS = {
@@ -121,7 +121,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, residents, applications, batch, **options):
         call_command("load_catalogue", verbosity=0)
-        self.random = random.Random(2026)  # noqa: S311 - reproducible data, not security
+        self.random = random.Random(2026)  # noqa: S311  # nosec B311  # reproducible data, not security
         self.password = make_password(BENCH_PASSWORD)
         self.calendar = working_calendar()
         self.services = list(Service.objects.active().select_related("department"))

@@ -12,7 +12,7 @@ from services.catalogue.actions import catalogue_load
 from services.catalogue.data import CATALOGUE
 from services.catalogue.models import Department
 
-DEMO_PASSWORD = "demo-portal-2026"
+DEMO_PASSWORD = "demo-portal-2026"  # nosec B105  # the demo's published password: make run only, README
 
 DEMO_PROFILE = {
     "legal_name": "张三",
