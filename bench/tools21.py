@@ -91,15 +91,9 @@ def slot_race(residents: int = 50, places: int = 10) -> str:
         thread.join(timeout=120)
     latencies = sorted(ms for _won, ms in results)
     booked = Appointment.objects.filter(location=location, starts_at=starts_at, status="booked").count()
-    return json.dumps(
-        {
-            "attempts": len(results),
-            "won": sum(won for won, _ms in results),
-            "booked": booked,
-            "p50_ms": latencies[len(latencies) // 2],
-            "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
-        }
-    )
+    won = sum(won for won, _ms in results)
+    p50, p99 = latencies[len(latencies) // 2], latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    return json.dumps({"attempts": len(results), "won": won, "booked": booked, "p50_ms": p50, "p99_ms": p99})
 
 
 def notification_file(count: int, path: str) -> str:

@@ -81,7 +81,7 @@ def _client(provider: Provider, redirect_uri: str) -> OAuth2Session:
         session = OAuth2Session(
             provider.client_id,
             provider.private_key,
-            token_endpoint_auth_method="private_key_jwt",  # noqa: S106 (a method name)
+            token_endpoint_auth_method="private_key_jwt",  # noqa: S106  # nosec B106  # a method name
             **options,
         )
         headers = {"kid": provider.private_key_kid} if provider.private_key_kid else None

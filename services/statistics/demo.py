@@ -51,7 +51,7 @@ def demo_history_load(*, seed: int = 15) -> int:
     Return how many applications were created."""
     if User.objects.filter(email__endswith=f"@{HISTORY_DOMAIN}").exists():
         return 0
-    rng = random.Random(seed)  # noqa: S311 - demo data, repeatable, no secret
+    rng = random.Random(seed)  # noqa: S311  # nosec B311  # demo data, repeatable, no secret
     calendar, today = working_calendar(), timezone.localdate()
     residents, created = _residents(), 0
     for service in Service.objects.active().select_related("department"):

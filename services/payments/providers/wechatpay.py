@@ -201,7 +201,10 @@ class WeChatPay:
         url = urlsplit(bill["download_url"])
         status, text = self._call("GET", url.path + (f"?{url.query}" if url.query else ""), signed=False)
         self._ok(status, text)
-        if not isinstance(text, str) or hashlib.sha1(text.encode()).hexdigest() != bill["hash_value"].lower():  # noqa: S324 - the provider's hash
+        if (
+            not isinstance(text, str)
+            or hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest() != bill["hash_value"].lower()
+        ):
             raise ProviderError("the trade bill does not match its hash", code="HASH_ERROR")
         return parse_trade_bill(text)
 
