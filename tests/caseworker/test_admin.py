@@ -510,3 +510,15 @@ def test_the_queue_never_counts_past_its_cap(health_caseworker, service, monkeyp
     content = logged_in(health_caseworker).get(CHANGELIST).content.decode()
 
     assert "More than 2 applications: narrow the filters or search." in content
+
+
+def test_the_application_page_shows_the_case_first_and_the_actions_after_it(health_caseworker, health_application):
+    """A caseworker reads the answers, the documents and the timeline before the buttons; approve and reject do not
+    look alike."""
+    client = logged_in(health_caseworker)
+    act(client, health_application, "claim")
+
+    html = client.get(change_url(health_application)).content.decode()
+
+    assert html.index("field-answers") < html.index("Information requests") < html.index('id="case-actions-title"')
+    assert "case-button-approve" in html and "case-button-reject" in html
