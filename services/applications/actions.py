@@ -345,6 +345,29 @@ def application_note_add(*, application: Application, by, text: str) -> Applicat
     return ApplicationEvent.objects.create(application=application, actor=by, message=text, visible_to_resident=False)
 
 
+def decision_reason_for(
+    *, application: Application, approve: bool, reason: str = "", rejection_reason: RejectionReason | None = None
+) -> str:
+    """Return the reason the resident is given: for a rejection, one of the service's rejection reasons (worded in
+    the resident's language) when it has any, and the caseworker's own words, which are required then."""
+    reason = _checked_text(reason, "reason")
+    if approve:
+        return reason
+    offered = application.service.rejection_reasons.filter(is_active=True)
+    if rejection_reason is not None:
+        if not offered.filter(pk=rejection_reason.pk).exists():
+            raise ValidationFailed(
+                _("Choose one of this service's reasons."), errors={"rejection_reason": [_("Not offered.")]}
+            )
+        language = profile_for_user(user=application.applicant).preferred_language
+        reason = "\n\n".join(filter(None, [rejection_reason.text_in(language), reason]))
+    elif offered.exists():
+        raise ValidationFailed(_("Choose the reason for the rejection."), errors={"rejection_reason": [_("Required.")]})
+    if not reason:
+        raise ValidationFailed(_("Give the resident a reason for the rejection."), errors={"reason": [_("Required.")]})
+    return reason
+
+
 def application_decide(
     *,
     application: Application,
@@ -354,27 +377,11 @@ def application_decide(
     rejection_reason: RejectionReason | None = None,
     version: int | None = None,
 ) -> Application:
-    """Approve or reject an application in review. A rejection gives the resident a reason: one of the service's
-    rejection reasons, worded in the resident's language, when it has any, and the caseworker's own words. An
+    """Approve or reject an application in review, with the reason the resident is given (decision_reason_for). An
     approval issues the service's credential, if it has one, in the same transaction."""
-    reason = _checked_text(reason, "reason")
-    if not approve:
-        offered = application.service.rejection_reasons.filter(is_active=True)
-        if rejection_reason is not None:
-            if not offered.filter(pk=rejection_reason.pk).exists():
-                raise ValidationFailed(
-                    _("Choose one of this service's reasons."), errors={"rejection_reason": [_("Not offered.")]}
-                )
-            language = profile_for_user(user=application.applicant).preferred_language
-            reason = "\n\n".join(filter(None, [rejection_reason.text_in(language), reason]))
-        elif offered.exists():
-            raise ValidationFailed(
-                _("Choose the reason for the rejection."), errors={"rejection_reason": [_("Required.")]}
-            )
-        if not reason:
-            raise ValidationFailed(
-                _("Give the resident a reason for the rejection."), errors={"reason": [_("Required.")]}
-            )
+    reason = decision_reason_for(
+        application=application, approve=approve, reason=reason, rejection_reason=rejection_reason
+    )
     with transaction.atomic():  # the credential an approval issues is part of the decision
         application = application_transition(
             application=application,

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<uuid:public_id>/decision-letter/", views.decision_letter, name="decision_letter"),
     path("<uuid:public_id>/access-log/", views.access_log, name="access_log"),
     path("<uuid:public_id>/documents/attach/", views.attach_document, name="attach_document"),
+    path("<uuid:public_id>/documents/upload/", views.upload_document, name="upload_document"),
 ]

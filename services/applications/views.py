@@ -16,8 +16,10 @@ from services.audit.actions import audit_record_agent_look
 from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
+from services.common.headers import permissions_policy
 from services.common.http import client_address
 from services.documents.selectors import document_get_for_owner
+from services.documents.views import upload_form, upload_from_form
 from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
@@ -339,3 +341,22 @@ def attach_document(request, public_id):
     else:
         messages.success(request, _("“%(name)s” is attached to your application.") % {"name": document.original_name})
     return redirect(application)
+
+
+@login_required
+@permissions_policy(camera="self")  # "take a photo" on a phone, as in the wallet
+def upload_document(request, public_id):
+    """Upload documents into the wallet from an application's page, and attach them to that application."""
+    application = application_get_for_resident(user=request.user, public_id=public_id)
+    form = upload_form(request)
+    if request.method == "POST" and form.is_valid():
+        documents = upload_from_form(request, form)
+        for document in documents:
+            try:
+                document_attach(application=application, document=document, by=request.user)
+            except DomainError as exc:
+                form.add_error("files", str(exc))
+        if not form.errors:
+            messages.success(request, _("Attached to your application."))
+            return redirect(application)
+    return render(request, "applications/upload.html", {"application": application, "form": form})

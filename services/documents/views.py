@@ -64,40 +64,48 @@ def _safe_next(request) -> str | None:
     return None
 
 
+def upload_form(request) -> UploadForm:
+    """Return the upload form, bound when the request posts one."""
+    max_size = filesizeformat(settings.DOCUMENT_MAX_BYTES)
+    posted = request.method == "POST"
+    return UploadForm(request.POST if posted else None, request.FILES if posted else None, max_size=max_size)
+
+
+def upload_from_form(request, form: UploadForm) -> list[Document]:
+    """Store the valid form's files in the resident's wallet, each with its receipt as a message; return the
+    documents (new or already there), the refused files' errors added to the form (past the hour's upload limit,
+    the rest are not stored)."""
+    data, documents = form.cleaned_data, []
+    for upload in data["files"]:
+        try:
+            document, created = document_upload(
+                owner=request.user, document_type=data["document_type"], upload=upload, expires_on=data["expires_on"]
+            )
+        except TooMany as exc:
+            form.add_error("files", str(exc))
+            break
+        except ValidationFailed as exc:
+            for field, errors in exc.errors.items():
+                field = "files" if field == "file" else field
+                for error in errors:
+                    if error not in form.errors.get(field, []):
+                        form.add_error(field, error)
+            continue
+        documents.append(document)
+        if created:
+            messages.success(request, document_receipt(document=document))
+        else:
+            message = _("“%(name)s” is already in your wallet, so it was not stored again.")
+            messages.info(request, message % {"name": document.original_name})
+    return documents
+
+
 @login_required
 @permissions_policy(camera="self")  # "take a photo" on a phone
 def wallet(request):
-    max_size = filesizeformat(settings.DOCUMENT_MAX_BYTES)
-    posted = request.method == "POST"
-    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, max_size=max_size)
-    if posted and form.is_valid():
-        data = form.cleaned_data
-        for upload in data["files"]:
-            try:
-                document, created = document_upload(
-                    owner=request.user,
-                    document_type=data["document_type"],
-                    upload=upload,
-                    expires_on=data["expires_on"],
-                )
-            except TooMany as exc:
-                form.add_error("files", str(exc))
-                break
-            except ValidationFailed as exc:
-                for field, errors in exc.errors.items():
-                    field = "files" if field == "file" else field
-                    for error in errors:
-                        if error not in form.errors.get(field, []):
-                            form.add_error(field, error)
-            else:
-                if created:
-                    messages.success(request, document_receipt(document=document))
-                else:
-                    messages.info(
-                        request,
-                        _("“%(name)s” is already in your wallet, so it was not stored again.")
-                        % {"name": document.original_name},
-                    )
+    form = upload_form(request)
+    if request.method == "POST" and form.is_valid():
+        upload_from_form(request, form)
         if not form.errors:
             return redirect(_safe_next(request) or "documents:wallet")
     context = {"form": form, "documents": document_list_for_owner(user=request.user), "next": _safe_next(request)}

@@ -60,7 +60,8 @@ def demo_history_load(*, seed: int = 15) -> int:
             memberships__department=service.department, memberships__role=DepartmentMembership.Role.CASEWORKER
         ).first()
         for number in range(DECIDED_PER_SERVICE + OPEN_PER_SERVICE):
-            submitted_on = today - dt.timedelta(days=rng.randint(8, DAYS) if number < DECIDED_PER_SERVICE else number)
+            days_ago = rng.randint(8, DAYS) if number < DECIDED_PER_SERVICE else number - DECIDED_PER_SERVICE
+            submitted_on = today - dt.timedelta(days=days_ago)  # the open ones in the last days
             due = calendar.add_working_days(submitted_on, service.processing_days)
             decided_on = calendar.add_working_days(submitted_on, rng.randint(1, service.processing_days + 2))
             decided = number < DECIDED_PER_SERVICE and decided_on < today

@@ -32,26 +32,27 @@ def test_resident_reuses_a_wallet_document_in_a_second_application(page, live_se
         ]
     )
 
-    # on the first application, upload the household register to the wallet, and come back
+    # on the first application, upload the household register: it goes into the wallet and is attached at once
     page.goto(first.get_absolute_url())
     assert page.get_by_text("This service asks for:").is_visible()
-    page.get_by_role("link", name="Upload a new document to your wallet").click()
+    page.get_by_role("link", name="Upload a document for this application").click()
     page.get_by_label("What is it?").select_option(label="Resident identity card")
     page.get_by_label("Files").set_input_files(
         [{"name": "身份证.pdf", "mimeType": "application/pdf", "buffer": pdf(2)}]
     )
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Upload and attach").click()
     page.wait_for_url(re.compile(re.escape(first.get_absolute_url()) + "$"))
     assert page.get_by_text(re.compile(r"Received “身份证\.pdf”: 2 pages")).is_visible()
+    assert page.get_by_text("Attached to your application.").is_visible()
+    assert page.get_by_role("link", name="身份证.pdf").is_visible()
 
-    # attach it there, then to the second application, without uploading again
+    # attach it to the second application from the wallet, without uploading again
     document = Document.objects.get()
-    for application in (first, second):
-        page.goto(application.get_absolute_url())
-        page.get_by_label("Attach a document from your wallet").select_option(str(document.public_id))
-        page.get_by_role("button", name="Attach", exact=True).click()
-        assert page.get_by_text("“身份证.pdf” is attached to your application.").is_visible()
-        assert page.get_by_role("link", name="身份证.pdf").is_visible()
+    page.goto(second.get_absolute_url())
+    page.get_by_label("Attach a document from your wallet").select_option(str(document.public_id))
+    page.get_by_role("button", name="Attach", exact=True).click()
+    assert page.get_by_text("“身份证.pdf” is attached to your application.").is_visible()
+    assert page.get_by_role("link", name="身份证.pdf").is_visible()
 
     assert Document.objects.count() == 1
     assert ApplicationDocument.objects.filter(application__in=[first, second]).count() == 2

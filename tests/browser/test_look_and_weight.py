@@ -103,3 +103,19 @@ def test_screenshots_of_the_key_pages(browser, live_server, resident, world, scr
     page.goto(world["staff"])
     screenshot(page, "caseworker-application-en")
     context.close()
+
+
+def test_the_caseworkers_queue_fits_1280_px(browser, live_server, world, health_caseworker):
+    """The queue at 1280 px: no column cut off (nothing scrolls sideways), references on one line."""
+    session = staff_login(Client(), health_caseworker)
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 800})
+    context.add_cookies([
+        {"name": "sessionid", "value": session.cookies["sessionid"].value, "url": live_server.url},
+        {"name": "django_language", "value": "en", "url": live_server.url},
+    ])  # fmt: skip
+    page = context.new_page()
+    page.goto("/admin/applications/application/?deadline=all")
+    scroll, client = page.evaluate("() => [document.documentElement.scrollWidth, innerWidth]")
+    reference = page.locator("th.field-reference a").first
+    assert scroll <= client and reference.bounding_box()["height"] < 30
+    context.close()

@@ -510,3 +510,33 @@ def test_the_queue_never_counts_past_its_cap(health_caseworker, service, monkeyp
     content = logged_in(health_caseworker).get(CHANGELIST).content.decode()
 
     assert "More than 2 applications: narrow the filters or search." in content
+
+
+def test_the_application_page_shows_the_case_first_and_the_actions_after_it(health_caseworker, health_application):
+    """A caseworker reads the answers, the documents and the timeline before the buttons; approve and reject do not
+    look alike."""
+    client = logged_in(health_caseworker)
+    act(client, health_application, "claim")
+
+    html = client.get(change_url(health_application)).content.decode()
+
+    assert html.index("field-answers") < html.index("Information requests") < html.index('id="case-actions-title"')
+    assert "case-button-approve" in html and "case-button-reject" in html
+
+
+def test_the_decision_letter_is_previewed_before_deciding(health_caseworker, health_application):
+    """The caseworker sees the letter the resident would get, with the reason as written; nothing is decided, the
+    look is audited; a rejection without a reason is explained instead of previewed."""
+    client = logged_in(health_caseworker)
+    act(client, health_application, "claim")
+    url = reverse("admin:applications_application_letter_preview", args=[health_application.pk])
+    assert "Preview the letter" in client.get(change_url(health_application)).content.decode()
+
+    letter = client.get(url, {"action": "reject", "reason": "Income above the limit."})
+    empty = client.get(url, {"action": "reject", "reason": " "})
+
+    assert letter.status_code == 200 and "Income above the limit." in letter.content.decode()
+    assert empty.status_code == 302
+    health_application.refresh_from_db()
+    assert (health_application.status, health_application.decided_at) == (Status.IN_REVIEW, None)
+    assert AuditEntry.objects.filter(application=health_application, detail="decision letter preview").count() == 1

@@ -161,6 +161,7 @@ APPLICATION_PAGES = {
     "application document": AdminPage(
         "caseworker", lambda w: reverse(ADMIN + "document", args=[w.in_review.pk, w.document.public_id])
     ),
+    "decision letter preview": AdminPage("caseworker", _of("letter_preview"), data=lambda w: {"action": "approve"}),
     "application button (a note)": AdminPage(
         "caseworker",
         _of("act"),
@@ -181,6 +182,7 @@ APPLICATION_URLS = {
     "history": "application history",
     "document": "application document",
     "act": "application button (a note)",
+    "letter_preview": "decision letter preview",
     "add": None,  # nobody adds applications in the admin (403)
     "delete": None,  # nor deletes them (403)
 }

@@ -304,3 +304,26 @@ def test_refusals_are_worded_in_chinese_too(client, resident, id_card):
     response = post_files(client, [upload("病毒.pdf", b"MZ\x90\x00")], document_type=id_card.pk)
 
     assert "“病毒.pdf”不是 PDF、JPEG、PNG 或 HEIC 文件" in response.content.decode()
+
+
+def test_uploading_from_an_application_attaches_it_there(client, resident, id_card, service):
+    """From an application's page, the upload goes into the wallet and is attached to that application; a refused
+    file is explained on the form and nothing is attached; someone else's application is a 404."""
+    from tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(applicant=resident, service=service, routed=True)
+    url = f"/applications/{application.public_id}/documents/upload/"
+    client.force_login(resident)
+    client.cookies["django_language"] = "en"
+
+    assert_accessible(client.get(url))
+    refused = client.post(url, {"document_type": id_card.pk, "files": [upload("virus.pdf", ELF)]})
+    assert refused.status_code == 200 and "“virus.pdf” is not a PDF" in refused.content.decode()
+    assert not application.document_links.exists()
+
+    sent = client.post(url, {"document_type": id_card.pk, "files": [upload("身份证.pdf", pdf(2))]})
+
+    assert sent.status_code == 302 and sent.url == application.get_absolute_url()
+    assert application.document_links.get().document == Document.objects.get(original_name="身份证.pdf")
+    other = ApplicationFactory(service=service, routed=True)
+    assert client.get(f"/applications/{other.public_id}/documents/upload/").status_code == 404

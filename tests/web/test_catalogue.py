@@ -222,3 +222,15 @@ def test_a_signed_in_resident_is_checked_with_their_profile_and_draft(en_client,
 
     assert '<h2 id="eligibility-title">You can apply</h2>' in html
     assert f'href="{draft.get_absolute_url()}"' in html and "Continue your application" in html
+
+
+def test_answers_given_on_the_eligibility_check_are_carried_into_the_form(en_client, ruled, resident):
+    """A resident who answered "Are you insured?" on the service page finds it answered in the new draft."""
+    from services.applications.models import Application
+
+    en_client.force_login(resident)
+    en_client.get(ruled.get_absolute_url(), {"check": "1", "date_of_birth": "1990-03-07", "q-insured": "true"})
+
+    en_client.get(reverse("applications:apply", kwargs={"slug": ruled.slug}))
+
+    assert Application.objects.get(applicant=resident, service=ruled).answers.get("insured") is True

@@ -61,6 +61,7 @@ PAGES = {
         data=lambda w: {"document": w.document.public_id},
         status=302,
     ),
+    "applications:upload_document": Page(lambda w: {"public_id": w.fresh["open"].public_id}),
     "notifications:inbox": Page(),
     "notifications:read": Page(lambda w: _case(w, "notification"), method="post", status=302),
     "notifications:read-all": Page(method="post", status=302),

@@ -36,7 +36,7 @@ from services.mandates.models import Mandate
 from services.routing.intake import intake_findings_for_display
 
 from .bulk_actions import assign_selected, retry_routing
-from .case_actions import act_view, case_actions_context
+from .case_actions import act_view, case_actions_context, letter_preview_view
 from .exports import export_selected, export_view
 from .filters import (
     AssignmentFilter,
@@ -280,6 +280,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
                 "<path:object_id>/act/",
                 view(partial(act_view, self), post_only=True),
                 name="applications_application_act",
+            ),
+            path(
+                "<path:object_id>/letter-preview/",
+                view(partial(letter_preview_view, self)),
+                name="applications_application_letter_preview",
             ),
             path(
                 "<path:object_id>/documents/<uuid:document_id>/",

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +22,10 @@ from services.applications.actions import (
     application_note_add,
     application_release,
     application_request_information,
+    decision_reason_for,
 )
 from services.applications.models import Application, Status
-from services.applications.selectors import missing_document_types, rejection_reason_list
+from services.applications.selectors import decision_letter_html, missing_document_types, rejection_reason_list
 from services.applications.workflow import Actor, actor_roles, allowed_moves, assignment_status
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
@@ -56,14 +58,18 @@ def _assignee(application, request):
     return assignee.get()
 
 
+def _chosen_reason(application, data, *, approve: bool):
+    chosen = "" if approve else data.get("rejection_reason") or ""
+    return rejection_reason_list(application=application).filter(pk=chosen).first() if chosen.isdigit() else None
+
+
 def _decide(application, request, version, *, approve: bool):
-    chosen = None if approve else request.POST.get("rejection_reason") or None
     return application_decide(
         application=application,
         by=request.user,
         approve=approve,
         reason=request.POST.get("reason", ""),
-        rejection_reason=rejection_reason_list(application=application).filter(pk=chosen).first(),
+        rejection_reason=_chosen_reason(application, request.POST, approve=approve),
         version=version,
     )
 
@@ -139,6 +145,7 @@ def case_actions_context(request, application: Application) -> dict:
     return {
         "case_actions": [(name, action.label) for name, action in CASE_ACTIONS.items() if name in offered],
         "case_action_url": reverse("admin:applications_application_act", args=[application.pk]),
+        "letter_preview_url": reverse("admin:applications_application_letter_preview", args=[application.pk]),
         "application_version": application.version,
         "rejection_reasons": rejection_reason_list(application=application) if "reject" in offered else [],
         "assignable": staff_list_for_departments(department_ids=[application.department_id]).exclude(
@@ -182,3 +189,24 @@ def act_view(model_admin, request, object_id):
             % {"reference": application.reference, "status": application.get_status_display()},
         )
     return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+
+
+def letter_preview_view(model_admin, request, object_id):
+    """Show the decision letter the resident would get if the caseworker decided now as the form says; nothing is
+    saved (a look at the applicant's personal data, so it is audited)."""
+    application = model_admin.get_object(request, unquote(object_id))
+    approve = request.GET.get("action") == "approve"
+    try:
+        reason = decision_reason_for(
+            application=application,
+            approve=approve,
+            reason=request.GET.get("reason", ""),
+            rejection_reason=_chosen_reason(application, request.GET, approve=approve),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
+    audit_record(action=AuditAction.VIEW, request=request, applications=[application], detail="decision letter preview")
+    application.status = Status.APPROVED if approve else Status.REJECTED
+    application.decided_at, application.decision_reason = timezone.now(), reason
+    return HttpResponse(decision_letter_html(application=application))
