@@ -34,6 +34,7 @@ from .models import Status
 from .selectors import (
     application_get_decided_for_resident,
     application_get_for_resident,
+    application_list_acted_for,
     application_list_for_resident,
     application_next_step,
     application_prefill,
@@ -221,7 +222,11 @@ def submitted(request, public_id):
 
 @login_required
 def mine(request):
-    return render(request, "applications/mine.html", {"applications": application_list_for_resident(user=request.user)})
+    context = {
+        "applications": application_list_for_resident(user=request.user),
+        "acted_for": application_list_acted_for(user=request.user),
+    }
+    return render(request, "applications/mine.html", context)
 
 
 @login_required

@@ -124,6 +124,8 @@ def test_revoking_ends_access_at_once_on_web_and_api(client, service):
     api = APIClient()
     api.force_authenticate(agent)
     assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 200
+    client.force_login(agent)
+    assert application.reference in client.get(reverse("applications:mine")).content.decode()
 
     client.force_login(grantor)
     client.post(reverse("mandates:revoke", args=[mandate.public_id]))
@@ -131,7 +133,7 @@ def test_revoking_ends_access_at_once_on_web_and_api(client, service):
     client.force_login(agent)
     assert client.get(application.get_absolute_url()).status_code == 404
     assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 404
-    assert api.get("/api/v1/applications/").json()["results"] == []
+    assert application.reference not in client.get(reverse("applications:mine")).content.decode()
 
 
 def test_a_read_only_mandate_shows_but_does_not_act(service):
