@@ -22,7 +22,8 @@ from services.mandates.actions import mandate_approve, mandate_grant
 from services.mandates.models import Mandate
 from services.mandates.selectors import mandate_snapshot
 from services.notifications.models import Event, Notification
-from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, UserFactory
+from tests.conftest import staff_login
+from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 PROVIDER = Provider(id="demo", issuer="https://idp.example", client_id="portal", name_zh="随申办", name_en="Suishenban")
@@ -223,3 +224,25 @@ def test_caseworkers_see_that_an_agent_made_it_and_on_what_basis(service):
 
     assert "张伟" in str(shown) and "授权委托" in str(shown)  # power of attorney, in the default language
     assert ApplicationAdmin(Application, site).made_by_agent(Application(service=service)) == "—"
+
+
+def test_administrators_approve_an_evidenced_guardianship_in_the_admin(client, health_caseworker):
+    """The admin's Mandates: an administrator approves with the action; a caseworker does not see them."""
+    admin_user = StaffFactory(is_superuser=True)
+    ward, guardian = UserFactory(), UserFactory()
+    mandate = Mandate.objects.create(
+        grantor=ward, grantee=guardian, basis="guardian", evidence=DocumentFactory(owner=guardian)
+    )
+    staff_login(client, admin_user)
+
+    assert client.get("/admin/mandates/mandate/").status_code == 200
+    assert client.get("/admin/mandates/mandate/add/").status_code == 200
+    assert client.get(f"/admin/mandates/mandate/{mandate.pk}/change/").status_code == 200
+    client.post(
+        "/admin/mandates/mandate/", {"action": "approve_selected", "_selected_action": [mandate.pk], "index": 0}
+    )
+
+    mandate.refresh_from_db()
+    assert (mandate.status, mandate.approved_by) == (Mandate.Status.ACTIVE, admin_user)
+    staff_login(client, health_caseworker)
+    assert client.get("/admin/mandates/mandate/").status_code in (302, 403, 404)
