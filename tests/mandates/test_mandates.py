@@ -24,6 +24,7 @@ from services.mandates.selectors import mandate_snapshot
 from services.notifications.models import Event, Notification
 from tests.conftest import staff_login
 from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, StaffFactory, UserFactory
+from tests.web.html import assert_accessible
 
 pytestmark = pytest.mark.django_db
 PROVIDER = Provider(id="demo", issuer="https://idp.example", client_id="portal", name_zh="随申办", name_en="Suishenban")
@@ -246,3 +247,22 @@ def test_administrators_approve_an_evidenced_guardianship_in_the_admin(client, h
     assert (mandate.status, mandate.approved_by) == (Mandate.Status.ACTIVE, admin_user)
     staff_login(client, health_caseworker)
     assert client.get("/admin/mandates/mandate/").status_code in (302, 403, 404)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_mandate_pages_meet_the_accessibility_basics(client, language):
+    """The list (with a mandate each way), the grant form (empty and with an error), the link page and the accept
+    page: one h1, labelled controls, errors tied to their fields, in both languages."""
+    grantor, agent = UserFactory(), UserFactory()
+    client.cookies["django_language"] = language
+    mandate = grant_and_accept(client, grantor, agent)
+    Mandate.objects.create(grantor=agent, grantee=UserFactory(), basis="guardian", status="active")
+    client.force_login(agent)
+
+    assert_accessible(client.get(reverse("mandates:list")))
+    assert_accessible(client.get(reverse("mandates:grant")))
+    refused = client.post(reverse("mandates:grant"), {"access": "apply", "valid_until": "2001-01-01"})
+    assert_accessible(refused)
+    assert_accessible(client.post(reverse("mandates:grant"), {"access": "apply"}))
+    assert_accessible(client.get(reverse("mandates:accept", args=["any"])))
+    assert mandate.status == Mandate.Status.ACTIVE
