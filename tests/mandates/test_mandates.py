@@ -23,7 +23,14 @@ from services.mandates.models import Mandate
 from services.mandates.selectors import mandate_snapshot
 from services.notifications.models import Event, Notification
 from tests.conftest import staff_login
-from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, StaffFactory, UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    DocumentFactory,
+    ResidentProfileFactory,
+    ServiceFactory,
+    StaffFactory,
+    UserFactory,
+)
 from tests.web.html import assert_accessible
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +273,26 @@ def test_the_mandate_pages_meet_the_accessibility_basics(client, language):
     assert_accessible(client.post(reverse("mandates:grant"), {"access": "apply"}))
     assert_accessible(client.get(reverse("mandates:accept", args=["any"])))
     assert mandate.status == Mandate.Status.ACTIVE
+
+
+def test_eligibility_is_the_legal_subjects(client):
+    """A service for children: the parent applying for their 11-year-old is eligible (the child's age counts, the
+    application being the child's), while the parent's own application is not."""
+    children_only = ServiceFactory(eligibility_rules=[{"kind": "age", "max": 17}])
+    parent = identity_login(provider=PROVIDER, claims=family_claims())
+    mandate = Mandate.objects.get(grantee=parent)
+    client.force_login(parent)
+
+    client.get(f"{reverse('applications:apply', args=[children_only.slug])}?for={mandate.public_id}")
+    application = Application.objects.get(service=children_only)
+    application.answers = {"full_name": "张小明", "start_date": "2026-12-01", "urgent": False}
+    application.save()
+    client.post(reverse("applications:check", kwargs={"public_id": application.public_id}))
+
+    application.refresh_from_db()
+    assert application.applicant.profile.id_number == CHILD_ID
+    assert application.status != Status.DRAFT, "the child's age should make it eligible"
+    own = ApplicationFactory(applicant=parent, service=children_only, answers=application.answers)
+    client.post(reverse("applications:check", kwargs={"public_id": own.public_id}))
+    own.refresh_from_db()
+    assert own.status == Status.DRAFT  # the parent, 41, is not
