@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
-from services.catalogue.fees import FeeQuote
 from services.catalogue.models import DocumentType, Service
 from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
 from services.common.tasks import publish_on_commit
@@ -22,14 +21,13 @@ from services.dynamic_forms.validation import normalize_answers, validate_answer
 from services.identity.selectors import assurance_require
 from services.mandates.selectors import mandate_for, mandate_snapshot
 
+from .fees import fee_status_for
 from .models import (
-    AWAITING_PAYMENT,
     Application,
     ApplicationDocument,
     ApplicationEvent,
     Channel,
     EventNote,
-    FeeStatus,
     InformationRequest,
     RejectionReason,
     Status,
@@ -160,7 +158,7 @@ def application_submit(*, application: Application, by) -> Application:
         application=application,
         to=Status.SUBMITTED,
         by=by,
-        changes={"submitted_at": timezone.now(), "fee_fen": quote.full_fen, "fee_status": _fee_status(quote)},
+        changes={"submitted_at": timezone.now(), "fee_fen": quote.full_fen, "fee_status": fee_status_for(quote)},
     )
     if not application.awaits_payment:
         publish_on_commit(
@@ -168,28 +166,6 @@ def application_submit(*, application: Application, by) -> Application:
         )
     logger.info("submitted", extra={"reference": application.reference})
     return application
-
-
-def _fee_status(quote: FeeQuote) -> FeeStatus:
-    if quote.waived:
-        return FeeStatus.WAIVED
-    return FeeStatus.DUE if quote.is_due else FeeStatus.NONE
-
-
-def application_fee_paid(*, application: Application) -> bool:
-    """Record that the application's fee is paid and queue its routing; return False if it was not awaiting
-    payment (paid already, or withdrawn meanwhile), so a second payment can be refunded."""
-    with transaction.atomic():
-        now = timezone.now()
-        paid = Application.objects.filter(AWAITING_PAYMENT, pk=application.pk).update(
-            fee_status=FeeStatus.PAID, fee_paid_at=now, updated_at=now
-        )
-        if paid:
-            ApplicationEvent.objects.create(application=application, note=EventNote.FEE_PAID)
-            publish_on_commit(
-                "services.routing.tasks.route_application", (application.pk,), reference=application.reference
-            )
-    return bool(paid)
 
 
 def application_claim(*, application: Application, by, version: int | None = None) -> Application:

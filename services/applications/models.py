@@ -93,11 +93,14 @@ class ApplicationQuerySet(models.QuerySet):
 
     def visible_to_resident(self, user):
         """The user's own applications and those of the people they act for, within each mandate's scope
-        (services.mandates: the one rule of acting for another)."""
+        (services.mandates: the one rule of acting for another). For finding one application by its id; a list
+        takes ``for_applicant`` and ``acted_for`` (this condition has no index to walk)."""
+        return self.filter(Q(applicant=user) | Q(mandate_covering_q(grantee=user)))
+
+    def acted_for(self, user):
+        """The applications of the people the user acts for, within each mandate's scope (none for most users)."""
         grantors = mandate_grantor_ids(grantee=user)
-        if not grantors:  # the usual case: exactly the applicant's own rows, on the applicant index
-            return self.filter(applicant=user)
-        return self.filter(Q(applicant=user) | Q(applicant__in=grantors) & Q(mandate_covering_q(grantee=user)))
+        return self.filter(applicant__in=grantors).filter(mandate_covering_q(grantee=user)) if grantors else self.none()
 
     def visible_to_staff(self, scope):
         """Applications in the queues of the departments a staff ``scope`` (services.accounts.permissions) reaches:

@@ -26,6 +26,7 @@ from services.documents.models import Document
 from services.documents.selectors import document_list_for_owner
 from services.dynamic_forms.structure import questions, steps_asked
 from services.dynamic_forms.validation import validate_answers
+from services.mandates.selectors import mandate_covering_q
 
 from .models import (
     CLOCK_RUNNING,
@@ -42,9 +43,14 @@ DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an a
 
 
 def application_list_for_resident(*, user) -> QuerySet[Application]:
-    """Return the resident's own applications and those of the people they act for (within each mandate's scope),
-    newest first, with their service, department and form version."""
-    return Application.objects.visible_to_resident(user).select_related("service__department", "form_version")
+    """Return the resident's own applications, newest first, with their service, department and form version."""
+    return Application.objects.for_applicant(user).select_related("service__department", "form_version")
+
+
+def application_list_acted_for(*, user) -> QuerySet[Application]:
+    """Return the applications of the people the resident acts for under a mandate (within its scope), newest
+    first, with the person's name."""
+    return Application.objects.acted_for(user).select_related("service__department", "applicant__profile")
 
 
 # What a list of a resident's applications shows (the API's ApplicationOutputSerializer): the rest, the
@@ -56,10 +62,9 @@ SUMMARY_COLUMNS = (
 
 
 def application_summaries_for_resident(*, user, statuses=(), service: str = "") -> QuerySet[dict[str, Any]]:
-    """Return the resident's applications (their own and those of the people they act for) for a list, newest
-    first, as ``values()`` rows of only the columns a list shows (no model instances); optionally only those in
-    ``statuses`` or for the service ``service``."""
-    applications = Application.objects.visible_to_resident(user)
+    """Return the resident's own applications for a list, newest first, as ``values()`` rows of only the columns
+    a list shows (no model instances); optionally only those in ``statuses`` or for the service ``service``."""
+    applications = Application.objects.for_applicant(user)
     if statuses:
         applications = applications.filter(status__in=statuses)
     if service:
@@ -70,16 +75,17 @@ def application_summaries_for_resident(*, user, statuses=(), service: str = "") 
 def application_get_for_resident(*, user, public_id) -> Application:
     """Return the resident's own application, or one of a person they act for within the mandate's scope; raise
     Http404 for any other (another person's is not found, nor is it once the mandate is revoked or expired)."""
-    application = get_object_or_404(application_list_for_resident(user=user), public_id=public_id)
+    reachable = Application.objects.visible_to_resident(user).select_related("service__department", "form_version")
+    application = get_object_or_404(reachable, public_id=public_id)
     if type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
         Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
     return application
 
 
 def application_get_decided_for_resident(*, user, public_id) -> Application:
-    """Return the resident's own decided application (for its decision letter) or raise Http404."""
+    """Return a decided application the resident may see (for its decision letter) or raise Http404."""
     return get_object_or_404(
-        application_list_for_resident(user=user).select_related("applicant__profile"),
+        Application.objects.visible_to_resident(user).select_related("service__department", "applicant__profile"),
         public_id=public_id,
         status__in=DECIDED,
     )
@@ -282,9 +288,9 @@ def information_request_get_open(*, application: Application) -> InformationRequ
 def information_request_get_for_resident(*, user, application_id, public_id) -> InformationRequest:
     """Return an information request of an application the resident may see (their own, or one they act on under
     a mandate) or raise Http404."""
+    mandated = mandate_covering_q(grantee=user, subject="application__applicant", service="application__service")
     return get_object_or_404(
-        InformationRequest.objects.select_related("application"),
-        application__in=Application.objects.visible_to_resident(user),
+        InformationRequest.objects.select_related("application").filter(Q(application__applicant=user) | Q(mandated)),
         application__public_id=application_id,
         public_id=public_id,
     )

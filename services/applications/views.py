@@ -41,6 +41,7 @@ from .selectors import (
     application_fee_quote,
     application_get_decided_for_resident,
     application_get_for_resident,
+    application_list_acted_for,
     application_list_for_resident,
     application_needs_profile_first,
     application_next_step,
@@ -249,7 +250,11 @@ def submitted(request, public_id):
 
 @login_required
 def mine(request):
-    return render(request, "applications/mine.html", {"applications": application_list_for_resident(user=request.user)})
+    context = {
+        "applications": application_list_for_resident(user=request.user),
+        "acted_for": application_list_acted_for(user=request.user),
+    }
+    return render(request, "applications/mine.html", context)
 
 
 @login_required

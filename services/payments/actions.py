@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from services.applications.actions import application_fee_paid
+from services.applications.fees import application_fee_paid
 from services.applications.models import Application
 from services.common.errors import InvalidTransition, NotAllowed
 from services.common.tasks import publish_on_commit

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from services.applications.actions import application_create_draft, application_fee_paid, application_submit
+from services.applications.actions import application_create_draft, application_submit
+from services.applications.fees import application_fee_paid
 from services.applications.models import Application, ApplicationEvent, EventNote, FeeStatus, Status
 from services.calendar.selectors import working_calendar
 from services.routing.actions import application_route

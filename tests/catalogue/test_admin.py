@@ -25,6 +25,7 @@ def change_data(service, **changes) -> dict:
         "slug": service.slug,
         "category": service.category,
         "is_active": "on",
+        "assurance": service.assurance,
         "processing_days": service.processing_days,
         "fee_rule": "{}",
         "title_zh": service.title_zh,

@@ -5,11 +5,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.http import HttpResponse
 
 from services.accounts.models import ResidentProfile
 from services.identity.models import Assurance, IdentityLink
 from services.notifications.models import Event, Notification
 from tests.factories import ResidentProfileFactory, StaffFactory, UserFactory
+from tests.web.html import assert_accessible
 
 from .conftest import WEB_CALLBACK, provider_config
 
@@ -158,6 +160,7 @@ def test_a_provider_that_is_down_gets_a_clear_page_and_email_sign_in_still_works
     response = client.get("/identity/suishenban/login/")
 
     assert response.status_code == 503
+    assert_accessible(HttpResponse(response.content))  # the page's basics, whatever its status
     html = response.content.decode()
     assert "/accounts/login/" in html
     user = UserFactory()
@@ -243,6 +246,8 @@ def test_signing_out_signs_out_at_the_provider_too(client, provider, idp):
 
 
 def test_the_sign_in_page_offers_the_provider(client, provider):
-    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    response = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en")
+    assert_accessible(response)
+    html = response.content.decode()
 
     assert "/identity/suishenban/login/" in html

@@ -22,7 +22,16 @@ from services.mandates.actions import mandate_approve, mandate_grant
 from services.mandates.models import Mandate
 from services.mandates.selectors import mandate_snapshot
 from services.notifications.models import Event, Notification
-from tests.factories import ApplicationFactory, DocumentFactory, ResidentProfileFactory, UserFactory
+from tests.conftest import staff_login
+from tests.factories import (
+    ApplicationFactory,
+    DocumentFactory,
+    ResidentProfileFactory,
+    ServiceFactory,
+    StaffFactory,
+    UserFactory,
+)
+from tests.web.html import assert_accessible
 
 pytestmark = pytest.mark.django_db
 PROVIDER = Provider(id="demo", issuer="https://idp.example", client_id="portal", name_zh="随申办", name_en="Suishenban")
@@ -124,6 +133,8 @@ def test_revoking_ends_access_at_once_on_web_and_api(client, service):
     api = APIClient()
     api.force_authenticate(agent)
     assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 200
+    client.force_login(agent)
+    assert application.reference in client.get(reverse("applications:mine")).content.decode()
 
     client.force_login(grantor)
     client.post(reverse("mandates:revoke", args=[mandate.public_id]))
@@ -131,7 +142,7 @@ def test_revoking_ends_access_at_once_on_web_and_api(client, service):
     client.force_login(agent)
     assert client.get(application.get_absolute_url()).status_code == 404
     assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 404
-    assert api.get("/api/v1/applications/").json()["results"] == []
+    assert application.reference not in client.get(reverse("applications:mine")).content.decode()
 
 
 def test_a_read_only_mandate_shows_but_does_not_act(service):
@@ -221,3 +232,67 @@ def test_caseworkers_see_that_an_agent_made_it_and_on_what_basis(service):
 
     assert "张伟" in str(shown) and "授权委托" in str(shown)  # power of attorney, in the default language
     assert ApplicationAdmin(Application, site).made_by_agent(Application(service=service)) == "—"
+
+
+def test_administrators_approve_an_evidenced_guardianship_in_the_admin(client, health_caseworker):
+    """The admin's Mandates: an administrator approves with the action; a caseworker does not see them."""
+    admin_user = StaffFactory(is_superuser=True)
+    ward, guardian = UserFactory(), UserFactory()
+    mandate = Mandate.objects.create(
+        grantor=ward, grantee=guardian, basis="guardian", evidence=DocumentFactory(owner=guardian)
+    )
+    staff_login(client, admin_user)
+
+    assert client.get("/admin/mandates/mandate/").status_code == 200
+    assert client.get("/admin/mandates/mandate/add/").status_code == 200
+    assert client.get(f"/admin/mandates/mandate/{mandate.pk}/change/").status_code == 200
+    client.post(
+        "/admin/mandates/mandate/", {"action": "approve_selected", "_selected_action": [mandate.pk], "index": 0}
+    )
+
+    mandate.refresh_from_db()
+    assert (mandate.status, mandate.approved_by) == (Mandate.Status.ACTIVE, admin_user)
+    staff_login(client, health_caseworker)
+    assert client.get("/admin/mandates/mandate/").status_code in (302, 403, 404)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_mandate_pages_meet_the_accessibility_basics(client, language):
+    """The list (with a mandate each way), the grant form (empty and with an error), the link page and the accept
+    page: one h1, labelled controls, errors tied to their fields, in both languages."""
+    grantor, agent = UserFactory(), UserFactory()
+    client.cookies["django_language"] = language
+    mandate = grant_and_accept(client, grantor, agent)
+    Mandate.objects.create(grantor=agent, grantee=UserFactory(), basis="guardian", status="active")
+    client.force_login(agent)
+
+    assert_accessible(client.get(reverse("mandates:list")))
+    assert_accessible(client.get(reverse("mandates:grant")))
+    refused = client.post(reverse("mandates:grant"), {"access": "apply", "valid_until": "2001-01-01"})
+    assert_accessible(refused)
+    assert_accessible(client.post(reverse("mandates:grant"), {"access": "apply"}))
+    assert_accessible(client.get(reverse("mandates:accept", args=["any"])))
+    assert mandate.status == Mandate.Status.ACTIVE
+
+
+def test_eligibility_is_the_legal_subjects(client):
+    """A service for children: the parent applying for their 11-year-old is eligible (the child's age counts, the
+    application being the child's), while the parent's own application is not."""
+    children_only = ServiceFactory(eligibility_rules=[{"kind": "age", "max": 17}])
+    parent = identity_login(provider=PROVIDER, claims=family_claims())
+    mandate = Mandate.objects.get(grantee=parent)
+    client.force_login(parent)
+
+    client.get(f"{reverse('applications:apply', args=[children_only.slug])}?for={mandate.public_id}")
+    application = Application.objects.get(service=children_only)
+    application.answers = {"full_name": "张小明", "start_date": "2026-12-01", "urgent": False}
+    application.save()
+    client.post(reverse("applications:check", kwargs={"public_id": application.public_id}))
+
+    application.refresh_from_db()
+    assert application.applicant.profile.id_number == CHILD_ID
+    assert application.status != Status.DRAFT, "the child's age should make it eligible"
+    own = ApplicationFactory(applicant=parent, service=children_only, answers=application.answers)
+    client.post(reverse("applications:check", kwargs={"public_id": own.public_id}))
+    own.refresh_from_db()
+    assert own.status == Status.DRAFT  # the parent, 41, is not
