@@ -17,7 +17,7 @@ IMAGE ?= localhost/citizen-portal:latest
 BASE_IMAGE ?= localhost/portal-base:bookworm
 PODMAN := CONTAINERS_CONF=$(CURDIR)/deploy/containers.conf podman --runtime runc
 
-# `make run`'s identity provider: the demo one (python -m devidp) on port 8900, with the client it knows.
+# `make run`'s identity provider: the demo one (python -m services.identity.devidp) on port 8900, with the client it knows.
 IDENTITY_PROVIDERS ?= [{"id": "suishenban", "issuer": "http://127.0.0.1:8900", "client_id": "portal-demo", "client_secret": "demo-secret", "name_zh": "随申办（演示）", "name_en": "随申办 Suishenban (demo)", "app_redirect_uri": "cn.gov.sh.portal:/identity/callback"}]
 
 .PHONY: run test up lint format messages schema bench image audit
@@ -48,9 +48,9 @@ run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 (or PORT=...) on SQLite, tas
 	$(BIN)/python manage.py load_demo_history
 	# The local fake payment provider (FakePay, http://127.0.0.1:8765/) runs beside the portal and stops with it.
 	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
-	# The demo identity provider (python -m devidp, port 8900) runs beside the portal too, and stops with it.
+	# The demo identity provider (python -m services.identity.devidp, port 8900) runs beside the portal too, and stops with it.
 	$(BIN)/python -m services.payments.fakeserver --port 8765 --secret "$${FAKEPAY_SECRET:-fakepay-local-secret}" & PAY=$$!; \
-	  $(BIN)/python -m devidp --port 8900 & IDP=$$!; trap "kill $$PAY $$IDP" EXIT INT TERM; \
+	  $(BIN)/python -m services.identity.devidp --port 8900 & IDP=$$!; trap "kill $$PAY $$IDP" EXIT INT TERM; \
 	  STAFF_REQUIRE_MFA=false IDENTITY_PROVIDERS='$(IDENTITY_PROVIDERS)' \
 	  $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

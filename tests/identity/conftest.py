@@ -1,4 +1,5 @@
-"""The demo identity provider (python -m devidp) as a real subprocess on a free port, and helpers to sign in there."""
+"""The demo identity provider (python -m services.identity.devidp) as a real subprocess on a free port, and helpers
+to sign in there."""
 
 import json
 import re
@@ -48,7 +49,16 @@ def start_idp(tmp_path: Path, extra_redirects: tuple[str, ...] = ()) -> Idp:
         {"client_id": "portal-jwt", "jwks": {"keys": [key.as_dict(private=False)]}, "redirect_uris": redirects},
     ]
     process = subprocess.Popen(
-        [sys.executable, "-m", "devidp", "--port", "0", "--control", "--clients", json.dumps(clients)],
+        [
+            sys.executable,
+            "-m",
+            "services.identity.devidp",
+            "--port",
+            "0",
+            "--control",
+            "--clients",
+            json.dumps(clients),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,

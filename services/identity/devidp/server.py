@@ -293,7 +293,7 @@ class Handler(BaseHTTPRequestHandler):
             id_token = provider.id_token(grant)
         self._json(
             200,
-            {"access_token": access_token, "token_type": "Bearer", "expires_in": TOKEN_SECONDS, "id_token": id_token},
+            {"access_token": access_token, "token_type": "Bearer", "expires_in": TOKEN_SECONDS, "id_token": id_token},  # nosec B105  # a token type
         )
 
     def logout(self, params: dict) -> None:

@@ -1,4 +1,4 @@
-"""``python -m devidp``: serve the demo provider (``make run`` starts it beside the portal)."""
+"""``python -m services.identity.devidp``: serve the demo provider (``make run`` starts it beside the portal)."""
 
 import argparse
 import json
@@ -10,7 +10,7 @@ from .server import make_server
 DEMO_CLIENTS = [
     {
         "client_id": "portal-demo",
-        "client_secret": "demo-secret",
+        "client_secret": "demo-secret",  # nosec B105  # the demo client's published secret (make run)
         "redirect_uris": [
             "http://127.0.0.1:8000/identity/suishenban/callback/",
             "cn.gov.sh.portal:/identity/callback",
