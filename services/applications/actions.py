@@ -41,7 +41,7 @@ from .selectors import (
     credential_answers,
     staff_may_handle,
 )
-from .workflow import Actor, actor_roles, application_transition, assignment_status
+from .workflow import Actor, actor_roles, application_transition, assignment_status, refuse
 
 logger = logging.getLogger(__name__)
 
@@ -125,8 +125,9 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
         .select_related("form_version", "service")
         .get(pk=application.pk)
     )
-    if Actor.APPLICANT not in actor_roles(application=locked, by=by):
-        raise NotAllowed(_("Only the applicant may change the answers."))
+    roles = actor_roles(application=locked, by=by)
+    if Actor.APPLICANT not in roles:
+        refuse(by=by, roles=roles, message=_("Only the applicant may change the answers."))
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
     answers = answers_merge(locked.schema, locked.answers, normalize_answers(schema=locked.schema, answers=changes))

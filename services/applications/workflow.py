@@ -8,6 +8,7 @@ A supervisor reassigns an application in review or awaiting information without 
 import enum
 
 from django.db import transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from services.accounts.permissions import StaffScope, staff_scope_for
@@ -61,6 +62,15 @@ def actor_roles(*, application: Application, by, scope: StaffScope | None = None
     if not scope.works_in(application.department_id):
         return set()
     return {Actor.STAFF, Actor.HANDLER} if by.pk == application.assignee_id else {Actor.STAFF}
+
+
+def refuse(*, by, roles: set[Actor], message: str = "") -> None:
+    """Refuse a change to an application: a resident holding no role towards it (an agent whose mandate lets them
+    only read it) acts outside the mandate's scope, which is a "not found" like another person's application; anyone
+    else is told they may not."""
+    if by is not None and not by.is_staff and not roles:
+        raise Http404("No mandate to act on this application")
+    raise NotAllowed(message or _("You may not make this change to this application."))
 
 
 def allowed_moves(*, application: Application, by, roles: set[Actor] | None = None) -> set[Status]:
@@ -129,7 +139,7 @@ def application_transition(
             )
         roles = actor_roles(application=locked, by=by)
         if not allowed & roles:
-            raise NotAllowed(_("You may not make this change to this application."))
+            refuse(by=by, roles=roles)
         from_status = locked.status
         if from_status != to:
             changes = {**deadline_clock_changes(application=locked, to=to), **changes}

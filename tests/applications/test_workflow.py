@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from django.http import Http404
 
 from services.accounts.models import DepartmentMembership
 from services.applications.models import ApplicationEvent, Status
@@ -67,7 +68,8 @@ def test_every_move_for_every_actor(src, dst, kind):
         event = ApplicationEvent.objects.get(application=application)
         assert (event.from_status, event.to_status, event.actor, event.message) == (src, dst, by, "m")
     else:
-        with pytest.raises(NotAllowed):
+        # A resident with no role (no mandate to act) is not even told the application exists; staff are refused.
+        with pytest.raises(Http404 if kind == "stranger" else NotAllowed):
             application_transition(application=application, to=dst, by=by)
         application.refresh_from_db()
         assert application.status == src

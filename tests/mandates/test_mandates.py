@@ -145,7 +145,7 @@ def test_revoking_ends_access_at_once_on_web_and_api(client, service):
     assert application.reference not in client.get(reverse("applications:mine")).content.decode()
 
 
-def test_a_read_only_mandate_shows_but_does_not_act(service):
+def test_a_read_only_mandate_shows_but_does_not_act(service, client):
     grantor, agent = UserFactory(), UserFactory()
     Mandate.objects.create(grantor=grantor, grantee=agent, basis="guardian", access="read", status="active")
     application = ApplicationFactory(applicant=grantor, service=service, submitted=True)
@@ -153,7 +153,13 @@ def test_a_read_only_mandate_shows_but_does_not_act(service):
     api.force_authenticate(agent)
 
     assert api.get(f"/api/v1/applications/{application.public_id}/").status_code == 200
-    assert api.post(f"/api/v1/applications/{application.public_id}/withdraw/").status_code == 403
+    # Acting outside the mandate's scope is a "not found", as for another person's application (web and API).
+    assert api.post(f"/api/v1/applications/{application.public_id}/withdraw/").status_code == 404
+    client.force_login(agent)
+    assert client.get(application.get_absolute_url()).status_code == 200
+    assert client.post(reverse("applications:withdraw", args=[application.public_id])).status_code == 404
+    application.refresh_from_db()
+    assert application.status == "submitted"
     created = api.post(
         "/api/v1/applications/",
         {"service": service.slug, "on_behalf_of": str(Mandate.objects.get().public_id)},
