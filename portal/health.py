@@ -20,7 +20,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
 from portal.celery import app
-from services.catalogue.models import Department
+from services.catalogue.models import Department, department_queue
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def _broker() -> str:
 def portal_queues() -> list[str]:
     """Return the portal's Celery queues: those of the settings and each department's intake queue."""
     codes = Department.objects.order_by("code").values_list("code", flat=True)
-    return [queue.name for queue in settings.CELERY_TASK_QUEUES] + [f"dept.{code}" for code in codes]
+    return [queue.name for queue in settings.CELERY_TASK_QUEUES] + [department_queue(code) for code in codes]
 
 
 def queue_ages(*, queues: list[str]) -> dict[str, float | None]:

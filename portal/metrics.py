@@ -1,10 +1,11 @@
 """/metrics for Prometheus, readable with the bearer token METRICS_TOKEN only.
 
 Request latency per view (a histogram, from every gunicorn worker of the pod when PROMETHEUS_MULTIPROC_DIR is set,
-as the image sets it), and the figures operators alert on: Celery queue depths (each department's own), how long
-the oldest unrouted or unchecked application has waited (the outbox's lag), overdue applications per department
-and failed notifications per channel. Those are counted at most every METRICS_CACHE_SECONDS through the shared
-cache, so that scraping every pod does not count them once per pod.
+as the image sets it), and the figures operators alert on: Celery queue depths (every queue, each department's own
+included), how long the oldest unrouted or unchecked application has waited (the outbox's lag), overdue
+applications per department, failed notifications per channel and webhook dead letters per subscription. Those are
+counted at most every METRICS_CACHE_SECONDS through the shared cache, so that scraping every pod does not count them
+once per pod.
 """
 
 import os
@@ -20,7 +21,8 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest, multiprocess
 from prometheus_client.core import GaugeMetricFamily
 
-from services.catalogue.models import Department
+from portal.health import portal_queues
+from services.events.selectors import dead_letter_counts
 from services.notifications.selectors import failed_notification_counts
 from services.routing.selectors import broker_status, outbox_lag, overdue_by_department
 
@@ -31,7 +33,6 @@ REQUEST_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
 _METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
-FIXED_QUEUES = ["routing", "default", "documents", "notifications"]
 
 
 def _view_name(request) -> str:
@@ -62,12 +63,12 @@ class RequestMetricsMiddleware:
 
 def operator_figures() -> dict:
     """Return the figures behind the gauges, counted now."""
-    queues = FIXED_QUEUES + [department.celery_queue for department in Department.objects.order_by("code")]
     return {
-        "broker": broker_status(queues=queues),
+        "broker": broker_status(queues=portal_queues()),
         "outbox_lag": outbox_lag(now=timezone.now()),
         "overdue": overdue_by_department(today=timezone.localdate()),
         "notifications_failed": failed_notification_counts(),
+        "webhooks_dead": dead_letter_counts(),
     }
 
 
@@ -82,6 +83,8 @@ class OperatorFigures:
                      figures["overdue"])  # fmt: skip
         yield _gauge("portal_notifications_failed", "Messages whose delivery failed for good.", "channel",
                      figures["notifications_failed"])  # fmt: skip
+        yield _gauge("portal_webhook_dead_letters", "Webhook deliveries given up on, to replay from the admin.",
+                     "subscription", figures["webhooks_dead"])  # fmt: skip
         broker = figures["broker"]
         yield GaugeMetricFamily("portal_broker_up", "1 if the broker answered.", value=int("error" not in broker))
         yield _gauge("portal_queue_messages", "Messages waiting in a Celery queue.", "queue", broker.get("depths", {}))

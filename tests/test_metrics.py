@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from services.events.actions import event_record
+from services.events.models import Delivery, Subscription
+from services.events.models import DeliveryStatus as WebhookStatus
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from tests.factories import ApplicationFactory, DepartmentFactory
 
@@ -78,8 +81,12 @@ def test_request_latency_is_counted_per_view_and_status(client, scrape):
 
 
 def test_the_operators_figures(scrape, service, health, settings):
-    """Overdue per department, the age of the oldest unrouted application, failed notifications per channel."""
+    """Overdue per department, the age of the oldest unrouted application, failed notifications per channel,
+    webhook dead letters per subscription."""
     settings.METRICS_CACHE_SECONDS = 0
+    subscription = Subscription.objects.create(name="Health case system", url="http://127.0.0.1:9/")
+    event_record(type="gov.sh.portal.test", source="/applications", subject="a", data={})
+    Delivery.objects.filter(subscription=subscription).update(status=WebhookStatus.DEAD)
     DepartmentFactory(code="education", reference_prefix="EDU")
     ApplicationFactory(service=service, routed=True, due_date=timezone.localdate() - dt.timedelta(days=3))
     ApplicationFactory(service=service, submitted=True, submitted_at=timezone.now() - dt.timedelta(minutes=10))
@@ -96,6 +103,7 @@ def test_the_operators_figures(scrape, service, health, settings):
     assert value(text, "portal_notifications_failed", channel="sms") == 1
     assert value(text, "portal_notifications_failed", channel="email") == 0
     assert value(text, "portal_broker_up") == 1
+    assert value(text, "portal_webhook_dead_letters", subscription="Health case system") == 1
 
 
 def test_the_figures_are_counted_once_per_cache_period(scrape, service, settings, django_assert_max_num_queries):

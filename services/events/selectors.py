@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from .models import UNDELIVERED, Delivery, DeliveryStatus
@@ -61,3 +61,9 @@ def deliveries_due(*, overdue_by: dt.timedelta, limit: int = 1000) -> list[int]:
         subscription__is_active=True,
     )
     return list(due.filter(~Exists(_blocked())).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+
+
+def dead_letter_counts() -> dict[str, int]:
+    """Return the number of deliveries given up on (dead letters), per subscription name (only those with some)."""
+    rows = Delivery.objects.filter(status=DeliveryStatus.DEAD).values("subscription__name").annotate(n=Count("pk"))
+    return {row["subscription__name"]: row["n"] for row in rows}
