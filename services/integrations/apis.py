@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.accounts.permissions import StaffScope, staff_scope_for
 from services.api.serializers import StrictInputSerializer
 from services.applications.actions import MAX_REQUEST_ITEMS, MAX_TEXT
 from services.audit.actions import audit_record
@@ -64,11 +65,17 @@ class SystemApplicationOutputSerializer(serializers.Serializer):
         }
 
 
+def _system_scope(system) -> StaffScope:
+    """The system's account's staff scope: a system proves itself by its token or signature on every call, which is
+    its second factor (it has no authenticator app; staff_scope() would give it none)."""
+    return staff_scope_for(user=system.account)
+
+
 def _act(request, *, system, event_id, application, data) -> Response:
     call, replayed = system_act(system=system, event_id=event_id, application=application, **data)
     if not replayed:
         audit_record(action=AUDITED[data["action"]], request=request, applications=[call.application],
-                     detail=f"{system.name} ({event_id})")  # fmt: skip
+                     detail=f"{system.name} ({event_id})", scope=_system_scope(system))  # fmt: skip
     body = {"id": event_id, "application": str(application.public_id), "status": call.status, "replayed": replayed}
     return Response(body, status=200 if replayed else 201)
 
@@ -78,7 +85,10 @@ class SystemApplicationApi(SystemApi):
     def get(self, request, public_id):
         """Read an application of the system's department: its answers and applicant (a look, audited)."""
         application = application_get_for_system(system=request.auth, public_id=public_id)
-        audit_record(action=AuditAction.VIEW, request=request, applications=[application], detail=request.auth.name)
+        audit_record(
+            action=AuditAction.VIEW, request=request, applications=[application], detail=request.auth.name,
+            scope=_system_scope(request.auth),
+        )  # fmt: skip
         return Response(SystemApplicationOutputSerializer(application).data)
 
 
