@@ -56,4 +56,9 @@ def test_without_sentinels_the_urls_are_used_as_they_are():
     assert found["broker"] == "redis://127.0.0.1:6379/3"
     assert "master_name" not in found["transport"]
     assert found["cache"]["LOCATION"] == "redis://127.0.0.1:6379/1"
-    assert found["cache"]["OPTIONS"] == {"IGNORE_EXCEPTIONS": True}
+    # A cache that is down is a miss, with short timeouts (portal/settings/core.py: REDIS_CACHE_OPTIONS)
+    assert found["cache"]["OPTIONS"] == {
+        "IGNORE_EXCEPTIONS": True,
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+    }

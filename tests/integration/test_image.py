@@ -109,7 +109,8 @@ def test_the_image_serves_and_its_worker_routes(run_container, service, resident
         {"status": "ok", "checks": {"database": "ok", "broker": "ok", "migrations": "ok"}},
     )
     assert get(port, "/livez") == (200, {"status": "ok"})
-    assert get(port, "/healthz") == (200, {"status": "ok", "checks": {"database": "ok", "broker": "ok"}})
+    healthz = {"status": "ok", "checks": {"database": "ok", "broker": "ok", "queues": "ok"}}
+    assert get(port, "/healthz") == (200, healthz)
     metrics = scrape(port, "image-test-metrics-token")  # both gunicorn workers' files, summed
     counts = [line for line in metrics.splitlines() if line.startswith("portal_request_duration_seconds_count{")]
     assert any('view="readyz"' in line and 'status="2xx"' in line for line in counts), metrics

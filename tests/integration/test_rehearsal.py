@@ -1,5 +1,5 @@
 """The failover rehearsal, on one machine: two gunicorn "nodes" behind HAProxy, Redis with a replica and three
-sentinels, two routing workers, a health department worker and beat. 300 residents submit through HAProxy while
+sentinels, two routing workers, a health department worker, the sweeps worker and beat. 300 residents submit through HAProxy while
 one web node is SIGKILLed, the Redis primary is SIGKILLed (the sentinels promote its replica) and a routing worker
 is SIGKILLed. Every application is submitted (the client retries with its Idempotency-Key), routed and checked
 exactly once, no answer is a 5xx (but HAProxy's 503 with no node up, documented), and nothing is restarted by hand.
@@ -139,7 +139,7 @@ def test_failover_rehearsal(real_services, service, settings, tmp_path):
         "ROUTING_SWEEP_AFTER_SECONDS": "5",
         "ROUTING_SWEEP_EVERY_SECONDS": "2",
         "BROKER_DOWN_PAUSE_SECONDS": "1",
-        "IDEMPOTENCY_STALE_SECONDS": "5",
+        "SWEEP_REPUBLISH_AFTER_SECONDS": "10",  # what the failover lost is published again within seconds
         "API_THROTTLE_USER": "100000/min",
         "API_THROTTLE_ANON": "100000/min",
     }
@@ -156,7 +156,8 @@ def test_failover_rehearsal(real_services, service, settings, tmp_path):
     haproxy = Process("haproxy", ["haproxy", "-db", "-f", str(tmp_path / "haproxy.cfg")], env)
     workers = [Worker(env, "routing,default", "rehearsal-routing-a").start(),
                Worker(env, "routing,default", "rehearsal-routing-b").start(),
-               Worker(env, "dept.health", "rehearsal-health").start()]  # fmt: skip
+               Worker(env, "dept.health", "rehearsal-health").start(),
+               Worker(env, "sweeps", "rehearsal-sweeps").start()]  # fmt: skip  # beat's jobs: the sweeps recover
     beat = Process("beat", [sys.executable, "-m", "celery", "-A", "portal", "beat", "-s", str(tmp_path / "beat")], env)
     try:
         for port in (*web_ports, lb_port):
