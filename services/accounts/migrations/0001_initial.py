@@ -9,167 +9,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("auth", "0012_alter_user_first_name_max_length"),
-        ("catalogue", "0001_initial"),
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('catalogue', '0001_initial'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="User",
+            name='User',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("password", models.CharField(max_length=128, verbose_name="password")),
-                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
-                (
-                    "is_superuser",
-                    models.BooleanField(
-                        default=False,
-                        help_text="Designates that this user has all permissions without explicitly assigning them.",
-                        verbose_name="superuser status",
-                    ),
-                ),
-                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email address")),
-                ("is_staff", models.BooleanField(default=False, verbose_name="staff status")),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
-                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
-                (
-                    "groups",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.group",
-                        verbose_name="groups",
-                    ),
-                ),
-                (
-                    "user_permissions",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Specific permissions for this user.",
-                        related_name="user_set",
-                        related_query_name="user",
-                        to="auth.permission",
-                        verbose_name="user permissions",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('password', models.CharField(max_length=128, verbose_name='password')),
+                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
+                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
+                ('email', models.EmailField(max_length=254, unique=True, verbose_name='email address')),
+                ('is_staff', models.BooleanField(default=False, verbose_name='staff status')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
+                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
+                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
+                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
             ],
             options={
-                "verbose_name": "user",
-                "verbose_name_plural": "users",
+                'verbose_name': 'user',
+                'verbose_name_plural': 'users',
             },
             managers=[
-                ("objects", services.accounts.models.UserManager()),
+                ('objects', services.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name="ResidentProfile",
+            name='ResidentProfile',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("legal_name", models.CharField(blank=True, max_length=100, verbose_name="legal name")),
-                (
-                    "id_number",
-                    models.CharField(
-                        blank=True,
-                        max_length=18,
-                        null=True,
-                        unique=True,
-                        validators=[services.accounts.validators.validate_resident_id],
-                        verbose_name="resident ID number",
-                    ),
-                ),
-                ("date_of_birth", models.DateField(blank=True, null=True, verbose_name="date of birth")),
-                ("phone", models.CharField(blank=True, max_length=20, verbose_name="mobile phone")),
-                (
-                    "district",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("huangpu", "Huangpu"),
-                            ("xuhui", "Xuhui"),
-                            ("changning", "Changning"),
-                            ("jingan", "Jing'an"),
-                            ("putuo", "Putuo"),
-                            ("hongkou", "Hongkou"),
-                            ("yangpu", "Yangpu"),
-                            ("minhang", "Minhang"),
-                            ("baoshan", "Baoshan"),
-                            ("jiading", "Jiading"),
-                            ("pudong", "Pudong New Area"),
-                            ("jinshan", "Jinshan"),
-                            ("songjiang", "Songjiang"),
-                            ("qingpu", "Qingpu"),
-                            ("fengxian", "Fengxian"),
-                            ("chongming", "Chongming"),
-                        ],
-                        max_length=20,
-                        verbose_name="district",
-                    ),
-                ),
-                ("street_address", models.CharField(blank=True, max_length=200, verbose_name="street address")),
-                (
-                    "preferred_language",
-                    models.CharField(
-                        choices=[("zh-hans", "简体中文"), ("en", "English")],
-                        default="zh-hans",
-                        max_length=10,
-                        verbose_name="preferred language",
-                    ),
-                ),
-                (
-                    "user",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="profile", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('legal_name', models.CharField(blank=True, max_length=100, verbose_name='legal name')),
+                ('id_number', models.CharField(blank=True, max_length=18, null=True, unique=True, validators=[services.accounts.validators.validate_resident_id], verbose_name='resident ID number')),
+                ('date_of_birth', models.DateField(blank=True, null=True, verbose_name='date of birth')),
+                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
+                ('district', models.CharField(blank=True, choices=[('huangpu', 'Huangpu'), ('xuhui', 'Xuhui'), ('changning', 'Changning'), ('jingan', "Jing'an"), ('putuo', 'Putuo'), ('hongkou', 'Hongkou'), ('yangpu', 'Yangpu'), ('minhang', 'Minhang'), ('baoshan', 'Baoshan'), ('jiading', 'Jiading'), ('pudong', 'Pudong New Area'), ('jinshan', 'Jinshan'), ('songjiang', 'Songjiang'), ('qingpu', 'Qingpu'), ('fengxian', 'Fengxian'), ('chongming', 'Chongming')], max_length=20, verbose_name='district')),
+                ('street_address', models.CharField(blank=True, max_length=200, verbose_name='street address')),
+                ('preferred_language', models.CharField(choices=[('zh-hans', '简体中文'), ('en', 'English')], default='zh-hans', max_length=10, verbose_name='preferred language')),
+                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='profile', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "resident profile",
-                "verbose_name_plural": "resident profiles",
+                'verbose_name': 'resident profile',
+                'verbose_name_plural': 'resident profiles',
             },
         ),
         migrations.CreateModel(
-            name="DepartmentMembership",
+            name='DepartmentMembership',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[("caseworker", "Caseworker"), ("supervisor", "Supervisor")],
-                        default="caseworker",
-                        max_length=20,
-                        verbose_name="role",
-                    ),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="catalogue.department",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('role', models.CharField(choices=[('caseworker', 'Caseworker'), ('supervisor', 'Supervisor')], default='caseworker', max_length=20, verbose_name='role')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='catalogue.department')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "department membership",
-                "verbose_name_plural": "department memberships",
-                "constraints": [models.UniqueConstraint(fields=("user", "department"), name="unique_membership")],
+                'verbose_name': 'department membership',
+                'verbose_name_plural': 'department memberships',
+                'constraints': [models.UniqueConstraint(fields=('user', 'department'), name='unique_membership')],
             },
         ),
     ]

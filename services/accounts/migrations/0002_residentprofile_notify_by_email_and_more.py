@@ -4,19 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0001_initial"),
+        ('accounts', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="residentprofile",
-            name="notify_by_email",
-            field=models.BooleanField(default=True, verbose_name="email me when something happens"),
+            model_name='residentprofile',
+            name='notify_by_email',
+            field=models.BooleanField(default=True, verbose_name='email me when something happens'),
         ),
         migrations.AddField(
-            model_name="residentprofile",
-            name="notify_by_sms",
-            field=models.BooleanField(default=False, verbose_name="send me text messages (SMS)"),
+            model_name='residentprofile',
+            name='notify_by_sms',
+            field=models.BooleanField(default=False, verbose_name='send me text messages (SMS)'),
         ),
     ]

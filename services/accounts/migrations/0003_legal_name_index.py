@@ -4,14 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0002_residentprofile_notify_by_email_and_more"),
+        ('accounts', '0002_residentprofile_notify_by_email_and_more'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="residentprofile",
-            name="legal_name",
-            field=models.CharField(blank=True, db_index=True, max_length=100, verbose_name="legal name"),
+            model_name='residentprofile',
+            name='legal_name',
+            field=models.CharField(blank=True, db_index=True, max_length=100, verbose_name='legal name'),
         ),
     ]

@@ -6,34 +6,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0003_legal_name_index"),
+        ('accounts', '0003_legal_name_index'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Device",
+            name='Device',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "platform",
-                    models.CharField(
-                        choices=[("ios", "iOS"), ("android", "Android")], max_length=10, verbose_name="platform"
-                    ),
-                ),
-                ("token", models.CharField(max_length=255, unique=True, verbose_name="push token")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="devices", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('platform', models.CharField(choices=[('ios', 'iOS'), ('android', 'Android')], max_length=10, verbose_name='platform')),
+                ('token', models.CharField(max_length=255, unique=True, verbose_name='push token')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='devices', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "push device",
-                "verbose_name_plural": "push devices",
+                'verbose_name': 'push device',
+                'verbose_name_plural': 'push devices',
             },
         ),
     ]

@@ -7,62 +7,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0004_device"),
+        ('accounts', '0004_device'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="residentprofile",
-            name="elder_mode",
-            field=models.BooleanField(default=False, verbose_name="elder mode (larger text, higher contrast)"),
+            model_name='residentprofile',
+            name='elder_mode',
+            field=models.BooleanField(default=False, verbose_name='elder mode (larger text, higher contrast)'),
         ),
         migrations.CreateModel(
-            name="DataExport",
+            name='DataExport',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Waiting to start"),
-                            ("running", "Being prepared"),
-                            ("ready", "Ready to download"),
-                            ("failed", "Failed"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
-                (
-                    "stored_name",
-                    models.CharField(blank=True, editable=False, max_length=100, verbose_name="name in storage"),
-                ),
-                ("size", models.PositiveIntegerField(default=0, verbose_name="size (bytes)")),
-                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
-                ("expires_at", models.DateTimeField(db_index=True, verbose_name="expires at")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="data_exports",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Being prepared'), ('ready', 'Ready to download'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='status')),
+                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
+                ('stored_name', models.CharField(blank=True, editable=False, max_length=100, verbose_name='name in storage')),
+                ('size', models.PositiveIntegerField(default=0, verbose_name='size (bytes)')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
+                ('expires_at', models.DateTimeField(db_index=True, verbose_name='expires at')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='data_exports', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "data export",
-                "verbose_name_plural": "data exports",
-                "ordering": ["-created_at"],
-                "indexes": [models.Index(fields=["user", "-created_at"], name="export_user_created")],
+                'verbose_name': 'data export',
+                'verbose_name_plural': 'data exports',
+                'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['user', '-created_at'], name='export_user_created')],
             },
         ),
     ]

@@ -4,13 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0005_residentprofile_elder_mode_dataexport"),
+        ('accounts', '0005_residentprofile_elder_mode_dataexport'),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="dataexport",
-            index=models.Index(fields=["status", "updated_at"], name="export_unfinished"),
+            model_name='dataexport',
+            index=models.Index(fields=['status', 'updated_at'], name='export_unfinished'),
         ),
     ]

@@ -6,6 +6,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -14,39 +15,24 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="IdempotencyKey",
+            name='IdempotencyKey',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("key", models.CharField(max_length=255, verbose_name="key")),
-                ("method", models.CharField(max_length=10, verbose_name="method")),
-                ("path", models.CharField(max_length=255, verbose_name="path")),
-                ("request_hash", models.CharField(max_length=64, verbose_name="request hash")),
-                (
-                    "state",
-                    models.CharField(
-                        choices=[("running", "Running"), ("done", "Done")],
-                        default="running",
-                        max_length=10,
-                        verbose_name="state",
-                    ),
-                ),
-                ("response_status", models.PositiveSmallIntegerField(null=True, verbose_name="response status")),
-                ("response_body", models.JSONField(null=True, verbose_name="response body")),
-                ("response_headers", models.JSONField(default=dict, verbose_name="response headers")),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at")),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name="caller"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=255, verbose_name='key')),
+                ('method', models.CharField(max_length=10, verbose_name='method')),
+                ('path', models.CharField(max_length=255, verbose_name='path')),
+                ('request_hash', models.CharField(max_length=64, verbose_name='request hash')),
+                ('state', models.CharField(choices=[('running', 'Running'), ('done', 'Done')], default='running', max_length=10, verbose_name='state')),
+                ('response_status', models.PositiveSmallIntegerField(null=True, verbose_name='response status')),
+                ('response_body', models.JSONField(null=True, verbose_name='response body')),
+                ('response_headers', models.JSONField(default=dict, verbose_name='response headers')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='created at')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name='caller')),
             ],
             options={
-                "verbose_name": "idempotency key",
-                "verbose_name_plural": "idempotency keys",
-                "constraints": [
-                    models.UniqueConstraint(fields=("user", "key"), name="api_idempotency_key_unique_per_user")
-                ],
+                'verbose_name': 'idempotency key',
+                'verbose_name_plural': 'idempotency keys',
+                'constraints': [models.UniqueConstraint(fields=('user', 'key'), name='api_idempotency_key_unique_per_user')],
             },
         ),
     ]

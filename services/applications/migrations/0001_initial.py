@@ -7,185 +7,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("catalogue", "0001_initial"),
+        ('catalogue', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Application",
+            name='Application',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-                ),
-                (
-                    "reference",
-                    models.CharField(editable=False, max_length=20, null=True, unique=True, verbose_name="reference"),
-                ),
-                ("answers", models.JSONField(blank=True, default=dict, verbose_name="answers")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("routed", "Waiting for a caseworker"),
-                            ("in_review", "In review"),
-                            ("awaiting_information", "Waiting for your information"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        default="draft",
-                        max_length=24,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[("web", "Web"), ("mobile", "Mobile app")],
-                        default="web",
-                        max_length=10,
-                        verbose_name="channel",
-                    ),
-                ),
-                ("priority", models.PositiveSmallIntegerField(default=0, verbose_name="priority")),
-                ("intake_flags", models.JSONField(blank=True, default=list, verbose_name="intake flags")),
-                ("intake_checked_at", models.DateTimeField(blank=True, null=True, verbose_name="intake checked at")),
-                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
-                ("decided_at", models.DateTimeField(blank=True, null=True, verbose_name="decided at")),
-                ("decision_reason", models.TextField(blank=True, verbose_name="reason for the decision")),
-                (
-                    "applicant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="applications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="applicant",
-                    ),
-                ),
-                (
-                    "assignee",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="assigned_applications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="assigned caseworker",
-                    ),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="applications",
-                        to="catalogue.department",
-                        verbose_name="department queue",
-                    ),
-                ),
-                (
-                    "service",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="applications",
-                        to="catalogue.service",
-                        verbose_name="service",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('reference', models.CharField(editable=False, max_length=20, null=True, unique=True, verbose_name='reference')),
+                ('answers', models.JSONField(blank=True, default=dict, verbose_name='answers')),
+                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('routed', 'Waiting for a caseworker'), ('in_review', 'In review'), ('awaiting_information', 'Waiting for your information'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='draft', max_length=24, verbose_name='status')),
+                ('channel', models.CharField(choices=[('web', 'Web'), ('mobile', 'Mobile app')], default='web', max_length=10, verbose_name='channel')),
+                ('priority', models.PositiveSmallIntegerField(default=0, verbose_name='priority')),
+                ('intake_flags', models.JSONField(blank=True, default=list, verbose_name='intake flags')),
+                ('intake_checked_at', models.DateTimeField(blank=True, null=True, verbose_name='intake checked at')),
+                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
+                ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided at')),
+                ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
+                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to=settings.AUTH_USER_MODEL, verbose_name='applicant')),
+                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_applications', to=settings.AUTH_USER_MODEL, verbose_name='assigned caseworker')),
+                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalogue.department', verbose_name='department queue')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalogue.service', verbose_name='service')),
             ],
             options={
-                "verbose_name": "application",
-                "verbose_name_plural": "applications",
-                "ordering": ["-created_at"],
+                'verbose_name': 'application',
+                'verbose_name_plural': 'applications',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="ApplicationEvent",
+            name='ApplicationEvent',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "from_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("routed", "Waiting for a caseworker"),
-                            ("in_review", "In review"),
-                            ("awaiting_information", "Waiting for your information"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=24,
-                        verbose_name="from",
-                    ),
-                ),
-                (
-                    "to_status",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("routed", "Waiting for a caseworker"),
-                            ("in_review", "In review"),
-                            ("awaiting_information", "Waiting for your information"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=24,
-                        verbose_name="to",
-                    ),
-                ),
-                ("message", models.TextField(blank=True, verbose_name="message")),
-                ("visible_to_resident", models.BooleanField(default=True, verbose_name="visible to the resident")),
-                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at")),
-                (
-                    "actor",
-                    models.ForeignKey(
-                        blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="events",
-                        to="applications.application",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('from_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('routed', 'Waiting for a caseworker'), ('in_review', 'In review'), ('awaiting_information', 'Waiting for your information'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=24, verbose_name='from')),
+                ('to_status', models.CharField(blank=True, choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('routed', 'Waiting for a caseworker'), ('in_review', 'In review'), ('awaiting_information', 'Waiting for your information'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=24, verbose_name='to')),
+                ('message', models.TextField(blank=True, verbose_name='message')),
+                ('visible_to_resident', models.BooleanField(default=True, verbose_name='visible to the resident')),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='at')),
+                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='applications.application')),
             ],
             options={
-                "verbose_name": "application event",
-                "verbose_name_plural": "application events",
-                "ordering": ["created_at", "id"],
+                'verbose_name': 'application event',
+                'verbose_name_plural': 'application events',
+                'ordering': ['created_at', 'id'],
             },
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["applicant", "-created_at"], name="app_applicant_created"),
+            model_name='application',
+            index=models.Index(fields=['applicant', '-created_at'], name='app_applicant_created'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["department", "status", "submitted_at"], name="app_queue"),
+            model_name='application',
+            index=models.Index(fields=['department', 'status', 'submitted_at'], name='app_queue'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                condition=models.Q(("status", "submitted")), fields=["submitted_at"], name="app_unrouted"
-            ),
+            model_name='application',
+            index=models.Index(condition=models.Q(('status', 'submitted')), fields=['submitted_at'], name='app_unrouted'),
         ),
     ]

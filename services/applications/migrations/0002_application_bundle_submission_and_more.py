@@ -6,98 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("applications", "0001_initial"),
-        ("catalogue", "0002_service_category"),
-        ("routing", "0001_initial"),
+        ('applications', '0001_initial'),
+        ('catalogue', '0002_service_category'),
+        ('routing', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="application",
-            name="bundle_submission",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="routing.bundlesubmission",
-                verbose_name="life-event bundle",
-            ),
+            model_name='application',
+            name='bundle_submission',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='routing.bundlesubmission', verbose_name='life-event bundle'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="clock_paused_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="deadline paused since"),
+            model_name='application',
+            name='clock_paused_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='deadline paused since'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="due_date",
-            field=models.DateField(blank=True, null=True, verbose_name="due date"),
+            model_name='application',
+            name='due_date',
+            field=models.DateField(blank=True, null=True, verbose_name='due date'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="overdue_notified_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="overdue notice sent at"),
+            model_name='application',
+            name='overdue_notified_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='overdue notice sent at'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="paused_working_days",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="working days paused"),
+            model_name='application',
+            name='paused_working_days',
+            field=models.PositiveSmallIntegerField(default=0, verbose_name='working days paused'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="routed_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="routed at"),
+            model_name='application',
+            name='routed_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='routed at'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="routing_failed_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="routing failed at"),
+            model_name='application',
+            name='routing_failed_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='routing failed at'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="routing_rule",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="routing.routingrule",
-                verbose_name="routed by rule",
-            ),
+            model_name='application',
+            name='routing_rule',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='routing.routingrule', verbose_name='routed by rule'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="team",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="routing.team",
-                verbose_name="team queue",
-            ),
+            model_name='application',
+            name='team',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='routing.team', verbose_name='team queue'),
         ),
         migrations.AddField(
-            model_name="applicationevent",
-            name="note",
-            field=models.CharField(blank=True, max_length=30, verbose_name="note"),
+            model_name='applicationevent',
+            name='note',
+            field=models.CharField(blank=True, max_length=30, verbose_name='note'),
         ),
         migrations.AlterField(
-            model_name="application",
-            name="priority",
-            field=models.PositiveSmallIntegerField(
-                choices=[(0, "Normal"), (1, "High"), (2, "Urgent")], default=0, verbose_name="priority"
-            ),
+            model_name='application',
+            name='priority',
+            field=models.PositiveSmallIntegerField(choices=[(0, 'Normal'), (1, 'High'), (2, 'Urgent')], default=0, verbose_name='priority'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["status", "due_date"], name="app_due"),
+            model_name='application',
+            index=models.Index(fields=['status', 'due_date'], name='app_due'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["routed_at"], name="app_routed_at"),
+            model_name='application',
+            index=models.Index(fields=['routed_at'], name='app_routed_at'),
         ),
     ]

@@ -13,34 +13,26 @@ def pin_form_versions(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("applications", "0002_application_bundle_submission_and_more"),
-        ("catalogue", "0003_catalogue_terms_and_form_versions"),
+        ('applications', '0002_application_bundle_submission_and_more'),
+        ('catalogue', '0003_catalogue_terms_and_form_versions'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="application",
-            name="draft_reminder_sent_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="draft reminder sent at"),
+            model_name='application',
+            name='draft_reminder_sent_at',
+            field=models.DateTimeField(blank=True, null=True, verbose_name='draft reminder sent at'),
         ),
         migrations.AddField(
-            model_name="application",
-            name="form_version",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to="catalogue.formversion",
-                verbose_name="form version",
-            ),
+            model_name='application',
+            name='form_version',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='catalogue.formversion', verbose_name='form version'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                condition=models.Q(("status", "draft")), fields=["updated_at"], name="app_draft_updated"
-            ),
+            model_name='application',
+            index=models.Index(condition=models.Q(('status', 'draft')), fields=['updated_at'], name='app_draft_updated'),
         ),
         migrations.RunPython(pin_form_versions, migrations.RunPython.noop),
     ]

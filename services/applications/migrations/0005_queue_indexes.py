@@ -5,64 +5,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("applications", "0004_caseworker_workspace"),
-        ("catalogue", "0003_catalogue_terms_and_form_versions"),
-        ("routing", "0002_holiday_calendar_2026"),
+        ('applications', '0004_caseworker_workspace'),
+        ('catalogue', '0003_catalogue_terms_and_form_versions'),
+        ('routing', '0002_holiday_calendar_2026'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name="application",
-            name="app_dept_queue",
+            model_name='application',
+            name='app_dept_queue',
         ),
         migrations.RemoveIndex(
-            model_name="application",
-            name="app_team_queue",
+            model_name='application',
+            name='app_team_queue',
         ),
         migrations.RemoveIndex(
-            model_name="application",
-            name="app_dept_due",
+            model_name='application',
+            name='app_dept_due',
         ),
         migrations.RemoveIndex(
-            model_name="application",
-            name="app_open_due",
+            model_name='application',
+            name='app_open_due',
         ),
         migrations.RemoveIndex(
-            model_name="application",
-            name="app_due_date",
+            model_name='application',
+            name='app_due_date',
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                condition=models.Q(("status__in", ("submitted", "routed", "in_review", "awaiting_information"))),
-                fields=["department", "due_date", "-priority", "submitted_at", "id"],
-                name="app_dept_queue",
-            ),
+            model_name='application',
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['department', 'due_date', '-priority', 'submitted_at', 'id'], name='app_dept_queue'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                condition=models.Q(("status__in", ("submitted", "routed", "in_review", "awaiting_information"))),
-                fields=["team", "due_date", "-priority", "submitted_at", "id"],
-                name="app_team_queue",
-            ),
+            model_name='application',
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['team', 'due_date', '-priority', 'submitted_at', 'id'], name='app_team_queue'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                condition=models.Q(("status__in", ("submitted", "routed", "in_review", "awaiting_information"))),
-                fields=["assignee", "department", "due_date"],
-                name="app_assignee_queue",
-            ),
+            model_name='application',
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['assignee', 'department', 'due_date'], name='app_assignee_queue'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(
-                condition=models.Q(("status__in", ("submitted", "routed", "in_review", "awaiting_information"))),
-                fields=["due_date", "-priority", "submitted_at", "id"],
-                name="app_open_queue",
-            ),
+            model_name='application',
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'routed', 'in_review', 'awaiting_information'))), fields=['due_date', '-priority', 'submitted_at', 'id'], name='app_open_queue'),
         ),
     ]

@@ -22,23 +22,18 @@ def create_reference_like_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("applications", "0005_queue_indexes"),
+        ('applications', '0005_queue_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         # The applicant's own index is redundant: app_applicant_created leads with the applicant.
         migrations.AlterField(
-            model_name="application",
-            name="applicant",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="applications",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="applicant",
-            ),
+            model_name='application',
+            name='applicant',
+            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='applications', to=settings.AUTH_USER_MODEL, verbose_name='applicant'),
         ),
         migrations.RunPython(drop_reference_like_index, create_reference_like_index),
     ]

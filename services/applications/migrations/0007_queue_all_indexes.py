@@ -5,20 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("applications", "0006_applicant_and_reference_indexes"),
-        ("catalogue", "0003_catalogue_terms_and_form_versions"),
-        ("routing", "0002_holiday_calendar_2026"),
+        ('applications', '0006_applicant_and_reference_indexes'),
+        ('catalogue', '0003_catalogue_terms_and_form_versions'),
+        ('routing', '0002_holiday_calendar_2026'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["department", "due_date"], name="app_dept_due"),
+            model_name='application',
+            index=models.Index(fields=['department', 'due_date'], name='app_dept_due'),
         ),
         migrations.AddIndex(
-            model_name="application",
-            index=models.Index(fields=["due_date"], name="app_due_date"),
+            model_name='application',
+            index=models.Index(fields=['due_date'], name='app_due_date'),
         ),
     ]

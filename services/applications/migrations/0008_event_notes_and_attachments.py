@@ -12,18 +12,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="applicationevent",
             name="note",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("intake_checked", "Intake checks done."),
-                    ("routing_failed", "Routing failed after its retries; staff can retry it."),
-                    ("routing_retried", "Routing retried."),
-                    ("overdue", "Past its due date: the department's supervisors were notified."),
-                    ("assigned", "Assigned to"),
-                ],
-                max_length=30,
-                verbose_name="note",
-            ),
+            field=models.CharField(blank=True, choices=[("intake_checked", "Intake checks done."), ("routing_failed", "Routing failed after its retries; staff can retry it."), ("routing_retried", "Routing retried."), ("overdue", "Past its due date: the department's supervisors were notified."), ("assigned", "Assigned to")], max_length=30, verbose_name="note"),
         ),
         migrations.SeparateDatabaseAndState(
             database_operations=[
@@ -36,37 +25,16 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="ApplicationDocument",
                     fields=[
-                        (
-                            "id",
-                            models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                            ),
-                        ),
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                         ("attached_at", models.DateTimeField(auto_now_add=True, verbose_name="attached at")),
-                        (
-                            "application",
-                            models.ForeignKey(
-                                on_delete=django.db.models.deletion.CASCADE,
-                                related_name="document_links",
-                                to="applications.application",
-                            ),
-                        ),
-                        (
-                            "document",
-                            models.ForeignKey(
-                                on_delete=django.db.models.deletion.PROTECT,
-                                related_name="application_links",
-                                to="documents.document",
-                            ),
-                        ),
+                        ("application", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="document_links", to="applications.application")),
+                        ("document", models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="application_links", to="documents.document")),
                     ],
                     options={
                         "verbose_name": "attached document",
                         "verbose_name_plural": "attached documents",
                         "ordering": ["attached_at", "id"],
-                        "constraints": [
-                            models.UniqueConstraint(fields=("application", "document"), name="unique_attachment")
-                        ],
+                        "constraints": [models.UniqueConstraint(fields=("application", "document"), name="unique_attachment")],
                     },
                 ),
             ],

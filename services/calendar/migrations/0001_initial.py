@@ -21,32 +21,13 @@ class Migration(migrations.Migration):
                 migrations.CreateModel(
                     name="CalendarDay",
                     fields=[
-                        (
-                            "id",
-                            models.BigAutoField(
-                                auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                            ),
-                        ),
+                        ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                         ("date", models.DateField(unique=True, verbose_name="date")),
-                        (
-                            "kind",
-                            models.CharField(
-                                choices=[
-                                    ("day_off", "Public holiday (day off)"),
-                                    ("working_day", "Adjusted working day"),
-                                ],
-                                max_length=12,
-                                verbose_name="kind",
-                            ),
-                        ),
+                        ("kind", models.CharField(choices=[("day_off", "Public holiday (day off)"), ("working_day", "Adjusted working day")], max_length=12, verbose_name="kind")),
                         ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
                         ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
                     ],
-                    options={
-                        "verbose_name": "calendar day",
-                        "verbose_name_plural": "holiday calendar",
-                        "ordering": ["date"],
-                    },
+                    options={"verbose_name": "calendar day", "verbose_name_plural": "holiday calendar", "ordering": ["date"]},
                 )
             ],
         )

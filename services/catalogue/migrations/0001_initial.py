@@ -7,79 +7,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Department",
+            name='Department',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
-                (
-                    "reference_prefix",
-                    models.CharField(
-                        max_length=3,
-                        unique=True,
-                        validators=[
-                            django.core.validators.RegexValidator("^[A-Z]{3}$", "Three capital letters, e.g. HLT.")
-                        ],
-                        verbose_name="reference prefix",
-                    ),
-                ),
-                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                ("contact_email", models.EmailField(blank=True, max_length=254, verbose_name="contact email")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
+                ('reference_prefix', models.CharField(max_length=3, unique=True, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Three capital letters, e.g. HLT.')], verbose_name='reference prefix')),
+                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact email')),
             ],
             options={
-                "verbose_name": "department",
-                "verbose_name_plural": "departments",
-                "ordering": ["code"],
+                'verbose_name': 'department',
+                'verbose_name_plural': 'departments',
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="Service",
+            name='Service',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                ("title_zh", models.CharField(max_length=200, verbose_name="title (Chinese)")),
-                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
-                ("summary_zh", models.TextField(blank=True, verbose_name="summary (Chinese)")),
-                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
-                (
-                    "form_schema",
-                    models.JSONField(
-                        default=dict,
-                        validators=[services.dynamic_forms.validation.validate_form_schema],
-                        verbose_name="form schema",
-                    ),
-                ),
-                (
-                    "processing_days",
-                    models.PositiveSmallIntegerField(
-                        default=20,
-                        validators=[django.core.validators.MinValueValidator(1)],
-                        verbose_name="legal processing time (working days)",
-                    ),
-                ),
-                ("fee_yuan", models.DecimalField(decimal_places=2, default=0, max_digits=8, verbose_name="fee (yuan)")),
-                ("is_active", models.BooleanField(db_index=True, default=True, verbose_name="open for applications")),
-                (
-                    "department",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, related_name="services", to="catalogue.department"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('title_zh', models.CharField(max_length=200, verbose_name='title (Chinese)')),
+                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
+                ('summary_zh', models.TextField(blank=True, verbose_name='summary (Chinese)')),
+                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
+                ('form_schema', models.JSONField(default=dict, validators=[services.dynamic_forms.validation.validate_form_schema], verbose_name='form schema')),
+                ('processing_days', models.PositiveSmallIntegerField(default=20, validators=[django.core.validators.MinValueValidator(1)], verbose_name='legal processing time (working days)')),
+                ('fee_yuan', models.DecimalField(decimal_places=2, default=0, max_digits=8, verbose_name='fee (yuan)')),
+                ('is_active', models.BooleanField(db_index=True, default=True, verbose_name='open for applications')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='services', to='catalogue.department')),
             ],
             options={
-                "verbose_name": "service",
-                "verbose_name_plural": "services",
-                "ordering": ["department__code", "slug"],
+                'verbose_name': 'service',
+                'verbose_name_plural': 'services',
+                'ordering': ['department__code', 'slug'],
             },
         ),
     ]

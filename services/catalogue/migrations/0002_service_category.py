@@ -4,19 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalogue", "0001_initial"),
+        ('catalogue', '0001_initial'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="service",
-            name="category",
-            field=models.SlugField(
-                blank=True,
-                help_text="e.g. family, work, health; routing rules may use it.",
-                max_length=40,
-                verbose_name="category",
-            ),
+            model_name='service',
+            name='category',
+            field=models.SlugField(blank=True, help_text='e.g. family, work, health; routing rules may use it.', max_length=40, verbose_name='category'),
         ),
     ]

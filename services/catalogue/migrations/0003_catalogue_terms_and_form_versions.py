@@ -16,127 +16,99 @@ def publish_current_forms(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("catalogue", "0002_service_category"),
+        ('catalogue', '0002_service_category'),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Category",
+            name='Category',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
             ],
             options={
-                "verbose_name": "category",
-                "verbose_name_plural": "categories",
-                "ordering": ["position", "code"],
-                "abstract": False,
+                'verbose_name': 'category',
+                'verbose_name_plural': 'categories',
+                'ordering': ['position', 'code'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="DocumentType",
+            name='DocumentType',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
             ],
             options={
-                "verbose_name": "document type",
-                "verbose_name_plural": "document types",
-                "ordering": ["position", "code"],
-                "abstract": False,
+                'verbose_name': 'document type',
+                'verbose_name_plural': 'document types',
+                'ordering': ['position', 'code'],
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
-            name="LifeEvent",
+            name='LifeEvent',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
-                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
+                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
             ],
             options={
-                "verbose_name": "life event",
-                "verbose_name_plural": "life events",
-                "ordering": ["position", "code"],
-                "abstract": False,
+                'verbose_name': 'life event',
+                'verbose_name_plural': 'life events',
+                'ordering': ['position', 'code'],
+                'abstract': False,
             },
         ),
         migrations.AddField(
-            model_name="service",
-            name="eligibility_rules",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                validators=[services.catalogue.eligibility.validate_eligibility_rules],
-                verbose_name="eligibility rules",
-            ),
+            model_name='service',
+            name='eligibility_rules',
+            field=models.JSONField(blank=True, default=list, validators=[services.catalogue.eligibility.validate_eligibility_rules], verbose_name='eligibility rules'),
         ),
         migrations.AddField(
-            model_name="service",
-            name="keywords_en",
-            field=models.TextField(
-                blank=True,
-                help_text="Other words residents search with, e.g. jobless.",
-                verbose_name="search words (English)",
-            ),
+            model_name='service',
+            name='keywords_en',
+            field=models.TextField(blank=True, help_text='Other words residents search with, e.g. jobless.', verbose_name='search words (English)'),
         ),
         migrations.AddField(
-            model_name="service",
-            name="keywords_zh",
-            field=models.TextField(
-                blank=True,
-                help_text="Other words residents search with, e.g. 失业 下岗.",
-                verbose_name="search words (Chinese)",
-            ),
+            model_name='service',
+            name='keywords_zh',
+            field=models.TextField(blank=True, help_text='Other words residents search with, e.g. 失业 下岗.', verbose_name='search words (Chinese)'),
         ),
         migrations.AddField(
-            model_name="service",
-            name="document_types",
-            field=models.ManyToManyField(
-                blank=True, related_name="services", to="catalogue.documenttype", verbose_name="required documents"
-            ),
+            model_name='service',
+            name='document_types',
+            field=models.ManyToManyField(blank=True, related_name='services', to='catalogue.documenttype', verbose_name='required documents'),
         ),
         migrations.AddField(
-            model_name="service",
-            name="life_events",
-            field=models.ManyToManyField(
-                blank=True, related_name="services", to="catalogue.lifeevent", verbose_name="life events"
-            ),
+            model_name='service',
+            name='life_events',
+            field=models.ManyToManyField(blank=True, related_name='services', to='catalogue.lifeevent', verbose_name='life events'),
         ),
         migrations.CreateModel(
-            name="FormVersion",
+            name='FormVersion',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("number", models.PositiveIntegerField(verbose_name="version")),
-                (
-                    "schema",
-                    models.JSONField(
-                        validators=[services.dynamic_forms.validation.validate_form_schema], verbose_name="form schema"
-                    ),
-                ),
-                ("published_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="published at")),
-                (
-                    "service",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="form_versions",
-                        to="catalogue.service",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.PositiveIntegerField(verbose_name='version')),
+                ('schema', models.JSONField(validators=[services.dynamic_forms.validation.validate_form_schema], verbose_name='form schema')),
+                ('published_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='published at')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='form_versions', to='catalogue.service')),
             ],
             options={
-                "verbose_name": "form version",
-                "verbose_name_plural": "form versions",
-                "ordering": ["service", "-number"],
-                "constraints": [models.UniqueConstraint(fields=("service", "number"), name="unique_form_version")],
+                'verbose_name': 'form version',
+                'verbose_name_plural': 'form versions',
+                'ordering': ['service', '-number'],
+                'constraints': [models.UniqueConstraint(fields=('service', 'number'), name='unique_form_version')],
             },
         ),
         migrations.RunPython(publish_current_forms, migrations.RunPython.noop),

@@ -7,113 +7,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("applications", "0001_initial"),
-        ("catalogue", "0003_catalogue_terms_and_form_versions"),
+        ('applications', '0001_initial'),
+        ('catalogue', '0003_catalogue_terms_and_form_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Document",
+            name='Document',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-                ),
-                (
-                    "stored_name",
-                    models.CharField(editable=False, max_length=100, unique=True, verbose_name="name in storage"),
-                ),
-                ("original_name", models.CharField(max_length=120, verbose_name="file name")),
-                ("content_type", models.CharField(max_length=40, verbose_name="content type")),
-                ("size", models.PositiveIntegerField(verbose_name="size (bytes)")),
-                ("pages", models.PositiveIntegerField(default=1, verbose_name="pages")),
-                ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
-                ("expires_on", models.DateField(blank=True, null=True, verbose_name="expires on")),
-                (
-                    "scan_status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Being checked"),
-                            ("clean", "Ready"),
-                            ("infected", "Refused: harmful content"),
-                        ],
-                        db_index=True,
-                        max_length=10,
-                        verbose_name="virus check",
-                    ),
-                ),
-                ("scanned_at", models.DateTimeField(blank=True, null=True, verbose_name="checked at")),
-                ("scan_finding", models.CharField(blank=True, max_length=200, verbose_name="finding")),
-                (
-                    "document_type",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="documents",
-                        to="catalogue.documenttype",
-                        verbose_name="type",
-                    ),
-                ),
-                (
-                    "owner",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="documents",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="owner",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('stored_name', models.CharField(editable=False, max_length=100, unique=True, verbose_name='name in storage')),
+                ('original_name', models.CharField(max_length=120, verbose_name='file name')),
+                ('content_type', models.CharField(max_length=40, verbose_name='content type')),
+                ('size', models.PositiveIntegerField(verbose_name='size (bytes)')),
+                ('pages', models.PositiveIntegerField(default=1, verbose_name='pages')),
+                ('sha256', models.CharField(max_length=64, verbose_name='SHA-256')),
+                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
+                ('scan_status', models.CharField(choices=[('pending', 'Being checked'), ('clean', 'Ready'), ('infected', 'Refused: harmful content')], db_index=True, max_length=10, verbose_name='virus check')),
+                ('scanned_at', models.DateTimeField(blank=True, null=True, verbose_name='checked at')),
+                ('scan_finding', models.CharField(blank=True, max_length=200, verbose_name='finding')),
+                ('document_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='catalogue.documenttype', verbose_name='type')),
+                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
             ],
             options={
-                "verbose_name": "document",
-                "verbose_name_plural": "documents",
-                "ordering": ["-created_at"],
+                'verbose_name': 'document',
+                'verbose_name_plural': 'documents',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="ApplicationDocument",
+            name='ApplicationDocument',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("attached_at", models.DateTimeField(auto_now_add=True, verbose_name="attached at")),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="document_links",
-                        to="applications.application",
-                    ),
-                ),
-                (
-                    "document",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="application_links",
-                        to="documents.document",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('attached_at', models.DateTimeField(auto_now_add=True, verbose_name='attached at')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='document_links', to='applications.application')),
+                ('document', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='application_links', to='documents.document')),
             ],
             options={
-                "verbose_name": "attached document",
-                "verbose_name_plural": "attached documents",
-                "ordering": ["attached_at", "id"],
+                'verbose_name': 'attached document',
+                'verbose_name_plural': 'attached documents',
+                'ordering': ['attached_at', 'id'],
             },
         ),
         migrations.AddIndex(
-            model_name="document",
-            index=models.Index(fields=["owner", "-created_at"], name="doc_owner_created"),
+            model_name='document',
+            index=models.Index(fields=['owner', '-created_at'], name='doc_owner_created'),
         ),
         migrations.AddConstraint(
-            model_name="document",
-            constraint=models.UniqueConstraint(fields=("owner", "sha256"), name="unique_document_per_owner"),
+            model_name='document',
+            constraint=models.UniqueConstraint(fields=('owner', 'sha256'), name='unique_document_per_owner'),
         ),
         migrations.AddConstraint(
-            model_name="applicationdocument",
-            constraint=models.UniqueConstraint(fields=("application", "document"), name="unique_attachment"),
+            model_name='applicationdocument',
+            constraint=models.UniqueConstraint(fields=('application', 'document'), name='unique_attachment'),
         ),
     ]

@@ -7,6 +7,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -15,81 +16,30 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="Notification",
+            name='Notification',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-                ),
-                (
-                    "event",
-                    models.CharField(
-                        choices=[
-                            ("submitted", "Application submitted"),
-                            ("routed", "Application routed"),
-                            ("information_requested", "Information requested"),
-                            ("decided", "Application decided"),
-                            ("draft_deadline", "Draft deadline approaching"),
-                            ("overdue", "Application overdue"),
-                            ("bad_rating", "Bad rating"),
-                        ],
-                        max_length=30,
-                        verbose_name="event",
-                    ),
-                ),
-                ("event_key", models.CharField(max_length=200, verbose_name="event key")),
-                (
-                    "channel",
-                    models.CharField(
-                        choices=[("in_app", "In-app inbox"), ("email", "Email"), ("sms", "Text message (SMS)")],
-                        max_length=10,
-                        verbose_name="channel",
-                    ),
-                ),
-                ("payload", models.JSONField(blank=True, default=dict, verbose_name="payload")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pending", "Pending"),
-                            ("sending", "Sending"),
-                            ("sent", "Sent"),
-                            ("failed", "Failed"),
-                        ],
-                        default="pending",
-                        max_length=10,
-                        verbose_name="delivery status",
-                    ),
-                ),
-                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
-                ("claimed_at", models.DateTimeField(blank=True, null=True, verbose_name="sending since")),
-                ("last_error", models.CharField(blank=True, max_length=500, verbose_name="last error")),
-                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
-                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="read at")),
-                (
-                    "recipient",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="notifications",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="recipient",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('event', models.CharField(choices=[('submitted', 'Application submitted'), ('routed', 'Application routed'), ('information_requested', 'Information requested'), ('decided', 'Application decided'), ('draft_deadline', 'Draft deadline approaching'), ('overdue', 'Application overdue'), ('bad_rating', 'Bad rating')], max_length=30, verbose_name='event')),
+                ('event_key', models.CharField(max_length=200, verbose_name='event key')),
+                ('channel', models.CharField(choices=[('in_app', 'In-app inbox'), ('email', 'Email'), ('sms', 'Text message (SMS)')], max_length=10, verbose_name='channel')),
+                ('payload', models.JSONField(blank=True, default=dict, verbose_name='payload')),
+                ('status', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10, verbose_name='delivery status')),
+                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
+                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='sending since')),
+                ('last_error', models.CharField(blank=True, max_length=500, verbose_name='last error')),
+                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='read at')),
+                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
             ],
             options={
-                "verbose_name": "notification",
-                "verbose_name_plural": "notifications",
-                "ordering": ["-created_at"],
-                "indexes": [
-                    models.Index(fields=["recipient", "channel", "-created_at"], name="notif_inbox"),
-                    models.Index(fields=["status", "updated_at"], name="notif_undelivered"),
-                ],
-                "constraints": [
-                    models.UniqueConstraint(fields=("event_key", "channel", "recipient"), name="unique_notification")
-                ],
+                'verbose_name': 'notification',
+                'verbose_name_plural': 'notifications',
+                'ordering': ['-created_at'],
+                'indexes': [models.Index(fields=['recipient', 'channel', '-created_at'], name='notif_inbox'), models.Index(fields=['status', 'updated_at'], name='notif_undelivered')],
+                'constraints': [models.UniqueConstraint(fields=('event_key', 'channel', 'recipient'), name='unique_notification')],
             },
         ),
     ]

@@ -4,23 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("notifications", "0001_initial"),
+        ('notifications', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="notification",
-            name="channel",
-            field=models.CharField(
-                choices=[
-                    ("in_app", "In-app inbox"),
-                    ("email", "Email"),
-                    ("sms", "Text message (SMS)"),
-                    ("push", "Push message to the app"),
-                ],
-                max_length=10,
-                verbose_name="channel",
-            ),
+            model_name='notification',
+            name='channel',
+            field=models.CharField(choices=[('in_app', 'In-app inbox'), ('email', 'Email'), ('sms', 'Text message (SMS)'), ('push', 'Push message to the app')], max_length=10, verbose_name='channel'),
         ),
     ]

@@ -8,205 +8,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("applications", "0001_initial"),
-        ("catalogue", "0003_catalogue_terms_and_form_versions"),
+        ('applications', '0001_initial'),
+        ('catalogue', '0003_catalogue_terms_and_form_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Rating",
+            name='Rating',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-                ),
-                (
-                    "step",
-                    models.CharField(
-                        choices=[
-                            ("draft", "Draft"),
-                            ("submitted", "Submitted"),
-                            ("routed", "Waiting for a caseworker"),
-                            ("in_review", "In review"),
-                            ("awaiting_information", "Waiting for your information"),
-                            ("approved", "Approved"),
-                            ("rejected", "Rejected"),
-                            ("withdrawn", "Withdrawn"),
-                        ],
-                        max_length=24,
-                        verbose_name="step rated",
-                    ),
-                ),
-                (
-                    "speed",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "1 – very dissatisfied"),
-                            (2, "2 – dissatisfied"),
-                            (3, "3 – fair"),
-                            (4, "4 – satisfied"),
-                            (5, "5 – very satisfied"),
-                        ],
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="speed",
-                    ),
-                ),
-                (
-                    "clarity",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "1 – very dissatisfied"),
-                            (2, "2 – dissatisfied"),
-                            (3, "3 – fair"),
-                            (4, "4 – satisfied"),
-                            (5, "5 – very satisfied"),
-                        ],
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="clarity",
-                    ),
-                ),
-                (
-                    "attitude",
-                    models.PositiveSmallIntegerField(
-                        choices=[
-                            (1, "1 – very dissatisfied"),
-                            (2, "2 – dissatisfied"),
-                            (3, "3 – fair"),
-                            (4, "4 – satisfied"),
-                            (5, "5 – very satisfied"),
-                        ],
-                        validators=[
-                            django.core.validators.MinValueValidator(1),
-                            django.core.validators.MaxValueValidator(5),
-                        ],
-                        verbose_name="attitude",
-                    ),
-                ),
-                ("comment", models.TextField(blank=True, max_length=1000, verbose_name="comment")),
-                (
-                    "application",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ratings",
-                        to="applications.application",
-                        verbose_name="application",
-                    ),
-                ),
-                (
-                    "rater",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="ratings",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="rated by",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('step', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('routed', 'Waiting for a caseworker'), ('in_review', 'In review'), ('awaiting_information', 'Waiting for your information'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], max_length=24, verbose_name='step rated')),
+                ('speed', models.PositiveSmallIntegerField(choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – fair'), (4, '4 – satisfied'), (5, '5 – very satisfied')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='speed')),
+                ('clarity', models.PositiveSmallIntegerField(choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – fair'), (4, '4 – satisfied'), (5, '5 – very satisfied')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='clarity')),
+                ('attitude', models.PositiveSmallIntegerField(choices=[(1, '1 – very dissatisfied'), (2, '2 – dissatisfied'), (3, '3 – fair'), (4, '4 – satisfied'), (5, '5 – very satisfied')], validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(5)], verbose_name='attitude')),
+                ('comment', models.TextField(blank=True, max_length=1000, verbose_name='comment')),
+                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='applications.application', verbose_name='application')),
+                ('rater', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='ratings', to=settings.AUTH_USER_MODEL, verbose_name='rated by')),
             ],
             options={
-                "verbose_name": "rating",
-                "verbose_name_plural": "ratings",
-                "ordering": ["created_at"],
+                'verbose_name': 'rating',
+                'verbose_name_plural': 'ratings',
+                'ordering': ['created_at'],
             },
         ),
         migrations.CreateModel(
-            name="FollowUp",
+            name='FollowUp',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("open", "Waiting for contact"),
-                            ("contacted", "Resident contacted"),
-                            ("resolved", "Resolved"),
-                        ],
-                        db_index=True,
-                        default="open",
-                        max_length=12,
-                        verbose_name="status",
-                    ),
-                ),
-                ("contact_due", models.DateField(verbose_name="contact the resident by")),
-                ("resolve_due", models.DateField(db_index=True, verbose_name="resolve by")),
-                ("contacted_at", models.DateTimeField(blank=True, null=True, verbose_name="resident contacted at")),
-                ("resolved_at", models.DateTimeField(blank=True, null=True, verbose_name="resolved at")),
-                (
-                    "outcome",
-                    models.TextField(blank=True, max_length=2000, verbose_name="outcome, shown to the resident"),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="follow_ups",
-                        to="catalogue.department",
-                        verbose_name="department",
-                    ),
-                ),
-                (
-                    "handled_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="handled by",
-                    ),
-                ),
-                (
-                    "rating",
-                    models.OneToOneField(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="follow_up",
-                        to="ratings.rating",
-                        verbose_name="rating",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('status', models.CharField(choices=[('open', 'Waiting for contact'), ('contacted', 'Resident contacted'), ('resolved', 'Resolved')], db_index=True, default='open', max_length=12, verbose_name='status')),
+                ('contact_due', models.DateField(verbose_name='contact the resident by')),
+                ('resolve_due', models.DateField(db_index=True, verbose_name='resolve by')),
+                ('contacted_at', models.DateTimeField(blank=True, null=True, verbose_name='resident contacted at')),
+                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='resolved at')),
+                ('outcome', models.TextField(blank=True, max_length=2000, verbose_name='outcome, shown to the resident')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='follow_ups', to='catalogue.department', verbose_name='department')),
+                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='handled by')),
+                ('rating', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up', to='ratings.rating', verbose_name='rating')),
             ],
             options={
-                "verbose_name": "follow-up of a bad rating",
-                "verbose_name_plural": "follow-ups of bad ratings",
-                "ordering": ["resolve_due", "pk"],
+                'verbose_name': 'follow-up of a bad rating',
+                'verbose_name_plural': 'follow-ups of bad ratings',
+                'ordering': ['resolve_due', 'pk'],
             },
         ),
         migrations.AddConstraint(
-            model_name="rating",
-            constraint=models.UniqueConstraint(fields=("application", "step"), name="one_rating_per_application_step"),
+            model_name='rating',
+            constraint=models.UniqueConstraint(fields=('application', 'step'), name='one_rating_per_application_step'),
         ),
         migrations.AddConstraint(
-            model_name="rating",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("clarity__gte", 1),
-                    ("clarity__lte", 5),
-                    ("speed__gte", 1),
-                    ("speed__lte", 5),
-                    ("attitude__gte", 1),
-                    ("attitude__lte", 5),
-                ),
-                name="rating_scores_1_to_5",
-            ),
+            model_name='rating',
+            constraint=models.CheckConstraint(condition=models.Q(('clarity__gte', 1), ('clarity__lte', 5), ('speed__gte', 1), ('speed__lte', 5), ('attitude__gte', 1), ('attitude__lte', 5)), name='rating_scores_1_to_5'),
         ),
         migrations.AddIndex(
-            model_name="followup",
-            index=models.Index(fields=["department", "status", "resolve_due"], name="followup_queue_idx"),
+            model_name='followup',
+            index=models.Index(fields=['department', 'status', 'resolve_due'], name='followup_queue_idx'),
         ),
     ]

@@ -8,272 +8,172 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("catalogue", "0002_service_category"),
+        ('catalogue', '0002_service_category'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="Bundle",
+            name='Bundle',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("slug", models.SlugField(max_length=80, unique=True, verbose_name="slug")),
-                ("title_zh", models.CharField(max_length=200, verbose_name="title (Chinese)")),
-                ("title_en", models.CharField(max_length=200, verbose_name="title (English)")),
-                ("summary_zh", models.TextField(blank=True, verbose_name="summary (Chinese)")),
-                ("summary_en", models.TextField(blank=True, verbose_name="summary (English)")),
-                ("is_active", models.BooleanField(default=True, verbose_name="open for applications")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('slug', models.SlugField(max_length=80, unique=True, verbose_name='slug')),
+                ('title_zh', models.CharField(max_length=200, verbose_name='title (Chinese)')),
+                ('title_en', models.CharField(max_length=200, verbose_name='title (English)')),
+                ('summary_zh', models.TextField(blank=True, verbose_name='summary (Chinese)')),
+                ('summary_en', models.TextField(blank=True, verbose_name='summary (English)')),
+                ('is_active', models.BooleanField(default=True, verbose_name='open for applications')),
             ],
             options={
-                "verbose_name": "life-event bundle",
-                "verbose_name_plural": "life-event bundles",
-                "ordering": ["slug"],
+                'verbose_name': 'life-event bundle',
+                'verbose_name_plural': 'life-event bundles',
+                'ordering': ['slug'],
             },
         ),
         migrations.CreateModel(
-            name="CalendarDay",
+            name='CalendarDay',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("date", models.DateField(unique=True, verbose_name="date")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("day_off", "Public holiday (day off)"), ("working_day", "Adjusted working day")],
-                        max_length=12,
-                        verbose_name="kind",
-                    ),
-                ),
-                ("name", models.CharField(blank=True, max_length=100, verbose_name="name")),
-                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('date', models.DateField(unique=True, verbose_name='date')),
+                ('kind', models.CharField(choices=[('day_off', 'Public holiday (day off)'), ('working_day', 'Adjusted working day')], max_length=12, verbose_name='kind')),
+                ('name', models.CharField(blank=True, max_length=100, verbose_name='name')),
+                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
             ],
             options={
-                "verbose_name": "calendar day",
-                "verbose_name_plural": "holiday calendar",
-                "ordering": ["date"],
+                'verbose_name': 'calendar day',
+                'verbose_name_plural': 'holiday calendar',
+                'ordering': ['date'],
             },
         ),
         migrations.CreateModel(
-            name="PeriodicRun",
+            name='PeriodicRun',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("name", models.CharField(max_length=50, unique=True, verbose_name="job")),
-                ("finished_at", models.DateTimeField(verbose_name="last run")),
-                ("result", models.JSONField(default=dict, verbose_name="result")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=50, unique=True, verbose_name='job')),
+                ('finished_at', models.DateTimeField(verbose_name='last run')),
+                ('result', models.JSONField(default=dict, verbose_name='result')),
             ],
             options={
-                "verbose_name": "periodic run",
-                "verbose_name_plural": "periodic runs",
+                'verbose_name': 'periodic run',
+                'verbose_name_plural': 'periodic runs',
             },
         ),
         migrations.CreateModel(
-            name="RoutingRule",
+            name='RoutingRule',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "position",
-                    models.PositiveIntegerField(
-                        default=100, help_text="Lower positions are tried first.", verbose_name="position"
-                    ),
-                ),
-                ("name", models.CharField(max_length=100, verbose_name="name")),
-                (
-                    "priority",
-                    models.PositiveSmallIntegerField(
-                        choices=[(0, "Normal"), (1, "High"), (2, "Urgent")], default=0, verbose_name="priority"
-                    ),
-                ),
-                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('position', models.PositiveIntegerField(default=100, help_text='Lower positions are tried first.', verbose_name='position')),
+                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('priority', models.PositiveSmallIntegerField(choices=[(0, 'Normal'), (1, 'High'), (2, 'Urgent')], default=0, verbose_name='priority')),
+                ('is_active', models.BooleanField(default=True, verbose_name='active')),
             ],
             options={
-                "verbose_name": "routing rule",
-                "verbose_name_plural": "routing rules",
-                "ordering": ["position", "id"],
+                'verbose_name': 'routing rule',
+                'verbose_name_plural': 'routing rules',
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.CreateModel(
-            name="Backlog",
-            fields=[],
-            options={
-                "verbose_name": "routing dashboard",
-                "verbose_name_plural": "routing dashboard",
-                "proxy": True,
-                "indexes": [],
-                "constraints": [],
-            },
-            bases=("catalogue.department",),
-        ),
-        migrations.CreateModel(
-            name="BundleService",
+            name='Backlog',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
-                (
-                    "bundle",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="routing.bundle"
-                    ),
-                ),
-                (
-                    "service",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT, to="catalogue.service", verbose_name="service"
-                    ),
-                ),
             ],
             options={
-                "verbose_name": "service of the bundle",
-                "verbose_name_plural": "services of the bundle",
-                "ordering": ["position", "id"],
+                'verbose_name': 'routing dashboard',
+                'verbose_name_plural': 'routing dashboard',
+                'proxy': True,
+                'indexes': [],
+                'constraints': [],
+            },
+            bases=('catalogue.department',),
+        ),
+        migrations.CreateModel(
+            name='BundleService',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
+                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='routing.bundle')),
+                ('service', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalogue.service', verbose_name='service')),
+            ],
+            options={
+                'verbose_name': 'service of the bundle',
+                'verbose_name_plural': 'services of the bundle',
+                'ordering': ['position', 'id'],
             },
         ),
         migrations.AddField(
-            model_name="bundle",
-            name="services",
-            field=models.ManyToManyField(
-                related_name="bundles", through="routing.BundleService", to="catalogue.service", verbose_name="services"
-            ),
+            model_name='bundle',
+            name='services',
+            field=models.ManyToManyField(related_name='bundles', through='routing.BundleService', to='catalogue.service', verbose_name='services'),
         ),
         migrations.CreateModel(
-            name="BundleSubmission",
+            name='BundleSubmission',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                (
-                    "public_id",
-                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-                ),
-                (
-                    "applicant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="bundle_submissions",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="applicant",
-                    ),
-                ),
-                (
-                    "bundle",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="submissions",
-                        to="routing.bundle",
-                        verbose_name="bundle",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
+                ('applicant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bundle_submissions', to=settings.AUTH_USER_MODEL, verbose_name='applicant')),
+                ('bundle', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='routing.bundle', verbose_name='bundle')),
             ],
             options={
-                "verbose_name": "bundle submission",
-                "verbose_name_plural": "bundle submissions",
-                "ordering": ["-created_at"],
+                'verbose_name': 'bundle submission',
+                'verbose_name_plural': 'bundle submissions',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="RoutingCondition",
+            name='RoutingCondition',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=services.routing.conditions.condition_choices, max_length=30, verbose_name="condition"
-                    ),
-                ),
-                (
-                    "question",
-                    models.CharField(
-                        blank=True,
-                        help_text="For answer conditions: the question's name.",
-                        max_length=80,
-                        verbose_name="question",
-                    ),
-                ),
-                (
-                    "value",
-                    models.CharField(
-                        help_text="Comma-separated for lists; true/false, a number or text for answers.",
-                        max_length=500,
-                        verbose_name="value",
-                    ),
-                ),
-                (
-                    "rule",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE, related_name="conditions", to="routing.routingrule"
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=services.routing.conditions.condition_choices, max_length=30, verbose_name='condition')),
+                ('question', models.CharField(blank=True, help_text="For answer conditions: the question's name.", max_length=80, verbose_name='question')),
+                ('value', models.CharField(help_text='Comma-separated for lists; true/false, a number or text for answers.', max_length=500, verbose_name='value')),
+                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='routing.routingrule')),
             ],
             options={
-                "verbose_name": "condition",
-                "verbose_name_plural": "conditions",
-                "ordering": ["id"],
+                'verbose_name': 'condition',
+                'verbose_name_plural': 'conditions',
+                'ordering': ['id'],
             },
         ),
         migrations.CreateModel(
-            name="Team",
+            name='Team',
             fields=[
-                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
-                ("code", models.SlugField(max_length=40, verbose_name="code")),
-                ("name_zh", models.CharField(max_length=100, verbose_name="name (Chinese)")),
-                ("name_en", models.CharField(max_length=100, verbose_name="name (English)")),
-                (
-                    "auto_assign",
-                    models.BooleanField(
-                        default=False,
-                        help_text="After the intake checks, give each application to the team's least-loaded caseworker.",
-                        verbose_name="assign automatically",
-                    ),
-                ),
-                (
-                    "department",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="teams",
-                        to="catalogue.department",
-                        verbose_name="department",
-                    ),
-                ),
-                (
-                    "members",
-                    models.ManyToManyField(
-                        blank=True,
-                        help_text="Only caseworkers of the department receive applications.",
-                        related_name="teams",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="caseworkers",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
+                ('code', models.SlugField(max_length=40, verbose_name='code')),
+                ('name_zh', models.CharField(max_length=100, verbose_name='name (Chinese)')),
+                ('name_en', models.CharField(max_length=100, verbose_name='name (English)')),
+                ('auto_assign', models.BooleanField(default=False, help_text="After the intake checks, give each application to the team's least-loaded caseworker.", verbose_name='assign automatically')),
+                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='catalogue.department', verbose_name='department')),
+                ('members', models.ManyToManyField(blank=True, help_text='Only caseworkers of the department receive applications.', related_name='teams', to=settings.AUTH_USER_MODEL, verbose_name='caseworkers')),
             ],
             options={
-                "verbose_name": "team queue",
-                "verbose_name_plural": "team queues",
-                "ordering": ["department__code", "code"],
+                'verbose_name': 'team queue',
+                'verbose_name_plural': 'team queues',
+                'ordering': ['department__code', 'code'],
             },
         ),
         migrations.AddField(
-            model_name="routingrule",
-            name="team",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="rules",
-                to="routing.team",
-                verbose_name="target queue",
-            ),
+            model_name='routingrule',
+            name='team',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='routing.team', verbose_name='target queue'),
         ),
         migrations.AddConstraint(
-            model_name="bundleservice",
-            constraint=models.UniqueConstraint(fields=("bundle", "service"), name="unique_bundle_service"),
+            model_name='bundleservice',
+            constraint=models.UniqueConstraint(fields=('bundle', 'service'), name='unique_bundle_service'),
         ),
         migrations.AddConstraint(
-            model_name="team",
-            constraint=models.UniqueConstraint(fields=("department", "code"), name="unique_team_code"),
+            model_name='team',
+            constraint=models.UniqueConstraint(fields=('department', 'code'), name='unique_team_code'),
         ),
     ]
