@@ -1,8 +1,9 @@
 """The failover rehearsal, on one machine: two gunicorn "nodes" behind HAProxy, Redis with a replica and three
-sentinels, two routing workers, a health department worker, the sweeps worker and beat. 300 residents submit through HAProxy while
-one web node is SIGKILLed, the Redis primary is SIGKILLed (the sentinels promote its replica) and a routing worker
-is SIGKILLed. Every application is submitted (the client retries with its Idempotency-Key), routed and checked
-exactly once, no answer is a 5xx (but HAProxy's 503 with no node up, documented), and nothing is restarted by hand.
+sentinels, two routing workers, a health department worker, the sweeps worker and beat. 300 residents submit
+through HAProxy while one web node is SIGKILLed, the Redis primary is SIGKILLed (the sentinels promote its replica)
+and a routing worker is SIGKILLed. Every application is submitted (the client retries with its Idempotency-Key),
+routed and checked exactly once, no answer is a 5xx (but HAProxy's 503 with no node up, documented), and nothing is
+restarted by hand.
 Run alone: CI=true make test PYTEST_ARGS="-m rehearsal -s" (the figures are printed)."""
 
 import http.client
