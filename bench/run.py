@@ -108,7 +108,7 @@ class Server:
         deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{url}/healthz" if "portal" in module else f"{url}/json/", timeout=2)  # noqa: S310
+                urllib.request.urlopen(f"{url}/readyz" if "portal" in module else f"{url}/json/", timeout=2)  # noqa: S310
                 break
             except OSError:
                 if time.monotonic() > deadline:
