@@ -365,6 +365,14 @@ class DecisionCount:
     n: int
 
 
+def decided_on_time() -> Case:
+    """Whether an application was decided by its legal due date (one without a due date is on time), over the
+    ``decided_on`` annotation (``TruncDate("decided_at")``): the one definition of on time, in the database."""
+    return Case(
+        When(Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date")), then=Value(True)), default=Value(False)
+    )
+
+
 def decision_counts(*, since: dt.datetime, department_ids: list[int] | None = None) -> list[DecisionCount]:
     """Return the decisions made since ``since`` (in the departments, or all for None), counted by service, day of
     decision, processing time in working days and punctuality: the one definition of processing time, read in one
@@ -374,12 +382,7 @@ def decision_counts(*, since: dt.datetime, department_ids: list[int] | None = No
         decided = decided.filter(department_id__in=department_ids)
     groups = (
         decided.annotate(decided_on=TruncDate("decided_at"), submitted_on=TruncDate("submitted_at"))
-        .annotate(
-            on_time=Case(
-                When(Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date")), then=Value(True)),
-                default=Value(False),
-            )
-        )
+        .annotate(on_time=decided_on_time())
         .values_list("service_id", "decided_on", "submitted_on", "on_time")
         .annotate(n=Count("pk"))
         .order_by()

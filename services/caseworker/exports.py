@@ -1,9 +1,6 @@
 """The caseworker's CSV export of applications: the applicant's personal facts only for someone who may take them out
 of the workspace, and every cell safe to open in a spreadsheet."""
 
-import csv
-import io
-
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,6 +9,7 @@ from services.accounts.permissions import StaffScope
 from services.accounts.selectors import profile_for_user
 from services.applications.models import Application
 from services.common.errors import ValidationFailed
+from services.common.spreadsheets import csv_bytes
 
 EXPORT_MAX_ROWS = 10_000
 
@@ -70,14 +68,4 @@ def application_export_table(
 def application_export_csv(*, applications: list[Application], scope: StaffScope) -> bytes:
     """Return the export for a staff ``scope`` as UTF-8 CSV, with no cell a spreadsheet would run as a formula."""
     header, rows = application_export_table(applications=applications, scope=scope)
-    text = io.StringIO()
-    text.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Chinese as UTF-8
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows([[_spreadsheet_safe(value) for value in row] for row in rows])
-    return text.getvalue().encode()
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """Keep a cell from being run as a formula when the export is opened in a spreadsheet (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    return csv_bytes(header=header, rows=rows)

@@ -3,6 +3,7 @@ inline SVG with presentation attributes only (the CSP allows no inline style), t
 
 from django.utils.translation import gettext as _
 
+from .city import CityView
 from .selectors import PublicStatistics, Stat, StatisticsRow
 
 
@@ -51,3 +52,20 @@ def public_statistics_charts(*, statistics: PublicStatistics) -> dict:
             for department in statistics.departments
         ],
     }
+
+
+def city_charts(*, view: CityView) -> list[dict]:
+    """Return per department of the city view its backlog and its on-time rate by month, as bar charts."""
+    return [
+        {
+            "department": department.department,
+            "months": department.months,
+            "charts": [
+                bar_chart(
+                    title=_("Open applications at the end of the month"), rows=department.months, figure="backlog"
+                ),
+                bar_chart(title=_("Decided by the due date"), rows=department.months, figure="on_time", maximum=100),
+            ],
+        }
+        for department in view.departments
+    ]

@@ -27,7 +27,7 @@ WINDOW_DAYS = 90  # processing times, on-time rates, ratings and follow-ups: the
 class Stat:
     """One published figure: its value, or why there is none ("few": withheld, "none": nothing to count)."""
 
-    kind: str  # "days", "percent", "rating" or "resolved"
+    kind: str  # "days", "percent", "rating", "resolved" or "count" (applications)
     value: float | None = None
     total: int | None = None  # for "resolved": out of how many follow-ups
     status: str = "shown"  # "shown", "few" or "none"
@@ -37,6 +37,8 @@ class Stat:
             return _("no data")
         if self.status == "few":
             return _("fewer than %(n)d applications") % {"n": MINIMUM_APPLICATIONS}
+        if self.kind == "count":
+            return f"{self.value:,}"
         if self.kind == "days":
             count = 1 if self.value == 1 else 2  # the plural form of "2.5" is the plural's
             return ngettext("%(n)s working day", "%(n)s working days", count) % {"n": f"{self.value:g}"}
@@ -111,7 +113,9 @@ class _Tally:
             self.days[days] = self.days.get(days, 0) + n
 
 
-def _status(base: int, *, withheld: bool) -> str:
+def figure_status(base: int, *, withheld: bool = False) -> str:
+    """Return whether a figure resting on ``base`` applications is "shown", withheld ("few": fewer than
+    ``MINIMUM_APPLICATIONS``, or ``withheld``) or has nothing to count ("none"): the one rule of withholding."""
     if not base:
         return "none"
     return "few" if withheld or base < MINIMUM_APPLICATIONS else "shown"
@@ -119,9 +123,9 @@ def _status(base: int, *, withheld: bool) -> str:
 
 def _figures(tally: _Tally, *, withhold: frozenset[str] = frozenset()) -> dict[str, Stat]:
     """Return the published figures of a tally; a figure named in ``withhold`` is withheld whatever its base."""
-    processing = _status(tally.decided, withheld="processing" in withhold)
-    rating = _status(tally.rated, withheld="rating" in withhold)
-    follow_up = _status(tally.followed_up, withheld="follow_up" in withhold)
+    processing = figure_status(tally.decided, withheld="processing" in withhold)
+    rating = figure_status(tally.rated, withheld="rating" in withhold)
+    follow_up = figure_status(tally.followed_up, withheld="follow_up" in withhold)
     shown = {"processing": processing == "shown", "rating": rating == "shown", "follow_up": follow_up == "shown"}
     return {
         "median_days": Stat("days", median_of_counts(tally.days) if shown["processing"] else None, status=processing),
@@ -138,6 +142,17 @@ def _figures(tally: _Tally, *, withhold: frozenset[str] = frozenset()) -> dict[s
             status=follow_up,
         ),
     }
+
+
+def count_stat(n: int, *, withheld: bool = False) -> Stat:
+    """Return a count of applications as a figure: withheld when 1 to ``MINIMUM_APPLICATIONS`` - 1 (or
+    ``withheld``), shown otherwise; a count of none is shown as 0."""
+    status = figure_status(n, withheld=withheld)
+    return (
+        Stat("count", 0, status="shown")
+        if status == "none"
+        else Stat("count", n if status == "shown" else None, status=status)
+    )
 
 
 def _withheld_by_difference(tallies: list[_Tally]) -> frozenset[str]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -32,8 +33,12 @@ USERS = [
     ("health.supervisor@demo.portal", "supervisor, health", True, False, [("health", "supervisor")]),
     ("education.supervisor@demo.portal", "supervisor, education", True, False, [("education", "supervisor")]),
     ("employment.supervisor@demo.portal", "supervisor, employment", True, False, [("employment", "supervisor")]),
+    ("city.supervisor@demo.portal", "city supervisor", True, False, []),
     ("admin@demo.portal", "superuser", True, True, []),
 ]
+# Staff above departments: a group's permission (the statistics app's migration makes the group), not a membership.
+GROUPS = {"city.supervisor@demo.portal": "City supervisors"}
+PAGES = {"resident": "/accounts/login/", "city supervisor": "/statistics/city/"}  # where each signs in (else /admin/)
 
 
 class Command(BaseCommand):
@@ -49,6 +54,8 @@ class Command(BaseCommand):
                 user = _demo_user(email, is_staff=is_staff, is_superuser=is_superuser)
                 if not is_staff:
                     ResidentProfile.objects.update_or_create(user=user, defaults=DEMO_PROFILE)
+                if email in GROUPS:
+                    user.groups.add(Group.objects.get(name=GROUPS[email]))
                 for code, role in memberships:
                     DepartmentMembership.objects.update_or_create(
                         user=user, department=departments[code], defaults={"role": role}
@@ -56,7 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {len(departments)} departments, {count} services."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
         for email, role, *_ in USERS:
-            where = "/admin/" if role != "resident" else "/accounts/login/"
+            where = PAGES.get(role, "/admin/")
             self.stdout.write(f"  {email:40} {role:25} sign in at {settings.PORTAL_URL.rstrip('/')}{where}")
 
 
