@@ -17,12 +17,12 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import integration
+from bench import cityview, integration
+from bench.pg import PG, create_database, sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 BIN = Path(PY).parent
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
@@ -31,7 +31,7 @@ BACKLOG = int(os.environ.get("BENCH_BACKLOG", "20000"))
 GUNICORN_WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
 # Where the table is written (quick runs while iterating can go elsewhere than the committed results).
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
-# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing (default: everything).
+# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing,cityview (default: all).
 ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 
 
@@ -83,18 +83,6 @@ def manage(env: dict, *args: str) -> str:
 
 def shell(env: dict, code: str) -> str:
     return manage(env, "shell", "--verbosity", "0", "-c", code).strip()
-
-
-def create_database(name: str) -> None:
-    import psycopg2
-
-    conn = psycopg2.connect(f"{PG}/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if not cursor.fetchone():
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
 
 
 class Server:
@@ -304,6 +292,8 @@ def main() -> None:
     table = render(rows, routing_rate, base_rate, portal_web_kib, baseline_web_kib, routing_kib, exactly_once)
     if wanted("webhooks"):
         table += integration.measure(shell=shell, workers=Workers, portal_env=PORTAL_ENV, baseline_env=BASELINE_ENV)
+    if wanted("cityview"):
+        table += cityview.measure(shell=shell, server=Server, wrk=wrk, env=PORTAL_ENV, url=PORTAL)
     write(table, started=started, notes=notes)
 
 
@@ -330,14 +320,6 @@ BACKLOG_LEFT = {
         "SELECT count(*) FROM baseline_item WHERE name = 'backlog' AND touched = 0",
     ),
 }
-
-
-def sql(database: str, query: str) -> int:
-    import psycopg2
-
-    with psycopg2.connect(f"{PG}/{database}") as conn, conn.cursor() as cursor:
-        cursor.execute(query)
-        return cursor.fetchone()[0]
 
 
 def routing_throughput(env: dict, app: str, queue: str) -> tuple[float, int]:

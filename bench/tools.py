@@ -196,3 +196,41 @@ def baseline_queue_posts(count: int, url: str) -> None:
                        "time": "2026-12-06T10:00:00+08:00", "data": BENCH_EVENT_DATA})  # fmt: skip
     for _ in range(count):
         post_body.delay(url, body)
+
+
+def portal_city_view() -> str:
+    """Rebuild the city view's summary as beat would, and return, as JSON, how long that took and the session of a
+    city supervisor (signed in with two factors) for the load on the page."""
+    import time
+
+    from services.accounts.models import User
+    from services.statistics.actions import city_figures_refresh, city_supervisor_grant
+
+    started = time.perf_counter()
+    rows = city_figures_refresh()
+    refresh_s = time.perf_counter() - started
+    user, _created = User.objects.get_or_create(email="city.supervisor@bench.portal", defaults={"is_staff": True})
+    city_supervisor_grant(user=user)
+    return json.dumps({"refresh_s": refresh_s, "rows": rows, "session": _session_for(user, with_totp=True)})
+
+
+def portal_city_view_timing(requests: int = 30) -> str:
+    """Render the city view ``requests`` times in this process through Django's test client (no server, no cache:
+    what one request costs the web worker) as a signed-in city supervisor; return the times in ms as JSON."""
+    import statistics
+    import time
+
+    from django.test import Client, override_settings
+
+    from services.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email="city.supervisor@bench.portal"))
+    times = []
+    with override_settings(STAFF_REQUIRE_MFA=False):  # the session's second factor is not what is measured
+        for _ in range(requests + 1):
+            started = time.perf_counter()
+            assert client.get("/statistics/city/").status_code == 200
+            times.append(1000 * (time.perf_counter() - started))
+    times = sorted(times[1:])  # the first warms the process
+    return json.dumps({"median_ms": statistics.median(times), "max_ms": times[-1], "requests": requests})

@@ -1,5 +1,6 @@
 """Writes of the statistics app: the city view's summary table, rebuilt from the applications."""
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Count, DateField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
@@ -10,6 +11,7 @@ from services.applications.selectors import decided_on_time
 
 from .models import CityMonth
 
+CITY_SUPERVISORS = "City supervisors"  # the group of the role above departments (made by migration 0002 too)
 COUNTS = ("submitted", "withdrawn", "returned", "decided", "on_time")
 
 
@@ -57,3 +59,11 @@ def city_figures_refresh() -> int:
         batch_size=2000,
     )
     return len(rows)
+
+
+def city_supervisor_grant(*, user) -> None:
+    """Make ``user`` a city supervisor: a member of the group holding the city view's permission (the group made
+    again if it is gone)."""
+    group, _created = Group.objects.get_or_create(name=CITY_SUPERVISORS)
+    group.permissions.add(Permission.objects.get(content_type__app_label="statistics", codename="view_city"))
+    user.groups.add(group)

@@ -6,14 +6,13 @@ import datetime as dt
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from services.accounts.models import DepartmentMembership
-from services.statistics.actions import city_figures_refresh
+from services.statistics.actions import city_figures_refresh, city_supervisor_grant
 from tests.conftest import staff_login, unavailable
 from tests.factories import ApplicationFactory, ResidentProfileFactory, ServiceFactory, StaffFactory, UserFactory
 
@@ -26,7 +25,7 @@ CSV, JSON = reverse("statistics:city-open-data-csv"), reverse("statistics:city-o
 @pytest.fixture
 def city_supervisor():
     user = StaffFactory()
-    user.groups.add(Group.objects.get(name="City supervisors"))  # made by the statistics app's migration
+    city_supervisor_grant(user=user)
     return user
 
 

@@ -4,7 +4,6 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -36,8 +35,7 @@ USERS = [
     ("city.supervisor@demo.portal", "city supervisor", True, False, []),
     ("admin@demo.portal", "superuser", True, True, []),
 ]
-# Staff above departments: a group's permission (the statistics app's migration makes the group), not a membership.
-GROUPS = {"city.supervisor@demo.portal": "City supervisors"}
+# The city supervisor is staff above departments: no membership; load_demo_history (statistics) gives the role.
 PAGES = {"resident": "/accounts/login/", "city supervisor": "/statistics/city/"}  # where each signs in (else /admin/)
 
 
@@ -54,8 +52,6 @@ class Command(BaseCommand):
                 user = _demo_user(email, is_staff=is_staff, is_superuser=is_superuser)
                 if not is_staff:
                     ResidentProfile.objects.update_or_create(user=user, defaults=DEMO_PROFILE)
-                if email in GROUPS:
-                    user.groups.add(Group.objects.get(name=GROUPS[email]))
                 for code, role in memberships:
                     DepartmentMembership.objects.update_or_create(
                         user=user, department=departments[code], defaults={"role": role}

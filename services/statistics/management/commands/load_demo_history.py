@@ -4,7 +4,8 @@ refuses outside DEBUG)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from services.statistics.actions import city_figures_refresh
+from services.accounts.models import User
+from services.statistics.actions import city_figures_refresh, city_supervisor_grant
 from services.statistics.citydemo import city_demo_load
 from services.statistics.demo import demo_history_load
 
@@ -15,6 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("The demo history is for the embedded mode: run with DJANGO_DEBUG=true.")
+        city_supervisor = User.objects.filter(email="city.supervisor@demo.portal").first()  # made by load_demo
+        if city_supervisor:
+            city_supervisor_grant(user=city_supervisor)
         created = demo_history_load()
         city = city_demo_load()
         city_figures_refresh()  # beat does it every CITY_VIEW_REFRESH_SECONDS in full mode; make run has no beat

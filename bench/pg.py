@@ -1,0 +1,25 @@
+"""The bench's PostgreSQL server: where it is, and the two things `bench/run.py` asks of it directly."""
+
+import os
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def create_database(name: str) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(f"{PG}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def sql(database: str, query: str) -> int:
+    import psycopg2
+
+    with psycopg2.connect(f"{PG}/{database}") as conn, conn.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchone()[0]
