@@ -46,7 +46,8 @@ def _application(service, version, *, rng, residents, weights, submitted_on: dt.
     due = calendar.add_working_days(submitted_on, service.processing_days)
     decided_on = calendar.add_working_days(submitted_on, rng.randint(1, service.processing_days + 3))
     withdrawn = rng.random() < 0.03
-    decided = not withdrawn and decided_on < today and rng.random() < 0.97
+    stale = (today - submitted_on).days > 60  # a few recent ones wait longer; none is left open for months
+    decided = not withdrawn and decided_on < today and (stale or rng.random() < 0.9)
     status = rng.choice([Status.APPROVED] * 5 + [Status.REJECTED]) if decided else Status.ROUTED
     return Application(
         applicant=rng.choices(residents, weights=weights)[0], service=service, form_version=version,
