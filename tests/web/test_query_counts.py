@@ -39,6 +39,9 @@ PAGES = {
     "home": Page(),
     "accessibility": Page(),
     "statistics:public": Page(),
+    "statistics:city": Page(status=404),  # a resident finds no city view (tests/statistics/test_city_view.py)
+    "statistics:city-open-data-csv": Page(),
+    "statistics:city-open-data-json": Page(),
     "catalogue:list": Page(),
     "catalogue:service": Page(lambda w: {"slug": w.service.slug}),
     "applications:mine": Page(),
