@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Sum
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from services.accounts.models import District
 from services.catalogue.models import Service
@@ -137,12 +138,13 @@ def _department_months(services: list[Service], *, months: list[dt.date], by_ser
     return result
 
 
-def _district_named(district: District, applications: Stat) -> Named:
+def _named(label, *, code: str, figures: dict[str, Stat]) -> Named:
+    """Return a row named by a translatable ``label`` (a district's, the city's) in both languages."""
     with translation.override("zh-hans"):
-        name_zh = str(district.label)
+        name_zh = str(label)
     with translation.override("en"):
-        name_en = str(district.label)
-    return Named(name_zh=name_zh, name_en=name_en, code=district.value, figures={"applications": applications})
+        name_en = str(label)
+    return Named(name_zh=name_zh, name_en=name_en, code=code, figures=figures)
 
 
 def _forecast_figures(series: dict[dt.date, int], *, month: dt.date, held_out: list[dt.date]) -> dict[str, Stat]:
@@ -197,13 +199,12 @@ def city_view(*, today: dt.date) -> CityView:
         services, shown=shown, by_service=by_service, forecast_month=forecast_month, held_out=held_out
     )
     demand = suppressed({d.value: sum(by_district.get((m, d.value), 0) for m in shown) for d in District})
-    districts = [_district_named(district, demand[district.value]) for district in District]
+    districts = [_named(d.label, code=d.value, figures={"applications": demand[d.value]}) for d in District]
     city_series: dict[dt.date, int] = {}
     for (month, _pk), counts in by_service.items():
         city_series[month] = city_series.get(month, 0) + counts["submitted"]
-    total = Named(
-        name_zh="全市",
-        name_en="Whole city",
+    total = _named(
+        gettext_lazy("Whole city"),
         code="city",
         figures=_forecast_figures(city_series, month=forecast_month, held_out=held_out),
     )
