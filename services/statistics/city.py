@@ -170,13 +170,15 @@ def _service_rows(services: list[Service], *, shown: list[dt.date], by_service: 
         for service in services
     }
     applications = suppressed({str(pk): total["submitted"] for pk, total in totals.items()})
+    series: dict[int, dict[dt.date, int]] = {}  # service → month → applications submitted
+    for (month, service_id), counts in by_service.items():
+        series.setdefault(service_id, {})[month] = counts["submitted"]
     rows = []
     for service in services:
-        series = {month: counts["submitted"] for (month, pk), counts in by_service.items() if pk == service.pk}
         figures = {
             "applications": applications[str(service.pk)],
             "returned": _percent(totals[service.pk]["returned"], totals[service.pk]["submitted"]),
-            **_forecast_figures(series, month=forecast_month, held_out=held_out),
+            **_forecast_figures(series.get(service.pk, {}), month=forecast_month, held_out=held_out),
         }
         rows.append(Named(name_zh=service.title_zh, name_en=service.title_en, code=service.slug, figures=figures))
     returned = sorted((row for row in rows if row.returned.shown), key=lambda row: -row.returned.value)
