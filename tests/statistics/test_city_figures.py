@@ -14,13 +14,16 @@ from services.catalogue.actions import form_version_publish
 from services.statistics.actions import city_figures_refresh
 from services.statistics.city import SHOWN_MONTHS, city_view, suppressed
 from services.statistics.forecast import add_months, backtest, forecast
+from services.statistics.models import CityMonth
 from services.statistics.selectors import MINIMUM_APPLICATIONS
+from services.statistics.tasks import refresh_city_figures
 from tests.factories import DepartmentFactory, ResidentProfileFactory, ServiceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
 DISTRICTS = ("pudong", "xuhui", "chongming")
 OUTCOMES = ("open", "on_time", "late", "withdrawn")
+FIELDS = ("month", "service_id", "district", "submitted", "withdrawn", "returned", "decided", "on_time")
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
 
@@ -159,3 +162,19 @@ def test_the_forecast_follows_last_years_season():
     assert forecast(series, month=month) == 20
     assert forecast({add_months(month, -k): 10 for k in (2, 3, 4)}, month=month) == 10
     assert backtest(series, months=[add_months(month, -12)]).mape == 50.0  # the level said 10, 20 came
+
+
+def test_beat_rebuilds_the_summary_and_a_second_run_replaces_it(settings, world):
+    """The periodic job is on the sweeps queue; run twice, it leaves one row per month, service and district."""
+    entry = settings.CELERY_BEAT_SCHEDULE["city-figures"]
+    assert entry["task"] == "services.statistics.tasks.refresh_city_figures" and entry["options"]["queue"] == "sweeps"
+    _make(world, [(0, 0, 1, 3, "on_time", 0, True), (0, 0, 1, 5, "open", 0, False), (2, 2, 0, 0, "late", 0, False)])
+
+    first = refresh_city_figures.apply().get()
+    rows = list(CityMonth.objects.order_by("month", "service_id", "district").values_list(*FIELDS))
+    second = refresh_city_figures.apply().get()
+
+    assert first == second == CityMonth.objects.count() == 2
+    assert list(CityMonth.objects.order_by("month", "service_id", "district").values_list(*FIELDS)) == rows
+    pudong = CityMonth.objects.get(district="pudong")
+    assert (pudong.submitted, pudong.returned, pudong.decided, pudong.on_time) == (2, 1, 1, 1)
