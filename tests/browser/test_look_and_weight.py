@@ -29,6 +29,8 @@ MAX_PHONE_HEADER_PX = 120
 def world(resident, service):
     """A resident with a profile, a wallet document, an application in review and a draft at a form step."""
     ResidentProfile.objects.create(user=resident, legal_name="王小明", preferred_language="zh-hans")
+    service.category = "medical-care"  # its card shows the category's pictogram
+    service.save(update_fields=["category"])
     decided_applications(service, 6, late_every=3)
     DocumentFactory(owner=resident, original_name="户口簿.pdf")
     application = ApplicationFactory(applicant=resident, service=service, in_review=True, due_date="2026-12-31")
@@ -37,7 +39,8 @@ def world(resident, service):
     schema = {**DOCUMENT_SCHEMA, "properties": {**DOCUMENT_SCHEMA["properties"]}}
     schema["properties"]["proof"] = {**schema["properties"]["proof"], "x-document-type": "resident-id-card"}
     with_document = ApplicationFactory(
-        applicant=resident, service=ServiceFactory(department=service.department, form_schema=schema)
+        applicant=resident,
+        service=ServiceFactory(department=service.department, form_schema=schema, category="unemployment"),
     )
     return {
         "service": service.get_absolute_url(),
@@ -100,6 +103,7 @@ def test_screenshots_of_the_key_pages(browser, live_server, resident, world, scr
     page = context.new_page()
     give_session(page, live_server, resident, language="zh-hans")
     for name, url in [("home", "/"), ("service", world["service"]), ("form-step", world["step"]),
+                      ("form-document-step", world["document-step"]), ("services", "/services/"),
                       ("application-tracker", world["application"]), ("wallet", "/documents/")]:  # fmt: skip
         page.goto(url)
         screenshot(page, f"{name}-zh")
