@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -59,7 +60,7 @@ def document_options(request, application, names: list[str]) -> dict:
     choices: dict[str, list] = {code: [] for code in codes.values()}
     wallet = document_list_for_owner(user=request.user).usable().filter(document_type__code__in=choices)
     for document in wallet:
-        label = f"{document.original_name} ({document.created_at:%Y-%m-%d})"
+        label = f"{document.original_name} ({timezone.localdate(document.created_at):%Y-%m-%d})"  # Shanghai's day
         choices[document.document_type.code].append((str(document.public_id), label))
     for name, code in codes.items():
         answer = application.answers.get(name) or {}
