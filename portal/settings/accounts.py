@@ -20,6 +20,10 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# The app verifies a new address with a code typed in the app (sent once at sign-up; a new one on request, at most
+# twice and not sooner than confirm_email below allows), the web with a link: services/accounts/allauth_settings.py.
+ALLAUTH_SETTING_GETTER = "services.accounts.allauth_settings.allauth_setting"
+ACCOUNT_EMAIL_VERIFICATION_SUPPORTS_RESEND = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True

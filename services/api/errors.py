@@ -25,6 +25,12 @@ class FieldErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
 
 
+class MissingDocumentSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="The form's document question.")
+    document_type = serializers.CharField(help_text="The document type's code.")
+    name = serializers.CharField(help_text="The document type's name in the response's language.")
+
+
 class ProblemSerializer(serializers.Serializer):
     """RFC 9457 problem details."""
 
@@ -37,6 +43,9 @@ class ProblemSerializer(serializers.Serializer):
         "invalid_transition, throttled, ..."
     )
     errors = FieldErrorSerializer(many=True)
+    missing_documents = MissingDocumentSerializer(
+        many=True, required=False, help_text="With the code documents_missing: each document the form still needs."
+    )
 
 
 def _flatten(data, prefix="") -> list[dict]:
@@ -55,8 +64,9 @@ def _printable(text: str) -> str:
     return text.replace("\x00", "\ufffd")
 
 
-def problem(*, status_code: int, code: str, detail: str, errors=(), headers=None) -> Response:
+def problem(*, status_code: int, code: str, detail: str, errors=(), headers=None, extensions=None) -> Response:
     body = {
+        **(extensions or {}),  # RFC 9457 extension members, e.g. the missing documents (DocumentsMissing)
         "type": f"urn:portal:problem:{code}",
         "title": HTTPStatus(status_code).phrase,
         "status": status_code,
@@ -71,7 +81,10 @@ def problem_exception_handler(exc, context):
     """Turn DRF and domain exceptions into problem-details responses."""
     if isinstance(exc, DomainError):
         errors = _flatten(getattr(exc, "errors", {}) or {})
-        return problem(status_code=exc.status_code, code=exc.code, detail=str(exc), errors=errors)
+        extensions = getattr(exc, "problem_extensions", None)
+        return problem(
+            status_code=exc.status_code, code=exc.code, detail=str(exc), errors=errors, extensions=extensions
+        )
     if isinstance(exc, RequestDataTooBig):
         exc = RequestTooLarge()
     elif isinstance(exc, Http404):

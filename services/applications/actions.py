@@ -5,26 +5,26 @@ import logging
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType, Service
-from services.common.errors import InvalidTransition, NotAllowed, NotEligible, ValidationFailed
+from services.common.errors import DocumentsMissing, InvalidTransition, NotAllowed, NotEligible, ValidationFailed
+from services.common.i18n import is_chinese
 from services.common.tasks import publish_on_commit
 from services.credentials.actions import credential_issue
 from services.credentials.selectors import credential_usable
-from services.documents.models import Document, ScanStatus
+from services.documents.models import Document
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import normalize_answers, validate_answers
 from services.identity.selectors import assurance_require
 from services.mandates.selectors import mandate_for, mandate_snapshot
 
+from .attachments import MissingDocument, application_documents_missing, attach_answered_documents, document_attach
 from .fees import fee_status_for
 from .models import (
     Application,
-    ApplicationDocument,
     ApplicationEvent,
     Channel,
     EventNote,
@@ -37,7 +37,6 @@ from .selectors import (
     application_eligibility,
     application_fee_quote,
     application_prefill,
-    application_takes_documents,
     credential_answers,
     staff_may_handle,
 )
@@ -49,13 +48,22 @@ MAX_REQUEST_ITEMS = 20
 MAX_TEXT = 2000
 
 
-def _check_answers(*, schema: dict, answers, partial: bool, applicant) -> None:
+def _check_answers(*, schema: dict, answers, partial: bool, applicant, missing: list[MissingDocument] = ()) -> None:
     errors = validate_answers(schema=schema, answers=answers, partial=partial)
     # A credential given as evidence must be the applicant's own, valid now (another person's is "not yours").
     given = credential_answers(schema=schema, answers=answers) if isinstance(answers, dict) else []
     for name, type_code, public_id in given:
         if credential_usable(holder=applicant, public_id=public_id, type_code=type_code) is None:
             errors[name] = [_("This is not a valid credential of yours: choose another or upload the document.")]
+    for document in missing:
+        errors[document.question] = [_("Upload “%(name)s”, or choose it from your wallet.") % {"name": document.name}]
+    if missing:
+        names = "、".join(d.name for d in missing) if is_chinese() else ", ".join(d.name for d in missing)
+        raise DocumentsMissing(
+            _("These documents are still missing: %(names)s.") % {"names": names},
+            errors=errors,
+            documents=[document.as_problem() for document in missing],
+        )
     if errors:
         raise ValidationFailed(_("Some answers need your attention."), errors=errors)
 
@@ -134,6 +142,7 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
     _check_answers(schema=locked.schema, answers=answers, partial=True, applicant=locked.applicant_id)
     locked.answers, locked.draft_reminder_sent_at = answers, None
     locked.save(update_fields=["answers", "draft_reminder_sent_at", "updated_at"])
+    attach_answered_documents(application=locked, changes=changes, by=by)
     return locked
 
 
@@ -145,7 +154,11 @@ def application_submit(*, application: Application, by) -> Application:
     """
     assurance_require(user=by, needed=application.service.assurance)
     _check_answers(
-        schema=application.schema, answers=application.answers, partial=False, applicant=application.applicant_id
+        schema=application.schema,
+        answers=application.answers,
+        partial=False,
+        applicant=application.applicant_id,
+        missing=application_documents_missing(application=application),
     )
     eligibility = application_eligibility(application=application)
     if eligibility.failed:
@@ -283,33 +296,6 @@ def information_request_answer(
     information_request.save(update_fields=["answered_at", "answer", "updated_at"])
     information_request.documents.set(documents)
     return information_request
-
-
-def document_attach(*, application: Application, document: Document, by) -> ApplicationDocument:
-    """Attach a wallet document to the resident's own draft or open application (once; again is a no-op)."""
-    if Actor.APPLICANT not in actor_roles(application=application, by=by) or document.owner_id != by.pk:
-        raise NotAllowed(_("You can only attach your own documents to your own applications."))
-    if not application_takes_documents(application=application):
-        raise InvalidTransition(_("Documents can only be added while the application is open."))
-    if document.scan_status == ScanStatus.INFECTED:
-        message = _("“%(name)s” was refused by the virus check.") % {"name": document.original_name}
-        raise ValidationFailed(message, errors={"document": [message]})
-    if document.is_expired:
-        message = _("“%(name)s” expired on %(date)s. Upload one that is still valid.") % {
-            "name": document.original_name,
-            "date": date_format(document.expires_on, "SHORT_DATE_FORMAT"),
-        }
-        raise ValidationFailed(message, errors={"document": [message]})
-    link, created = ApplicationDocument.objects.get_or_create(application=application, document=document)
-    if created and application.intake_checked_at and application.department_id:
-        # The caseworker's intake note says which documents are missing: checked again, it says what still is.
-        publish_on_commit(
-            "services.routing.tasks.refresh_intake",
-            (application.pk,),
-            queue=application.department.celery_queue,
-            reference=application.reference,
-        )
-    return link
 
 
 def application_note_add(*, application: Application, by, text: str) -> ApplicationEvent:

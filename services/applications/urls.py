@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import document_views, views
 
 app_name = "applications"
 urlpatterns = [
@@ -14,6 +14,6 @@ urlpatterns = [
     path("<uuid:public_id>/requests/<uuid:request_id>/answer/", views.answer, name="answer"),
     path("<uuid:public_id>/decision-letter/", views.decision_letter, name="decision_letter"),
     path("<uuid:public_id>/access-log/", views.access_log, name="access_log"),
-    path("<uuid:public_id>/documents/attach/", views.attach_document, name="attach_document"),
-    path("<uuid:public_id>/documents/upload/", views.upload_document, name="upload_document"),
+    path("<uuid:public_id>/documents/attach/", document_views.attach_document, name="attach_document"),
+    path("<uuid:public_id>/documents/upload/", document_views.upload_document, name="upload_document"),
 ]

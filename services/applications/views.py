@@ -16,10 +16,7 @@ from services.audit.actions import audit_record_agent_look
 from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
-from services.common.headers import permissions_policy
 from services.common.http import client_address
-from services.documents.selectors import document_get_for_owner
-from services.documents.views import upload_form, upload_from_form
 from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
@@ -32,10 +29,11 @@ from .actions import (
     application_start,
     application_submit,
     application_withdraw,
-    document_attach,
     information_request_answer,
 )
-from .forms import AnswerForm, AttachForm
+from .attachments import application_documents_missing
+from .document_views import document_options, upload_step_documents
+from .forms import AnswerForm
 from .models import Status
 from .selectors import (
     application_fee_quote,
@@ -133,6 +131,11 @@ def step(request, public_id, key):
         raise Http404
     restored = _unstash(request) if request.method == "GET" else None
     data = request.POST if request.method == "POST" else restored
+    uploaded, refused = upload_step_documents(request, application, steps[index]["fields"])
+    if uploaded:
+        data = data.copy()
+        for name, document in uploaded.items():
+            data[name] = str(document.public_id)  # the new upload is the question's answer
     prefill = application_prefill(applicant=application.applicant, schema=schema)  # the legal subject's data
     form = AnswersForm(
         data,
@@ -142,7 +145,11 @@ def step(request, public_id, key):
         # Back, Save for later and the answers kept over a sign-in only need to be right, not complete.
         require=data is None or not ({"back", "later"} & set(data) or restored is not None),
         notes={name: source for name, (value, source) in prefill.items() if application.answers.get(name) == value},
+        **document_options(request, application, steps[index]["fields"]),
     )
+    for name, errors in refused.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
     if data is not None and not form.group_action and form.is_valid():
         try:
             application = application_save_answers(application=application, changes=form.changes, by=request.user)
@@ -221,6 +228,8 @@ def check(request, public_id):
             schema=application.schema,
         ),
         "fee": application_fee_quote(application=application),
+        # Listed before the resident presses Submit (a refused submission lists them among the problems).
+        "missing": [] if problems else application_documents_missing(application=application),
         "problems": problems,
         "refused": refused,
         "step_up": step_up,
@@ -328,40 +337,3 @@ def access_log(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
     page = Paginator(audit_list_for_resident(application=application), 50).get_page(request.GET.get("page"))
     return render(request, "applications/access_log.html", {"application": application, "page": page})
-
-
-@login_required
-@require_POST
-def attach_document(request, public_id):
-    application = application_get_for_resident(user=request.user, public_id=public_id)
-    form = AttachForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a document from your wallet."))
-        return redirect(application)
-    document = document_get_for_owner(user=request.user, public_id=form.cleaned_data["document"])
-    try:
-        document_attach(application=application, document=document, by=request.user)
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("“%(name)s” is attached to your application.") % {"name": document.original_name})
-    return redirect(application)
-
-
-@login_required
-@permissions_policy(camera="self")  # "take a photo" on a phone, as in the wallet
-def upload_document(request, public_id):
-    """Upload documents into the wallet from an application's page, and attach them to that application."""
-    application = application_get_for_resident(user=request.user, public_id=public_id)
-    form = upload_form(request)
-    if request.method == "POST" and form.is_valid():
-        documents = upload_from_form(request, form)
-        for document in documents:
-            try:
-                document_attach(application=application, document=document, by=request.user)
-            except DomainError as exc:
-                form.add_error("files", str(exc))
-        if not form.errors:
-            messages.success(request, _("Attached to your application."))
-            return redirect(application)
-    return render(request, "applications/upload.html", {"application": application, "form": form})

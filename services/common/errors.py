@@ -59,3 +59,18 @@ class NotEligible(DomainError):
     def __init__(self, message, errors=None):
         super().__init__(message)
         self.errors = errors or {}
+
+
+class DocumentsMissing(ValidationFailed):
+    """Documents the form requires are neither attached nor given as an e-licence; ``documents`` lists each as
+    ``{"question", "document_type", "name"}`` (the type's code, and its name in the reader's language)."""
+
+    code = "documents_missing"
+
+    def __init__(self, message, errors=None, documents=()):
+        super().__init__(message, errors)
+        self.documents = list(documents)
+
+    @property
+    def problem_extensions(self) -> dict:
+        return {"missing_documents": self.documents}

@@ -29,6 +29,13 @@ from services.accounts.models import District
 from services.accounts.validators import normalize_resident_id, validate_resident_id, without_separators
 from services.common.i18n import is_chinese
 
+from .document_field import (
+    document_display,
+    document_enforce,
+    document_form_field,
+    document_to_initial,
+    document_to_json,
+)
 from .structure import questions
 
 DEFAULT_MAX_LENGTH = 2000
@@ -249,30 +256,6 @@ def _address_display(prop, value):
     return f"{District(value['district']).label} {value.get('street', '')}".strip() if value.get("district") else ""
 
 
-DOCUMENT_PROVIDED = "provided"
-
-
-def _document(prop, required):
-    # A fieldset with one checkbox: the upload itself comes with the document wallet (issue 7).
-    choices = [(DOCUMENT_PROVIDED, _("I have this document and will attach it"))]
-    return forms.MultipleChoiceField(required=required, choices=choices, widget=forms.CheckboxSelectMultiple)
-
-
-def _document_enforce(prop, partial):
-    """The answer is ``{"document_type": <code>}`` now; the document wallet adds ``"document_id": <uuid>``, and a
-    question with ``x-credential-type`` takes the resident's credential of that type as ``"credential_id"``."""
-    return {
-        **prop,
-        "properties": {
-            "document_type": {"const": prop["x-document-type"]},
-            "document_id": {"type": "string", "format": "uuid"},
-            "credential_id": {"type": "string", "format": "uuid"},
-        },
-        "required": ["document_type"],
-        "additionalProperties": False,
-    }
-
-
 def _group_enforce(prop, partial):
     items = prop["items"]
     sub = {name: FIELD_TYPES[field_type_name(p)].enforce(p, partial) for name, p in items["properties"].items()}
@@ -346,11 +329,11 @@ FIELD_TYPES: dict[str, FieldType] = {
         lambda prop, required: AddressField(required), enforce=_address_enforce, display=_address_display
     ),
     "document": FieldType(
-        _document,
-        enforce=_document_enforce,
-        to_json=lambda prop, v: {"document_type": prop["x-document-type"]} if v else None,
-        to_initial=lambda prop, v: [DOCUMENT_PROVIDED] if v else [],
-        display=lambda prop, v: str(_("To be attached")),
+        document_form_field,
+        enforce=document_enforce,
+        to_json=document_to_json,
+        to_initial=document_to_initial,
+        display=document_display,
     ),
     "group": FieldType(None, enforce=_group_enforce, display=_group_display),
 }

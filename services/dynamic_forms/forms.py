@@ -18,9 +18,13 @@ class AnswersForm(forms.Form):
 
     Once valid, ``changes`` holds the JSON answer of each question on the form (None for one left blank) and
     ``answers`` the stored answers with those changes made.
+
+    A document question offers ``documents[<document type>]`` (the page's (value, label) choices: the resident's
+    wallet documents of that type) and a file input; ``upload`` says what it accepts (``accept``, ``hint``).
     """
 
-    def __init__(self, data=None, *args, schema: dict, names=None, answers=None, require=True, notes=None, **kwargs):
+    def __init__(self, data=None, *args, schema: dict, names=None, answers=None, require=True, notes=None,
+                 documents=None, upload=None, **kwargs):  # fmt: skip
         if data is not None and not isinstance(data, QueryDict):
             plain = QueryDict(mutable=True)
             for key, value in data.items():
@@ -43,12 +47,19 @@ class AnswersForm(forms.Form):
             field = field_type.form_field(prop, require and name in required)
             field.label = label_of(name, prop)
             field.help_text = " ".join(filter(None, (str(notes.get(name, "")), help_of(prop))))
+            if "x-document-type" in prop:
+                self._offer_documents(field, (documents or {}).get(prop["x-document-type"], []), upload or {})
             if name in self.stored:
                 self.initial[name] = field_type.to_initial(prop, self.stored[name])
             self.fields[name] = field
             self._layout.append(("field", name, prop))
         self.changes: dict = {}
         self.answers: dict = {}
+
+    @staticmethod
+    def _offer_documents(field: forms.ChoiceField, choices: list, upload: dict) -> None:
+        field.choices = choices
+        field.widget.upload_accept, field.widget.upload_hint = upload.get("accept", ""), upload.get("hint", "")
 
     def _add_group(self, name: str, prop: dict, note: str) -> None:
         items, max_rows = prop["items"], prop.get("maxItems", DEFAULT_MAX_ITEMS)

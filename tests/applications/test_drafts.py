@@ -9,6 +9,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from services.applications.actions import application_create_draft, application_save_answers, application_submit
+from services.applications.attachments import document_attach
 from services.applications.drafts import application_drafts_purge, application_drafts_remind
 from services.applications.models import Application, Status
 from services.applications.tasks import purge_stale_drafts
@@ -22,6 +23,7 @@ from tests.factories import (
     STEPS_SCHEMA,
     VALID_ANSWERS,
     ApplicationFactory,
+    DocumentFactory,
     ResidentProfileFactory,
     ServiceFactory,
     UserFactory,
@@ -40,6 +42,14 @@ def _english():
 def steps_service(health):
     DocumentType.objects.create(code="employment-termination", name_zh="证明", name_en="Proof")
     return ServiceFactory(department=health, form_schema=STEPS_SCHEMA)
+
+
+def with_proof(draft: Application) -> Application:
+    """Attach the proof the steps' form requires (a submission without it is refused: test_form_documents.py)."""
+    kind = DocumentType.objects.get(code="employment-termination")
+    proof = DocumentFactory(owner=draft.applicant, document_type=kind)
+    document_attach(application=draft, document=proof, by=draft.applicant)
+    return draft
 
 
 @pytest.fixture
@@ -160,7 +170,7 @@ def test_a_draft_and_a_submitted_application_keep_their_version(steps_service, r
 
 def test_submit_checks_the_answers_against_the_drafts_version(steps_service, resident):
     """A draft filled with version 1 is submitted against version 1, even after version 2 requires more."""
-    draft = application_create_draft(applicant=resident, service=steps_service, answers=STEPS_ANSWERS)
+    draft = with_proof(application_create_draft(applicant=resident, service=steps_service, answers=STEPS_ANSWERS))
     schema = {**steps_service.form_schema, "required": [*steps_service.form_schema["required"], "benefits"]}
     steps_service.form_schema = schema
     steps_service.save()
@@ -280,6 +290,7 @@ def test_submit_refuses_a_resident_the_rules_exclude_with_the_reasons(steps_serv
     draft = application_create_draft(
         applicant=resident, service=steps_service, answers={**STEPS_ANSWERS, "reason": "resigned"}
     )
+    with_proof(draft)
 
     with pytest.raises(NotEligible) as raised:
         application_submit(application=draft, by=resident)
@@ -296,7 +307,7 @@ def test_submit_lets_through_what_the_rules_cannot_decide(steps_service, residen
     """A rule that cannot tell (no date of birth in the profile) does not refuse: the caseworker decides."""
     steps_service.eligibility_rules = [{"kind": "age", "min": 16}]
     steps_service.save()
-    draft = application_create_draft(applicant=resident, service=steps_service, answers=STEPS_ANSWERS)
+    draft = with_proof(application_create_draft(applicant=resident, service=steps_service, answers=STEPS_ANSWERS))
 
     assert application_submit(application=draft, by=resident).status == Status.SUBMITTED
 

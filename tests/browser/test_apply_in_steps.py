@@ -12,6 +12,7 @@ from services.accounts.models import ResidentProfile
 from services.applications.models import Application, Status
 from services.identity.models import IdentityLink
 from tests.browser.helpers import open_account_menu, sign_in
+from tests.documents.files import pdf
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,7 +117,10 @@ def test_new_resident_finds_checks_fills_over_sessions_and_submits_the_unemploym
     page.get_by_role("button", name="Save and continue").last.click()
     assert page.get_by_label("Bank").input_value() == "中国工商银行"
     page.get_by_label("Account number").fill("6222021234567890123")
-    page.get_by_label("I have this document and will attach it").check()
+    # the proof is uploaded right there, in the step (a multipart post)
+    page.get_by_label("Upload it").set_input_files(
+        files=[{"name": "termination.pdf", "mimeType": "application/pdf", "buffer": pdf(1)}]
+    )
     page.get_by_role("button", name="Save and continue").last.click()
 
     # check your answers: every step, a change link that comes back here, eligibility, submit
@@ -136,3 +140,4 @@ def test_new_resident_finds_checks_fills_over_sessions_and_submits_the_unemploym
     assert application.answers["severance_amount"] == 16000
     assert len(application.answers["employers"]) == 2
     assert application.form_version.number == 1
+    assert application.document_links.get().document.original_name == "termination.pdf"

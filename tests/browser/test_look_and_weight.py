@@ -12,8 +12,9 @@ from services.accounts.models import ResidentProfile
 from tests.browser.helpers import give_session
 from tests.browser.test_resident_web import serious_violations
 from tests.conftest import staff_login
-from tests.factories import ApplicationFactory, DocumentFactory
+from tests.factories import ApplicationFactory, DocumentFactory, ServiceFactory
 from tests.statistics.data import decided_applications
+from tests.web.test_form_documents import DOCUMENT_SCHEMA
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,15 +29,26 @@ MAX_PHONE_HEADER_PX = 120
 def world(resident, service):
     """A resident with a profile, a wallet document, an application in review and a draft at a form step."""
     ResidentProfile.objects.create(user=resident, legal_name="王小明", preferred_language="zh-hans")
+    service.category = "medical-care"  # its card shows the category's pictogram
+    service.save(update_fields=["category"])
     decided_applications(service, 6, late_every=3)
     DocumentFactory(owner=resident, original_name="户口簿.pdf")
     application = ApplicationFactory(applicant=resident, service=service, in_review=True, due_date="2026-12-31")
     draft = ApplicationFactory(applicant=resident, service=service)
+    # a form with a required document (the wallet's identity card offered, or an upload), and its check page
+    schema = {**DOCUMENT_SCHEMA, "properties": {**DOCUMENT_SCHEMA["properties"]}}
+    schema["properties"]["proof"] = {**schema["properties"]["proof"], "x-document-type": "resident-id-card"}
+    with_document = ApplicationFactory(
+        applicant=resident,
+        service=ServiceFactory(department=service.department, form_schema=schema, category="unemployment"),
+    )
     return {
         "service": service.get_absolute_url(),
         "application": application.get_absolute_url(),
         "staff": f"/admin/applications/application/{application.pk}/change/",
         "step": f"/applications/{draft.public_id}/steps/answers/",
+        "document-step": f"/applications/{with_document.public_id}/steps/answers/",
+        "check": f"/applications/{with_document.public_id}/check/",
     }
 
 
@@ -64,7 +76,8 @@ def test_every_resident_page_is_accessible_light_and_fits(browser, live_server, 
     try:
         give_session(page, live_server, resident, language=language, elder=elder)
         problems = {}
-        for url in [*SIGNED_IN, world["service"], world["application"], world["step"], *ANONYMOUS]:
+        signed_in = [world[name] for name in ("service", "application", "step", "document-step", "check")]
+        for url in [*SIGNED_IN, *signed_in, *ANONYMOUS]:
             if url == ANONYMOUS[0]:
                 context.clear_cookies(name="sessionid")  # the rest as a visitor
             weight = weigh(page, url)
@@ -90,6 +103,7 @@ def test_screenshots_of_the_key_pages(browser, live_server, resident, world, scr
     page = context.new_page()
     give_session(page, live_server, resident, language="zh-hans")
     for name, url in [("home", "/"), ("service", world["service"]), ("form-step", world["step"]),
+                      ("form-document-step", world["document-step"]), ("services", "/services/"),
                       ("application-tracker", world["application"]), ("wallet", "/documents/")]:  # fmt: skip
         page.goto(url)
         screenshot(page, f"{name}-zh")

@@ -423,9 +423,16 @@ def test_back_and_save_for_later_need_right_answers_only():
     assert not about_form({"phone": "1"}, require=False).is_valid()
 
 
+PROOF_ID = "3f1c2b9e-5d6a-4c7b-8e9f-0a1b2c3d4e5f"  # a wallet document the page offers for the proof
+
+
 def history_form(data=None, answers=None):
     return AnswersForm(
-        data, schema=STEPS_SCHEMA, names=["employers", "proof"], answers=answers if answers is not None else {}
+        data,
+        schema=STEPS_SCHEMA,
+        names=["employers", "proof"],
+        answers=answers if answers is not None else {},
+        documents={"employment-termination": [(PROOF_ID, "proof.pdf")]},
     )
 
 
@@ -459,7 +466,7 @@ def test_group_rows_become_answers_and_their_errors_land_on_the_right_row():
         "employers-0-started_on": "2020-01-01",
         "employers-1-employer": "",
         "employers-2-employer": "C",
-        "proof": ["provided"],
+        "proof": PROOF_ID,
     }
     form = history_form(posted)
 
@@ -472,12 +479,12 @@ def test_group_rows_become_answers_and_their_errors_land_on_the_right_row():
     assert form.is_valid(), form.errors
     assert form.changes == {
         "employers": [{"employer": "A", "started_on": "2020-01-01"}, {"employer": "C", "started_on": "2021-05-01"}],
-        "proof": {"document_type": "employment-termination"},
+        "proof": {"document_type": "employment-termination", "document_id": PROOF_ID},
     }
 
 
 def test_a_required_group_with_no_row_filled_is_an_error():
-    form = history_form({"employers-rows": "1", "proof": ["provided"]})
+    form = history_form({"employers-rows": "1", "proof": PROOF_ID})
 
     assert not form.is_valid()
     assert form.non_field_errors() == ["Employers: This question needs an answer."]

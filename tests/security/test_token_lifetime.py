@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from tests.api.test_auth_flows import AUTH, key_from_last_email, login, token_of
+from tests.api.test_auth_flows import AUTH, code_from_last_email, login, token_of
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_token_from_email_verification_ends_at_the_absolute_limit(anonymous_clie
     )
     verified = anonymous_client.post(
         f"{AUTH}/auth/email/verify",
-        {"key": key_from_last_email()},
+        {"key": code_from_last_email()},
         format="json",
         HTTP_X_SESSION_TOKEN=token_of(signup),
     )

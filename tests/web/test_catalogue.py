@@ -36,7 +36,9 @@ def sections(html: str) -> dict[str, list[str]]:
     for heading, body in re.findall(
         r"<h2 id=\"dept-[^\"]+\"[^>]*>(?:<svg.*?</svg>)?(.*?)</h2>(.*?)</section>", html, re.S
     ):
-        result[heading] = re.findall(r"<li><a href=\"[^\"]+\">(.*?)</a>", body)
+        result[heading] = re.findall(
+            r"<li class=\"service-card\">(?:<svg.*?</svg>)?<div><a href=\"[^\"]+\">(.*?)</a>", body
+        )
     return result
 
 
@@ -50,6 +52,23 @@ def test_lists_active_services_grouped_by_department(client, catalogue, url):
         "education部门": ["小学入学登记"],
         "health部门": ["家庭医生签约", "儿童疫苗接种预约"],
     }
+
+
+def test_each_service_card_shows_its_categorys_pictogram_hidden_beside_its_title(client, catalogue):
+    """A card: the category's inline line drawing, hidden from screen readers (the title says it all), then the
+    title as a link; a service without a category has no drawing; no image is requested."""
+    catalogue["doctor"].category = "medical-care"
+    catalogue["doctor"].save()
+
+    html = client.get("/services/").content.decode()
+
+    card = re.search(
+        r'<li class="service-card">(<svg[^>]*>)<path d="([^"]+)"/></svg><div><a href="[^"]+">家庭医生签约', html
+    )
+    assert card and 'aria-hidden="true"' in card.group(1) and 'focusable="false"' in card.group(1)
+    assert card.group(2).startswith("M6 3v6")
+    assert re.search(r'<li class="service-card"><div><a href="[^"]+">儿童疫苗接种预约</a>', html)
+    assert "<img" not in html
 
 
 def test_list_in_english(en_client, catalogue):

@@ -4,12 +4,15 @@ group, check your answers, submit; drafts saved at every step, resumable, and ke
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from services.accounts.models import ResidentProfile
 from services.applications.models import Application, Status
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType
+from services.documents.models import Document
+from tests.documents.files import pdf
 from tests.factories import STEPS_SCHEMA, ResidentProfileFactory, ServiceFactory
 from tests.web.html import assert_accessible
 
@@ -27,8 +30,12 @@ HISTORY = {
     "employers-rows": "1",
     "employers-0-employer": "上海某公司",
     "employers-0-started_on": "2020-01-06",
-    "proof": "provided",
 }
+
+
+def proof_file() -> SimpleUploadedFile:
+    """The proof the history step asks for, uploaded right there (tests/web/test_form_documents.py)."""
+    return SimpleUploadedFile("proof.pdf", pdf(1), content_type="application/pdf")
 
 
 @pytest.fixture
@@ -165,6 +172,7 @@ def test_a_repeating_group_adds_and_removes_rows_then_saves_them(browser, steps_
 
     data = {
         **HISTORY,
+        "proof-file": proof_file(),
         "employers-rows": "2",
         "employers-1-employer": "第二家公司",
         "employers-1-started_on": "2018-03-01",
@@ -172,14 +180,18 @@ def test_a_repeating_group_adds_and_removes_rows_then_saves_them(browser, steps_
     assert browser.post(history, data).url == check_url(application)
     application.refresh_from_db()
     assert [row["employer"] for row in application.answers["employers"]] == ["上海某公司", "第二家公司"]
-    assert application.answers["proof"] == {"document_type": "employment-termination"}
+    proof = Document.objects.get(application_links__application=application)
+    assert application.answers["proof"] == {
+        "document_type": "employment-termination",
+        "document_id": str(proof.public_id),
+    }
 
 
 def walk_to_check(client, application):
     client.post(step_url(application, "about"), ABOUT)
     client.post(step_url(application, "job"), JOB)
     client.post(step_url(application, "severance"), {"severance_amount": "12000"})
-    return client.post(step_url(application, "history"), HISTORY)
+    return client.post(step_url(application, "history"), {**HISTORY, "proof-file": proof_file()})
 
 
 def test_check_your_answers_lists_every_step_with_change_links_then_submits(

@@ -11,7 +11,7 @@ from services.api.serializers import StrictInputSerializer
 from services.documents.apis import DocumentOutputSerializer
 from services.documents.selectors import document_get_for_owner
 
-from ..actions import document_attach
+from ..attachments import document_attach
 from ..selectors import application_document_list, application_get_for_resident
 
 
