@@ -4,6 +4,7 @@ import pytest
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from celery._state import _set_task_join_will_block
 from django.core.cache import cache
 from django.test import RequestFactory
 
@@ -38,6 +39,15 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Start every test outside "a task". An eager ``apply_async`` sets Celery's process-wide "inside a task" flag
+    while it runs and puts the old value back after; two threads doing so at once (a live server's and the
+    test's) can leave it set, and every later ``EagerResult.get()`` in the process then raised "Never call
+    result.get() within a task!" (seen in CI on 2026-12-06 in two unrelated tests)."""
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture
