@@ -133,6 +133,8 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-sweep": _every(5 * 60.0, "services.appointments.tasks.sweep_appointments"),
     # Make the seats of the days that came within APPOINTMENT_DAYS_AHEAD.
     "appointments-seats": _daily("services.appointments.tasks.make_seats", hour=1, minute=0),
+    # Escalate changes of circumstances a department left unacknowledged (CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS).
+    "circumstances-escalate": _daily("services.circumstances.tasks.escalate_unacknowledged", hour=6, minute=0),
     # Delete API Idempotency-Key records past their 24-hour lifetime.
     "idempotency-keys-purge": _every(60 * 60.0, "services.api.tasks.purge_idempotency_keys"),
 }
