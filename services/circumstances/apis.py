@@ -1,18 +1,27 @@
 """Changes of circumstances in API v1: report one (for yourself, or ``on_behalf_of`` a mandate you hold), list them,
-and read where one stands at each department."""
+and read where one stands at each department; and in the departments' systems' API, a department's answer."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from services.accounts.permissions import staff_scope_for
 from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
 from services.api.serializers import StrictInputSerializer
+from services.audit.actions import audit_record
+from services.audit.models import AuditAction
+from services.integrations.apis import SystemApi
 
-from .actions import change_report
+from .actions import ANSWERS, acknowledgement_answer, change_report
 from .models import AckStatus, Kind
-from .selectors import change_get_for_user, change_list_for_user, change_subject_for
+from .selectors import (
+    acknowledgement_get_for_department,
+    change_get_for_user,
+    change_list_for_user,
+    change_subject_for,
+)
 
 
 class AcknowledgementOutputSerializer(serializers.Serializer):
@@ -113,3 +122,28 @@ class ChangeDetailApi(APIView):
         """Read one of your changes with where it stands at each department."""
         change = change_get_for_user(user=request.user, public_id=public_id)
         return Response(ChangeOutputSerializer(change, context={"request": request}).data)
+
+
+@extend_schema(exclude=True)  # the systems' API is described in docs/integration.md, not the residents' app API
+class SystemChangeAcknowledgementApi(SystemApi):
+    """A department's system answers a change its department was told of (``Authorization: Bearer sys_...``); the
+    same answer again changes nothing new. Another department's change, or one it was not told of, is a 404."""
+
+    class InputSerializer(StrictInputSerializer):
+        status = serializers.ChoiceField(choices=[(value, value) for value in ANSWERS])
+        note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+    def post(self, request, public_id):
+        system = request.auth
+        acknowledgement = acknowledgement_get_for_department(department_id=system.department_id, public_id=public_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        acknowledgement = acknowledgement_answer(
+            acknowledgement=acknowledgement, by=system.account, **data.validated_data
+        )
+        audit_record(action=AuditAction.ACKNOWLEDGE_CHANGE, request=request, department_id=system.department_id,
+                     detail=f"{public_id} {acknowledgement.status} {system.name}",
+                     scope=staff_scope_for(user=system.account))  # fmt: skip
+        return Response(
+            {"change": str(public_id), "department": system.department.code, "status": acknowledgement.status}
+        )

@@ -103,6 +103,18 @@ def acknowledgements_for_department(*, user, department_id: int) -> list[Acknowl
     )
 
 
+def acknowledgement_get_for_department(*, department_id: int, public_id) -> Acknowledgement:
+    """Return the acknowledgement of the change ``public_id`` at ``department_id``; a 404 if it was not told."""
+    acknowledgement = (
+        Acknowledgement.objects.filter(department_id=department_id, change__public_id=public_id)
+        .select_related("change", "department")
+        .first()
+    )
+    if acknowledgement is None:
+        raise Http404("No such change for this department")
+    return acknowledgement
+
+
 def acknowledgements_to_escalate(*, today: dt.date, calendar, after_working_days: int) -> list[int]:
     """Return the ids of pending, unescalated acknowledgements whose department let ``after_working_days`` working
     days (``calendar``: services.calendar's) pass after the day the change reached it, by ``today``."""

@@ -18,6 +18,7 @@ from services.circumstances.tasks import escalate_unacknowledged
 from services.credentials.models import State
 from services.events.actions import delivery_send
 from services.events.models import Event, Subscription
+from services.integrations.actions import department_system_create
 from services.mandates.models import Mandate
 from tests.api.problems import assert_problem, error_fields
 from tests.conftest import staff_login
@@ -328,3 +329,25 @@ def test_the_changes_are_in_the_data_export(person, cases):
     report(person)
     content, _files = personal_data_export(user=person)
     assert content["changes_of_circumstances"][0]["departments"] == {"education": "pending", "health": "pending"}
+
+
+def test_a_departments_system_answers_its_own_departments_change_and_gets_a_404_for_another(person, cases, health):
+    change = report(person)
+    system, token = department_system_create(name="Health case system", department=health)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    url = f"/api/systems/v1/changes/{change.public_id}/acknowledgement/"
+
+    answered = client.post(url, {"status": "needs_action", "note": "请携带新户口簿到社区卫生服务中心。"}, format="json")
+
+    assert answered.status_code == 200, answered.content
+    assert answered.json() == {"change": str(change.public_id), "department": "health", "status": "needs_action"}
+    ack = change.acknowledgements.get(department=health)
+    assert ack.note == "请携带新户口簿到社区卫生服务中心。" and ack.acknowledged_by == system.account
+    assert AuditEntry.objects.filter(actor=system.account, action=AuditAction.ACKNOWLEDGE_CHANGE).count() == 1
+    assert_problem(client.post(url, {"status": "pending"}, format="json"), 400)
+    stranger = report(UserFactory(), kind="job", data={"effective_date": "2026-01-05", "employer": "A"})
+    assert_problem(
+        client.post(f"/api/systems/v1/changes/{stranger.public_id}/acknowledgement/", {"status": "applied"}), 404
+    )
+    assert APIClient().post(url, {"status": "applied"}).status_code == 401
