@@ -2,8 +2,9 @@
 change beside the person's cases and answer it; every look and answer is in the audit log."""
 
 from django.contrib import admin, messages
-from django.http import Http404
-from django.utils.html import format_html_join
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,9 @@ from services.accounts.selectors import profile_for_user
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
 from services.common.admin import CappedCountPaginator
+from services.common.errors import NotReady
+from services.documents.selectors import document_check_clean
+from services.documents.views import document_file_response
 
 from .actions import ANSWERS, acknowledgement_answer
 from .forms import facts_for_display
@@ -117,7 +121,10 @@ class AcknowledgementAdmin(admin.ModelAdmin):
     @admin.display(description=_("evidence"))
     def evidence(self, acknowledgement):
         document = acknowledgement.change.evidence
-        return f"{document.document_type.name} · {document.original_name}" if document else "—"
+        if document is None:
+            return "—"
+        url = reverse("admin:circumstances_acknowledgement_evidence", args=[acknowledgement.pk])
+        return format_html('<a href="{}">{} · {}</a>', url, document.document_type.name, document.original_name)
 
     @admin.display(description=_("why your department was told"))
     def reasons_shown(self, acknowledgement):
@@ -139,6 +146,28 @@ class AcknowledgementAdmin(admin.ModelAdmin):
         audit_record(action=AuditAction.ACKNOWLEDGE_CHANGE, request=request,
                      department_id=acknowledgement.department_id,
                      detail=f"{acknowledgement.change.public_id} {status}")  # fmt: skip
+
+    def get_urls(self):
+        evidence = self.admin_site.admin_view(self.evidence_view)
+        return [
+            path("<path:object_id>/evidence/", evidence, name="circumstances_acknowledgement_evidence"),
+            *super().get_urls(),
+        ]
+
+    def evidence_view(self, request, object_id):
+        """Show the change's evidence in the browser to the department's staff (the opening is audited)."""
+        acknowledgement = self.get_object(request, object_id)
+        document = acknowledgement.change.evidence
+        if document is None:
+            raise Http404(gettext("This change has no evidence."))
+        try:
+            document_check_clean(document=document)
+        except NotReady as exc:
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(
+                reverse("admin:circumstances_acknowledgement_change", args=[acknowledgement.pk])
+            )
+        return document_file_response(document=document, request=request, inline=True)
 
     def get_object(self, request, object_id, from_field=None):
         queryset = self.get_queryset(request).select_related(

@@ -351,3 +351,22 @@ def test_a_departments_system_answers_its_own_departments_change_and_gets_a_404_
         client.post(f"/api/systems/v1/changes/{stranger.public_id}/acknowledgement/", {"status": "applied"}), 404
     )
     assert APIClient().post(url, {"status": "applied"}).status_code == 401
+
+
+def test_the_departments_staff_open_the_evidence_once_it_is_clean_and_another_department_gets_a_404(
+    client, person, cases, certificate, health_caseworker, employment
+):
+    birth = {"effective_date": "2026-10-01", "child_name": "张小明", "evidence": str(certificate.public_id)}
+    change = report(person, kind="birth", data=birth)
+    ack = change.acknowledgements.get(department__code="health")
+    url = reverse("admin:circumstances_acknowledgement_evidence", args=[ack.pk])
+    staff = staff_login(client, health_caseworker)
+
+    opened = staff.get(url)
+
+    assert opened.status_code == 200 and b"".join(opened.streaming_content).startswith(b"%PDF")
+    assert AuditEntry.objects.filter(actor=health_caseworker, action=AuditAction.VIEW_DOCUMENT, document=certificate)
+    type(certificate).objects.filter(pk=certificate.pk).update(scan_status="pending")
+    assert staff.get(url).status_code == 302  # back to the change, with "still being checked"
+    staff_login(client, StaffFactory(department=employment))
+    assert client.get(url).status_code == 404
