@@ -370,3 +370,23 @@ def test_the_departments_staff_open_the_evidence_once_it_is_clean_and_another_de
     assert staff.get(url).status_code == 302  # back to the change, with "still being checked"
     staff_login(client, StaffFactory(department=employment))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"kind": "marriage", "effective_date": "2026-01-05"},
+        {"kind": "birth", "effective_date": "2026-01-05", "child_name": "张小明", "evidence": "not-a-uuid"},
+        {"kind": "birth", "effective_date": "2026-01-05", "child_name": "张小明", "evidence": ["a"]},
+        {"kind": "address", "effective_date": None, "district": "atlantis", "street_address": "x" * 201},
+        {"kind": "phone", "effective_date": 20260105, "phone": "12345"},
+        {"kind": "job", "effective_date": "2026-01-05", "employer": "", "on_behalf_of": "nobody"},
+        {"kind": "death", "effective_date": "2026-01-05", "relative_name": "李秀英", "relationship": "cousin"},
+        {"kind": "job", "effective_date": "2026-01-05", "employer": "A", "status": "applied"},
+        ["kind", "job"],
+    ],
+)
+def test_bad_bodies_are_400_problems_never_500(person, body):
+    assert_problem(api(person).post("/api/v1/changes/", body, format="json"), 400)
+    assert not Change.objects.exists()
