@@ -390,3 +390,9 @@ def test_the_departments_staff_open_the_evidence_once_it_is_clean_and_another_de
 def test_bad_bodies_are_400_problems_never_500(person, body):
     assert_problem(api(person).post("/api/v1/changes/", body, format="json"), 400)
     assert not Change.objects.exists()
+
+
+def test_a_resident_without_a_profile_yet_gets_one_with_the_new_address(resident):
+    report(resident)
+    profile = ResidentProfile.objects.get(user=resident)
+    assert (profile.district, profile.street_address) == ("xuhui", "漕溪北路88号")
