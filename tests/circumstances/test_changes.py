@@ -24,6 +24,7 @@ from tests.api.problems import assert_problem, error_fields
 from tests.conftest import staff_login
 from tests.events.receiver import Receiver
 from tests.factories import DocumentFactory, StaffFactory, UserFactory
+from tests.query_counts import count_queries
 from tests.web.html import assert_accessible
 
 from .conftest import credential_for
@@ -396,3 +397,28 @@ def test_a_resident_without_a_profile_yet_gets_one_with_the_new_address(resident
     report(resident)
     profile = ResidentProfile.objects.get(user=resident)
     assert (profile.district, profile.street_address) == ("xuhui", "漕溪北路88号")
+
+
+def test_the_admin_list_and_the_application_page_cost_the_same_queries_with_1_and_20_changes(
+    client, person, cases, health_caseworker
+):
+    staff = staff_login(client, health_caseworker)
+    staff.get("/admin/")  # the session's first request records it
+    pages = [
+        reverse("admin:circumstances_acknowledgement_changelist"),
+        reverse("admin:applications_application_change", args=[cases["health"].pk]),
+    ]
+
+    def visit():
+        for url in pages:
+            assert staff.get(url).status_code == 200
+
+    report(person)
+    visit()  # warm: what a process reads once (content types, the admin's permissions) is not per row
+    with_1 = count_queries(visit)
+    for n in range(19):
+        report(person, kind="job", data={"effective_date": "2026-01-05", "employer": f"公司{n}"})
+    with_20 = count_queries(visit)
+
+    assert with_20 == with_1
+    assert Acknowledgement.objects.filter(department__code="health").count() == 20
