@@ -9,6 +9,7 @@ from services.applications.apis import casework as casework_apis
 from services.applications.apis import documents as application_document_apis
 from services.appointments import apis as appointment_apis
 from services.catalogue import apis as catalogue_apis
+from services.circumstances import apis as circumstance_apis
 from services.credentials import apis as credential_apis
 from services.documents import apis as document_apis
 from services.mandates import apis as mandate_apis
@@ -112,5 +113,7 @@ urlpatterns = [
         appointment_apis.AppointmentCancelApi.as_view(),
         name="appointment-cancel",
     ),
+    path("changes/", circumstance_apis.ChangeListApi.as_view(), name="changes"),
+    path("changes/<uuid:public_id>/", circumstance_apis.ChangeDetailApi.as_view(), name="change"),
     re_path(r"", views.ApiNotFound.as_view(), name="not-found"),
 ]

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from services.accounts import apis as account_apis
 from services.catalogue import views as catalogue_views
+from services.circumstances import apis as circumstance_apis
 
 from . import views
 from .health import healthz, livez, readyz
@@ -23,6 +24,7 @@ urlpatterns = [
     path("documents/", include("services.documents.urls")),
     path("credentials/", include("services.credentials.urls")),
     path("mandates/", include("services.mandates.urls")),
+    path("changes/", include("services.circumstances.urls")),
     path("notifications/", include("services.notifications.urls")),
     path("bundles/", include("services.routing.urls")),
     path("ratings/", include("services.ratings.urls")),
@@ -37,6 +39,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("portal.api_urls")),
     path("api/systems/v1/", include("services.integrations.urls")),
+    path(
+        "api/systems/v1/changes/<uuid:public_id>/acknowledgement/",
+        circumstance_apis.SystemChangeAcknowledgementApi.as_view(),
+        name="systems-change-acknowledgement",
+    ),
     # allauth's page would load Redoc from a CDN, which the CSP blocks: the portal serves its own copy instead.
     path(
         "api/auth/openapi.html",

@@ -27,6 +27,7 @@ from services.appointments.models import Appointment, AppointmentStatus, Locatio
 from services.audit.models import AuditAction, AuditEntry, AuditRole
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import Department, Service
+from services.circumstances.models import Acknowledgement, Change
 from services.credentials.actions import credential_token, signing_key_rotate
 from services.credentials.models import Credential, CredentialType
 from services.credentials.selectors import credential_verify
@@ -340,6 +341,7 @@ def grow(world: World, count: int) -> None:
     for application, seat in zip([a for a in mine if a.status != Status.DRAFT] or mine, free, strict=False):
         _booked(application, world.location, seat)
     credentials = _credentials(world, count)
+    changes = _changes(world, count)
 
     # The newest of each kind, for the pages that act on one row (each measurement uses up its own).
     awaiting = _application(service, resident, Status.AWAITING_INFORMATION, assignee=world.caseworker)
@@ -353,6 +355,7 @@ def grow(world: World, count: int) -> None:
         "payment": _paid(world.decided, resident),
         "mandate": Mandate.objects.create(grantor=resident, grantee=profiles_of[-1], basis=Mandate.Basis.GUARDIAN),
         "credential": credentials[-1],
+        "change": changes[-1],
     }
     seat = Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now).first()
     world.fresh["appointment"] = _booked(world.fresh["open"], world.location, seat)
@@ -389,6 +392,19 @@ def _credentials(world: World, count: int) -> list[Credential]:
     )  # fmt: skip
     credential_verify(token=credential_token(credential=credentials[-1], claims={}))
     return credentials
+
+
+def _changes(world: World, count: int) -> list[Change]:
+    """Give the resident ``count`` more changes of circumstances, each told to the department."""
+    changes = Change.objects.bulk_create(
+        Change(user=world.resident, reported_by=world.resident, kind="address", effective_date=timezone.localdate(),
+               facts={"district": "xuhui", "street_address": f"漕溪北路{_next()}号"})
+        for _ in range(count)
+    )  # fmt: skip
+    Acknowledgement.objects.bulk_create(
+        Acknowledgement(change=change, department=world.department, reasons=["application"]) for change in changes
+    )
+    return changes
 
 
 def count_queries(request) -> int:

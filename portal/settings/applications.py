@@ -12,5 +12,8 @@ ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120
 ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
 # Overdue applications marked (and listed in one message to supervisors) per transaction by beat's mark_overdue.
 ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
+# A department that has not acknowledged a change of circumstances this many working days after it reached it is
+# escalated by beat's daily escalate_unacknowledged.
+CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS = env.int("CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS", default=5)
 # How long the public statistics page's figures are reused before they are counted again.
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)

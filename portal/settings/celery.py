@@ -137,6 +137,8 @@ CELERY_BEAT_SCHEDULE = {
     "city-figures": _every(
         env.float("CITY_VIEW_REFRESH_SECONDS", default=900.0), "services.statistics.tasks.refresh_city_figures"
     ),
+    # Escalate changes of circumstances a department left unacknowledged (CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS).
+    "circumstances-escalate": _daily("services.circumstances.tasks.escalate_unacknowledged", hour=6, minute=0),
     # Delete API Idempotency-Key records past their 24-hour lifetime.
     "idempotency-keys-purge": _every(60 * 60.0, "services.api.tasks.purge_idempotency_keys"),
 }

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "services.integrations",
     "services.payments",
     "services.appointments",
+    "services.circumstances",
     "services.caseworker",
     "services.statistics",
 ]

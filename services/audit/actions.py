@@ -38,24 +38,26 @@ def audit_record(
     document=None,
     detail: str = "",
     scope: StaffScope | None = None,
+    department_id: int | None = None,
 ) -> list[AuditEntry]:
     """Write who (the request's user) looked at or acted on what, in which department and role, when and from which
-    address: one entry per application (or one with none, for a search of the queue). ``scope``: the user's staff
-    scope, built for the request when not given."""
+    address: one entry per application (or one with none, for a search of the queue, or for what a department holds
+    outside an application: ``department_id``). ``scope``: the user's staff scope, built for the request when not
+    given."""
     scope = staff_scope(request) if scope is None else scope
     address = client_address(request) or None
     detail = ID_NUMBER.sub(lambda match: audit_fingerprint(match.group()), detail)
 
     def entry(application) -> AuditEntry:
-        department_id = application.department_id if application else None
-        if department_id in scope.roles:
-            role = scope.roles[department_id]
+        department = application.department_id if application else department_id
+        if department in scope.roles:
+            role = scope.roles[department]
         else:  # an administrator looking from outside the department, or a search across the user's queues
-            department_id, role = None, _role_outside(scope)
+            department, role = None, _role_outside(scope)
         return AuditEntry(
             actor=request.user,
             role=role,
-            department_id=department_id,
+            department_id=department,
             action=action,
             application=application,
             reference=(application.reference or "") if application else "",

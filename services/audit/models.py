@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", _("approved the application")
     REJECT = "reject", _("rejected the application")
     NOTE = "note", _("added an internal note")
+    VIEW_CHANGE = "view_change", _("viewed a change of circumstances")
+    ACKNOWLEDGE_CHANGE = "acknowledge_change", _("acknowledged a change of circumstances")
 
 
 class AuditRole(models.TextChoices):

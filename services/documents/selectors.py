@@ -48,6 +48,11 @@ def document_get_for_download(*, user, public_id, scope: StaffScope | None = Non
         scope = staff_scope_for(user=user) if scope is None else scope
         if not document_staff_applications(scope=scope, document=document):
             raise Http404
+    return document_check_clean(document=document)
+
+
+def document_check_clean(*, document: Document) -> Document:
+    """Return the document if the virus check found it clean; raise NotReady while it is pending or once refused."""
     if document.scan_status == ScanStatus.PENDING:
         raise NotReady(_("“%(name)s” is still being checked for viruses. Try again in a few minutes.")
                        % {"name": document.original_name})  # fmt: skip

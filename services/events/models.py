@@ -33,7 +33,7 @@ EVENT_TYPES = {
 } | {
     f"{TYPE_PREFIX}credential.{name}": label
     for name, label in [("issued", _("credential issued")), ("revoked", _("credential revoked"))]
-}
+} | {f"{TYPE_PREFIX}circumstance.reported": _("change of circumstances reported")}
 
 
 def new_secret() -> str:

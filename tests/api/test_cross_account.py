@@ -23,6 +23,7 @@ from services.applications.actions import application_decide
 from services.applications.models import InformationRequest
 from services.appointments.models import Appointment, AppointmentStatus, Location
 from services.appointments.notifications import cancel_token
+from services.circumstances.models import Change
 from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.payments.models import Payment, PaymentStatus
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 # a resident's objects.
 WEB_PREFIXES = (
     "applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "payments/", "appointments/",
-    "mandates/",
+    "mandates/", "changes/",
 )  # fmt: skip
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
@@ -92,8 +93,12 @@ OBJECT_KWARGS = {
     ("appointments", "token"): "cancel_token",  # the signed link is the proof, whoever holds it
     ("mandates", "public_id"): "mandate",
     ("mandates", "token"): "invitation_token",
+    ("changes", "public_id"): "change",
+    ("changes", "kind"): "change_kind",
 }
-PUBLIC = {"service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token", "invitation_token"}
+PUBLIC = {
+    "service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token", "invitation_token", "change_kind"
+}  # fmt: skip
 
 
 def _methods(pattern: URLPattern, route: str) -> list[str]:
@@ -189,6 +194,8 @@ def world(service):
         "service_slug": service.slug,
         "bundle_slug": bundle.slug,
         "step_key": "answers",
+        "change": Change.objects.create(user=owner, kind="job", effective_date="2026-01-05", facts={}).public_id,
+        "change_kind": "job",
     }
     return owner, objects
 

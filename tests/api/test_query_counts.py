@@ -64,6 +64,12 @@ CALLS = {  # (url name, method) → the call
     ("application-withdraw", "post"): Call(_fresh("open")),
     ("profile", "get"): Call(),
     ("mandates", "get"): Call(),
+    ("changes", "get"): Call(),
+    ("changes", "post"): Call(
+        data=lambda w: {"kind": "job", "effective_date": "2026-01-05", "employer": f"公司{w.fresh['open'].pk}"},
+        status=201,
+    ),
+    ("change", "get"): Call(_fresh("change")),
     ("profile", "patch"): Call(data=lambda w: {"street_address": "世纪大道1号"}),
     ("devices", "post"): Call(data=lambda w: {"platform": "ios", "token": f"apns-{w.fresh['open'].pk}"}, status=201),
     ("device", "delete"): Call(lambda w: {"public_id": _device(w).public_id}, status=204),

@@ -25,8 +25,9 @@ from tests.factories import ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# The objects a mandate opens to its agent: the applications of the person it is for, and their parts.
-OPENED = {"application", "information_request"}
+# The objects a mandate opens to its agent: the applications of the person it is for, and their parts; and (a
+# mandate for every service, as these active ones are) the person's changes of circumstances.
+OPENED = {"application", "information_request", "change"}
 STATES = ["active", "expired", "revoked", "out_of_scope"]
 
 

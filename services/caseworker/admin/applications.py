@@ -27,6 +27,8 @@ from services.applications.selectors import (
 )
 from services.audit.actions import audit_record
 from services.audit.models import AuditAction
+from services.circumstances.forms import facts_for_display
+from services.circumstances.selectors import acknowledgements_for_department
 from services.common.admin import CappedCountPaginator, ReadOnlyAdmin
 from services.common.errors import NotReady
 from services.documents.selectors import document_get_for_download
@@ -101,6 +103,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         "intake",
         "evidence",
         "answers_table",
+        "changes_reported",
         "timeline",
     ]
     readonly_fields = fields
@@ -219,6 +222,21 @@ class ApplicationAdmin(ReadOnlyAdmin):
             }
             rows.append((question, f"{credential.type.name} · {credential.department.name} · {verdict}"))
         return format_html_join("", "<p><strong>{}</strong><br>{}</p>", rows) or "—"
+
+    @admin.display(description=_("Changes of circumstances reported"))
+    def changes_reported(self, application):
+        """The applicant's changes told to this department, beside the answers (which they never rewrite)."""
+        rows = []
+        for ack in acknowledgements_for_department(user=application.applicant, department_id=application.department_id):
+            change = ack.change
+            facts = "; ".join(
+                f"{label}: {value}" for label, value in facts_for_display(kind=change.kind, facts=change.facts)
+            )
+            link = reverse("admin:circumstances_acknowledgement_change", args=[ack.pk])
+            rows.append(
+                (link, change.get_kind_display(), change.effective_date.isoformat(), facts, ack.get_status_display())
+            )
+        return format_html_join("", '<p><a href="{}">{}</a> · {} · {}<br>{}</p>', rows) or "—"
 
     @admin.display(description=_("Timeline"))
     def timeline(self, application):
