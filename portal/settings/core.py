@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "services.integrations",
     "services.payments",
     "services.appointments",
+    "services.proactive",
     "services.caseworker",
     "services.statistics",
 ]
