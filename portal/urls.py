@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", include("services.documents.urls")),
     path("credentials/", include("services.credentials.urls")),
     path("mandates/", include("services.mandates.urls")),
+    path("entitlements/", include("services.proactive.urls")),
     path("notifications/", include("services.notifications.urls")),
     path("bundles/", include("services.routing.urls")),
     path("ratings/", include("services.ratings.urls")),

@@ -182,9 +182,13 @@ def _reachable(*, user, act: bool):
 
 
 def entitlement_list_for_resident(*, user) -> list[Entitlement]:
-    """Return the user's entitlements and those of the people they act for, offers first, then newest first."""
+    """Return the user's entitlements and those of the people they act for, offers first, then newest first, each
+    with the ``reasons`` it rests on."""
     rows = _reachable(user=user, act=False).select_related("service__department", "person__profile", "application")
-    return sorted(rows.order_by("-created_at"), key=lambda row: row.status != EntitlementStatus.OFFERED)
+    rows = sorted(rows.order_by("-created_at"), key=lambda row: row.status != EntitlementStatus.OFFERED)
+    for row in rows:  # what each rests on, worded in the reader's language
+        row.reasons = entitlement_check(service=row.service, facts=row.facts).rules
+    return rows
 
 
 def entitlement_get_for_resident(*, user, public_id, act: bool = False) -> Entitlement:

@@ -26,6 +26,7 @@ from services.appointments.notifications import cancel_token
 from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.payments.models import Payment, PaymentStatus
+from services.proactive.models import Entitlement, EntitlementStatus, ProactiveRule
 from services.routing.models import Bundle, BundleSubmission
 from tests.factories import ApplicationFactory, DocumentFactory, StaffFactory, UserFactory
 
@@ -35,7 +36,7 @@ pytestmark = pytest.mark.django_db
 # a resident's objects.
 WEB_PREFIXES = (
     "applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "payments/", "appointments/",
-    "mandates/",
+    "mandates/", "entitlements/",
 )  # fmt: skip
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
@@ -92,6 +93,7 @@ OBJECT_KWARGS = {
     ("appointments", "token"): "cancel_token",  # the signed link is the proof, whoever holds it
     ("mandates", "public_id"): "mandate",
     ("mandates", "token"): "invitation_token",
+    ("entitlements", "public_id"): "entitlement",
 }
 PUBLIC = {"service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token", "invitation_token"}
 
@@ -172,7 +174,13 @@ def world(service):
         application=application, resident=owner, location=location, starts_at=timezone.now() + dt.timedelta(days=3),
         status=AppointmentStatus.BOOKED,
     )  # fmt: skip
+    rule = ProactiveRule.objects.create(service=service, name="Offered after approval")
+    entitlement = Entitlement.objects.create(
+        rule=rule, service=service, person=owner, status=EntitlementStatus.OFFERED,
+        facts={"rules": [], "today": "2026-12-01", "date_of_birth": None, "district": "", "answers": {}},
+    )  # fmt: skip
     objects = {
+        "entitlement": entitlement.public_id,
         "payment": paid.public_id,
         "appointment": appointment.public_id,
         "provider_code": "fake",
