@@ -147,6 +147,13 @@ def rule_activate(*, rule: ProactiveRule, by, everyone_confirmed: bool = False) 
     return rule
 
 
+def rule_deactivate(*, rule: ProactiveRule) -> ProactiveRule:
+    """Switch a rule off (back to a draft that can be changed): no new entitlements; those made stay."""
+    rule.status = RuleStatus.DRAFT
+    rule.save(update_fields=["status", "updated_at"])
+    return rule
+
+
 def _answer(entitlement: Entitlement, by, status: str, **changes) -> Entitlement:
     """Record the resident's answer to an offer (it may be answered once: an answered one raises)."""
     answered = Entitlement.objects.filter(pk=entitlement.pk, status=EntitlementStatus.OFFERED).update(

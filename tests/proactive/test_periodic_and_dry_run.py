@@ -78,7 +78,7 @@ def test_a_rule_matching_every_resident_is_switched_on_only_when_confirmed(turni
 
     with pytest.raises(ValidationFailed) as refused:
         rule_activate(rule=turning_60, by=admin)
-    assert "every resident (2)" in str(refused.value)
+    assert "所有居民（2 人）" in str(refused.value)  # the default language
     turning_60.refresh_from_db()
     assert turning_60.status == RuleStatus.DRAFT
 
