@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from services.accounts.models import User
 from services.accounts.selectors import profile_for_user
 from services.applications.actions import application_create_draft, application_grant, application_submit
+from services.catalogue.models import Service
 from services.common.errors import InvalidTransition, NotEligible, ValidationFailed
 from services.notifications.actions import notify
 from services.notifications.models import Event as Notice
@@ -152,6 +153,21 @@ def rule_deactivate(*, rule: ProactiveRule) -> ProactiveRule:
     rule.status = RuleStatus.DRAFT
     rule.save(update_fields=["status", "updated_at"])
     return rule
+
+
+@transaction.atomic
+def proactive_demo_load(*, rules: list) -> int:
+    """Create or update the demo rules (services/proactive/demo.py), switch the active ones on as confirmed, and
+    run the periodic ones; return how many entitlements were made (none the second time)."""
+    for slug, name, trigger, event_type, conditions, mode, period, status in rules:
+        rule, _created = ProactiveRule.objects.update_or_create(
+            service=Service.objects.get(slug=slug), name=name,
+            defaults={"trigger": trigger, "event_type": event_type, "event_conditions": conditions, "mode": mode,
+                      "period": period},
+        )  # fmt: skip
+        if status == RuleStatus.ACTIVE:
+            rule_activate(rule=rule, by=None, everyone_confirmed=True)  # the demo's few residents all qualify
+    return periodic_rules_run()
 
 
 def _answer(entitlement: Entitlement, by, status: str, **changes) -> Entitlement:

@@ -2,10 +2,11 @@
 the supervisors of the service's department only."""
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from services.accounts.models import DepartmentMembership
-from services.proactive.models import ProactiveRule, RuleStatus, Trigger
+from services.proactive.models import Entitlement, EntitlementStatus, ProactiveRule, RuleStatus, Trigger
 from tests.conftest import staff_login
 from tests.factories import ResidentProfileFactory, StaffFactory
 
@@ -55,3 +56,18 @@ def test_another_departments_supervisor_and_a_caseworker_cannot_reach_it(everyon
     assert caseworker.get("/admin/proactive/proactiverule/").status_code == 403
     everyone_rule.refresh_from_db()
     assert everyone_rule.status == RuleStatus.DRAFT
+
+
+def test_the_demo_offers_the_family_doctor_to_the_demo_resident_once(settings):
+    """make run: load_demo, then load_proactive_demo (twice: nothing new) leaves one offer for the demo resident."""
+    settings.DEBUG = True
+    call_command("load_demo")
+    call_command("load_proactive_demo")
+    call_command("load_proactive_demo")
+
+    offer = Entitlement.objects.get(person__email="resident@demo.portal")
+    assert (offer.service.slug, offer.status) == ("family-doctor-registration", EntitlementStatus.OFFERED)
+    assert ProactiveRule.objects.filter(status=RuleStatus.ACTIVE).count() == 2
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_proactive_demo")
