@@ -94,6 +94,7 @@ bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	PYTHONPATH=. $(BIN)/python bench/run.py
 	PYTHONPATH=. $(BIN)/python bench/issue21.py  # slot booking under contention, payment notifications
+	PYTHONPATH=. $(BIN)/python bench/issue18a.py  # a proactive rule over BENCH_RESIDENTS residents (BENCH_ONLY=proactive)
 
 image: $(STAMP)  ## Build the image (Containerfile) offline: Debian base by mmdebstrap, wheels built on the host
 	command -v podman >/dev/null && command -v mmdebstrap >/dev/null && command -v runc >/dev/null || \
