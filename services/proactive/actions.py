@@ -114,18 +114,45 @@ def rules_react(*, event) -> int:
     return made
 
 
+OFFERS_AT_ONCE = 500
+
+
+@transaction.atomic
+def _offers_make(*, rule: ProactiveRule, matches: list[tuple[int, dict]], period: str) -> int:
+    """Make the offers of a periodic rule to ``matches`` in one insert (those already made are skipped by the unique
+    constraint) and tell each person; return how many were made."""
+    rows = [
+        Entitlement(rule=rule, service=rule.service, person_id=user_id, period=period, status=EntitlementStatus.OFFERED,
+                    facts={**facts, "trigger": {"type": "periodic"}})
+        for user_id, facts in matches
+    ]  # fmt: skip
+    Entitlement.objects.bulk_create(rows, ignore_conflicts=True)
+    made = Entitlement.objects.filter(public_id__in=[row.public_id for row in rows])
+    made = list(made.select_related("person__profile", "service__department"))
+    for entitlement in made:
+        _tell(entitlement, Notice.ENTITLEMENT_OFFERED)
+    return len(made)
+
+
 def rule_run(*, rule: ProactiveRule, on_progress=None) -> int:
     """Check every resident against a periodic rule and make the entitlements it finds (a second run the same
-    period makes nothing new); return how many were made."""
+    period makes nothing new); return how many were made. Offers are made OFFERS_AT_ONCE at a time; a grant makes
+    its application one by one."""
     period = rule_period(rule=rule)
     taken = set(Entitlement.objects.filter(rule=rule, period=period).values_list("person_id", flat=True))
-    made = 0
+    made, waiting = 0, []
     for user_id, facts in rule_matches(rule=rule, on_progress=on_progress):
-        if user_id not in taken:
-            person = User.objects.select_related("profile").get(pk=user_id)
-            made += entitlement_make(rule=rule, person=person, facts=facts, period=period,
-                                     trigger={"type": "periodic"}) is not None  # fmt: skip
-    return made
+        if user_id in taken:
+            continue
+        if rule.mode == Mode.OFFER:
+            waiting.append((user_id, facts))
+            if len(waiting) == OFFERS_AT_ONCE:
+                made, waiting = made + _offers_make(rule=rule, matches=waiting, period=period), []
+            continue
+        person = User.objects.select_related("profile").get(pk=user_id)
+        made += entitlement_make(rule=rule, person=person, facts=facts, period=period,
+                                 trigger={"type": "periodic"}) is not None  # fmt: skip
+    return made + (_offers_make(rule=rule, matches=waiting, period=period) if waiting else 0)
 
 
 def periodic_rules_run() -> int:

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from services.common.errors import ValidationFailed
+from services.notifications.models import Notification
 from services.proactive.actions import proactive_offers_set, rule_activate, rule_run
 from services.proactive.models import Entitlement, Mode, Period, ProactiveRule, RuleStatus, Trigger
 from services.proactive.selectors import rule_dry_run, rule_matches
@@ -100,3 +101,29 @@ def test_the_command_dry_runs_with_progress_and_runs(turning_60):
     call_command("proactive_rule", str(turning_60.pk), "--run", stdout=out, stderr=err)
     assert "1 entitlements made" in out.getvalue()
     assert rule_run(rule=turning_60) == 0
+
+
+def test_a_periodic_rule_that_grants_makes_approved_applications(turning_60, django_capture_on_commit_callbacks):
+    """免申即享 on the daily check: each qualifying resident gets an approved application and is told."""
+    turning_60.mode = Mode.GRANT
+    turning_60.save()
+    rule_activate(rule=turning_60, by=None)
+    senior = _resident(62)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_periodic_rules() == 1
+
+    entitlement = Entitlement.objects.get()
+    assert (entitlement.person, entitlement.status, entitlement.application.status) == (senior, "granted", "approved")
+
+
+def test_offers_are_made_in_batches_and_each_resident_is_told_once(turning_60, monkeypatch):
+    monkeypatch.setattr("services.proactive.actions.OFFERS_AT_ONCE", 2)
+    rule_activate(rule=turning_60, by=None)
+    seniors = {_resident(60 + n).pk for n in range(5)}
+
+    assert rule_run(rule=turning_60) == 5
+
+    assert set(Entitlement.objects.values_list("person", flat=True)) == seniors
+    told = Notification.objects.filter(event="entitlement_offered", channel="in_app")
+    assert sorted(told.values_list("recipient", flat=True)) == sorted(seniors)
