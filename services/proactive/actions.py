@@ -237,5 +237,5 @@ def proactive_offers_set(*, user, on: bool) -> bool:
     if on:
         OptOut.objects.filter(user=user).delete()
     else:
-        OptOut.objects.get_or_create(user=user)
+        OptOut.objects.bulk_create([OptOut(user=user)], ignore_conflicts=True)  # one statement, set or not
     return on
