@@ -14,7 +14,7 @@ from services.accounts.models import User
 from services.accounts.selectors import profile_for_user
 from services.applications.actions import application_create_draft, application_grant, application_submit
 from services.catalogue.models import Service
-from services.common.errors import InvalidTransition, NotEligible, ValidationFailed
+from services.common.errors import DomainError, InvalidTransition, NotEligible, ValidationFailed
 from services.notifications.actions import notify
 from services.notifications.models import Event as Notice
 
@@ -106,11 +106,14 @@ def rules_react(*, event) -> int:
     made = 0
     for rule in rules:
         entitled, facts = person_check(service=rule.service, profile=profile, answers=concerned.answers)
-        if entitled:
-            trigger = {"event": str(event.event_id), "type": event.type, "subject": event.subject}
-            period = rule_period(rule=rule, subject=event.subject)
-            made += entitlement_make(rule=rule, person=concerned.person, facts=facts, period=period,
-                                     trigger=trigger) is not None  # fmt: skip
+        if not entitled:
+            continue
+        trigger = {"event": str(event.event_id), "type": event.type, "subject": event.subject}
+        try:
+            made += entitlement_make(rule=rule, person=concerned.person, facts=facts, trigger=trigger,
+                                     period=rule_period(rule=rule, subject=event.subject)) is not None  # fmt: skip
+        except DomainError:  # e.g. its service closed since: the other rules still act, and staff see why
+            logger.warning("proactive rule could not act", exc_info=True, extra={"rule": rule.pk})
     return made
 
 

@@ -10,10 +10,10 @@ from services.events.models import Event
 from services.events.tasks import react_to_event, sweep_reactions
 from services.notifications.models import Notification
 from services.proactive.actions import entitlement_confirm, proactive_offers_set
-from services.proactive.models import Entitlement, EntitlementStatus, Mode
-from tests.factories import ApplicationFactory, ResidentProfileFactory
+from services.proactive.models import Entitlement, EntitlementStatus, Mode, ProactiveRule, RuleStatus
+from tests.factories import ApplicationFactory, ResidentProfileFactory, ServiceFactory
 
-from .conftest import DECIDED
+from .conftest import DECIDED, NOTHING_TO_ASK
 
 pytestmark = pytest.mark.django_db
 
@@ -134,4 +134,20 @@ def test_the_sweep_catches_up_a_lost_message(
     assert sweep_reactions() == 1
 
     assert Entitlement.objects.get().person == pudong_resident
+    assert not Event.objects.get(type=DECIDED).reactions_pending
+
+
+def test_a_rule_that_cannot_act_does_not_stop_the_others(
+    offer_after_approval, pudong_resident, service, health_caseworker, django_capture_on_commit_callbacks
+):
+    """A grant for a service closed since is logged and skipped; the event is done and the offer rule still acts."""
+    closed = ServiceFactory(department=service.department, is_active=False, form_schema=NOTHING_TO_ASK)
+    ProactiveRule.objects.create(service=closed, name="Closed", event_type=DECIDED, mode=Mode.GRANT,
+                                 status=RuleStatus.ACTIVE)  # fmt: skip
+    application = ApplicationFactory(applicant=pudong_resident, service=service, in_review=True,
+                                     assignee=health_caseworker)  # fmt: skip
+
+    _approve(application, health_caseworker, django_capture_on_commit_callbacks)
+
+    assert list(Entitlement.objects.values_list("service", flat=True)) == [offer_after_approval.service_id]
     assert not Event.objects.get(type=DECIDED).reactions_pending
