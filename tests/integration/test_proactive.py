@@ -28,10 +28,10 @@ def reactions_worker(publish_to_broker, real_services):
 
 def test_an_approval_offers_once_and_the_confirmed_offer_is_routed(
     reactions_worker,
-    offer_after_approval,
-    pudong_resident,
+    offer_after_approval,  # noqa: F811 (a fixture)
+    pudong_resident,  # noqa: F811 (a fixture)
     service,
-    health_caseworker,  # noqa: F811
+    health_caseworker,
 ):
     application = ApplicationFactory(applicant=pudong_resident, service=service, in_review=True,
                                      assignee=health_caseworker)  # fmt: skip
