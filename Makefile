@@ -46,6 +46,7 @@ run: $(STAMP) $(MO)  ## Serve http://127.0.0.1:8000 (or PORT=...) on SQLite, tas
 	$(BIN)/python manage.py load_routing_demo
 	$(BIN)/python manage.py load_appointments_demo
 	$(BIN)/python manage.py load_demo_history
+	$(BIN)/python manage.py load_proactive_demo
 	# The local fake payment provider (FakePay, http://127.0.0.1:8765/) runs beside the portal and stops with it.
 	# The demo's staff logins have a published password and no authenticator app: two factors off (DEBUG only).
 	# The demo identity provider (python -m services.identity.devidp, port 8900) runs beside the portal too, and stops with it.
@@ -93,6 +94,7 @@ bench: $(STAMP) $(MO)  ## Benchmarks against a bare Django/DRF/Celery baseline (
 	command -v wrk >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk)
 	PYTHONPATH=. $(BIN)/python bench/run.py
 	PYTHONPATH=. $(BIN)/python bench/issue21.py  # slot booking under contention, payment notifications
+	PYTHONPATH=. $(BIN)/python bench/issue18a.py  # a proactive rule over BENCH_RESIDENTS residents (BENCH_ONLY=proactive)
 
 image: $(STAMP)  ## Build the image (Containerfile) offline: Debian base by mmdebstrap, wheels built on the host
 	command -v podman >/dev/null && command -v mmdebstrap >/dev/null && command -v runc >/dev/null || \

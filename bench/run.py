@@ -378,5 +378,5 @@ def render(rows, routing_rate, base_rate, web_kib, base_web_kib, worker_kib, exa
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and (not ONLY or ONLY - {"proactive"}):  # "proactive" alone: bench/issue18a.py
     main()

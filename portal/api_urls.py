@@ -15,6 +15,7 @@ from services.documents import apis as document_apis
 from services.mandates import apis as mandate_apis
 from services.notifications import apis as notification_apis
 from services.payments import apis as payment_apis
+from services.proactive import apis as proactive_apis
 from services.ratings import apis as rating_apis
 
 from . import views
@@ -58,6 +59,23 @@ urlpatterns = [
         name="notification-read",
     ),
     path("mandates/", mandate_apis.MandateListApi.as_view(), name="mandates"),
+    path("entitlements/", proactive_apis.EntitlementListApi.as_view(), name="entitlements"),
+    path(
+        "entitlements/preferences/",
+        proactive_apis.EntitlementPreferencesApi.as_view(),
+        name="entitlement-preferences",
+    ),
+    path("entitlements/<uuid:public_id>/", proactive_apis.EntitlementDetailApi.as_view(), name="entitlement"),
+    path(
+        "entitlements/<uuid:public_id>/confirm/",
+        proactive_apis.EntitlementConfirmApi.as_view(),
+        name="entitlement-confirm",
+    ),
+    path(
+        "entitlements/<uuid:public_id>/decline/",
+        proactive_apis.EntitlementDeclineApi.as_view(),
+        name="entitlement-decline",
+    ),
     path("me/export/", export_apis.DataExportStartApi.as_view(), name="me-exports"),
     path("me/export/<uuid:public_id>/", export_apis.DataExportDetailApi.as_view(), name="me-export"),
     path(

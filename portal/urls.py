@@ -25,6 +25,7 @@ urlpatterns = [
     path("credentials/", include("services.credentials.urls")),
     path("mandates/", include("services.mandates.urls")),
     path("changes/", include("services.circumstances.urls")),
+    path("entitlements/", include("services.proactive.urls")),
     path("notifications/", include("services.notifications.urls")),
     path("bundles/", include("services.routing.urls")),
     path("ratings/", include("services.ratings.urls")),

@@ -35,6 +35,7 @@ from services.documents.models import Document
 from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.payments.models import Payment, PaymentStatus
+from services.proactive.models import Entitlement, EntitlementStatus, ProactiveRule
 from services.ratings.models import FollowUp, Rating
 from services.routing.models import Bundle, BundleService, BundleSubmission, Team
 from tests.factories import (
@@ -342,6 +343,7 @@ def grow(world: World, count: int) -> None:
         _booked(application, world.location, seat)
     credentials = _credentials(world, count)
     changes = _changes(world, count)
+    _entitlements(world, count)
 
     # The newest of each kind, for the pages that act on one row (each measurement uses up its own).
     awaiting = _application(service, resident, Status.AWAITING_INFORMATION, assignee=world.caseworker)
@@ -356,6 +358,7 @@ def grow(world: World, count: int) -> None:
         "mandate": Mandate.objects.create(grantor=resident, grantee=profiles_of[-1], basis=Mandate.Basis.GUARDIAN),
         "credential": credentials[-1],
         "change": changes[-1],
+        "entitlement": _entitlements(world, 1)[0],
     }
     seat = Seat.objects.filter(location=world.location, appointment__isnull=True, starts_at__gt=now).first()
     world.fresh["appointment"] = _booked(world.fresh["open"], world.location, seat)
@@ -375,6 +378,23 @@ def url_names(prefix: str) -> set[str]:
 
     walk(get_resolver().url_patterns, "", "")
     return names
+
+
+def _entitlements(world: World, count: int) -> list[Entitlement]:
+    """Benefits offered to the resident (the offers page and API list them), each on the facts a rule kept."""
+    # A service of a department of its own: the application a confirmation makes is numbered apart from the world's.
+    department = DepartmentFactory(code="civil", reference_prefix="CIV")
+    service = Service.objects.filter(slug="qc-offered").first() or ServiceFactory(department=department,
+                                                                                  slug="qc-offered")  # fmt: skip
+    form_version_publish(service=service)
+    rule, _created = ProactiveRule.objects.get_or_create(service=service, name="Offered in Pudong")
+    facts = {"rules": [{"kind": "district", "in": ["pudong"]}], "today": timezone.localdate().isoformat(),
+             "date_of_birth": None, "district": "pudong", "answers": {}, "credentials": None}  # fmt: skip
+    return Entitlement.objects.bulk_create(
+        Entitlement(rule=rule, service=service, person=world.resident, period=f"qc-{_next()}", facts=facts,
+                    status=EntitlementStatus.OFFERED)
+        for _ in range(count)
+    )  # fmt: skip
 
 
 def _credentials(world: World, count: int) -> list[Credential]:

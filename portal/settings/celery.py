@@ -125,6 +125,10 @@ CELERY_BEAT_SCHEDULE = {
     "sessions-purge": _every(60 * 60.0, "services.accounts.tasks.purge_expired_sessions"),
     # Publish again webhook deliveries due but carried by no message (a far-off retry, a lost message or worker).
     "webhooks-sweep": _every(30.0, "services.events.tasks.sweep_deliveries"),
+    # Publish again the portal's own reactions to events (proactive offers) that a lost message left undone.
+    "reactions-sweep": _every(60.0, "services.events.tasks.sweep_reactions"),
+    # Offer (or grant) the benefits of the active proactive rules checked periodically (e.g. residents turning 60).
+    "proactive-periodic": _daily("services.proactive.tasks.run_periodic_rules", hour=3, minute=0),
     # Expire payments past their time (after asking the provider: a payment made at the last second is kept).
     "payments-expire": _every(60.0, "services.payments.tasks.expire_payments"),
     # Compare yesterday's payments with the provider's statement; mismatches are listed in the admin.

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "services.payments",
     "services.appointments",
     "services.circumstances",
+    "services.proactive",
     "services.caseworker",
     "services.statistics",
 ]

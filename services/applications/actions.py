@@ -359,6 +359,23 @@ def application_decide(
     return application
 
 
+def application_grant(*, application: Application, reason: str) -> Application:
+    """Approve a draft the system made for a benefit granted without applying (免申即享), for the service's
+    department, with the reason the resident is given; the service's credential is issued as on any approval."""
+    now = timezone.now()
+    with transaction.atomic():
+        application = application_transition(
+            application=application,
+            to=Status.APPROVED,
+            by=None,
+            message=reason,
+            changes={"department": application.service.department, "submitted_at": now, "decided_at": now,
+                     "decision_reason": reason},
+        )  # fmt: skip
+        credential_issue(application=application)
+    return application
+
+
 def application_withdraw(*, application: Application, by) -> Application:
     """Withdraw the applicant's own open application."""
     return application_transition(application=application, to=Status.WITHDRAWN, by=by)

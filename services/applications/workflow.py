@@ -1,7 +1,8 @@
 """The application lifecycle: every allowed move, who may make it, and the one function that makes it.
 
 draft → submitted → routed → in_review ⇄ awaiting_information → approved | rejected,
-in_review → routed (released back to the queue), and withdrawn by the applicant before a decision.
+in_review → routed (released back to the queue), and withdrawn by the applicant before a decision; a draft made
+by a proactive rule that grants without applying (services.proactive) is approved by the system at once.
 A supervisor reassigns an application in review or awaiting information without changing its status.
 """
 
@@ -31,6 +32,8 @@ class Actor(enum.Enum):
 
 TRANSITIONS: dict[tuple[Status, Status], frozenset[Actor]] = {
     (Status.DRAFT, Status.SUBMITTED): frozenset({Actor.APPLICANT}),
+    # Granted without applying (免申即享): a proactive rule of the department found the person entitled.
+    (Status.DRAFT, Status.APPROVED): frozenset({Actor.SYSTEM}),
     (Status.SUBMITTED, Status.ROUTED): frozenset({Actor.SYSTEM}),
     (Status.ROUTED, Status.IN_REVIEW): frozenset({Actor.STAFF, Actor.SYSTEM}),  # claimed, or assigned by intake
     (Status.IN_REVIEW, Status.ROUTED): frozenset({Actor.HANDLER}),

@@ -80,14 +80,21 @@ def eligibility_inputs(*, service: Service) -> tuple[list[str], list[str]]:
 
 
 def _facts(
-    *, service: Service, profile, answers: dict, schema: dict | None, credentials=None, credential_names=None
+    *,
+    service: Service,
+    profile,
+    answers: dict,
+    schema: dict | None,
+    credentials=None,
+    credential_names=None,
+    today=None,
 ) -> Facts:
     return Facts(
         date_of_birth=getattr(profile, "date_of_birth", None),
         district=getattr(profile, "district", "") or "",
         answers=answers or {},
         properties=(service.form_schema if schema is None else schema).get("properties", {}),
-        today=timezone.localdate(),
+        today=today or timezone.localdate(),
         credentials=None if credentials is None else frozenset(credentials),
         credential_names=credential_names or {},
     )
@@ -109,13 +116,16 @@ def eligibility_check(
     schema: dict | None = None,
     credentials: set[str] | None = None,
     credential_names: dict | None = None,
+    rules: list | None = None,
+    today=None,
 ) -> EligibilityResult:
     """Return whether the resident (a profile, saved or not, or None) may use the service, rule by rule with the
     reason: eligible, not eligible, or can't tell yet when a fact or an answer is missing.
 
     ``schema`` names the questions in the reasons: the application's form version, else the service's form.
     ``credentials``: the codes of the credential types the resident holds valid (None: unknown), with every
-    type's name in ``credential_names``, for the credential rules.
+    type's name in ``credential_names``, for the credential rules. ``rules`` and ``today``: rules kept from an
+    earlier check and its day, to word it again (default: the service's rules, today).
     """
     facts = _facts(
         service=service,
@@ -124,10 +134,10 @@ def eligibility_check(
         schema=schema,
         credentials=credentials,
         credential_names=credential_names,
+        today=today,
     )
-    results = [
-        RuleResult(rule["kind"], *RULE_KINDS[rule["kind"]].evaluate(rule, facts)) for rule in service.eligibility_rules
-    ]
+    rules = service.eligibility_rules if rules is None else rules
+    results = [RuleResult(rule["kind"], *RULE_KINDS[rule["kind"]].evaluate(rule, facts)) for rule in rules]
     outcomes = {result.outcome for result in results}
     for outcome in (Outcome.NOT_ELIGIBLE, Outcome.UNKNOWN):
         if outcome in outcomes:

@@ -9,16 +9,18 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from services.common.tasks import publish, publish_on_commit
+from services.common.tasks import publish, publish_again, publish_on_commit
 
 from . import sending
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
+from .reactions import listeners_for
 from .selectors import delivery_claimable, delivery_next_in_line
 from .signing import host_allowed, signed_headers
 
 logger = logging.getLogger(__name__)
 
 DELIVER = "services.events.tasks.deliver_event"
+REACT = "services.events.tasks.react_to_event"
 # A retry further off than this is left to the sweep rather than held in the broker (Redis would hand an
 # unacknowledged message with a far-off countdown out again after its visibility timeout).
 COUNTDOWN_MAX = 600
@@ -31,11 +33,15 @@ def event_record(
 ) -> Event:
     """Write a CloudEvent to the outbox in the caller's transaction, with a delivery for every subscription that
     wants it (published once the transaction commits); ``ordering_key`` (default: the subject) keeps one thing's
-    events in order for each receiver."""
+    events in order for each receiver; an event the portal's own apps react to (services/events/reactions.py) is
+    handed to them once the transaction commits."""
+    reacting = bool(listeners_for(type=type))
     event = Event.objects.create(
         type=type, source=source, subject=subject, data=data, department_id=department_id,
-        ordering_key=ordering_key or subject,
+        ordering_key=ordering_key or subject, reactions_pending=reacting,
     )  # fmt: skip
+    if reacting:
+        publish_on_commit(REACT, (event.pk,))
     wanting = [
         subscription
         for subscription in Subscription.objects.prefetch_related("departments")
@@ -132,6 +138,23 @@ def delivery_replay(*, deliveries) -> int:
     for pk in ids:
         publish_on_commit(DELIVER, (pk,))
     return len(ids)
+
+
+def event_react(*, event_id: int) -> bool:
+    """Call the listeners of an event still waiting for its reactions, then mark it done; return whether it was
+    waiting (a second delivery of the message finds it done; a listener that raises leaves it for a retry)."""
+    event = Event.objects.filter(pk=event_id, reactions_pending=True).first()
+    if event is None:
+        return False
+    for listener in listeners_for(type=event.type):
+        listener(event=event)
+    Event.objects.filter(pk=event_id).update(reactions_pending=False)
+    return True
+
+
+def events_publish_reactions(*, ids: list[int]) -> int:
+    """Publish the reactions of each of ``ids`` (the sweep's pending ones); return how many were published."""
+    return sum(publish_again(REACT, pk) for pk in ids)
 
 
 def deliveries_publish_due(*, ids: list[int]) -> int:

@@ -60,11 +60,14 @@ class Event(models.Model):
     )
     time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     data = models.JSONField(_("data"), default=dict, encoder=DjangoJSONEncoder)
+    # The portal's own apps react to it (services/events/reactions.py) and have not yet: the sweep's outbox.
+    reactions_pending = models.BooleanField(_("reactions pending"), default=False)
 
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["-id"]
+        indexes = [models.Index(fields=["time"], name="event_reactions_pending", condition=Q(reactions_pending=True))]
 
     def __str__(self):
         return f"{self.type} {self.subject}"

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
-from .models import UNDELIVERED, Delivery, DeliveryStatus
+from .models import UNDELIVERED, Delivery, DeliveryStatus, Event
 
 
 def _earlier_undelivered(*, subscription_id, ordering_key, event_id):
@@ -67,3 +67,13 @@ def dead_letter_counts() -> dict[str, int]:
     """Return the number of deliveries given up on (dead letters), per subscription name (only those with some)."""
     rows = Delivery.objects.filter(status=DeliveryStatus.DEAD).values("subscription__name").annotate(n=Count("pk"))
     return {row["subscription__name"]: row["n"] for row in rows}
+
+
+def events_awaiting_reactions(*, older_than: dt.timedelta, limit: int = 1000) -> list[int]:
+    """Return the ids of events still waiting for the portal's reactions after ``older_than`` (a lost message, or a
+    listener that failed), oldest first."""
+    return list(
+        Event.objects.filter(reactions_pending=True, time__lt=timezone.now() - older_than)
+        .order_by("time")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -2,8 +2,10 @@ import datetime as dt
 
 from celery import shared_task
 
-from .actions import deliveries_publish_due, delivery_send
-from .selectors import deliveries_due
+from services.common.tasks import RetryingTask
+
+from .actions import deliveries_publish_due, delivery_send, event_react, events_publish_reactions
+from .selectors import deliveries_due, events_awaiting_reactions
 
 SWEEP_GRACE = dt.timedelta(seconds=30)
 
@@ -19,3 +21,15 @@ def sweep_deliveries() -> int:
     """Publish again the deliveries due for a while that no message carries (lost, waiting for the sweep, or left
     by a worker that died mid-send)."""
     return deliveries_publish_due(ids=deliveries_due(overdue_by=SWEEP_GRACE))
+
+
+@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY")
+def react_to_event(event_id: int) -> None:
+    """Hand an event to the portal's apps that react to it (services/events/reactions.py), once."""
+    event_react(event_id=event_id)
+
+
+@shared_task
+def sweep_reactions() -> int:
+    """Publish again the reactions of events left waiting (a lost message, or listeners that kept failing)."""
+    return events_publish_reactions(ids=events_awaiting_reactions(older_than=SWEEP_GRACE))

@@ -24,6 +24,8 @@ class Event(models.TextChoices):
     ID_NUMBER_RELEASED = "id_number_released", _("ID number taken over by a verified identity")
     MANDATE_CHANGED = "mandate_changed", _("Mandate accepted, approved or revoked")
     ACTED_FOR_YOU = "acted_for_you", _("An agent acted on your application")
+    ENTITLEMENT_OFFERED = "entitlement_offered", _("A benefit offered without applying")
+    ENTITLEMENT_GRANTED = "entitlement_granted", _("A benefit granted without applying")
 
 
 class Channel(models.TextChoices):

@@ -27,6 +27,7 @@ from services.circumstances.models import Change
 from services.mandates.models import Mandate
 from services.notifications.models import Channel, DeliveryStatus, Event, Notification
 from services.payments.models import Payment, PaymentStatus
+from services.proactive.models import Entitlement, EntitlementStatus, ProactiveRule
 from services.routing.models import Bundle, BundleSubmission
 from tests.factories import ApplicationFactory, DocumentFactory, StaffFactory, UserFactory
 
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 # a resident's objects.
 WEB_PREFIXES = (
     "applications/", "documents/", "notifications/", "bundles/", "ratings/", "profile/", "payments/", "appointments/",
-    "mandates/", "changes/",
+    "mandates/", "changes/", "entitlements/",
 )  # fmt: skip
 METHODS = ("get", "head", "post", "put", "patch", "delete")
 
@@ -95,6 +96,7 @@ OBJECT_KWARGS = {
     ("mandates", "token"): "invitation_token",
     ("changes", "public_id"): "change",
     ("changes", "kind"): "change_kind",
+    ("entitlements", "public_id"): "entitlement",
 }
 PUBLIC = {
     "service_slug", "bundle_slug", "step_key", "provider_code", "cancel_token", "invitation_token", "change_kind"
@@ -177,7 +179,13 @@ def world(service):
         application=application, resident=owner, location=location, starts_at=timezone.now() + dt.timedelta(days=3),
         status=AppointmentStatus.BOOKED,
     )  # fmt: skip
+    rule = ProactiveRule.objects.create(service=service, name="Offered after approval")
+    entitlement = Entitlement.objects.create(
+        rule=rule, service=service, person=owner, status=EntitlementStatus.OFFERED,
+        facts={"rules": [], "today": "2026-12-01", "date_of_birth": None, "district": "", "answers": {}},
+    )  # fmt: skip
     objects = {
+        "entitlement": entitlement.public_id,
         "payment": paid.public_id,
         "appointment": appointment.public_id,
         "provider_code": "fake",

@@ -120,6 +120,12 @@ CALLS = {  # (url name, method) → the call
     ("appointment", "get"): Call(_fresh("appointment")),
     ("appointment-confirm", "post"): Call(_fresh("appointment"), status=409),  # booked already: nothing held
     ("appointment-cancel", "post"): Call(_fresh("appointment")),
+    ("entitlements", "get"): Call(),
+    ("entitlement", "get"): Call(_fresh("entitlement")),
+    ("entitlement-confirm", "post"): Call(_fresh("entitlement")),
+    ("entitlement-decline", "post"): Call(_fresh("entitlement")),
+    ("entitlement-preferences", "get"): Call(),
+    ("entitlement-preferences", "put"): Call(data=lambda w: {"offers": False}),
 }
 NOT_MEASURED = {"not-found"}  # the catch-all 404 of unknown paths: no rows
 

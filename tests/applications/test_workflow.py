@@ -79,6 +79,7 @@ def test_every_move_for_every_actor(src, dst, kind):
 def test_the_table_holds_the_documented_lifecycle():
     assert set(TRANSITIONS) == {
         (Status.DRAFT, Status.SUBMITTED),
+        (Status.DRAFT, Status.APPROVED),  # granted without applying (免申即享)
         (Status.SUBMITTED, Status.ROUTED),
         (Status.ROUTED, Status.IN_REVIEW),
         (Status.IN_REVIEW, Status.ROUTED),

@@ -1,7 +1,7 @@
 """The mandate matrix, generated from the URL configuration like the cross-account test: for every resident web
 route and API operation that names an object, the agent of resident A with an active, expired, revoked or
 out-of-scope mandate. Only an active mandate whose scope takes in the application's service opens A's
-applications (and what hangs on them); everything else of A's stays a 404, as for a stranger."""
+applications (and what hangs on them) and offers; everything else of A's stays a 404, as for a stranger."""
 
 import datetime as dt
 
@@ -25,9 +25,10 @@ from tests.factories import ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# The objects a mandate opens to its agent: the applications of the person it is for, and their parts; and (a
-# mandate for every service, as these active ones are) the person's changes of circumstances.
-OPENED = {"application", "information_request", "change"}
+# The objects a mandate opens to its agent: the applications of the person it is for, and their parts, the
+# benefits offered to them (to take up for them), and (a mandate for every service, as these active ones are) the
+# person's changes of circumstances.
+OPENED = {"application", "information_request", "entitlement", "change"}
 STATES = ["active", "expired", "revoked", "out_of_scope"]
 
 

@@ -100,6 +100,10 @@ PAGES = {
     "credentials:detail": Page(lambda w: _case(w, "credential"), data=lambda w: {"show": ["holder_name"]}),
     "credentials:verify": Page(data=lambda w: {"token": credential_token(credential=w.fresh["credential"], claims={})}),
     "credentials:jwks": Page(),
+    "proactive:list": Page(),
+    "proactive:confirm": Page(lambda w: _case(w, "entitlement"), method="post", status=302),
+    "proactive:decline": Page(lambda w: _case(w, "entitlement"), method="post", status=302),
+    "proactive:preferences": Page(method="post", data=lambda w: {"offers": "off"}, status=302),
 }
 
 
