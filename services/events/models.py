@@ -17,23 +17,27 @@ from .signing import host_allowed
 
 # What may happen, by CloudEvents type: subscriptions choose among these. A producer adds its types here.
 TYPE_PREFIX = "cn.gov.sh.portal."
-EVENT_TYPES = {
-    f"{TYPE_PREFIX}application.{name}": label
-    for name, label in [
-        ("submitted", _("application submitted")),
-        ("routed", _("application routed to a department")),
-        ("claimed", _("application claimed by a caseworker")),
-        ("assigned", _("application assigned to a caseworker")),
-        ("released", _("application released to the queue")),
-        ("information_requested", _("information requested from the resident")),
-        ("information_answered", _("information answered by the resident")),
-        ("decided", _("application approved or rejected")),
-        ("withdrawn", _("application withdrawn")),
-    ]
-} | {
-    f"{TYPE_PREFIX}credential.{name}": label
-    for name, label in [("issued", _("credential issued")), ("revoked", _("credential revoked"))]
-} | {f"{TYPE_PREFIX}circumstance.reported": _("change of circumstances reported")}
+EVENT_TYPES = (
+    {
+        f"{TYPE_PREFIX}application.{name}": label
+        for name, label in [
+            ("submitted", _("application submitted")),
+            ("routed", _("application routed to a department")),
+            ("claimed", _("application claimed by a caseworker")),
+            ("assigned", _("application assigned to a caseworker")),
+            ("released", _("application released to the queue")),
+            ("information_requested", _("information requested from the resident")),
+            ("information_answered", _("information answered by the resident")),
+            ("decided", _("application approved or rejected")),
+            ("withdrawn", _("application withdrawn")),
+        ]
+    }
+    | {
+        f"{TYPE_PREFIX}credential.{name}": label
+        for name, label in [("issued", _("credential issued")), ("revoked", _("credential revoked"))]
+    }
+    | {f"{TYPE_PREFIX}circumstance.reported": _("change of circumstances reported")}
+)
 
 
 def new_secret() -> str:
