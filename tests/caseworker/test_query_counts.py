@@ -161,7 +161,13 @@ APPLICATION_PAGES = {
     "application document": AdminPage(
         "caseworker", lambda w: reverse(ADMIN + "document", args=[w.in_review.pk, w.document.public_id])
     ),
-    "decision letter preview": AdminPage("caseworker", _of("letter_preview"), data=lambda w: {"action": "approve"}),
+    "decision confirmation, with the letter": AdminPage(
+        "caseworker",
+        _of("act"),
+        method="post",
+        data=lambda w: {"action": "approve", "version": Application.objects.get(pk=w.in_review.pk).version},
+    ),
+    "next case": AdminPage("caseworker", lambda w: reverse(ADMIN + "next"), status=302),
     "application button (a note)": AdminPage(
         "caseworker",
         _of("act"),
@@ -182,7 +188,7 @@ APPLICATION_URLS = {
     "history": "application history",
     "document": "application document",
     "act": "application button (a note)",
-    "letter_preview": "decision letter preview",
+    "next": "next case",
     "add": None,  # nobody adds applications in the admin (403)
     "delete": None,  # nor deletes them (403)
 }
