@@ -1,4 +1,4 @@
-"""Applications: drafts, routing and its deadlines, the public statistics."""
+"""Applications: drafts, routing and its deadlines, the caseworkers' bulk actions, the public statistics."""
 
 from .env import env
 
@@ -12,5 +12,7 @@ ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120
 ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
 # Overdue applications marked (and listed in one message to supervisors) per transaction by beat's mark_overdue.
 ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
+# A bulk action of the queue on more applications than this runs in the background, with a progress page.
+CASEWORKER_BULK_BACKGROUND_THRESHOLD = env.int("CASEWORKER_BULK_BACKGROUND_THRESHOLD", default=50)
 # How long the public statistics page's figures are reused before they are counted again.
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)

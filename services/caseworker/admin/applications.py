@@ -35,7 +35,7 @@ from services.dynamic_forms.selectors import answers_for_display
 from services.mandates.models import Mandate
 from services.routing.intake import intake_findings_for_display
 
-from .bulk_actions import assign_selected, retry_routing
+from .bulk_actions import QueueActionForm, assign_selected, bulk_job_view, retry_routing
 from .case_actions import act_view, case_actions_context
 from .exports import export_selected, export_view
 from .filters import (
@@ -78,6 +78,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = [assign_selected, export_selected, retry_routing]
+    action_form = QueueActionForm
     view_on_site = False  # the public page is the applicant's own: a 404 for anyone else
     fields = [
         "reference",
@@ -288,6 +289,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
                 name="applications_application_act",
             ),
             path("next/", view(self.next_case_view), name="applications_application_next"),
+            path(
+                "bulk/<uuid:public_id>/",
+                view(partial(bulk_job_view, self)),
+                name="applications_application_bulk_job",
+            ),
             path(
                 "<path:object_id>/documents/<uuid:document_id>/",
                 view(self.document_view),
