@@ -3,6 +3,7 @@ and the keyboard shortcuts open the next case and claim it, never while typing."
 
 import datetime as dt
 import re
+import uuid
 
 import pytest
 from django.test import Client
@@ -10,6 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from services.applications.models import Status
+from services.caseworker.models import BulkJob, BulkJobItem
 from tests.browser.test_resident_web import serious_violations
 from tests.conftest import staff_login
 from tests.factories import ApplicationFactory, ResidentProfileFactory
@@ -95,8 +97,14 @@ def test_the_queue_the_case_and_the_confirmation_have_no_serious_axe_violation(b
     context = staff_context(browser, live_server, health_caseworker, bypass_csp=True)  # axe is injected
     desk = context.new_page()
     problems = {}
-    for step in ("queue", "case", "confirmation"):
-        if step == "queue":
+    job = BulkJob.objects.create(created_by=health_caseworker, form_token=uuid.uuid4(), kind=BulkJob.Kind.ASSIGN,
+                                 assignee=health_caseworker, language="en", total=1)  # fmt: skip
+    BulkJobItem.objects.create(job=job, application=application, result="failed", message="Not in your queues.")
+    for step in ("bulk job", "queue", "case", "confirmation"):
+        if step == "bulk job":
+            desk.goto(f"/admin/applications/application/bulk/{job.public_id}/")
+            expect(desk.locator("progress")).to_have_attribute("value", "1")
+        elif step == "queue":
             desk.goto("/admin/applications/application/")
         elif step == "case":
             desk.goto(f"/admin/applications/application/{application.pk}/change/")
@@ -104,7 +112,7 @@ def test_the_queue_the_case_and_the_confirmation_have_no_serious_axe_violation(b
             desk.get_by_role("button", name="Approve", exact=True).click()
             expect(desk.locator("article.letter-preview")).to_be_visible()
         problems[step] = serious_violations(desk)
-    assert problems == {"queue": [], "case": [], "confirmation": []}
+    assert problems == {"bulk job": [], "queue": [], "case": [], "confirmation": []}
     context.close()
 
 

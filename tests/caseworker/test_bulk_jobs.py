@@ -102,7 +102,7 @@ def test_a_small_selection_is_still_assigned_at_once(threshold, health_superviso
     assert not BulkJob.objects.exists()
 
 
-def test_the_progress_page_refreshes_itself_until_done_and_can_be_told_not_to(health_supervisor, service):
+def test_the_progress_page_reloads_itself_only_when_asked_and_only_until_done(health_supervisor, service):
     job = BulkJob.objects.create(created_by=health_supervisor, form_token=TOKEN, kind=BulkJob.Kind.ASSIGN,
                                  assignee=health_supervisor, language="en", total=2)  # fmt: skip
     for application in ApplicationFactory.create_batch(2, service=service, routed=True):
@@ -110,12 +110,16 @@ def test_the_progress_page_refreshes_itself_until_done_and_can_be_told_not_to(he
     url = reverse("admin:applications_application_bulk_job", args=[job.public_id])
     client = logged_in(health_supervisor)
 
-    running = client.get(url).content.decode()
-    paused = client.get(url, {"refresh": "off"}).content.decode()
+    plain = client.get(url).content.decode()
+    reloading = client.get(url, {"refresh": "auto"}).content.decode()
+    job.items.update(result=BulkJobItem.Result.DONE)
+    BulkJob.objects.filter(pk=job.pk).update(status=BulkJob.Status.DONE)
+    done = client.get(url, {"refresh": "auto"}).content.decode()
 
-    assert '<meta http-equiv="refresh" content="3">' in running and "Stop reloading" in running
-    assert 'http-equiv="refresh"' not in paused and "Reload now" in paused
-    assert "0 of 2 handled" in running and 'value="0"' in running
+    assert 'http-equiv="refresh"' not in plain and "Reload now" in plain and 'href="?refresh=auto"' in plain
+    assert '<meta http-equiv="refresh" content="3">' in reloading and "Stop reloading" in reloading
+    assert "0 of 2 handled" in plain and 'value="0"' in plain
+    assert 'http-equiv="refresh"' not in done and "2 of 2 handled: 2 done, 0 not done." in done
 
 
 def test_only_its_creator_sees_a_job(health_supervisor, health, education_caseworker, service):

@@ -25,7 +25,7 @@ from ..actions import bulk_job_start
 from ..models import BulkJob
 from ..selectors import bulk_job_for_user, bulk_job_progress
 
-REFRESH_SECONDS = 3  # the progress page reloads itself this often while the job runs (unless asked not to)
+REFRESH_SECONDS = 3  # the progress page reloads itself this often while the job runs, when asked to
 
 
 class QueueActionForm(ActionForm):
@@ -126,8 +126,8 @@ def retry_routing(model_admin, request, queryset):
 
 
 def bulk_job_view(model_admin, request, public_id):
-    """Show a bulk action's progress (counts, a bar, each item's result) to the one who started it; the page
-    reloads itself while the job runs, unless asked not to (?refresh=off), and has a link to reload it by hand."""
+    """Show a bulk action's progress (counts, a bar, each item's result) to the one who started it, with a link to
+    reload it and one to have it reload itself while the job runs (?refresh=auto: a timing the user chose)."""
     job = bulk_job_for_user(public_id=public_id, user=request.user)
     if job is None:
         raise Http404
@@ -140,7 +140,7 @@ def bulk_job_view(model_admin, request, public_id):
         "opts": model_admin.model._meta,
         "job": job,
         "running": running,
-        "auto_refresh": running and request.GET.get("refresh") != "off",
+        "auto_refresh": running and request.GET.get("refresh") == "auto",
         "refresh_seconds": REFRESH_SECONDS,
         "not_listed": job.total - len(progress["items"]),
     }
