@@ -32,7 +32,7 @@ def staff_context(browser, live_server, user, **options):
 
 
 def test_a_rejection_shows_the_chinese_letter_and_is_made_only_when_confirmed(browser, live_server, service,
-                                                                            health_caseworker):  # fmt: skip
+                                                                            health_caseworker, screenshot):  # fmt: skip
     """Without JavaScript: Reject leads to the letter the resident will read, in Chinese, and decides nothing;
     the red "Reject and send this letter" decides."""
     applicant = ResidentProfileFactory(legal_name="王小明", preferred_language="zh-hans").user
@@ -51,6 +51,7 @@ def test_a_rejection_shows_the_chinese_letter_and_is_made_only_when_confirmed(br
     expect(letter.get_by_text("收入超过标准。")).to_be_visible()
     application.refresh_from_db()
     assert application.status == Status.IN_REVIEW
+    screenshot(desk, "caseworker-decision-confirm-en")
 
     desk.get_by_role("button", name="Reject and send this letter").click()
     expect(desk.get_by_text(f"{application.reference}: Rejected.")).to_be_visible()
