@@ -164,3 +164,24 @@ def test_a_job_run_again_does_nothing_twice_and_the_sweep_finds_a_lost_one(
     assert set(job.items.values_list("result", flat=True)) == {BulkJobItem.Result.DONE}
     assert sum(application.events.count() for application in selected) == 2  # each assigned once
     assert sweep_bulk_jobs() == 0
+
+
+def test_a_large_routing_retry_runs_in_the_background_too(threshold, superuser, service,
+                                                          django_capture_on_commit_callbacks):  # fmt: skip
+    """An administrator's retry of many failed routings: a job of the failed ones only, each flag cleared once."""
+    failed = [ApplicationFactory(service=service, submitted=True, routing_failed_at=timezone.now()) for _ in range(3)]
+    fine = ApplicationFactory(service=service, submitted=True)
+    client = logged_in(superuser)
+
+    with django_capture_on_commit_callbacks(execute=False):  # routing itself is not this test's business
+        response = client.post(CHANGELIST, {"action": "retry_routing", "bulk_token": TOKEN,
+                                            ACTION_CHECKBOX_NAME: [a.pk for a in [*failed, fine]]})  # fmt: skip
+        job = BulkJob.objects.get()
+        bulk_job_run(job_id=job.pk)
+
+    assert response.url == reverse("admin:applications_application_bulk_job", args=[job.public_id])
+    assert (job.kind, job.items.count()) == (BulkJob.Kind.RETRY_ROUTING, 3)
+    assert set(job.items.values_list("result", flat=True)) == {BulkJobItem.Result.DONE}
+    for application in failed:
+        application.refresh_from_db()
+        assert application.routing_failed_at is None
