@@ -7,65 +7,115 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
-    initial = True
-
     dependencies = [
-        ('applications', '0011_made_by_agent'),
-        ('caseworker', '0002_audit_moved'),
+        ("applications", "0011_made_by_agent"),
+        ("caseworker", "0002_audit_moved"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BulkJob',
+            name="BulkJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('public_id', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='public id')),
-                ('form_token', models.UUIDField(editable=False, verbose_name='form token')),
-                ('kind', models.CharField(choices=[('assign', 'Assign the selected applications'), ('retry_routing', 'Retry routing of the selected applications')], max_length=20, verbose_name='action')),
-                ('language', models.CharField(max_length=10, verbose_name='language')),
-                ('status', models.CharField(choices=[('pending', 'Waiting to start'), ('running', 'Running'), ('done', 'Done')], default='pending', max_length=10, verbose_name='status')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='applications')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated at")),
+                (
+                    "public_id",
+                    models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
+                ),
+                ("form_token", models.UUIDField(editable=False, verbose_name="form token")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assign", "Assign the selected applications"),
+                            ("retry_routing", "Retry routing of the selected applications"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                ("language", models.CharField(max_length=10, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Waiting to start"), ("running", "Running"), ("done", "Done")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="applications")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bulk action',
-                'verbose_name_plural': 'bulk actions',
+                "verbose_name": "bulk action",
+                "verbose_name_plural": "bulk actions",
             },
         ),
         migrations.CreateModel(
-            name='BulkJobItem',
+            name="BulkJobItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('result', models.CharField(choices=[('pending', 'Waiting'), ('done', 'Done'), ('failed', 'Not done')], default='pending', max_length=10, verbose_name='result')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='why not')),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='applications.application')),
-                ('job', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='caseworker.bulkjob')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("pending", "Waiting"), ("done", "Done"), ("failed", "Not done")],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="result",
+                    ),
+                ),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="why not")),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="applications.application"
+                    ),
+                ),
+                (
+                    "job",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="items", to="caseworker.bulkjob"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bulk action item',
-                'verbose_name_plural': 'bulk action items',
+                "verbose_name": "bulk action item",
+                "verbose_name_plural": "bulk action items",
             },
         ),
         migrations.AddIndex(
-            model_name='bulkjob',
-            index=models.Index(fields=['status', 'updated_at'], name='bulkjob_unfinished'),
+            model_name="bulkjob",
+            index=models.Index(fields=["status", "updated_at"], name="bulkjob_unfinished"),
         ),
         migrations.AddConstraint(
-            model_name='bulkjob',
-            constraint=models.UniqueConstraint(fields=('created_by', 'form_token'), name='bulkjob_once_per_form'),
+            model_name="bulkjob",
+            constraint=models.UniqueConstraint(fields=("created_by", "form_token"), name="bulkjob_once_per_form"),
         ),
         migrations.AddIndex(
-            model_name='bulkjobitem',
-            index=models.Index(fields=['job', 'result'], name='bulkjobitem_job_result'),
+            model_name="bulkjobitem",
+            index=models.Index(fields=["job", "result"], name="bulkjobitem_job_result"),
         ),
         migrations.AddConstraint(
-            model_name='bulkjobitem',
-            constraint=models.UniqueConstraint(fields=('job', 'application'), name='bulkjobitem_once'),
+            model_name="bulkjobitem",
+            constraint=models.UniqueConstraint(fields=("job", "application"), name="bulkjobitem_once"),
         ),
     ]
