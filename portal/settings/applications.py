@@ -1,4 +1,4 @@
-"""Applications: drafts, routing and its deadlines, the public statistics."""
+"""Applications: drafts, routing and its deadlines, the caseworkers' bulk actions, the public statistics."""
 
 from .env import env
 
@@ -15,5 +15,7 @@ ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
 # A department that has not acknowledged a change of circumstances this many working days after it reached it is
 # escalated by beat's daily escalate_unacknowledged.
 CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS = env.int("CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS", default=5)
+# A bulk action of the queue on more applications than this runs in the background, with a progress page.
+CASEWORKER_BULK_BACKGROUND_THRESHOLD = env.int("CASEWORKER_BULK_BACKGROUND_THRESHOLD", default=50)
 # How long the public statistics page's figures are reused before they are counted again.
 STATISTICS_CACHE_SECONDS = env.int("STATISTICS_CACHE_SECONDS", default=300)

@@ -131,6 +131,8 @@ CELERY_BEAT_SCHEDULE = {
     "proactive-periodic": _daily("services.proactive.tasks.run_periodic_rules", hour=3, minute=0),
     # Expire payments past their time (after asking the provider: a payment made at the last second is kept).
     "payments-expire": _every(60.0, "services.payments.tasks.expire_payments"),
+    # Publish again the caseworkers' bulk actions left unfinished and untouched (a lost message or worker).
+    "bulk-jobs-sweep": _every(5 * 60.0, "services.caseworker.tasks.sweep_bulk_jobs"),
     # Compare yesterday's payments with the provider's statement; mismatches are listed in the admin.
     "payments-reconcile": _daily("services.payments.tasks.reconcile_yesterday", hour=2, minute=30),
     # Free the seats of appointment holds not confirmed in time, and remind residents of tomorrow's appointments.

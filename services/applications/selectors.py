@@ -340,8 +340,9 @@ def application_draft_list_for_resident(*, user, limit: int = 3) -> list[Applica
     return list(drafts.order_by("-updated_at")[:limit])
 
 
-def decision_letter_html(*, application: Application) -> str:
-    """Return the decision letter of a decided application as a printable page, in the resident's language."""
+def decision_letter_html(*, application: Application, embedded: bool = False) -> str:
+    """Return the decision letter of a decided application as a printable page, in the resident's language; with
+    ``embedded``, only the letter itself, for a page of another language to show (the caseworker's preview)."""
     profile = profile_for_user(user=application.applicant)
     with translation.override(profile.preferred_language):
         context = {
@@ -350,7 +351,8 @@ def decision_letter_html(*, application: Application) -> str:
             "department": application.department or application.service.department,
             "language": translation.get_language(),
         }
-        return render_to_string("applications/decision_letter.html", context)
+        template = "applications/decision_letter_body.html" if embedded else "applications/decision_letter.html"
+        return render_to_string(template, context)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Reads of the caseworker workspace: the queue's filters, the supervisors' figures (the export: exports.py)."""
+"""Reads of the caseworker workspace: the queue's filters, the supervisors' figures, bulk actions' progress (the
+export: exports.py)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from services.applications.selectors import decision_counts
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
+
+from .models import BulkJob, BulkJobItem
 
 FILTER_CHOICES_SECONDS = 60  # a new team or service shows in the queue's filters within a minute
 
@@ -127,3 +130,36 @@ def service_performance(*, department_ids: list[int], today: dt.date, weeks: int
         ]
         performance.append({"service": services[service_id], "weeks": figures})
     return sorted(performance, key=lambda row: row["service"].title)
+
+
+BULK_ITEMS_SHOWN = 500  # a progress page lists this many items at most: those not done first
+
+
+def bulk_job_for_user(*, public_id, user) -> BulkJob | None:
+    """Return the bulk action ``user`` started (anyone else's is None: a 404)."""
+    return BulkJob.objects.select_related("assignee").filter(public_id=public_id, created_by=user).first()
+
+
+def bulk_job_progress(*, job: BulkJob) -> dict:
+    """Return a bulk action's counts by result and its items (not done first, then waiting, then done, at most
+    BULK_ITEMS_SHOWN) with their applications' references."""
+    counts = dict(job.items.values_list("result").annotate(n=Count("pk")).order_by())
+    order = {BulkJobItem.Result.FAILED: 0, BulkJobItem.Result.PENDING: 1, BulkJobItem.Result.DONE: 2}
+    items = []
+    for result in sorted(order, key=order.get):  # three index walks, each stopping at the page's size
+        room = BULK_ITEMS_SHOWN - len(items)
+        if room > 0:
+            chosen = BulkJobItem.objects.filter(job=job, result=result).order_by("pk")[:room]
+            items += chosen.select_related("application").only(
+                "result", "message", "application", "application__reference"
+            )
+    done, failed = counts.get(BulkJobItem.Result.DONE, 0), counts.get(BulkJobItem.Result.FAILED, 0)
+    return {"done": done, "failed": failed, "finished": done + failed, "items": items}
+
+
+def stalled_bulk_job_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return the bulk actions unfinished and untouched for longer than ``older_than`` (their message or worker
+    was lost)."""
+    stale = timezone.now() - older_than
+    unfinished = [BulkJob.Status.PENDING, BulkJob.Status.RUNNING]
+    return list(BulkJob.objects.filter(status__in=unfinished, updated_at__lt=stale).values_list("pk", flat=True))

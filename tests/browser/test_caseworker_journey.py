@@ -75,6 +75,8 @@ def test_caseworker_claims_asks_and_approves_and_the_resident_gets_the_letter(br
     expect(desk.get_by_text(re.compile("^Answered .*: Photo and proof sent by post today"))).to_be_visible()
     desk.get_by_label("Note for the resident (optional)").fill("Welcome to the service.")
     desk.get_by_role("button", name="Approve").click()
+    expect(desk.get_by_role("heading", name="The letter the resident will get, in English")).to_be_visible()
+    desk.get_by_role("button", name="Approve and send this letter").click()
     expect(desk.get_by_text(f"{application.reference}: Approved.")).to_be_visible()
     application.refresh_from_db()
     assert application.status == Status.APPROVED

@@ -29,9 +29,15 @@ def logged_in(user, **kwargs) -> Client:
 
 
 def act(client, application, action: str, **data):
-    """Press a button of the application page, as the page would post it (with the version it showed)."""
+    """Press a button of the application page, as the page would post it (with the version it showed); approve and
+    reject are then confirmed for the letter shown, when one is."""
     application.refresh_from_db()
-    return client.post(act_url(application), {"action": action, "version": application.version, **data}, follow=True)
+    data = {"action": action, "version": application.version, **data}
+    response = client.post(act_url(application), data, follow=True)
+    fingerprint = response.context and response.context.get("fingerprint")
+    if action in ("approve", "reject") and fingerprint:
+        response = client.post(act_url(application), {**data, "confirm": fingerprint}, follow=True)
+    return response
 
 
 @pytest.fixture

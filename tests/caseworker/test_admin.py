@@ -19,6 +19,8 @@ from .conftest import CHANGELIST, act, change_url, logged_in
 
 pytestmark = pytest.mark.django_db
 
+CONFIRM = "admin/applications/application/decision_confirm.html"
+
 
 def messages_of(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
@@ -233,10 +235,10 @@ def test_a_stale_page_is_refused_not_overwritten(health_caseworker, health_super
     stale_version = application.version
     act(logged_in(health_supervisor), application, "assign", assignee=StaffFactory(department=health).pk)
 
-    response = logged_in(health_supervisor).post(
-        reverse("admin:applications_application_act", args=[application.pk]),
-        {"action": "approve", "version": stale_version},
-        follow=True,
+    client, url = logged_in(health_supervisor), reverse("admin:applications_application_act", args=[application.pk])
+    shown = client.post(url, {"action": "approve", "version": stale_version})
+    response = client.post(
+        url, {"action": "approve", "version": stale_version, "confirm": shown.context["fingerprint"]}, follow=True
     )
 
     (message,) = messages_of(response)
@@ -524,19 +526,86 @@ def test_the_application_page_shows_the_case_first_and_the_actions_after_it(heal
     assert "case-button-approve" in html and "case-button-reject" in html
 
 
-def test_the_decision_letter_is_previewed_before_deciding(health_caseworker, health_application):
-    """The caseworker sees the letter the resident would get, with the reason as written; nothing is decided, the
-    look is audited; a rejection without a reason is explained instead of previewed."""
+def test_a_decision_shows_the_letter_in_the_residents_language_and_asks_to_confirm(health_caseworker, service):
+    """Approve and reject first show the letter the resident would get, in the resident's language inside the
+    caseworker's English page, with the reason as written; nothing is decided until confirmed for that letter; the
+    look is audited."""
+    resident = ResidentProfileFactory(preferred_language="zh-hans").user
+    application = ApplicationFactory(service=service, applicant=resident, in_review=True, assignee=health_caseworker)
+    client, url = logged_in(health_caseworker), reverse("admin:applications_application_act", args=[application.pk])
+    posted = {"action": "reject", "version": application.version, "reason": "Income above the limit."}
+
+    shown = client.post(url, posted)
+
+    html = shown.content.decode()
+    assert shown.status_code == 200 and CONFIRM in {t.name for t in shown.templates}
+    assert "You are about to reject" in html and 'lang="zh-Hans"' in html and "决定：您的申请未获批准" in html
+    assert "Income above the limit." in html and "Reject and send this letter" in html
+    application.refresh_from_db()
+    assert (application.status, application.decided_at) == (Status.IN_REVIEW, None)
+    assert AuditEntry.objects.filter(application=application, detail="decision letter preview").count() == 1
+
+    # words changed after reading the letter: shown again, not decided
+    changed = client.post(url, {**posted, "reason": "Something else.", "confirm": shown.context["fingerprint"]})
+    assert CONFIRM in {t.name for t in changed.templates}
+    assert messages_of(changed) == ["The words changed since you read the letter: read it again."]
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
+
+    client.post(url, {**posted, "confirm": shown.context["fingerprint"]})
+    application.refresh_from_db()
+    assert (application.status, application.decision_reason) == (Status.REJECTED, "Income above the limit.")
+
+
+def test_a_rejection_without_a_reason_is_explained_and_keeps_what_was_chosen(health_caseworker, service):
+    """No letter to confirm: the page says what is missing and keeps the chosen reason and the words typed."""
+    application = ApplicationFactory(service=service, in_review=True, assignee=health_caseworker)
+    texts = {"text_zh": "申请材料不齐全。", "text_en": "The application is incomplete."}
+    RejectionReason.objects.create(service=service, title_zh="材料不全", title_en="Incomplete", **texts)
+
+    shown = logged_in(health_caseworker).post(
+        reverse("admin:applications_application_act", args=[application.pk]),
+        {"action": "reject", "version": application.version, "reason": "  My words  "},
+    )
+
+    assert messages_of(shown) == ["Choose the reason for the rejection."]
+    assert shown.context["fingerprint"] is None and "Reject and send this letter" not in shown.content.decode()
+    assert "  My words  </textarea>" in shown.content.decode()
+
+
+def test_approve_and_reject_differ_in_words_and_mark_not_only_colour(health_caseworker, health_application):
     client = logged_in(health_caseworker)
     act(client, health_application, "claim")
-    url = reverse("admin:applications_application_letter_preview", args=[health_application.pk])
-    assert "Preview the letter" in client.get(change_url(health_application)).content.decode()
 
-    letter = client.get(url, {"action": "reject", "reason": "Income above the limit."})
-    empty = client.get(url, {"action": "reject", "reason": " "})
+    html = client.get(change_url(health_application)).content.decode()
 
-    assert letter.status_code == 200 and "Income above the limit." in letter.content.decode()
-    assert empty.status_code == 302
-    health_application.refresh_from_db()
-    assert (health_application.status, health_application.decided_at) == (Status.IN_REVIEW, None)
-    assert AuditEntry.objects.filter(application=health_application, detail="decision letter preview").count() == 1
+    assert '<span aria-hidden="true">✓ </span>Approve</button>' in html
+    assert '<span aria-hidden="true">✗ </span>Reject</button>' in html
+
+
+def test_a_decision_the_user_may_not_make_is_refused_before_the_letter(health_caseworker, health, service):
+    application = ApplicationFactory(service=service, in_review=True, assignee=StaffFactory(department=health))
+
+    response = act(logged_in(health_caseworker), application, "approve")
+
+    assert messages_of(response) == ["You may not make this change to this application."]
+    assert AuditEntry.objects.filter(application=application).exclude(action=AuditAction.VIEW).count() == 0
+
+
+def test_next_case_opens_the_first_application_waiting_to_be_claimed(health_caseworker, service, education):
+    """In the queue's order (due date first), skipping the one the caseworker comes from and those already
+    claimed or of another department; none left: back to the queue, with a word."""
+    later = ApplicationFactory(service=service, routed=True, due_date="2026-12-31")
+    sooner = ApplicationFactory(service=service, routed=True, due_date="2026-12-20")
+    ApplicationFactory(service=service, in_review=True, assignee=health_caseworker, due_date="2026-12-01")
+    ApplicationFactory(service=ServiceFactory(department=education), routed=True, due_date="2026-12-01")
+    client = logged_in(health_caseworker)
+    url = reverse("admin:applications_application_next")
+
+    assert client.get(url).url == change_url(sooner)
+    assert client.get(url, {"after": sooner.pk}).url == change_url(later)
+    assert 'aria-keyshortcuts="N"' in client.get(change_url(sooner)).content.decode()
+    later.delete()
+    empty = client.get(url, {"after": sooner.pk}, follow=True)
+    assert empty.redirect_chain[-1][0] == CHANGELIST
+    assert messages_of(empty) == ["No application is waiting to be claimed in your queues."]

@@ -3,6 +3,7 @@ admin page of an application, and the admin pages of what belongs to one, the sa
 
 import datetime as dt
 import itertools
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 
 from services.accounts.models import ResidentProfile, User
 from services.applications.models import Application, Status
+from services.caseworker.models import BulkJob, BulkJobItem
 from services.catalogue.actions import form_version_publish
 from tests.factories import VALID_ANSWERS, ServiceFactory, StaffFactory, TeamFactory
 from tests.query_counts import MANY, World, grow
@@ -126,6 +128,18 @@ def _selected(w: World) -> list[int]:
     return list(Application.objects.filter(department=w.department).order_by("-pk").values_list("pk", flat=True)[:MANY])
 
 
+def _bulk_job(w: World) -> str:
+    """A new bulk action of the supervisor's on every application of the department, one not done, the rest not
+    yet: its progress page."""
+    job = BulkJob.objects.create(created_by=w.supervisor, form_token=uuid.uuid4(), kind=BulkJob.Kind.ASSIGN,
+                                 assignee=w.caseworker, language="en")  # fmt: skip
+    ids = Application.objects.filter(department=w.department).values_list("pk", flat=True)
+    items = BulkJobItem.objects.bulk_create(BulkJobItem(job=job, application_id=pk) for pk in ids)
+    BulkJobItem.objects.filter(pk=items[0].pk).update(result=BulkJobItem.Result.FAILED, message="Not in your queues.")
+    BulkJob.objects.filter(pk=job.pk).update(total=len(items))
+    return reverse(ADMIN + "bulk_job", args=[job.public_id])
+
+
 APPLICATION_PAGES = {
     "queue": AdminPage("caseworker", _queue()),
     "queue, mine": AdminPage("caseworker", _queue("?assigned=me")),
@@ -161,7 +175,14 @@ APPLICATION_PAGES = {
     "application document": AdminPage(
         "caseworker", lambda w: reverse(ADMIN + "document", args=[w.in_review.pk, w.document.public_id])
     ),
-    "decision letter preview": AdminPage("caseworker", _of("letter_preview"), data=lambda w: {"action": "approve"}),
+    "decision confirmation, with the letter": AdminPage(
+        "caseworker",
+        _of("act"),
+        method="post",
+        data=lambda w: {"action": "approve", "version": Application.objects.get(pk=w.in_review.pk).version},
+    ),
+    "next case": AdminPage("caseworker", lambda w: reverse(ADMIN + "next"), status=302),
+    "a bulk action's progress": AdminPage("supervisor", lambda w: _bulk_job(w)),
     "application button (a note)": AdminPage(
         "caseworker",
         _of("act"),
@@ -182,7 +203,8 @@ APPLICATION_URLS = {
     "history": "application history",
     "document": "application document",
     "act": "application button (a note)",
-    "letter_preview": "decision letter preview",
+    "next": "next case",
+    "bulk_job": "a bulk action's progress",
     "add": None,  # nobody adds applications in the admin (403)
     "delete": None,  # nor deletes them (403)
 }

@@ -64,7 +64,9 @@ def test_resident_applies_by_api_worker_routes_health_caseworker_approves(
     act_url = f"/admin/applications/application/{application.pk}/act/"
     health.post(act_url, {"action": "claim", "version": application.version})
     application.refresh_from_db()
-    health.post(act_url, {"action": "approve", "reason": "All documents in order.", "version": application.version})
+    decision = {"action": "approve", "reason": "All documents in order.", "version": application.version}
+    letter = health.post(act_url, decision)  # the letter first, then the decision confirmed for it
+    health.post(act_url, {**decision, "confirm": letter.context["fingerprint"]})
 
     # the resident's API shows the decision and the whole timeline
     detail = api.get(f"/api/v1/applications/{public_id}/").json()

@@ -61,7 +61,9 @@ def test_a_journeys_events_reach_the_receiver_signed_in_order_once_through_three
     act_url = f"/admin/applications/application/{application.pk}/act/"
     staff.post(act_url, {"action": "claim", "version": application.version})
     application.refresh_from_db()
-    staff.post(act_url, {"action": "approve", "reason": "In order.", "version": application.version})
+    decision = {"action": "approve", "reason": "In order.", "version": application.version}
+    letter = staff.post(act_url, decision)  # the letter first, then the decision confirmed for it
+    staff.post(act_url, {**decision, "confirm": letter.context["fingerprint"]})
 
     # then the receiver has taken every event of the journey once, in the order they happened
     events = list(Event.objects.filter(subject=public_id).order_by("id"))

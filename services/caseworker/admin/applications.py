@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from services.accounts.permissions import staff_scope
 from services.accounts.selectors import profile_for_user
-from services.applications.models import QUEUE_ORDER, Application
+from services.applications.models import QUEUE_ORDER, Application, Status
 from services.applications.selectors import (
     application_document_list,
     application_timeline,
@@ -37,8 +37,8 @@ from services.dynamic_forms.selectors import answers_for_display
 from services.mandates.models import Mandate
 from services.routing.intake import intake_findings_for_display
 
-from .bulk_actions import assign_selected, retry_routing
-from .case_actions import act_view, case_actions_context, letter_preview_view
+from .bulk_actions import QueueActionForm, assign_selected, bulk_job_view, retry_routing
+from .case_actions import act_view, case_actions_context
 from .exports import export_selected, export_view
 from .filters import (
     AssignmentFilter,
@@ -47,7 +47,7 @@ from .filters import (
     QueueStatusFilter,
     RoutingFailedFilter,
 )
-from .queue import QueueChangeList, deadline_cell, deadline_words, queue_rows
+from .queue import QueueChangeList, deadline_cell, deadline_words, queue_rows, unbroken_date
 
 
 @admin.register(Application)
@@ -80,6 +80,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     actions = [assign_selected, export_selected, retry_routing]
+    action_form = QueueActionForm
     view_on_site = False  # the public page is the applicant's own: a 404 for anyone else
     fields = [
         "reference",
@@ -191,7 +192,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("submitted at"), ordering="submitted_at")
     def submitted(self, application):
-        return localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M") if application.submitted_at else "—"
+        return (
+            unbroken_date(localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M"))
+            if application.submitted_at
+            else "—"
+        )
 
     @admin.display(description=_("due date"), ordering="due_date")
     def due(self, application):
@@ -270,6 +275,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
         extra_context = {
             **(extra_context or {}),
             "export_url": reverse("admin:applications_application_export") + "?" + request.GET.urlencode(),
+            "next_case_url": reverse("admin:applications_application_next"),
         }
         return super().changelist_view(request, extra_context)
 
@@ -280,6 +286,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
             **(extra_context or {}),
             **case_actions_context(request, application),
             "information_requests": information_request_list(application=application),
+            "next_case_url": reverse("admin:applications_application_next") + f"?after={application.pk}",
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -299,10 +306,11 @@ class ApplicationAdmin(ReadOnlyAdmin):
                 view(partial(act_view, self), post_only=True),
                 name="applications_application_act",
             ),
+            path("next/", view(self.next_case_view), name="applications_application_next"),
             path(
-                "<path:object_id>/letter-preview/",
-                view(partial(letter_preview_view, self)),
-                name="applications_application_letter_preview",
+                "bulk/<uuid:public_id>/",
+                view(partial(bulk_job_view, self)),
+                name="applications_application_bulk_job",
             ),
             path(
                 "<path:object_id>/documents/<uuid:document_id>/",
@@ -311,6 +319,19 @@ class ApplicationAdmin(ReadOnlyAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def next_case_view(self, request):
+        """Open the next application waiting to be claimed in the user's queues (in the queue's order, skipping the
+        one the caseworker comes from), or go back to the queue when none is waiting."""
+        waiting = self.get_queryset(request).filter(status=Status.ROUTED, assignee__isnull=True)
+        after = request.GET.get("after", "")
+        if after.isdigit():
+            waiting = waiting.exclude(pk=after)
+        next_id = waiting.order_by(*QUEUE_ORDER).values_list("pk", flat=True).first()
+        if next_id is None:
+            messages.info(request, gettext("No application is waiting to be claimed in your queues."))
+            return HttpResponseRedirect(reverse("admin:applications_application_changelist"))
+        return HttpResponseRedirect(reverse("admin:applications_application_change", args=[next_id]))
 
     def document_view(self, request, object_id, document_id):
         """Show a document attached to the application in the browser (after the same checks as a download)."""

@@ -1,12 +1,14 @@
 """The buttons of the application page: which are offered, and what pressing one does (a workflow action, then an
-audit entry)."""
+audit entry); a decision's confirmation step, with the letter the resident will get."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -137,15 +139,20 @@ CASE_ACTIONS = {
 }
 
 
-def case_actions_context(request, application: Application) -> dict:
-    """The application page's buttons the user may press now, with what their forms offer."""
+def offered_actions(request, application: Application) -> set[str]:
+    """Return the names of the buttons the user may press now on the application's page."""
     roles = actor_roles(application=application, by=request.user, scope=staff_scope(request))
     moves = {(application.status, to) for to in allowed_moves(application=application, by=request.user, roles=roles)}
-    offered = {name for name, action in CASE_ACTIONS.items() if action.is_offered(application, moves, roles)}
+    return {name for name, action in CASE_ACTIONS.items() if action.is_offered(application, moves, roles)}
+
+
+def case_actions_context(request, application: Application) -> dict:
+    """The application page's buttons the user may press now, with what their forms offer."""
+    offered = offered_actions(request, application)
     return {
         "case_actions": [(name, action.label) for name, action in CASE_ACTIONS.items() if name in offered],
         "case_action_url": reverse("admin:applications_application_act", args=[application.pk]),
-        "letter_preview_url": reverse("admin:applications_application_letter_preview", args=[application.pk]),
+        "claim_offered": "claim" in offered,
         "application_version": application.version,
         "rejection_reasons": rejection_reason_list(application=application) if "reject" in offered else [],
         "assignable": staff_list_for_departments(department_ids=[application.department_id]).exclude(
@@ -168,11 +175,15 @@ def _request_information_context(application: Application) -> dict:
 
 
 def act_view(model_admin, request, object_id):
-    """Press a button of the application page (posted with the version the page showed)."""
+    """Press a button of the application page (posted with the version the page showed); approve and reject first
+    show the decision letter and decide only when pressed again for that letter."""
     application = model_admin.get_object(request, unquote(object_id))
-    action = CASE_ACTIONS.get(request.POST.get("action"))
+    name = request.POST.get("action")
+    action = CASE_ACTIONS.get(name)
     if action is None:
         raise Http404
+    if name in DECISIONS and not _confirmed(application, request.POST, approve=name == "approve"):
+        return decision_confirm_view(model_admin, request, application, approve=name == "approve")
     version = request.POST.get("version", "")
     try:
         if not version.isdigit():
@@ -191,22 +202,75 @@ def act_view(model_admin, request, object_id):
     return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
 
 
-def letter_preview_view(model_admin, request, object_id):
-    """Show the decision letter the resident would get if the caseworker decided now as the form says; nothing is
-    saved (a look at the applicant's personal data, so it is audited)."""
-    application = model_admin.get_object(request, unquote(object_id))
-    approve = request.GET.get("action") == "approve"
+DECISIONS = {"approve", "reject"}
+
+
+def _letter_fingerprint(*, approve: bool, reason: str) -> str:
+    """Name the letter a caseworker read: confirming is for that letter, and words changed since show it again."""
+    return hashlib.sha256(f"{approve}\n{reason}".encode()).hexdigest()[:32]
+
+
+def _decision_reason(application, data, *, approve: bool) -> str:
+    return decision_reason_for(
+        application=application,
+        approve=approve,
+        reason=data.get("reason", ""),
+        rejection_reason=_chosen_reason(application, data, approve=approve),
+    )
+
+
+def _confirmed(application, data, *, approve: bool) -> bool:
+    """Whether the decision was confirmed for the letter its words make now."""
+    if not data.get("confirm"):
+        return False
     try:
-        reason = decision_reason_for(
-            application=application,
-            approve=approve,
-            reason=request.GET.get("reason", ""),
-            rejection_reason=_chosen_reason(application, request.GET, approve=approve),
-        )
+        reason = _decision_reason(application, data, approve=approve)
+    except DomainError:
+        return False
+    return data["confirm"] == _letter_fingerprint(approve=approve, reason=reason)
+
+
+def decision_confirm_view(model_admin, request, application, *, approve: bool):
+    """Show the decision letter the resident would get if the caseworker decided now as the form says, in the
+    resident's language, and ask to confirm; nothing is saved (a look at personal data, so it is audited)."""
+    name = "approve" if approve else "reject"
+    change_url = reverse("admin:applications_application_change", args=[application.pk])
+    if name not in offered_actions(request, application):
+        messages.error(request, gettext("You may not make this change to this application."))
+        return HttpResponseRedirect(change_url)
+    letter = fingerprint = None
+    try:
+        reason = _decision_reason(application, request.POST, approve=approve)
     except DomainError as exc:
         messages.error(request, str(exc))
-        return HttpResponseRedirect(reverse("admin:applications_application_change", args=[application.pk]))
-    audit_record(action=AuditAction.VIEW, request=request, applications=[application], detail="decision letter preview")
-    application.status = Status.APPROVED if approve else Status.REJECTED
-    application.decided_at, application.decision_reason = timezone.now(), reason
-    return HttpResponse(decision_letter_html(application=application))
+    else:
+        if request.POST.get("confirm"):
+            messages.warning(request, gettext("The words changed since you read the letter: read it again."))
+        audit_record(
+            action=AuditAction.VIEW, request=request, applications=[application], detail="decision letter preview"
+        )
+        application.status = Status.APPROVED if approve else Status.REJECTED
+        application.decided_at, application.decision_reason = timezone.now(), reason
+        letter = decision_letter_html(application=application, embedded=True)  # a template's output: escaped, safe
+        fingerprint = _letter_fingerprint(approve=approve, reason=reason)
+    language = ResidentProfile.Language(profile_for_user(user=application.applicant).preferred_language)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": gettext("Approve %(reference)s?") if approve else gettext("Reject %(reference)s?"),
+        "opts": model_admin.model._meta,
+        "original": application,
+        "name": name,
+        "approve": approve,
+        "letter": letter,
+        "letter_language": language,
+        "letter_lang": "zh-Hans" if language == ResidentProfile.Language.ZH_HANS else language.value,
+        "fingerprint": fingerprint,
+        "reason": request.POST.get("reason", ""),
+        "rejection_reasons": [] if approve else rejection_reason_list(application=application),
+        "chosen_reason": _chosen_reason(application, request.POST, approve=approve),
+        "version": request.POST.get("version", ""),
+        "act_url": reverse("admin:applications_application_act", args=[application.pk]),
+        "change_url": change_url,
+    }
+    context["title"] %= {"reference": application.reference}
+    return TemplateResponse(request, "admin/applications/application/decision_confirm.html", context)

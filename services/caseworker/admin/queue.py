@@ -54,8 +54,15 @@ def deadline_cell(application: Application, *, today: dt.date, words: dict[str, 
         return "—"
     flag = application_deadline_flag(application=application, today=today)
     if flag is None:
-        return application.due_date.isoformat()
-    return format_html('{} <strong class="due-{}">{}</strong>', application.due_date.isoformat(), flag, words[flag])
+        return unbroken_date(application.due_date.isoformat())
+    return format_html('{} <strong class="due-{}">{}</strong>', unbroken_date(application.due_date.isoformat()), flag,
+                       words[flag])  # fmt: skip
+
+
+def unbroken_date(text: str) -> str:
+    """The date that begins ``text`` kept on one line (never broken at its hyphens); what follows may wrap."""
+    date, space, rest = text.partition(" ")
+    return format_html('<span class="nowrap">{}</span>{}{}', date, space, rest)
 
 
 def queue_rows(model_admin, cl) -> list[list[str]] | None:
@@ -83,7 +90,7 @@ def queue_rows(model_admin, cl) -> list[list[str]] | None:
         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(Application(pk=0))
     )
     before, after = (escape(part) for part in first_url.split("/0/", 1))
-    nowrap = ("service", "team", "assignee")  # foreign keys: Django keeps them on one line
+    nowrap = ("service", "team", "assignee")  # foreign keys: Django marks them nowrap (caseworker.css lets them wrap)
     td = {name: f'<td class="field-{name}{" nowrap" if name in nowrap else ""}">' for name in columns}
     checkbox = "action_checkbox" in cl.list_display
     label = gettext("Select this object for an action - {}")  # Django's words, as its widget says them
