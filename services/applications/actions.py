@@ -15,7 +15,7 @@ from services.common.errors import InvalidTransition, NotAllowed, NotEligible, V
 from services.common.tasks import publish_on_commit
 from services.credentials.actions import credential_issue
 from services.credentials.selectors import credential_usable
-from services.documents.models import Document, ScanStatus
+from services.documents.models import Document
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import normalize_answers, validate_answers
 from services.identity.selectors import assurance_require
@@ -291,8 +291,8 @@ def document_attach(*, application: Application, document: Document, by) -> Appl
         raise NotAllowed(_("You can only attach your own documents to your own applications."))
     if not application_takes_documents(application=application):
         raise InvalidTransition(_("Documents can only be added while the application is open."))
-    if document.scan_status == ScanStatus.INFECTED:
-        message = _("“%(name)s” was refused by the virus check.") % {"name": document.original_name}
+    if document.is_refused:
+        message = document.refusal_text
         raise ValidationFailed(message, errors={"document": [message]})
     if document.is_expired:
         message = _("“%(name)s” expired on %(date)s. Upload one that is still valid.") % {
