@@ -84,6 +84,11 @@ PDF_LIMITS = {
 }
 
 
+# Pillow keeps 4 bytes a pixel: a JPEG with more pixels is decoded at a smaller scale (still legible: 12 MP is a
+# phone's photo, an A4 page at 400 dpi), so a documents worker stays under 200 MiB whatever the photo.
+DECODE_BUDGET_PIXELS = 12_000_000
+
+
 class Refused(Exception):
     """The worker refuses the file; ``code`` is a Refusal."""
 
@@ -243,13 +248,23 @@ def _open_image(data: bytes, kind: Kind):
         raise Refused(Refusal.DAMAGED) from None
 
 
+def _decode_within_budget(image: Image.Image) -> None:
+    """Have a JPEG over DECODE_BUDGET_PIXELS decoded at 1/2, 1/4 or 1/8 of its size (libjpeg's DCT scaling, no
+    full-size copy first), the first that fits: a 40 MP photo costs 40 MB of pixels instead of 160 MB."""
+    if image.format != "JPEG" or image.width * image.height <= DECODE_BUDGET_PIXELS:
+        return
+    factor = next((f for f in (2, 4, 8) if (image.width // f) * (image.height // f) <= DECODE_BUDGET_PIXELS), 8)
+    image.draft("RGB", (-(-image.width // factor), -(-image.height // factor)))
+
+
 def _reencode_image(data: bytes, kind: Kind) -> tuple[bytes, str]:
     """Decode the image and encode its pixels again: EXIF (GPS included), comments and trailing bytes are dropped.
 
-    One copy of the pixels at a time (turned upright in place, converted only when not RGB already), so a 40 MP
-    photo costs its decoded size once."""
+    One copy of the pixels at a time where it can be (turned upright in place, converted only when not RGB already,
+    a large JPEG decoded at a smaller scale)."""
     with _open_image(data, kind) as image:
         try:
+            _decode_within_budget(image)
             image.load()
             ImageOps.exif_transpose(image, in_place=True)  # keep the photo upright once its orientation tag is gone
         except Exception:

@@ -394,3 +394,15 @@ def test_uploading_from_an_application_attaches_it_there(client, resident, id_ca
     assert application.document_links.get().document == Document.objects.get(original_name="身份证.pdf")
     other = ApplicationFactory(service=service, routed=True)
     assert client.get(f"/applications/{other.public_id}/documents/upload/").status_code == 404
+
+
+def test_a_large_jpeg_is_kept_at_a_scale_a_worker_can_decode(resident, id_card, upload_processed, monkeypatch):
+    """A JPEG over DECODE_BUDGET_PIXELS is decoded (and kept) at the first of 1/2, 1/4, 1/8 that fits the budget;
+    one within it keeps every pixel."""
+    monkeypatch.setattr("services.documents.inspection.DECODE_BUDGET_PIXELS", 1_000)
+
+    large, _ = upload_processed(resident, id_card, "large.jpg", image("JPEG", size=(96, 64), gps=False))
+    small, _ = upload_processed(resident, id_card, "small.jpg", image("JPEG", size=(30, 20), gps=False))
+
+    with private_storage().open(large.stored_name) as kept_large, private_storage().open(small.stored_name) as kept:
+        assert Image.open(kept_large).size == (24, 16) and Image.open(kept).size == (30, 20)
