@@ -31,7 +31,7 @@ BACKLOG = int(os.environ.get("BENCH_BACKLOG", "20000"))
 GUNICORN_WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
 # Where the table is written (quick runs while iterating can go elsewhere than the committed results).
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
-# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing (default: everything).
+# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing,uploads (default: everything).
 ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 
 
@@ -126,32 +126,11 @@ class Workers:
     """Celery worker processes (prefork, concurrency 1 each) for the given app and queues."""
 
     def __init__(self, app: str, queues: str, env: dict, count: int = 2):
+        command = [PY, "-m", "celery", "-A", app, "worker", "-Q", queues, "--concurrency", "1", "--without-mingle",
+                   "--without-gossip", "-l", "warning"]  # fmt: skip
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         self.processes = [
-            subprocess.Popen(
-                [
-                    PY,
-                    "-m",
-                    "celery",
-                    "-A",
-                    app,
-                    "worker",
-                    "-Q",
-                    queues,
-                    "-n",
-                    f"bench{i}@%h",
-                    "--concurrency",
-                    "1",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "-l",
-                    "warning",
-                ],  # fmt: skip
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            for i in range(count)
+            subprocess.Popen([*command, "-n", f"bench{i}@%h"], cwd=ROOT, env=env, **quiet) for i in range(count)
         ]
 
     def stop(self) -> int:
@@ -250,6 +229,10 @@ def ratio(value: float, base: float) -> str:
 
 
 def main() -> None:
+    from bench import uploads  # it imports this module's helpers
+
+    if {"uploads"} == ONLY:  # on a database of its own: the million applications are not needed
+        return uploads.main()
     started = time.monotonic()
     logins = prepare()
     rows, notes = [], []
@@ -304,6 +287,8 @@ def main() -> None:
     table = render(rows, routing_rate, base_rate, portal_web_kib, baseline_web_kib, routing_kib, exactly_once)
     if wanted("webhooks"):
         table += integration.measure(shell=shell, workers=Workers, portal_env=PORTAL_ENV, baseline_env=BASELINE_ENV)
+    if wanted("uploads"):
+        table += uploads.measure()
     write(table, started=started, notes=notes)
 
 
