@@ -17,6 +17,8 @@ class AuditAction(models.TextChoices):
     APPROVE = "approve", _("approved the application")
     REJECT = "reject", _("rejected the application")
     NOTE = "note", _("added an internal note")
+    VIEW_ID_CLAIM = "view_id_claim", _("looked at claims of a resident ID number")
+    RESOLVE_ID_CLAIM = "resolve_id_claim", _("confirmed a resident ID number for an account")
 
 
 class AuditRole(models.TextChoices):

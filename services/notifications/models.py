@@ -23,6 +23,7 @@ class Event(models.TextChoices):
     FOLLOW_UP_RESOLVED = "follow_up_resolved", _("Bad rating followed up")
     DOCUMENT_REFUSED = "document_refused", _("Uploaded document refused")
     ID_NUMBER_RELEASED = "id_number_released", _("ID number taken over by a verified identity")
+    ID_NUMBER_CONFIRMED = "id_number_confirmed", _("ID number confirmed")
     MANDATE_CHANGED = "mandate_changed", _("Mandate accepted, approved or revoked")
     ACTED_FOR_YOU = "acted_for_you", _("An agent acted on your application")
 
