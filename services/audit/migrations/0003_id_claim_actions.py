@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_alter_auditentry_role'),
+        ("audit", "0002_alter_auditentry_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('list', 'listed or searched applications'), ('view', 'viewed the application'), ('view_document', 'opened a document'), ('export', 'exported the application'), ('claim', 'claimed the application'), ('release', 'released the application'), ('assign', 'assigned the application'), ('request_information', 'asked the resident for information'), ('approve', 'approved the application'), ('reject', 'rejected the application'), ('note', 'added an internal note'), ('view_id_claim', 'looked at claims of a resident ID number'), ('resolve_id_claim', 'confirmed a resident ID number for an account')], max_length=30, verbose_name='what'),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("list", "listed or searched applications"),
+                    ("view", "viewed the application"),
+                    ("view_document", "opened a document"),
+                    ("export", "exported the application"),
+                    ("claim", "claimed the application"),
+                    ("release", "released the application"),
+                    ("assign", "assigned the application"),
+                    ("request_information", "asked the resident for information"),
+                    ("approve", "approved the application"),
+                    ("reject", "rejected the application"),
+                    ("note", "added an internal note"),
+                    ("view_id_claim", "looked at claims of a resident ID number"),
+                    ("resolve_id_claim", "confirmed a resident ID number for an account"),
+                ],
+                max_length=30,
+                verbose_name="what",
+            ),
         ),
     ]

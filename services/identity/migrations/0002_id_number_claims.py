@@ -4,25 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_device_public_id'),
-        ('identity', '0001_initial'),
+        ("accounts", "0008_device_public_id"),
+        ("identity", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='IdNumberClaim',
-            fields=[
-            ],
+            name="IdNumberClaim",
+            fields=[],
             options={
-                'verbose_name': 'ID number claim',
-                'verbose_name_plural': 'ID number claims',
-                'permissions': [('resolve_idnumberclaim', 'Can settle who holds a claimed resident ID number')],
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "ID number claim",
+                "verbose_name_plural": "ID number claims",
+                "permissions": [("resolve_idnumberclaim", "Can settle who holds a claimed resident ID number")],
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('accounts.residentprofile',),
+            bases=("accounts.residentprofile",),
         ),
     ]

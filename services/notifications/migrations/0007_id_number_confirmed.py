@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0006_document_refused'),
+        ("notifications", "0006_document_refused"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(choices=[('submitted', 'Application submitted'), ('routed', 'Application routed'), ('information_requested', 'Information requested'), ('decided', 'Application decided'), ('draft_deadline', 'Draft deadline approaching'), ('overdue', 'Application overdue'), ('bad_rating', 'Bad rating'), ('appointment_booked', 'Appointment booked'), ('appointment_reminder', 'Appointment reminder'), ('appointment_changed', 'Appointment moved or cancelled'), ('follow_up_resolved', 'Bad rating followed up'), ('document_refused', 'Uploaded document refused'), ('id_number_released', 'ID number taken over by a verified identity'), ('id_number_confirmed', 'ID number confirmed'), ('mandate_changed', 'Mandate accepted, approved or revoked'), ('acted_for_you', 'An agent acted on your application')], max_length=30, verbose_name='event'),
+            model_name="notification",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("submitted", "Application submitted"),
+                    ("routed", "Application routed"),
+                    ("information_requested", "Information requested"),
+                    ("decided", "Application decided"),
+                    ("draft_deadline", "Draft deadline approaching"),
+                    ("overdue", "Application overdue"),
+                    ("bad_rating", "Bad rating"),
+                    ("appointment_booked", "Appointment booked"),
+                    ("appointment_reminder", "Appointment reminder"),
+                    ("appointment_changed", "Appointment moved or cancelled"),
+                    ("follow_up_resolved", "Bad rating followed up"),
+                    ("document_refused", "Uploaded document refused"),
+                    ("id_number_released", "ID number taken over by a verified identity"),
+                    ("id_number_confirmed", "ID number confirmed"),
+                    ("mandate_changed", "Mandate accepted, approved or revoked"),
+                    ("acted_for_you", "An agent acted on your application"),
+                ],
+                max_length=30,
+                verbose_name="event",
+            ),
         ),
     ]
