@@ -106,16 +106,15 @@ def document_process(*, document_id: int) -> Document | None:
 
 
 def _keep(document: Document, processed: Processed) -> None:
-    """Store the cleaned bytes beside the upload's, under a name of their own (an earlier attempt's left-over is
-    replaced), and open the document; the upload's bytes go once the row says so."""
+    """Store the cleaned bytes beside the upload's, under a name of this attempt's own, and open the document; the
+    upload's bytes go once the row says so. Two attempts at once (a redelivery beside the sweep's message): the one
+    whose update changes nothing deletes only its own file. A worker killed between the two leaves one orphan file."""
     storage = private_storage()
     uploaded = document.stored_name
     if processed.content_type.startswith("image/"):  # re-encoded: new bytes (a PDF is kept as uploaded)
         stem = os.path.splitext(uploaded)[0]
         extension = {"image/jpeg": ".jpg", "image/png": ".png"}[processed.content_type]
-        name = f"{stem}-clean{extension}"
-        storage.delete(name)
-        document.stored_name = storage.save(name, ContentFile(processed.data))
+        document.stored_name = storage.save(f"{stem}-{uuid.uuid4().hex[:8]}{extension}", ContentFile(processed.data))
     document.original_name, document.content_type = processed.name, processed.content_type
     document.size, document.pages = len(processed.data), processed.pages
     document.scan_status, document.scanned_at = ScanStatus.CLEAN, timezone.now()
