@@ -31,7 +31,7 @@ BACKLOG = int(os.environ.get("BENCH_BACKLOG", "20000"))
 GUNICORN_WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
 # Where the table is written (quick runs while iterating can go elsewhere than the committed results).
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
-# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing,cityview (default: all).
+# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing,cityview,uploads (default: all).
 ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 
 
@@ -114,32 +114,11 @@ class Workers:
     """Celery worker processes (prefork, concurrency 1 each) for the given app and queues."""
 
     def __init__(self, app: str, queues: str, env: dict, count: int = 2):
+        command = [PY, "-m", "celery", "-A", app, "worker", "-Q", queues, "--concurrency", "1", "--without-mingle",
+                   "--without-gossip", "-l", "warning"]  # fmt: skip
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         self.processes = [
-            subprocess.Popen(
-                [
-                    PY,
-                    "-m",
-                    "celery",
-                    "-A",
-                    app,
-                    "worker",
-                    "-Q",
-                    queues,
-                    "-n",
-                    f"bench{i}@%h",
-                    "--concurrency",
-                    "1",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "-l",
-                    "warning",
-                ],  # fmt: skip
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            for i in range(count)
+            subprocess.Popen([*command, "-n", f"bench{i}@%h"], cwd=ROOT, env=env, **quiet) for i in range(count)
         ]
 
     def stop(self) -> int:
@@ -238,6 +217,8 @@ def ratio(value: float, base: float) -> str:
 
 
 def main() -> None:
+    from bench import uploads  # it imports this module's helpers
+
     started = time.monotonic()
     logins = prepare()
     rows, notes = [], []
@@ -294,6 +275,8 @@ def main() -> None:
         table += integration.measure(shell=shell, workers=Workers, portal_env=PORTAL_ENV, baseline_env=BASELINE_ENV)
     if wanted("cityview"):
         table += cityview.measure(shell=shell, server=Server, wrk=wrk, env=PORTAL_ENV, url=PORTAL)
+    if wanted("uploads"):
+        table += uploads.measure()
     write(table, started=started, notes=notes)
 
 
@@ -378,5 +361,12 @@ def render(rows, routing_rate, base_rate, web_kib, base_web_kib, worker_kib, exa
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__" and (not ONLY or ONLY - {"proactive"}):  # "proactive" alone: bench/issue18a.py
-    main()
+if __name__ == "__main__":
+    from bench import uploads
+
+    # BENCH_ONLY=uploads: on a database of its own, without the million applications the other paths need;
+    # "proactive" alone: bench/issue18a.py.
+    if {"uploads"} == ONLY:
+        uploads.main()
+    elif not ONLY or ONLY - {"proactive"}:
+        main()

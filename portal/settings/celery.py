@@ -114,8 +114,9 @@ CELERY_BEAT_SCHEDULE = {
     "mark-overdue": _every(15 * 60.0, "services.routing.tasks.mark_overdue"),
     # Remind residents of drafts about to expire, and delete expired drafts (DRAFT_RETENTION_DAYS).
     "draft-purge": _every(60 * 60.0, "services.applications.tasks.purge_stale_drafts"),
-    # Publish again the virus check of documents still pending (a lost message, or clamd down for a while).
-    "documents-scan-sweep": _every(5 * 60.0, "services.documents.tasks.sweep_unscanned"),
+    # Publish again the check and cleaning of documents still pending (a lost message, a worker that died while
+    # processing one, or clamd down for a while).
+    "documents-sweep": _every(5 * 60.0, "services.documents.tasks.sweep_unprocessed"),
     # Publish again deliveries of notifications still unsent (a lost message) and those whose sending outlived its
     # lease (30 s by default: a worker, or its database, lost mid-send): retried within a minute.
     "notifications-sweep": _every(30.0, "services.notifications.tasks.sweep_undelivered"),

@@ -12,7 +12,7 @@ from services.common.errors import InvalidTransition, NotAllowed, ValidationFail
 from services.common.tasks import publish_on_commit
 from services.credentials.selectors import credential_usable
 from services.documents.actions import document_upload
-from services.documents.models import Document, ScanStatus
+from services.documents.models import Document
 from services.dynamic_forms.structure import is_asked, questions, steps_asked
 
 from .models import Application, ApplicationDocument, Status
@@ -72,8 +72,8 @@ def document_attach(*, application: Application, document: Document, by) -> Appl
         raise NotAllowed(_("You can only attach your own documents to your own applications."))
     if not application_takes_documents(application=application):
         raise InvalidTransition(_("Documents can only be added while the application is open."))
-    if document.scan_status == ScanStatus.INFECTED:
-        message = _("“%(name)s” was refused by the virus check.") % {"name": document.original_name}
+    if document.is_refused:
+        message = document.refusal_text
         raise ValidationFailed(message, errors={"document": [message]})
     if document.is_expired:
         message = _("“%(name)s” expired on %(date)s. Upload one that is still valid.") % {

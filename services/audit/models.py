@@ -19,6 +19,8 @@ class AuditAction(models.TextChoices):
     NOTE = "note", _("added an internal note")
     VIEW_CHANGE = "view_change", _("viewed a change of circumstances")
     ACKNOWLEDGE_CHANGE = "acknowledge_change", _("acknowledged a change of circumstances")
+    VIEW_ID_CLAIM = "view_id_claim", _("looked at claims of a resident ID number")
+    RESOLVE_ID_CLAIM = "resolve_id_claim", _("confirmed a resident ID number for an account")
 
 
 class AuditRole(models.TextChoices):

@@ -3,13 +3,14 @@
 import datetime as dt
 import hashlib
 import logging
+import os
 import uuid
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -18,9 +19,11 @@ from services.catalogue.models import DocumentType
 from services.common.errors import TooMany, ValidationFailed
 from services.common.storage import private_storage
 from services.common.tasks import publish_on_commit
+from services.notifications.actions import notify
+from services.notifications.models import Event
 
-from .inspection import inspect_upload
-from .models import Document, ScanStatus
+from .inspection import Processed, Refused, process, sniff, sniff_upload
+from .models import Document, Refusal, ScanStatus, refusal_message
 from .scanning import get_scanner
 
 logger = logging.getLogger(__name__)
@@ -29,7 +32,8 @@ logger = logging.getLogger(__name__)
 def document_upload(
     *, owner, document_type: DocumentType, upload: UploadedFile, expires_on: dt.date | None = None
 ) -> tuple[Document, bool]:
-    """Check, clean and store an upload in the owner's wallet; return (document, created).
+    """Sniff and store an upload in the owner's wallet, pending until the documents queue has checked and cleaned it
+    (``document_process``); return (document, created).
 
     The same file uploaded again is not stored twice: the document already in the wallet is returned. Each account
     uploads at most UPLOAD_FILES_RATE files and UPLOAD_BYTES_RATE bytes (TooMany beyond).
@@ -45,57 +49,107 @@ def document_upload(
         raise ValidationFailed(message, errors={"expires_on": [message]})
     # Read no more than one byte past the limit: that is enough to refuse, whatever the size claimed.
     data = upload.read(settings.DOCUMENT_MAX_BYTES + 1)
-    inspected = inspect_upload(name=upload.name, data=data, max_bytes=settings.DOCUMENT_MAX_BYTES)
-    sha256 = hashlib.sha256(inspected.data).hexdigest()
+    sniffed = sniff_upload(name=upload.name, data=data, max_bytes=settings.DOCUMENT_MAX_BYTES)
+    sha256 = hashlib.sha256(data).hexdigest()
     existing = Document.objects.filter(owner=owner, sha256=sha256).first()
     if existing:
         return existing, False
-    extension = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}[inspected.content_type]
-    scanner = get_scanner()
     storage = private_storage()
-    stored_name = storage.save(f"{uuid.uuid4().hex}{extension}", ContentFile(inspected.data))
+    stored_name = storage.save(f"{uuid.uuid4().hex}{sniffed.extension}", ContentFile(data))
     try:
         with transaction.atomic():
             document = Document.objects.create(
                 owner=owner,
                 document_type=document_type,
                 stored_name=stored_name,
-                original_name=inspected.name,
-                content_type=inspected.content_type,
-                size=len(inspected.data),
-                pages=inspected.pages,
+                original_name=sniffed.name,
+                content_type=sniffed.content_type,
+                size=len(data),
+                pages=0,  # counted by document_process
                 sha256=sha256,
                 expires_on=expires_on,
-                # Without a scanner (only when switched off, as in the embedded mode) there is nothing to wait for.
-                scan_status=ScanStatus.PENDING if scanner else ScanStatus.CLEAN,
+                scan_status=ScanStatus.PENDING,
             )
     except IntegrityError:  # the same file, uploaded twice at once: the other request stored it
         storage.delete(stored_name)
         return Document.objects.get(owner=owner, sha256=sha256), False
-    if scanner:
-        publish_on_commit("services.documents.tasks.scan_document", (document.pk,))
+    publish_on_commit("services.documents.tasks.process_document", (document.pk,))
     return document, True
 
 
-def document_scan(*, document_id: int) -> Document | None:
-    """Scan a pending document: clean opens it to staff; harmful content is deleted and the document refused.
+def document_process(*, document_id: int) -> Document | None:
+    """Check and clean a pending document: the virus check first, on the bytes as uploaded (before any parser reads
+    them), then the decoding and cleaning (``inspection.process``). Clean opens it; a refusal deletes its bytes and
+    tells the owner why. Without a scanner (switched off, as in the embedded mode) only the cleaning runs.
 
-    Raises ScannerUnavailable when the scanner gives no verdict: the document stays pending (fail closed).
+    Raises ScannerUnavailable when the scanner gives no verdict: the document stays pending (fail closed). A worker
+    that dies half-way leaves it pending too, for the redelivery or the sweep: every step can run again.
     """
     document = Document.objects.filter(pk=document_id, scan_status=ScanStatus.PENDING).first()
-    scanner = get_scanner()
-    if document is None or scanner is None:
-        return document
+    if document is None:
+        return None
     storage = private_storage()
     with storage.open(document.stored_name) as file:
-        verdict = scanner.scan(file.read())
-    document.scan_status = ScanStatus.CLEAN if verdict.clean else ScanStatus.INFECTED
-    document.scanned_at, document.scan_finding = timezone.now(), verdict.finding
-    # Conditional: a second scan of the same document (a redelivered task) changes nothing.
-    changed = Document.objects.filter(pk=document.pk, scan_status=ScanStatus.PENDING).update(
-        scan_status=document.scan_status, scanned_at=document.scanned_at, scan_finding=document.scan_finding
-    )
-    if changed and not verdict.clean:
-        storage.delete(document.stored_name)
-        logger.warning("document %s refused: %s", document.public_id, verdict.finding)
+        data = file.read()
+    scanner = get_scanner()
+    verdict = scanner.scan(data) if scanner else None
+    if verdict is not None and not verdict.clean:
+        _refuse(document, ScanStatus.INFECTED, Refusal.HARMFUL, finding=verdict.finding)
+        return document
+    try:
+        processed = process(kind=sniff(data), name=document.original_name, data=data)
+    except Refused as refused:
+        _refuse(document, ScanStatus.REFUSED, refused.code)
+        return document
+    _keep(document, processed)
     return document
+
+
+def _keep(document: Document, processed: Processed) -> None:
+    """Store the cleaned bytes beside the upload's, under a name of this attempt's own, and open the document; the
+    upload's bytes go once the row says so. Two attempts at once (a redelivery beside the sweep's message): the one
+    whose update changes nothing deletes only its own file. A worker killed between the two leaves one orphan file."""
+    storage = private_storage()
+    uploaded = document.stored_name
+    if processed.content_type.startswith("image/"):  # re-encoded: new bytes (a PDF is kept as uploaded)
+        stem = os.path.splitext(uploaded)[0]
+        extension = {"image/jpeg": ".jpg", "image/png": ".png"}[processed.content_type]
+        document.stored_name = storage.save(f"{stem}-{uuid.uuid4().hex[:8]}{extension}", ContentFile(processed.data))
+    document.original_name, document.content_type = processed.name, processed.content_type
+    document.size, document.pages = len(processed.data), processed.pages
+    document.scan_status, document.scanned_at = ScanStatus.CLEAN, timezone.now()
+    # Conditional: a second run over the same document (a redelivered task) changes nothing.
+    changed = Document.objects.filter(pk=document.pk, scan_status=ScanStatus.PENDING).update(
+        stored_name=document.stored_name, original_name=document.original_name, content_type=document.content_type,
+        size=document.size, pages=document.pages, scan_status=document.scan_status, scanned_at=document.scanned_at,
+    )  # fmt: skip
+    if document.stored_name != uploaded:
+        storage.delete(uploaded if changed else document.stored_name)
+
+
+def _refuse(document: Document, status: str, code: str, *, finding: str = "") -> None:
+    """Refuse the document for ``code``: delete its bytes and tell its owner, once."""
+    document.scan_status, document.refusal, document.scan_finding = status, code, finding
+    document.scanned_at = timezone.now()
+    with transaction.atomic():
+        changed = Document.objects.filter(pk=document.pk, scan_status=ScanStatus.PENDING).update(
+            scan_status=status, refusal=code, scan_finding=finding, scanned_at=document.scanned_at
+        )
+        if changed:
+            notify(
+                event=Event.DOCUMENT_REFUSED,
+                event_key=f"document-refused:{document.public_id}",
+                recipients=[document.owner],
+                payload={"path": "/documents/", "reason": _in_both_languages(code, document.original_name)},
+            )
+    if changed:
+        private_storage().delete(document.stored_name)
+        logger.warning("document %s refused: %s %s", document.public_id, code, finding)
+
+
+def _in_both_languages(code: str, name: str) -> dict:
+    texts = {}
+    for key, language in (("zh", "zh-hans"), ("en", "en")):
+        with translation.override(language):
+            texts[key] = refusal_message(code, name)
+    return texts

@@ -16,7 +16,7 @@ from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PRO
 from services.api.serializers import StrictInputSerializer
 
 from .actions import document_upload
-from .models import ScanStatus
+from .models import Refusal, ScanStatus
 from .selectors import document_get_for_download, document_list_for_owner, document_receipt, document_type_list
 from .views import document_file_response
 
@@ -30,14 +30,25 @@ class DocumentOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     document_type = serializers.SlugField(source="document_type.code")
     name = serializers.CharField(source="original_name", help_text="The file name, made safe for display.")
-    content_type = serializers.CharField(help_text="From the bytes: application/pdf, image/jpeg or image/png.")
-    size = serializers.IntegerField(help_text="Bytes.")
-    pages = serializers.IntegerField()
-    sha256 = serializers.CharField()
+    content_type = serializers.CharField(
+        help_text="From the bytes: application/pdf, image/jpeg or image/png (image/heic until converted to JPEG)."
+    )
+    size = serializers.IntegerField(help_text="Bytes: as uploaded, then as kept once cleaned.")
+    pages = serializers.IntegerField(help_text="0 until the document is processed (`scan_status` `clean`).")
+    sha256 = serializers.CharField(help_text="SHA-256 of the file as uploaded (the same file is kept once).")
     expires_on = serializers.DateField(allow_null=True)
     expired = serializers.BooleanField(source="is_expired")
     scan_status = serializers.ChoiceField(
-        choices=ScanStatus.choices, help_text="`pending` until the virus check finds it clean; only `clean` opens."
+        choices=ScanStatus.choices,
+        help_text="`pending` while the virus check and the cleaning run in the background; then `clean` (ready: only "
+        "`clean` opens), `infected` (refused by the virus check) or `refused` (see `refusal`). The bytes of a refused "
+        "document are deleted.",
+    )
+    refusal = serializers.ChoiceField(
+        choices=Refusal.choices, allow_blank=True, help_text="Why it was refused, as a code; empty otherwise."
+    )
+    refusal_message = serializers.CharField(
+        source="refusal_text", help_text="Why it was refused, in the language of Accept-Language; empty otherwise."
     )
     created_at = serializers.DateTimeField()
     receipt = serializers.SerializerMethodField(help_text='What arrived, e.g. "Received “a.pdf”: 2 pages, 1.2 MB."')
@@ -95,8 +106,9 @@ class DocumentListCreateApi(IdempotentPostMixin, ListAPIView):
         },
     )
     def post(self, request):
-        """Upload a document: its type is sniffed from the bytes, images are cleaned of metadata, and the
-        virus check runs in the background (`scan_status` is `pending` until then)."""
+        """Upload a document: the answer comes once its type is sniffed from the bytes and it is stored; the virus
+        check and the cleaning (images re-encoded without their metadata, PDFs read and checked for active content)
+        run in the background: `scan_status` is `pending` until then, and the owner is told if it is refused."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document, created = document_upload(

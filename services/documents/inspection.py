@@ -1,10 +1,14 @@
-"""What an uploaded file really is: its type sniffed from the bytes, its name made safe, images cleaned.
+"""What an uploaded file really is: sniffed in the request, processed in the documents queue.
 
-Accepted: PDF (stored as uploaded), JPEG and PNG (re-encoded, which drops EXIF/GPS and anything appended),
-HEIC/HEIF (converted to JPEG). The name's extension must agree with the content. An image over
-DOCUMENT_MAX_PIXELS is refused from its header, before it is decoded; a PDF that can run anything (scripts, launch
-or form-submitting actions, attached files, XFA forms) is refused before a caseworker's browser can open it. Every
-refusal is a ValidationFailed whose message names the file and says what to do.
+In the request (``sniff_upload``, cheap: no decoding): the type from the bytes, the size, the name's extension
+agreeing with the content, an image's pixel count from its header (over DOCUMENT_MAX_PIXELS it is refused before it
+is decoded) and a PDF that is also a ZIP. Its refusals are a ValidationFailed whose message names the file.
+
+In the documents worker (``process``, the heavy part): JPEG and PNG are decoded and encoded again (EXIF/GPS and
+anything appended are dropped), HEIC/HEIF converted to JPEG, a PDF read (pages) and refused when it can run anything
+(scripts, launch or form-submitting actions, attached files, XFA forms), is protected or damaged. Its refusals are a
+``Refused`` with a code; ``refusal_message`` words a code in the reader's language when it is shown.
+Both run under explicit decompression limits: Pillow's MAX_IMAGE_PIXELS and pypdf's ``PDF_LIMITS``.
 """
 
 import io
@@ -12,6 +16,7 @@ import os
 import unicodedata
 import warnings
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pillow_heif
@@ -19,10 +24,12 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
-from pypdf import PdfReader
+from pypdf import PdfReader, apply_configuration
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
 from services.common.errors import ValidationFailed
+
+from .models import Refusal, refusal_message
 
 pillow_heif.register_heif_opener()
 
@@ -58,11 +65,51 @@ PDF_ACTIVE_ACTIONS = {
 }
 
 
+# pypdf's limits, set here rather than left to its defaults (75 MB per stream and more): what a 10 MB PDF may
+# decompress to per stream, and how large its trees and arrays may be, for a worker that stays under 200 MiB.
+PDF_LIMITS = {
+    "maximum_declared_stream_length": 20_000_000,
+    "array_based_stream_maximum_output_length": 20_000_000,
+    "zlib_maximum_output_length": 20_000_000,
+    "lzw_maximum_output_length": 20_000_000,
+    "run_length_maximum_output_length": 20_000_000,
+    "brotli_maximum_output_length": 20_000_000,
+    "jbig2_maximum_output_length": 20_000_000,
+    "image_maximum_buffer_size": 20_000_000,
+    "stream_decoding_work_maximum_length": 60_000_000,
+    "page_tree_maximum_entries": 10_000,
+    "array_maximum_element_count": 100_000,
+    "dictionary_maximum_element_count": 100_000,
+    "jbig2dec_binary": None,  # never start an external decoder
+}
+
+
+# Pillow keeps 4 bytes a pixel: a JPEG with more pixels is decoded at a smaller scale (still legible: 12 MP is a
+# phone's photo, an A4 page at 400 dpi), so a documents worker stays under 200 MiB whatever the photo.
+DECODE_BUDGET_PIXELS = 12_000_000
+
+
+class Refused(Exception):
+    """The worker refuses the file; ``code`` is a Refusal."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
 @dataclass(frozen=True)
-class Inspected:
+class Sniffed:
     name: str  # safe for display and Content-Disposition
+    kind: str  # a key of KINDS
+    content_type: str  # as uploaded (HEIC becomes JPEG once processed)
+    extension: str  # of the file stored until it is processed
+
+
+@dataclass(frozen=True)
+class Processed:
+    name: str
     content_type: str
-    data: bytes  # what is stored
+    data: bytes  # what is kept
     pages: int
 
 
@@ -91,8 +138,8 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def inspect_upload(*, name: str, data: bytes, max_bytes: int) -> Inspected:
-    """Check an upload and return what to store; raise ValidationFailed with a clear message otherwise."""
+def sniff_upload(*, name: str, data: bytes, max_bytes: int) -> Sniffed:
+    """Check what an upload is without decoding it; raise ValidationFailed with a clear message otherwise."""
     name = safe_display_name(name)
     if not data:
         _refuse(_("“%(name)s” is empty. Choose the file again.") % {"name": name})
@@ -105,49 +152,59 @@ def inspect_upload(*, name: str, data: bytes, max_bytes: int) -> Inspected:
             % {"name": name}
         )
     kind = KINDS[key]
-    stem, extension = os.path.splitext(name)
-    extension = extension.lower()
+    extension = os.path.splitext(name)[1].lower()
     if extension not in kind.extensions:
         _refuse(
             _("The name of “%(name)s” does not match its content, which is %(kind)s. Rename it to end in %(ext)s.")
             % {"name": name, "kind": kind.label, "ext": kind.extensions[0]}
         )
     if kind.pillow_format is None:
-        return Inspected(name=name, content_type=kind.content_type, data=data, pages=_pdf_pages(name, data))
-    cleaned, content_type = _reencode_image(name, data, kind)
-    if key == "heic":
-        name = f"{stem}.jpg"
-    return Inspected(name=name, content_type=content_type, data=cleaned, pages=1)
+        # A ZIP reader looks for the central directory from the end, so a PDF with one is also a ZIP (a polyglot):
+        # it could carry anything past the type check. Refuse it rather than store two files in one.
+        if zipfile.is_zipfile(io.BytesIO(data)):
+            _refuse(
+                _("“%(name)s” has another file hidden inside it. Save or print it again as a plain PDF.")
+                % {"name": name}
+            )
+    else:
+        try:
+            with _open_image(data, kind):  # the header only: the pixels are decoded in the worker
+                pass
+        except Refused as exc:
+            _refuse(refusal_message(exc.code, name))
+    return Sniffed(name=name, kind=key, content_type=kind.content_type, extension=kind.extensions[0])
 
 
 def _refuse(message: str):
     raise ValidationFailed(message, errors={"file": [message]})
 
 
-def _pdf_pages(name: str, data: bytes) -> int:
-    # A ZIP reader looks for the central directory from the end, so a PDF with one is also a ZIP (a polyglot):
-    # it could carry anything past the type check. Refuse it rather than store two files in one.
-    if zipfile.is_zipfile(io.BytesIO(data)):
-        _refuse(
-            _("“%(name)s” has another file hidden inside it. Save or print it again as a plain PDF.") % {"name": name}
-        )
+def process(*, kind: str, name: str, data: bytes) -> Processed:
+    """Decode and clean what was sniffed as ``kind``; raise Refused with the reason's code otherwise."""
+    if KINDS[kind].pillow_format is None:
+        return Processed(name=name, content_type=KINDS[kind].content_type, data=data, pages=_pdf_pages(data))
+    cleaned, content_type = _reencode_image(data, KINDS[kind])
+    if kind == "heic":
+        name = f"{os.path.splitext(name)[0]}.jpg"
+    return Processed(name=name, content_type=content_type, data=cleaned, pages=1)
+
+
+def _pdf_pages(data: bytes) -> int:
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            _refuse(_("“%(name)s” is protected with a password. Upload a copy without one.") % {"name": name})
-        pages = len(reader.pages)
-        active = _pdf_is_active(reader)
-    except ValidationFailed:
+        with apply_configuration(**PDF_LIMITS):
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise Refused(Refusal.PROTECTED)
+            pages = len(reader.pages)
+            active = _pdf_is_active(reader)
+    except Refused:
         raise
-    except Exception:  # pypdf raises many kinds of error on a broken file: each means the same to the resident
+    except Exception:  # pypdf raises many kinds of error on a broken file (or one past its limits): all are damage
         pages = 0
     if not pages:
-        _refuse(_("“%(name)s” is damaged or incomplete and cannot be opened. Save it again.") % {"name": name})
+        raise Refused(Refusal.DAMAGED)
     if active:
-        _refuse(
-            _("“%(name)s” contains scripts, actions or attached files. Print it to a new PDF and upload that.")
-            % {"name": name}
-        )
+        raise Refused(Refusal.ACTIVE)
     return pages
 
 
@@ -172,24 +229,51 @@ def _pdf_is_active(reader: PdfReader) -> bool:
     return False
 
 
-def _reencode_image(name: str, data: bytes, kind: Kind) -> tuple[bytes, str]:
-    """Decode the image and encode its pixels again: EXIF (GPS included), comments and trailing bytes are dropped."""
+@contextmanager
+def _open_image(data: bytes, kind: Kind):
+    """Open the image from its header, refusing more than DOCUMENT_MAX_PIXELS before anything is decoded."""
+    Image.MAX_IMAGE_PIXELS = settings.DOCUMENT_MAX_PIXELS  # Pillow's own limit, explicitly the portal's
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[kind.pillow_format]) as image:
-                if image.width * image.height > settings.DOCUMENT_MAX_PIXELS:  # from the header, before decoding
+                if image.width * image.height > settings.DOCUMENT_MAX_PIXELS:
                     raise Image.DecompressionBombError(f"{image.width}x{image.height}")
-                image.load()
-                pixels = ImageOps.exif_transpose(image)  # keep the photo upright once its orientation tag is gone
+                yield image
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        _refuse(_("“%(name)s” has too many pixels. Take the photo at a lower resolution.") % {"name": name})
+        raise Refused(Refusal.TOO_MANY_PIXELS) from None
+    except Refused:
+        raise
     except Exception:  # a truncated or corrupt image: Pillow's errors vary by format
-        _refuse(_("“%(name)s” is damaged or incomplete and cannot be opened. Save it again.") % {"name": name})
-    pixels.info = {}  # no EXIF, XMP, ICC or text chunks are carried over
-    out = io.BytesIO()
-    if kind.pillow_format == "PNG":
-        pixels.save(out, "PNG", optimize=True)
-        return out.getvalue(), "image/png"
-    pixels.convert("RGB").save(out, "JPEG", quality=90, optimize=True)
-    return out.getvalue(), "image/jpeg"
+        raise Refused(Refusal.DAMAGED) from None
+
+
+def _decode_within_budget(image: Image.Image) -> None:
+    """Have a JPEG over DECODE_BUDGET_PIXELS decoded at 1/2, 1/4 or 1/8 of its size (libjpeg's DCT scaling, no
+    full-size copy first), the first that fits: a 40 MP photo costs 40 MB of pixels instead of 160 MB."""
+    if image.format != "JPEG" or image.width * image.height <= DECODE_BUDGET_PIXELS:
+        return
+    factor = next((f for f in (2, 4, 8) if (image.width // f) * (image.height // f) <= DECODE_BUDGET_PIXELS), 8)
+    image.draft("RGB", (-(-image.width // factor), -(-image.height // factor)))
+
+
+def _reencode_image(data: bytes, kind: Kind) -> tuple[bytes, str]:
+    """Decode the image and encode its pixels again: EXIF (GPS included), comments and trailing bytes are dropped.
+
+    One copy of the pixels at a time where it can be (turned upright in place, converted only when not RGB already,
+    a large JPEG decoded at a smaller scale)."""
+    with _open_image(data, kind) as image:
+        try:
+            _decode_within_budget(image)
+            image.load()
+            ImageOps.exif_transpose(image, in_place=True)  # keep the photo upright once its orientation tag is gone
+        except Exception:
+            raise Refused(Refusal.DAMAGED) from None
+        image.info = {}  # no EXIF, XMP, ICC or text chunks are carried over
+        out = io.BytesIO()
+        if kind.pillow_format == "PNG":
+            image.save(out, "PNG", optimize=True)
+            return out.getvalue(), "image/png"
+        pixels = image if image.mode in ("RGB", "L") else image.convert("RGB")
+        pixels.save(out, "JPEG", quality=90)
+        return out.getvalue(), "image/jpeg"

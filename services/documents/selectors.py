@@ -56,8 +56,8 @@ def document_check_clean(*, document: Document) -> Document:
     if document.scan_status == ScanStatus.PENDING:
         raise NotReady(_("“%(name)s” is still being checked for viruses. Try again in a few minutes.")
                        % {"name": document.original_name})  # fmt: skip
-    if document.scan_status == ScanStatus.INFECTED:
-        raise NotReady(_("“%(name)s” was refused by the virus check and deleted.") % {"name": document.original_name})
+    if document.is_refused:
+        raise NotReady(document.refusal_text)
     return document
 
 
@@ -74,7 +74,15 @@ def document_staff_applications(*, scope: StaffScope, document: Document) -> lis
 
 
 def document_receipt(*, document: Document) -> str:
-    """Return the receipt a resident sees for an upload: "Received “x.pdf”: 2 pages, 1.2 MB."."""
+    """Return the receipt a resident sees for an upload: "Received “x.pdf”: 2 pages, 1.2 MB.", or while it is being
+    checked (its pages not counted yet) "Received “x.pdf”, 1.2 MB: …"."""
+    if document.scan_status == ScanStatus.PENDING:
+        return _("Received “%(name)s”, %(size)s: it is being checked, and can be opened once it is ready.") % {
+            "name": document.original_name,
+            "size": filesizeformat(document.size),
+        }
+    if document.is_refused:
+        return document.refusal_text
     return ngettext(
         "Received “%(name)s”: %(pages)d page, %(size)s.",
         "Received “%(name)s”: %(pages)d pages, %(size)s.",
@@ -82,8 +90,8 @@ def document_receipt(*, document: Document) -> str:
     ) % {"name": document.original_name, "pages": document.pages, "size": filesizeformat(document.size)}
 
 
-def unscanned_document_ids(*, older_than: dt.timedelta) -> list[int]:
-    """Return the ids of documents still waiting for their virus check after ``older_than``."""
+def unprocessed_document_ids(*, older_than: dt.timedelta) -> list[int]:
+    """Return the ids of documents still waiting for their virus check and cleaning after ``older_than``."""
     return list(
         Document.objects.filter(scan_status=ScanStatus.PENDING, created_at__lt=timezone.now() - older_than).values_list(
             "pk", flat=True

@@ -17,7 +17,12 @@ from services.common.storage import private_storage
 from .actions import document_upload
 from .forms import UploadForm
 from .models import Document
-from .selectors import document_get_for_download, document_list_for_owner, document_receipt, document_staff_applications
+from .selectors import (
+    document_get_for_download,
+    document_list_for_owner,
+    document_receipt,
+    document_staff_applications,
+)
 
 
 def document_file_response(*, document: Document, request, inline: bool = False) -> HttpResponse:
@@ -90,6 +95,9 @@ def upload_from_form(request, form: UploadForm) -> list[Document]:
                 for error in errors:
                     if error not in form.errors.get(field, []):
                         form.add_error(field, error)
+            continue
+        if document.is_refused:  # the same bytes were refused before: say why again
+            form.add_error("files", document.refusal_text)
             continue
         documents.append(document)
         if created:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from services.accounts.models import ResidentProfile, User
 from services.accounts.validators import normalize_resident_id, resident_id_birth_date, validate_resident_id
+from services.common.errors import NotAllowed
 from services.notifications.actions import notify
 from services.notifications.models import Event
 
@@ -71,27 +72,47 @@ def _profile_verify(*, user: User, attributes: dict) -> None:
     """Fill the profile with the verified facts and lock them; take the ID number over from unverified claims."""
     profile, _created = ResidentProfile.objects.select_for_update().get_or_create(user=user)
     id_number = attributes.get("resident_id")
-    released = []
     if id_number:
-        others = ResidentProfile.objects.select_for_update().filter(id_number=id_number).exclude(user=user)
-        if any(other.is_identity_verified for other in others):
+        try:
+            _id_number_take(profile=profile, id_number=id_number)
+        except NotAllowed:
             raise LoginRefused(
                 _("Another account holds this verified identity's resident ID number. Please contact the service desk.")
-            )
-        released = [other.user for other in others.select_related("user")]
-        others.update(id_number=None)
-        profile.id_number = id_number
-        profile.date_of_birth = resident_id_birth_date(id_number)
+            ) from None
     profile.legal_name = attributes.get("name", profile.legal_name)
     profile.identity_verified_at = timezone.now()
     profile.save()
+
+
+def _id_number_take(*, profile: ResidentProfile, id_number: str) -> None:
+    """Make ``id_number`` the profile's alone: removed from every unverified profile claiming it, whose owners are
+    told in words that say nothing of who holds it now (nor is the new holder told who else had typed it); raise
+    NotAllowed when a verified profile already holds it. The caller locks the profile as verified and saves it."""
+    others = ResidentProfile.objects.select_for_update().filter(id_number=id_number).exclude(pk=profile.pk)
+    if any(other.is_identity_verified for other in others):
+        raise NotAllowed(_("A verified identity already holds this resident ID number."))
+    released = [other.user for other in others.select_related("user")]
+    others.update(id_number=None)
+    profile.id_number, profile.date_of_birth = id_number, resident_id_birth_date(id_number)
+    key = f"{profile.pk}:{timezone.now().timestamp()}"
     if released:
-        notify(
-            event=Event.ID_NUMBER_RELEASED,
-            event_key=f"id-number-released:{profile.pk}:{profile.identity_verified_at.timestamp()}",
-            recipients=released,
-            payload={"path": "/profile/"},
-        )
+        notify(event=Event.ID_NUMBER_RELEASED, event_key=f"id-number-released:{key}", recipients=released,
+               payload={"path": "/profile/"})  # fmt: skip
+    notify(event=Event.ID_NUMBER_CONFIRMED, event_key=f"id-number-confirmed:{key}", recipients=[profile.user],
+           payload={"path": "/profile/"})  # fmt: skip
+
+
+@transaction.atomic
+def identity_claim_confirm(*, claim: ResidentProfile) -> ResidentProfile:
+    """Settle a claimed ID number for ``claim``'s account, as staff who saw the evidence (identity.admin): the number
+    becomes that account's alone, locked as verified; the other claims are released and everyone told."""
+    profile = ResidentProfile.objects.select_for_update().get(pk=claim.pk)
+    if profile.is_identity_verified or not profile.id_number:
+        raise NotAllowed(_("This profile holds no unverified resident ID number to confirm."))
+    _id_number_take(profile=profile, id_number=profile.id_number)
+    profile.identity_verified_at = timezone.now()
+    profile.save(update_fields=["id_number", "date_of_birth", "identity_verified_at", "updated_at"])
+    return profile
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from services.accounts.models import ResidentProfile
 from services.common.models import TimeStampedModel
 
 
@@ -36,3 +37,14 @@ class IdentityLink(TimeStampedModel):
 
     def __str__(self):
         return f"{self.issuer} · {self.subject}"
+
+
+class IdNumberClaim(ResidentProfile):
+    """A resident ID number typed into a profile and not verified (a claim: others may have typed it too), as staff
+    see it to settle who holds it (identity.admin). The profile itself, seen through this app."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ID number claim")
+        verbose_name_plural = _("ID number claims")
+        permissions = [("resolve_idnumberclaim", _("Can settle who holds a claimed resident ID number"))]

@@ -2,12 +2,13 @@
 
 from http import HTTPStatus
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from services.accounts.models import User
+from services.accounts.models import ResidentProfile, User
 from services.common.errors import DomainError
 
-from .models import ASSURANCE_ORDER, Assurance, IdentityLink
+from .models import ASSURANCE_ORDER, Assurance, IdentityLink, IdNumberClaim
 
 
 def identity_links_for_user(*, user: User) -> list[IdentityLink]:
@@ -45,3 +46,22 @@ def assurance_require(*, user: User, needed: str) -> None:
             )
             % {"level": Assurance(needed).label}
         )
+
+
+def id_number_claims() -> QuerySet[IdNumberClaim]:
+    """Return the unverified ID numbers typed into profiles, the ones others typed too first."""
+    return (
+        IdNumberClaim.objects.filter(id_number__isnull=False, identity_verified_at__isnull=True)
+        .select_related("user")
+        .order_by("id_number", "created_at")
+    )
+
+
+def id_number_claimants(*, id_number: str) -> list[ResidentProfile]:
+    """Return every profile holding ``id_number`` (the evidence staff weigh: facts, identities, wallet documents)."""
+    return list(
+        ResidentProfile.objects.filter(id_number=id_number)
+        .select_related("user")
+        .prefetch_related("user__identity_links", "user__documents__document_type")
+        .order_by("created_at")
+    )

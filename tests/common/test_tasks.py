@@ -13,7 +13,7 @@ from services.accounts.tasks import build_data_export, sweep_data_exports
 from services.common import tasks as publishing
 from services.common.tasks import retry_options
 from services.documents.models import ScanStatus
-from services.documents.tasks import scan_document, sweep_unscanned
+from services.documents.tasks import process_document, sweep_unprocessed
 from services.notifications.actions import notify
 from services.notifications.models import Event
 from services.notifications.tasks import deliver_notification, sweep_undelivered
@@ -60,7 +60,7 @@ def _export_never_built():
 @pytest.mark.parametrize(
     ("sweep", "swept", "unfinished", "age_setting"),
     [
-        (sweep_unscanned, scan_document, _pending_document, "DOCUMENT_SCAN_SWEEP_AFTER_SECONDS"),
+        (sweep_unprocessed, process_document, _pending_document, "DOCUMENT_SCAN_SWEEP_AFTER_SECONDS"),
         (sweep_undelivered, deliver_notification, _undelivered_notification, "NOTIFICATION_SWEEP_AFTER_SECONDS"),
         (sweep_data_exports, build_data_export, _export_never_built, "DATA_EXPORT_SWEEP_AFTER_SECONDS"),
     ],

@@ -99,10 +99,11 @@ def test_an_upload_is_stored_in_the_bucket_privately(bucket, resident, id_card):
     assert "URI" not in grants[0]["Grantee"]  # no AllUsers or AuthenticatedUsers grant: not public
 
 
-def test_downloads_go_through_the_portal_with_its_permission_checks(client, resident, id_card):
-    """The owner gets the bytes from the bucket through the download view; another resident gets a 404."""
+def test_downloads_go_through_the_portal_with_its_permission_checks(client, resident, id_card, upload_processed):
+    """Once processed (read from the bucket by the documents queue), the owner gets the bytes from the bucket through
+    the download view; another resident gets a 404."""
     content = pdf(pages=1)
-    document = upload(resident, id_card, content)
+    document, _ = upload_processed(resident, id_card, "户口簿.pdf", content)
     url = f"/documents/{document.public_id}/download/"
 
     client.force_login(resident)

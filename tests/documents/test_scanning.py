@@ -13,10 +13,10 @@ import pytest
 from celery.exceptions import Retry
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from services.documents.actions import document_scan, document_upload
+from services.documents.actions import document_process, document_upload
 from services.documents.models import Document, ScanStatus
 from services.documents.scanning import ClamdScanner, ScannerUnavailable
-from services.documents.tasks import scan_document, sweep_unscanned
+from services.documents.tasks import process_document, sweep_unprocessed
 
 from .conftest import stored_files
 from .files import pdf
@@ -93,7 +93,7 @@ def test_with_a_scanner_an_upload_is_pending_and_its_scan_is_queued(
     document, callbacks = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)
 
     assert document.scan_status == ScanStatus.PENDING
-    assert len(callbacks) == 1  # scan_document, published after commit
+    assert len(callbacks) == 1  # process_document, published after commit
 
 
 def test_scanner_down_leaves_the_document_pending_never_clean(
@@ -102,7 +102,7 @@ def test_scanner_down_leaves_the_document_pending_never_clean(
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)
 
     with pytest.raises(ScannerUnavailable):
-        document_scan(document_id=document.pk)
+        document_process(document_id=document.pk)
 
     document.refresh_from_db()
     assert (document.scan_status, document.scanned_at) == (ScanStatus.PENDING, None)
@@ -115,7 +115,7 @@ def test_the_scan_task_is_retried_while_the_scanner_is_down(
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)
 
     with pytest.raises(Retry):
-        scan_document.apply(args=[document.pk])
+        process_document.apply(args=[document.pk])
 
     assert Document.objects.get(pk=document.pk).scan_status == ScanStatus.PENDING
 
@@ -135,7 +135,7 @@ def test_the_scan_retries_follow_the_policy_in_settings_when_it_runs(
     settings.DOCUMENT_SCAN_TASK_RETRY = policy
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)
 
-    result = scan_document.apply(args=[document.pk])
+    result = process_document.apply(args=[document.pk])
 
     assert task_retries == countdowns
     assert isinstance(result.result, ScannerUnavailable)
@@ -147,7 +147,7 @@ def test_a_scanner_error_answer_is_not_clean(resident, id_card, clamd_replying, 
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)
 
     with pytest.raises(ScannerUnavailable, match="size limit exceeded"):
-        document_scan(document_id=document.pk)
+        document_process(document_id=document.pk)
 
     assert Document.objects.get(pk=document.pk).scan_status == ScanStatus.PENDING
 
@@ -179,7 +179,7 @@ def test_a_second_scan_changes_nothing(resident, id_card, clamd_replying, django
     fake = clamd_replying(b"stream: OK\0")
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks, execute=True)
 
-    document_scan(document_id=document.pk)  # a redelivered task
+    document_process(document_id=document.pk)  # a redelivered task
 
     assert len(fake.received) == 1
 
@@ -191,7 +191,7 @@ def test_the_sweep_publishes_the_scan_of_old_pending_documents(
     document, _ = upload_pdf(resident, id_card, django_capture_on_commit_callbacks)  # its message "lost"
     settings.DOCUMENT_SCAN_SWEEP_AFTER_SECONDS = -1
 
-    assert sweep_unscanned.apply().get() == 1
+    assert sweep_unprocessed.apply().get() == 1
 
     assert Document.objects.get(pk=document.pk).scan_status == ScanStatus.CLEAN
 

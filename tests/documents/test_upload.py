@@ -3,11 +3,12 @@
 Every file is either accepted or refused with a message naming it; never a 500, and a refusal stores nothing.
 """
 
+import hashlib
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 from rest_framework.test import APIClient
 
@@ -15,6 +16,7 @@ from services.common.errors import ValidationFailed
 from services.common.storage import private_storage
 from services.documents.actions import document_upload
 from services.documents.models import Document, ScanStatus
+from services.notifications.models import Event, Notification
 from tests.api.problems import assert_problem
 from tests.web.html import assert_accessible
 
@@ -41,9 +43,14 @@ REFUSED = {
     "polyglot.pdf": (pdf(1) + zip_bytes(), "has another file hidden inside it"),
     "../../etc/passwd": (b"root:x:0:0:root:/root:/bin/bash\n", "is not a PDF, JPEG, PNG or HEIC file"),
     "photo.png": (image("JPEG"), "does not match its content, which is JPEG"),
-    "locked.pdf": (pdf(1, password="secret"), "is protected with a password"),
-    "broken.pdf": (b"%PDF-1.7\n" + b"\0" * 50, "is damaged or incomplete"),
     "noextension": (pdf(1), "does not match its content, which is PDF"),
+}
+PHOTO = image("JPEG", size=(600, 400), gps=False)
+# Refused by the documents queue, once the upload has answered: name → (bytes, words of the message, code).
+REFUSED_IN_PROCESSING = {
+    "locked.pdf": (pdf(1, password="secret"), "is protected with a password", "protected"),
+    "broken.pdf": (b"%PDF-1.7\n" + b"\0" * 50, "is damaged or incomplete", "damaged"),
+    "truncated.jpg": (PHOTO[: len(PHOTO) // 2], "is damaged or incomplete", "damaged"),
 }
 
 
@@ -52,18 +59,39 @@ def upload(name: str, data: bytes) -> SimpleUploadedFile:
 
 
 @pytest.mark.parametrize("name", list(ACCEPTED))
-def test_accepted_files_are_stored_under_a_random_name(resident, id_card, document_storage, name):
-    """Valid PDF, JPEG, PNG and HEIC files are kept, with a safe display name, a sniffed type and a sha256."""
+def test_accepted_files_are_stored_under_a_random_name(resident, id_card, document_storage, upload_processed, name):
+    """Valid PDF, JPEG, PNG and HEIC files are kept, with a safe display name, a sniffed type and a sha256 of what
+    was uploaded; once processed, only the cleaned file is left."""
     data, kept_name, content_type = ACCEPTED[name]
 
-    document, created = document_upload(owner=resident, document_type=id_card, upload=upload(name, data))
+    document, created = upload_processed(resident, id_card, name, data)
 
     assert created
     assert (document.original_name, document.content_type) == (kept_name, content_type)
     assert document.scan_status == ScanStatus.CLEAN  # scanning is switched off in these tests
     [path] = stored_files(document_storage)
-    assert path.name == document.stored_name and len(path.stem) == 32  # a UUID, nothing of the given name
-    assert len(document.sha256) == 64 and document.size == path.stat().st_size
+    assert path.name == document.stored_name and len(path.stem.split("-")[0]) == 32  # nothing of the name given
+    assert document.sha256 == hashlib.sha256(data).hexdigest() and document.size == path.stat().st_size
+
+
+@pytest.mark.parametrize("name", list(REFUSED_IN_PROCESSING))
+def test_files_refused_in_processing_are_deleted_and_the_owner_told(
+    resident, id_card, document_storage, upload_processed, name
+):
+    """The upload answers pending; the documents queue refuses the file with a code (worded when shown, in the
+    reader's language), deletes its bytes and tells the owner why in their inbox."""
+    data, words, code = REFUSED_IN_PROCESSING[name]
+
+    document, created = upload_processed(resident, id_card, name, data)
+
+    assert created and (document.scan_status, document.refusal) == (ScanStatus.REFUSED, code)
+    assert words in document.refusal_text and name in document.refusal_text
+    assert not stored_files(document_storage)
+    [message] = Notification.objects.filter(recipient=resident, event=Event.DOCUMENT_REFUSED, channel="in_app")
+    assert words in message.payload["reason"]["en"] and "“" + name + "”" in message.payload["reason"]["zh"]
+    with translation.override("zh-hans"):
+        assert document.refusal_text == message.payload["reason"]["zh"]
+    assert not Document.objects.usable().exists()
 
 
 @pytest.mark.parametrize("name", list(REFUSED))
@@ -91,21 +119,21 @@ def test_one_byte_over_the_limit_is_refused(resident, id_card, document_storage,
     assert not Document.objects.exists() and not stored_files(document_storage)
 
 
-def test_exactly_the_limit_is_accepted(resident, id_card, settings):
+def test_exactly_the_limit_is_accepted(resident, id_card, settings, upload_processed):
     data = pdf(1)
     settings.DOCUMENT_MAX_BYTES = len(data)
 
-    document, created = document_upload(owner=resident, document_type=id_card, upload=upload("fits.pdf", data))
+    document, created = upload_processed(resident, id_card, "fits.pdf", data)
 
     assert created and document.size == len(data)
 
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "HEIF"])
-def test_images_lose_their_metadata_and_stand_upright(resident, id_card, fmt):
+def test_images_lose_their_metadata_and_stand_upright(resident, id_card, fmt, upload_processed):
     """EXIF (the GPS position included) is gone from the stored image; its orientation was applied first."""
     name = {"JPEG": "a.jpg", "PNG": "a.png", "HEIF": "a.heic"}[fmt]
 
-    document, _ = document_upload(owner=resident, document_type=id_card, upload=upload(name, image(fmt)))
+    document, _ = upload_processed(resident, id_card, name, image(fmt))
 
     with private_storage().open(document.stored_name) as file:
         stored = file.read()
@@ -178,8 +206,8 @@ def test_web_refusals_are_shown_on_the_form(client, resident, id_card, document_
 
 
 def test_web_upload_of_several_files_gives_a_receipt_for_each(client, resident, id_card):
-    """Several files at once: each gets its receipt ("Received …: 2 pages, …"), the good ones are kept even
-    when another is refused, and the refused one is named."""
+    """Several files at once: each gets its receipt ("Received …, 1 KB: it is being checked …"), the good ones are
+    kept even when another is refused, and the refused one is named."""
     client.force_login(resident)
     client.cookies["django_language"] = "en"
     files = [upload("front.jpg", image("JPEG")), upload("scan.pdf", pdf(2)), upload("virus.pdf", ELF)]
@@ -188,23 +216,45 @@ def test_web_upload_of_several_files_gives_a_receipt_for_each(client, resident, 
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Received “scan.pdf”: 2 pages," in html
-    assert "Received “front.jpg”: 1 page," in html
+    assert "Received “scan.pdf”, " in html and "it is being checked" in html
+    assert "Received “front.jpg”, " in html
     assert "“virus.pdf” is not a PDF" in html
     assert sorted(Document.objects.values_list("original_name", flat=True)) == ["front.jpg", "scan.pdf"]
     assert set(Document.objects.values_list("expires_on", flat=True)) == {timezone.datetime(2099, 1, 31).date()}
 
 
-def test_web_upload_redirects_with_the_receipt(client, resident, id_card):
+def test_web_upload_redirects_with_the_receipt(client, resident, id_card, django_capture_on_commit_callbacks):
+    """The upload answers with its receipt while the document is checked; the wallet shows its pages once ready."""
     client.force_login(resident)
     client.cookies["django_language"] = "en"
 
-    response = post_files(client, [upload("身份证.pdf", pdf(2))], document_type=id_card.pk)
+    with django_capture_on_commit_callbacks() as processing:
+        response = post_files(client, [upload("身份证.pdf", pdf(2))], document_type=id_card.pk)
 
     assert response.status_code == 302 and response.url == "/documents/"
     page = client.get("/documents/").content.decode()
-    assert "Received “身份证.pdf”: 2 pages," in page
-    assert "身份证.pdf" in page
+    assert "Received “身份证.pdf”, " in page and "Being checked" in page and "/download/" not in page
+    [process] = processing
+    process()
+    page = client.get("/documents/").content.decode()
+    assert "2 pages" in page and "Ready" in page and "/download/" in page
+
+
+def test_web_wallet_says_why_a_document_was_refused(client, resident, id_card, upload_processed):
+    """A refused document stays in the wallet's list, not openable, with the reason in the reader's language; the
+    same file uploaded again is refused again, with that reason, at once."""
+    data = pdf(1, password="secret")
+    upload_processed(resident, id_card, "locked.pdf", data)
+    client.force_login(resident)
+
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/documents/").content.decode()
+    assert "“locked.pdf”设有密码保护" in page and "已拒收" in page
+    assert "/download/" not in page
+    client.cookies["django_language"] = "en"
+    again = post_files(client, [upload("locked.pdf", data)], document_type=id_card.pk)
+    assert_accessible(again)
+    assert "“locked.pdf” is protected with a password" in again.content.decode()
 
 
 def test_web_upload_with_a_crlf_file_name_is_never_a_500(client, resident, id_card):
@@ -238,18 +288,23 @@ def api(resident):
     return client
 
 
-def test_api_upload_returns_the_document_with_its_receipt(api, id_card):
-    response = api.post(
-        "/api/v1/documents/",
-        {"file": upload("scan.pdf", pdf(2)), "document_type": id_card.code, "expires_on": "2099-12-31"},
-        format="multipart",
-        HTTP_ACCEPT_LANGUAGE="en",
-    )
+def test_api_upload_returns_the_document_with_its_receipt(api, id_card, django_capture_on_commit_callbacks):
+    """201 once stored and sniffed (pending, 0 pages); the list shows it ready with its pages once processed."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/v1/documents/",
+            {"file": upload("scan.pdf", pdf(2)), "document_type": id_card.code, "expires_on": "2099-12-31"},
+            format="multipart",
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
 
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["name"] == "scan.pdf" and body["pages"] == 2 and body["content_type"] == "application/pdf"
-    assert body["receipt"].startswith("Received “scan.pdf”: 2 pages,")
+    assert body["name"] == "scan.pdf" and body["scan_status"] == "pending" and body["content_type"] == "application/pdf"
+    assert body["receipt"].startswith("Received “scan.pdf”, ") and body["refusal"] == body["refusal_message"] == ""
+    [ready] = api.get("/api/v1/documents/", HTTP_ACCEPT_LANGUAGE="en").json()["results"]
+    assert (ready["scan_status"], ready["pages"]) == ("clean", 2)
+    assert ready["receipt"].startswith("Received “scan.pdf”: 2 pages,")
     assert body["expires_on"] == "2099-12-31" and body["expired"] is False
     again = api.post(
         "/api/v1/documents/", {"file": upload("again.pdf", pdf(2)), "document_type": id_card.code}, format="multipart"
@@ -274,6 +329,18 @@ def test_api_refusals_are_problems_naming_the_file_field(api, id_card, document_
     assert [e["field"] for e in body["errors"]] == ["file"]
     assert words in body["errors"][0]["message"]
     assert not Document.objects.exists() and not stored_files(document_storage)
+
+
+def test_api_says_why_a_document_was_refused_in_the_asked_language(api, resident, id_card, upload_processed):
+    document, _ = upload_processed(resident, id_card, "broken.pdf", b"%PDF-1.7\n" + b"\0" * 50)
+
+    english = api.get("/api/v1/documents/", HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]
+    chinese = api.get("/api/v1/documents/", HTTP_ACCEPT_LANGUAGE="zh-hans").json()["results"][0]
+
+    assert (english["scan_status"], english["refusal"]) == ("refused", "damaged")
+    assert "“broken.pdf” is damaged or incomplete" in english["refusal_message"]
+    assert chinese["refusal_message"].startswith("“broken.pdf”已损坏")
+    assert assert_problem(api.get(f"/api/v1/documents/{document.public_id}/file/"), 409)
 
 
 def test_api_upload_refuses_json_unknown_types_and_unknown_fields(api, id_card):
@@ -327,3 +394,15 @@ def test_uploading_from_an_application_attaches_it_there(client, resident, id_ca
     assert application.document_links.get().document == Document.objects.get(original_name="身份证.pdf")
     other = ApplicationFactory(service=service, routed=True)
     assert client.get(f"/applications/{other.public_id}/documents/upload/").status_code == 404
+
+
+def test_a_large_jpeg_is_kept_at_a_scale_a_worker_can_decode(resident, id_card, upload_processed, monkeypatch):
+    """A JPEG over DECODE_BUDGET_PIXELS is decoded (and kept) at the first of 1/2, 1/4, 1/8 that fits the budget;
+    one within it keeps every pixel."""
+    monkeypatch.setattr("services.documents.inspection.DECODE_BUDGET_PIXELS", 1_000)
+
+    large, _ = upload_processed(resident, id_card, "large.jpg", image("JPEG", size=(96, 64), gps=False))
+    small, _ = upload_processed(resident, id_card, "small.jpg", image("JPEG", size=(30, 20), gps=False))
+
+    with private_storage().open(large.stored_name) as kept_large, private_storage().open(small.stored_name) as kept:
+        assert Image.open(kept_large).size == (24, 16) and Image.open(kept).size == (30, 20)

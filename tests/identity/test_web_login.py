@@ -182,6 +182,10 @@ def test_a_verified_sign_in_takes_the_id_number_over_from_an_unverified_claim(cl
     assert squatter.id_number is None
     assert ResidentProfile.objects.get(user=signed_in_user(client)).id_number == ADULT_ID
     assert Notification.objects.filter(recipient=squatter.user, event=Event.ID_NUMBER_RELEASED).exists()
+    confirmed = Notification.objects.get(
+        recipient=signed_in_user(client), event=Event.ID_NUMBER_CONFIRMED, channel="in_app"
+    )
+    assert confirmed.payload == {"path": "/profile/"}  # names nobody: neither the other account nor the number
 
 
 def test_an_email_account_of_the_same_address_is_not_merged_silently(client, provider, idp):

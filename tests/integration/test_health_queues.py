@@ -8,7 +8,7 @@ import redis
 
 from portal.celery import app as celery_app
 from portal.health import portal_queues, queue_ages
-from services.documents.tasks import scan_document
+from services.documents.tasks import process_document
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -24,7 +24,7 @@ def test_a_queue_whose_worker_is_gone_shows_in_the_health_report(real_services, 
     broker.delete(*[prefix + queue for queue in portal_queues()])  # what earlier tests left unconsumed
     key = prefix + "documents"
     try:
-        scan_document.apply_async((0,))
+        process_document.apply_async((0,))
         fresh = client.get("/healthz")
         time.sleep(1.5)
         ages = queue_ages(queues=["documents", "routing"])

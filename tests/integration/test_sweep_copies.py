@@ -7,7 +7,7 @@ import redis
 
 from portal.celery import app as celery_app
 from services.documents.models import ScanStatus
-from services.documents.tasks import sweep_unscanned
+from services.documents.tasks import sweep_unprocessed
 from tests.factories import DocumentFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -23,7 +23,7 @@ def test_a_sweep_run_five_times_publishes_each_document_once(real_services, sett
     broker.delete(key)
     celery_app.conf.task_always_eager = False
     try:
-        found = [sweep_unscanned.apply().get() for _ in range(5)]
+        found = [sweep_unprocessed.apply().get() for _ in range(5)]
         waiting = broker.llen(key)
     finally:
         celery_app.conf.task_always_eager = True

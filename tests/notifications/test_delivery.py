@@ -273,7 +273,10 @@ def test_the_sweep_publishes_what_was_left_undelivered(en_resident, settings):
     assert len(mail.outbox) == 1
 
 
-ABOUT_THE_ACCOUNT = {Event.ID_NUMBER_RELEASED, Event.MANDATE_CHANGED, Event.ENTITLEMENT_OFFERED}
+ABOUT_THE_ACCOUNT = {
+    Event.ID_NUMBER_RELEASED, Event.ID_NUMBER_CONFIRMED, Event.MANDATE_CHANGED, Event.ENTITLEMENT_OFFERED,
+    Event.DOCUMENT_REFUSED,
+}  # fmt: skip
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
@@ -292,7 +295,9 @@ def test_every_event_has_its_words_in_both_languages(event, language):
     assert message.subject and "\n" not in message.subject
     # The overdue notice lists a department's applications: its subject names the department.
     subject_names = "市卫生健康委员会" if language == "zh-hans" else "Municipal Health Commission"
-    if event not in ABOUT_THE_ACCOUNT:  # those about the ID number, a mandate or an offer name no application
+    if (
+        event not in ABOUT_THE_ACCOUNT
+    ):  # those about the ID number, a mandate, an offer or a document name no application
         assert (subject_names if event == Event.OVERDUE else "HLT-2026-000001") in message.subject
     assert "HLT-2026-000001" in message.body or event != Event.OVERDUE
     assert message.body and "{" not in message.body

@@ -2,7 +2,7 @@ import pytest
 from django.utils import translation
 
 from tests.api.conftest import anonymous_client, resident_client  # noqa: F401 (fixtures)
-from tests.documents.conftest import id_card  # noqa: F401 (a fixture)
+from tests.documents.conftest import id_card, upload_processed  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from services.common.errors import ValidationFailed
 from services.documents.actions import document_upload
-from services.documents.models import Document
+from services.documents.models import Document, Refusal, ScanStatus
 from tests.documents.files import pdf
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +71,24 @@ ACTIVE_PDFS = {
 
 
 @pytest.mark.parametrize("make", ACTIVE_PDFS.values(), ids=ACTIVE_PDFS.keys())
-def test_a_pdf_that_can_run_something_is_refused(make, resident, id_card):
-    """Scripts, launch actions and attached files are refused, saying what to do; a plain PDF is taken."""
-    with pytest.raises(ValidationFailed) as refused:
-        _upload(resident, id_card, "form.pdf", _pdf_with(make))
+def test_a_pdf_that_can_run_something_is_refused(make, resident, id_card, upload_processed, client):
+    """Scripts, launch actions and attached files are refused by the documents queue, saying what to do, before
+    anyone can open the file; a plain PDF is taken."""
+    document, _ = upload_processed(resident, id_card, "form.pdf", _pdf_with(make))
 
-    assert "contains scripts, actions or attached files" in str(refused.value)
-    assert not Document.objects.exists()
-    assert _upload(resident, id_card, "plain.pdf", pdf(1))[1] is True
+    assert (document.scan_status, document.refusal) == (ScanStatus.REFUSED, Refusal.ACTIVE)
+    assert "contains scripts, actions or attached files" in document.refusal_text
+    client.force_login(resident)
+    assert client.get(f"/documents/{document.public_id}/download/").status_code == 409
+    assert upload_processed(resident, id_card, "plain.pdf", pdf(1))[0].scan_status == ScanStatus.CLEAN
+
+
+def test_a_pending_document_opens_for_nobody(resident, id_card, client):
+    """Until the documents queue has checked and cleaned it, a document does not open, not even for its owner (staff:
+    tests/documents/test_access.py)."""
+    document, _ = _upload(resident, id_card, "scan.pdf", pdf(1))  # on_commit not run: the worker has not seen it
+
+    assert document.scan_status == ScanStatus.PENDING
+    client.force_login(resident)
+    assert client.get(f"/documents/{document.public_id}/download/").status_code == 409
+    assert f"/documents/{document.public_id}/download/" not in client.get("/documents/").content.decode()
