@@ -217,8 +217,6 @@ def ratio(value: float, base: float) -> str:
 
 
 def main() -> None:
-    from bench import uploads  # it imports this module's helpers
-
     started = time.monotonic()
     logins = prepare()
     rows, notes = [], []
@@ -271,13 +269,21 @@ def main() -> None:
     exactly_once = shell(PORTAL_ENV, "from bench.tools import portal_routed_once; print(portal_routed_once())")
 
     table = render(rows, routing_rate, base_rate, portal_web_kib, baseline_web_kib, routing_kib, exactly_once)
+    write(table + extra_tables(), started=started, notes=notes)
+
+
+def extra_tables() -> str:
+    """The tables of the paths that start their own servers or workers (webhooks, the city view, uploads)."""
+    from bench import uploads  # it imports this module's helpers
+
+    table = ""
     if wanted("webhooks"):
         table += integration.measure(shell=shell, workers=Workers, portal_env=PORTAL_ENV, baseline_env=BASELINE_ENV)
     if wanted("cityview"):
         table += cityview.measure(shell=shell, server=Server, wrk=wrk, env=PORTAL_ENV, url=PORTAL)
     if wanted("uploads"):
         table += uploads.measure()
-    write(table, started=started, notes=notes)
+    return table
 
 
 def write(table: str, *, started: float, notes: list[str]) -> None:
