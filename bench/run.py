@@ -166,17 +166,10 @@ def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None 
     A second of the same load first, not counted, warms every gunicorn worker for the path (imports, caches,
     database connections), so the figure is the steady state and not the first requests of a fresh worker.
     """
-    warm = ["wrk", f"-t{threads}", f"-c{connections}", "-d1s", "--timeout", "10s"]
-    for header in headers:
-        warm += ["-H", header]
-    if script:
-        warm += ["-s", str(ROOT / "bench" / "lua" / script)]
-    subprocess.run([*warm, url], capture_output=True, check=True, env=os.environ)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "10s"]
-    for header in headers:
-        command += ["-H", header]
-    if script:
-        command += ["-s", str(ROOT / "bench" / "lua" / script)]
+    options = [f"-t{threads}", f"-c{connections}", "--timeout", "10s", *(x for h in headers for x in ("-H", h))]
+    options += ["-s", str(ROOT / "bench" / "lua" / script)] if script else []
+    subprocess.run(["wrk", *options, "-d1s", url], capture_output=True, check=True, env=os.environ)
+    command = ["wrk", *options, f"-d{SECONDS}s", "--latency"]
     out = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=os.environ).stdout
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
@@ -245,10 +238,12 @@ def main() -> None:
         verify = wrk(f"{PORTAL}/api/v1/credentials/verify/?token={logins['credential_token']}")
         paths.append(("credential verification (API)", verify, base_list, 0.8))
     if wanted("create"):
+        one = wrk(f"{PORTAL}/", script="create_submitted.lua", connections=4, threads=4, headers=[token])
+        paths.append(("create + submit in one call (API)", one, base_create, 0.4))
         create = wrk(f"{PORTAL}/", script="create_submit.lua", connections=4, threads=4, headers=[token])
         # Each create+submit is two requests: the pair rate is half the request rate.
         pairs = Load(create.rps / 2, create.p50_ms, create.p99_ms, create.errors)
-        paths.append(("create + submit (API, pairs/s)", pairs, base_create, 0.5))
+        paths.append(("create + submit, two calls (API, pairs/s)", pairs, base_create, 0.2))
     if wanted("admin"):
         queue = wrk(f"{PORTAL}/admin/applications/application/", headers=[cookie])
         page = wrk(f"{PORTAL}{logins['admin_page']}", headers=[cookie])

@@ -29,6 +29,9 @@ CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)
 HEADLESS_TOKEN_STRATEGY = "services.api.tokens.ExpiringSessionTokenStrategy"  # noqa: S105  # nosec B105  # a class path
 API_TOKEN_IDLE_SECONDS = env.int("API_TOKEN_IDLE_SECONDS", default=60 * 60 * 24 * 14)
 API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=60 * 60 * 24 * 90)
+# An API request finds its signed-in user in the cache, kept this long after it was read (0: a query every request);
+# any change to the user drops the copy at once, so this only bounds one that a cache outage kept from being dropped.
+API_USER_CACHE_SECONDS = env.int("API_USER_CACHE_SECONDS", default=300)
 # Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours), then purged by beat.
 IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
 # A retry arriving while the first request with its key still runs waits this long for the first answer (then

@@ -1,12 +1,30 @@
+from allauth.headless import app_settings
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
+from allauth.usersessions.internal import usersessionkit
+
+from .session_users import session_user
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
-    """allauth's X-Session-Token authentication, answering a missing or expired token with 401, not 403.
+    """allauth's X-Session-Token authentication, answering a missing or expired token with 401, not 403, and
+    finding the session's user without a query while nothing about them changed (session_users.py).
 
     DRF turns "not authenticated" into 403 when the first authentication class names no challenge;
     naming one makes it a 401 with ``WWW-Authenticate: X-Session-Token``, which tells the app to log in again.
     """
+
+    def authenticate(self, request):
+        token = self.get_session_token(request)
+        if not token:
+            return None
+        session = app_settings.TOKEN_STRATEGY.lookup_session(token)  # gone after a logout or an ended session
+        if session is None:
+            return None
+        user = session_user(session=session, request=request)
+        if user is None:
+            return None
+        usersessionkit.track_activity(request._request, user=user, session=session)
+        return user, session
 
     def authenticate_header(self, request) -> str:
         return "X-Session-Token"

@@ -40,10 +40,14 @@ class WindowCountThrottle(SimpleRateThrottle):
 
     def allow_key(self, key: str) -> bool:
         """Count one request under ``key`` in the current window; False once the window's allowance is spent."""
+        return _count(self.cache, self.window_key(key), self.duration) <= self.num_requests
+
+    def window_key(self, key: str) -> str:
+        """Return the counter of ``key`` for the current window (and note the time left in it for Retry-After)."""
         now = time.time()
         window = int(now // self.duration)
         self.retry_after = (window + 1) * self.duration - now
-        return _count(self.cache, f"{key}:{window}", self.duration) <= self.num_requests
+        return f"{key}:{window}"
 
     def wait(self) -> float:
         return self.retry_after
@@ -98,12 +102,56 @@ class AnonRateThrottle(WindowCountThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+# Where the authentication leaves the count it took for the account (session_users.py): (counter, count).
+PRECOUNTED = "_user_throttle_precounted"
+
+
 class UserRateThrottle(WindowCountThrottle):
-    """Signed-in callers, per account (``user`` rate); anonymous ones are left to AnonRateThrottle."""
+    """Signed-in callers, per account (``user`` rate); anonymous ones are left to AnonRateThrottle.
+
+    On Redis the app's session-token authentication counts the request while it reads the user (``count_with``,
+    one round trip for both); the throttle then only compares that count with the allowance.
+    """
 
     scope = "user"
 
     def get_cache_key(self, request, view):
         if not (request.user and request.user.is_authenticated):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
+        return self.account_key(request.user.pk)
+
+    def account_key(self, user_id) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": user_id}
+
+    def allow_request(self, request, view) -> bool:
+        precounted = getattr(request, PRECOUNTED, None)
+        key = self.get_cache_key(request, view) if precounted and self.rate is not None else None
+        if key is not None and precounted[0] == self.window_key(key):
+            return precounted[1] <= self.num_requests
+        return super().allow_request(request, view)
+
+    def count_with(self, *, request, user_id, read: str):
+        """Count the request against account ``user_id`` (left on ``request`` for allow_request) and GET the Redis
+        key ``read``, in one MULTI/EXEC round trip; return what ``read`` holds (raw). Raises RedisError."""
+        pipeline = self.cache.client.get_client(write=True).pipeline(transaction=True)
+        counter = self.window_key(self.account_key(user_id)) if self.rate is not None else None
+        if counter is not None:
+            made = self.cache.make_and_validate_key(counter)
+            pipeline.incrby(made, 1)
+            pipeline.expire(made, self.duration + 1)
+        pipeline.get(read)
+        results = pipeline.execute()
+        if counter is not None:
+            setattr(request, PRECOUNTED, (counter, results[0]))
+        return results[-1]
+
+    def uncount(self, request) -> None:
+        """Take back the count ``count_with`` took when the session turned out not to be signed in after all."""
+        precounted = getattr(request, PRECOUNTED, None)
+        if precounted is None:
+            return
+        setattr(request, PRECOUNTED, None)
+        try:
+            self.cache.client.get_client(write=True).decrby(self.cache.make_and_validate_key(precounted[0]), 1)
+        except RedisError:
+            logger.warning("throttle count not taken back (cache down)", exc_info=True)

@@ -10,19 +10,14 @@ from django.utils.translation import gettext as _
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType, Service
-from services.common.errors import DocumentsMissing, InvalidTransition, NotAllowed, NotEligible, ValidationFailed
-from services.common.i18n import is_chinese
-from services.common.tasks import publish_on_commit
+from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.credentials.actions import credential_issue
-from services.credentials.selectors import credential_usable
 from services.documents.models import Document
 from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import normalize_answers, validate_answers
-from services.identity.selectors import assurance_require
 from services.mandates.selectors import mandate_for, mandate_snapshot
 
-from .attachments import MissingDocument, application_documents_missing, attach_answered_documents, document_attach
-from .fees import fee_status_for
+from .attachments import attach_answered_documents, document_attach
 from .models import (
     Application,
     ApplicationEvent,
@@ -34,38 +29,16 @@ from .models import (
 )
 from .selectors import (
     application_draft_for_service,
-    application_eligibility,
-    application_fee_quote,
     application_prefill,
-    credential_answers,
     staff_may_handle,
 )
-from .workflow import Actor, actor_roles, application_transition, assignment_status, refuse
+from .submission import check_answers, route_on_commit, submission_checked
+from .workflow import Actor, actor_roles, application_first_move, application_transition, assignment_status, refuse
 
 logger = logging.getLogger(__name__)
 
 MAX_REQUEST_ITEMS = 20
 MAX_TEXT = 2000
-
-
-def _check_answers(*, schema: dict, answers, partial: bool, applicant, missing: list[MissingDocument] = ()) -> None:
-    errors = validate_answers(schema=schema, answers=answers, partial=partial)
-    # A credential given as evidence must be the applicant's own, valid now (another person's is "not yours").
-    given = credential_answers(schema=schema, answers=answers) if isinstance(answers, dict) else []
-    for name, type_code, public_id in given:
-        if credential_usable(holder=applicant, public_id=public_id, type_code=type_code) is None:
-            errors[name] = [_("This is not a valid credential of yours: choose another or upload the document.")]
-    for document in missing:
-        errors[document.question] = [_("Upload “%(name)s”, or choose it from your wallet.") % {"name": document.name}]
-    if missing:
-        names = "、".join(d.name for d in missing) if is_chinese() else ", ".join(d.name for d in missing)
-        raise DocumentsMissing(
-            _("These documents are still missing: %(names)s.") % {"names": names},
-            errors=errors,
-            documents=[document.as_problem() for document in missing],
-        )
-    if errors:
-        raise ValidationFailed(_("Some answers need your attention."), errors=errors)
 
 
 def _acting_fields(*, applicant, service: Service, acting) -> dict:
@@ -87,17 +60,45 @@ def application_create_draft(
     the applicant's profile and earlier applications; answers may be incomplete but never invalid. ``acting``:
     the agent making it for the applicant under a mandate (then the applicant is the legal subject: their data
     fill it and their eligibility counts)."""
+    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting)
+    application.save(force_insert=True)
+    application.reference = _reference(application)
+    application.save(update_fields=["reference"])
+    return application
+
+
+@transaction.atomic
+def application_create_submitted(
+    *, applicant, service: Service, answers: dict, channel=Channel.MOBILE, acting=None
+) -> tuple[Application, ApplicationEvent]:
+    """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
+    checks, records and errors of application_create_draft then application_submit, with the form version, the
+    profile and the rules read once, and the row inserted then updated once (its reference with the move), never
+    read back. A refused submission leaves nothing behind (no draft)."""
+    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting)
+    by = acting or applicant
+    application.save(force_insert=True)  # a refused submission rolls it back with the transaction
+    attach_answered_documents(application=application, changes=application.answers, by=by)
+    changes = submission_checked(application=application, by=by)
+    changes["reference"] = _reference(application)
+    event = application_first_move(application=application, to=Status.SUBMITTED, by=by, changes=changes)
+    route_on_commit(application=application)
+    return application, event
+
+
+def _new_draft(*, applicant, service: Service, answers: dict | None, channel, acting) -> Application:
+    """Return the unsaved draft application_create_draft describes (its answers checked as a draft's)."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
     acting_fields = _acting_fields(applicant=applicant, service=service, acting=acting)
     version = form_version_publish(service=service)
     answers = normalize_answers(schema=version.schema, answers=answers or {})
-    _check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
+    check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
     prefill = {
         name: value
         for name, (value, _source) in application_prefill(applicant=applicant, schema=version.schema).items()
     }
-    application = Application.objects.create(
+    return Application(
         applicant=applicant,
         service=service,
         form_version=version,
@@ -105,9 +106,10 @@ def application_create_draft(
         channel=channel,
         **acting_fields,
     )
-    application.reference = f"{service.department.reference_prefix}-{timezone.localdate().year}-{application.pk:06d}"
-    application.save(update_fields=["reference"])
-    return application
+
+
+def _reference(application: Application) -> str:
+    return f"{application.service.department.reference_prefix}-{timezone.localdate().year}-{application.pk:06d}"
 
 
 def application_start(*, applicant, service: Service, carried: dict | None = None, acting=None) -> Application:
@@ -139,7 +141,7 @@ def application_save_answers(*, application: Application, changes: dict, by) -> 
     if locked.status != Status.DRAFT:
         raise InvalidTransition(_("The application has been submitted, so its answers can no longer change."))
     answers = answers_merge(locked.schema, locked.answers, normalize_answers(schema=locked.schema, answers=changes))
-    _check_answers(schema=locked.schema, answers=answers, partial=True, applicant=locked.applicant_id)
+    check_answers(schema=locked.schema, answers=answers, partial=True, applicant=locked.applicant_id)
     locked.answers, locked.draft_reminder_sent_at = answers, None
     locked.save(update_fields=["answers", "draft_reminder_sent_at", "updated_at"])
     attach_answered_documents(application=locked, changes=changes, by=by)
@@ -152,33 +154,9 @@ def application_submit(*, application: Application, by) -> Application:
 
     The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
     """
-    assurance_require(user=by, needed=application.service.assurance)
-    _check_answers(
-        schema=application.schema,
-        answers=application.answers,
-        partial=False,
-        applicant=application.applicant_id,
-        missing=application_documents_missing(application=application),
-    )
-    eligibility = application_eligibility(application=application)
-    if eligibility.failed:
-        raise NotEligible(
-            _("You cannot apply for this service: %(reasons)s")
-            % {"reasons": " ".join(rule.reason for rule in eligibility.failed)},
-            errors={"eligibility": [rule.reason for rule in eligibility.failed]},
-        )
-    quote = application_fee_quote(application=application)
-    application = application_transition(
-        application=application,
-        to=Status.SUBMITTED,
-        by=by,
-        changes={"submitted_at": timezone.now(), "fee_fen": quote.full_fen, "fee_status": fee_status_for(quote)},
-    )
-    if not application.awaits_payment:
-        publish_on_commit(
-            "services.routing.tasks.route_application", (application.pk,), reference=application.reference
-        )
-    logger.info("submitted", extra={"reference": application.reference})
+    changes = submission_checked(application=application, by=by)
+    application = application_transition(application=application, to=Status.SUBMITTED, by=by, changes=changes)
+    route_on_commit(application=application)
     return application
 
 

@@ -143,16 +143,34 @@ def application_transition(
         roles = actor_roles(application=locked, by=by)
         if not allowed & roles:
             refuse(by=by, roles=roles)
-        from_status = locked.status
-        if from_status != to:
-            changes = {**deadline_clock_changes(application=locked, to=to), **changes}
-        locked.status, locked.version = to, locked.version + 1
-        for field, value in changes.items():
-            setattr(locked, field, value)
-        locked.save(update_fields=["status", "version", "updated_at", *changes])
-        _record_event(roles=roles, notice=notice, application=locked, actor=by, from_status=from_status, to_status=to,
-                      message=message, note=note, visible_to_resident=visible_to_resident)  # fmt: skip
+        _move(application=locked, to=to, by=by, roles=roles, changes=changes, notice=notice, message=message,
+              note=note, visible_to_resident=visible_to_resident)  # fmt: skip
     return locked
+
+
+def application_first_move(*, application: Application, to: Status, by, changes: dict) -> ApplicationEvent:
+    """Make the first move of an application inserted in the caller's transaction (a draft submitted as it is
+    created): the table's check of the move and the actor, one update with ``changes``, and the event with its
+    messages, as application_transition; no other request can see the row yet, so it takes no lock and reads
+    nothing back."""
+    roles = actor_roles(application=application, by=by)
+    if not TRANSITIONS.get((application.status, to), frozenset()) & roles:
+        refuse(by=by, roles=roles)
+    return _move(application=application, to=to, by=by, roles=roles, changes=changes)
+
+
+def _move(*, application: Application, to: Status, by, roles: set[Actor], changes: dict, notice: dict | None = None,
+          **event_fields) -> ApplicationEvent:  # fmt: skip
+    """Set the new status and ``changes`` (and the legal clock's) on the row, save them, and record the event."""
+    from_status = application.status
+    if from_status != to:
+        changes = {**deadline_clock_changes(application=application, to=to), **changes}
+    application.status, application.version = to, application.version + 1
+    for field, value in changes.items():
+        setattr(application, field, value)
+    application.save(update_fields=["status", "version", "updated_at", *changes])
+    return _record_event(roles=roles, notice=notice, application=application, actor=by, from_status=from_status,
+                         to_status=to, **event_fields)  # fmt: skip
 
 
 def _record_event(*, roles: set[Actor], notice: dict | None, **fields) -> ApplicationEvent:

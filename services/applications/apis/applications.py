@@ -22,7 +22,13 @@ from services.dynamic_forms.serializers import AnswerField
 from services.mandates.models import Mandate
 from services.mandates.selectors import mandate_grantor_for
 
-from ..actions import application_create_draft, application_save_answers, application_submit, application_withdraw
+from ..actions import (
+    application_create_draft,
+    application_create_submitted,
+    application_save_answers,
+    application_submit,
+    application_withdraw,
+)
 from ..models import Application, Channel, FeeStatus, Status, resident_status_label
 from ..selectors import (
     application_fee_quote,
@@ -150,14 +156,18 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
 
     @extend_schema_field(EventOutputSerializer(many=True))
     def get_timeline(self, application):
-        return EventOutputSerializer(application_timeline(application=application, for_resident=True), many=True).data
+        # A view that has just written the whole timeline passes it in the context ("timeline"): no read-back.
+        events = self.context.get("timeline")
+        events = application_timeline(application=application, for_resident=True) if events is None else events
+        return EventOutputSerializer(events, many=True).data
 
 
 class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
     serializer_class = ApplicationOutputSerializer
 
     class InputSerializer(StrictInputSerializer):
-        """A new draft: the service's slug and the answers so far, by question name; unknown fields are refused."""
+        """A new draft: the service's slug and the answers so far, by question name; unknown fields are refused.
+        With ``submit``, the application is submitted at once instead (the answers then complete)."""
 
         class Meta:
             ref_name = "ApplicationCreate"
@@ -168,6 +178,13 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
             required=False,
             help_text="A mandate you hold (GET /api/v1/mandates/): the draft is for the person it is from, filled "
             "from their data; without one in force that covers the service, 404.",
+        )
+        submit = serializers.BooleanField(
+            required=False,
+            default=False,
+            help_text="Submit it in the same call: the answers are checked in full and the eligibility rules applied, "
+            "exactly as `POST /applications/{id}/submit/` does (the same errors, and nothing is created when refused); "
+            "the answer is the submitted application.",
         )
 
     class FilterSerializer(serializers.Serializer):
@@ -209,10 +226,14 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
         operation_id="applications_create",
         request=InputSerializer,
         parameters=IDEMPOTENT_PARAMETERS,
-        responses={201: ApplicationDetailOutputSerializer, **problems(400, 401, 404, 415, 429, *IDEMPOTENT_PROBLEMS)},
+        responses={
+            201: ApplicationDetailOutputSerializer,
+            **problems(400, 401, 403, 404, 415, 429, *IDEMPOTENT_PROBLEMS),
+        },
     )
     def post(self, request):
-        """Create a draft application; answers may be incomplete but never invalid."""
+        """Create a draft application (answers may be incomplete but never invalid), or with `submit` create and
+        submit it in one call (answers complete)."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         service = service_get_active(slug=data.validated_data["service"])
@@ -221,15 +242,15 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
             applicant = mandate_grantor_for(
                 grantee=request.user, public_id=str(data.validated_data["on_behalf_of"]), service=service
             )
+        arguments = {"applicant": applicant, "service": service, "answers": data.validated_data["answers"],
+                     "channel": Channel.MOBILE, "acting": request.user}  # fmt: skip
         with answers_errors():
-            application = application_create_draft(
-                applicant=applicant,
-                service=service,
-                answers=data.validated_data["answers"],
-                channel=Channel.MOBILE,
-                acting=request.user,
-            )
-        return Response(ApplicationDetailOutputSerializer(application).data, status=status.HTTP_201_CREATED)
+            if data.validated_data["submit"]:
+                application, event = application_create_submitted(**arguments)
+                output = ApplicationDetailOutputSerializer(application, context={"timeline": [event]})
+            else:
+                output = ApplicationDetailOutputSerializer(application_create_draft(**arguments))
+        return Response(output.data, status=status.HTTP_201_CREATED)
 
 
 class ApplicationDetailApi(APIView):

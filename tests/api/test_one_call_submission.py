@@ -1,0 +1,121 @@
+"""A submission in one call: POST /api/v1/applications/ with ``submit`` creates and submits the application, with the
+same checks, records and errors as creating a draft and then submitting it, and fewer queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from services.applications.models import Application, ApplicationEvent, Status
+from services.notifications.models import Notification
+from tests.factories import VALID_ANSWERS, ApplicationFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = "/api/v1/applications/"
+# The answers are the response's; what differs between two applications of the same person is their identity.
+OWN = {"id", "reference", "submitted_at", "created_at", "timeline"}
+
+
+def one_call(client, service, answers, **headers):
+    body = {"service": service.slug, "answers": answers, "submit": True}
+    return client.post(LIST_URL, body, format="json", HTTP_ACCEPT_LANGUAGE="en", **headers)
+
+
+def two_calls(client, service, answers):
+    created = client.post(LIST_URL, {"service": service.slug, "answers": answers}, format="json",
+                          HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
+    if created.status_code != 201:
+        return created
+    return client.post(f"{LIST_URL}{created.json()['id']}/submit/", HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_one_call_answers_the_submitted_application_and_queues_its_routing(
+    resident_client, resident, service, django_capture_on_commit_callbacks
+):
+    """201 with the submitted application (its one event in the timeline); the same record as the two calls make
+    (the event, the resident's message, the routing published after commit)."""
+    with django_capture_on_commit_callbacks() as published:
+        response = one_call(resident_client, service, VALID_ANSWERS)
+    paired = two_calls(resident_client, service, VALID_ANSWERS)
+
+    body = response.json()
+    application = Application.objects.get(public_id=body["id"])
+    assert response.status_code == 201, body
+    assert body["status"] == Status.SUBMITTED and body["submitted_at"]
+    assert [(e["from_status"], e["to_status"]) for e in body["timeline"]] == [(Status.DRAFT, Status.SUBMITTED)]
+    assert {k: v for k, v in body.items() if k not in OWN} == {k: v for k, v in paired.json().items() if k not in OWN}
+    assert (application.status, application.channel) == ("submitted", "mobile")
+    assert application.reference == body["reference"]
+    ours, theirs = (ApplicationEvent.objects.get(application__public_id=r.json()["id"]) for r in (response, paired))
+    assert ours.application == application and (ours.from_status, ours.to_status) == ("draft", "submitted")
+    told = {
+        e: sorted(Notification.objects.filter(event_key=f"application-event:{e.pk}").values_list("channel", flat=True))
+        for e in (ours, theirs)
+    }
+    assert told[ours] == told[theirs] and told[ours]
+    assert any("route_application" in repr(callback) for callback in published)
+
+
+def test_a_wrong_answer_is_refused_as_the_draft_would_be_and_nothing_is_created(resident_client, service):
+    wrong = {**VALID_ANSWERS, "start_date": "not a date"}
+
+    refused = one_call(resident_client, service, wrong)
+    paired = two_calls(resident_client, service, wrong)
+
+    assert refused.status_code == 400
+    assert refused.json() == paired.json()
+    assert any(e["field"] == "answers.start_date" for e in refused.json()["errors"])
+    assert not Application.objects.exists()
+
+
+def test_a_missing_answer_is_refused_as_the_submission_would_be_and_nothing_is_created(resident_client, service):
+    incomplete = {"full_name": "Li Lei"}
+
+    refused = one_call(resident_client, service, incomplete)
+    paired = two_calls(resident_client, service, incomplete)
+
+    assert refused.status_code == 400
+    assert refused.json() == paired.json()
+    assert {e["field"] for e in refused.json()["errors"]} == {"answers.start_date", "answers.urgent"}
+    assert Application.objects.count() == 1  # the two calls' draft; the one call left none
+
+
+def test_the_eligibility_rules_refuse_it_as_the_submission_would(resident_client, service):
+    service.eligibility_rules = [{"kind": "answer", "field": "urgent", "equals": True}]
+    service.save()
+
+    refused = one_call(resident_client, service, VALID_ANSWERS)
+    paired = two_calls(resident_client, service, VALID_ANSWERS)
+
+    assert refused.status_code == 400 and refused.json()["code"] == "not_eligible"
+    assert refused.json() == paired.json()
+
+
+def test_a_retry_with_its_idempotency_key_replays_the_answer_and_submits_once(resident_client, service):
+    first = one_call(resident_client, service, VALID_ANSWERS, HTTP_IDEMPOTENCY_KEY="one-call-1")
+    again = one_call(resident_client, service, VALID_ANSWERS, HTTP_IDEMPOTENCY_KEY="one-call-1")
+
+    assert first.status_code == again.status_code == 201
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+    assert Application.objects.filter(status=Status.SUBMITTED).count() == 1
+
+
+def count_one_call(client, service) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert one_call(client, service, VALID_ANSWERS).status_code == 201
+    return len(queries)
+
+
+def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_applications(
+    resident_client, resident, service
+):
+    """The one call reads the form, the profile and the rules once and nothing back: 13 queries (savepoints
+    included) against the two calls' 25, whatever the resident applied for before."""
+    with CaptureQueriesContext(connection) as paired:
+        assert two_calls(resident_client, service, VALID_ANSWERS).status_code == 200
+    few = count_one_call(resident_client, service)
+    ApplicationFactory.create_batch(20, applicant=resident, service=service, submitted=True)
+    many = count_one_call(resident_client, service)
+
+    assert (few, many, len(paired)) == (13, 13, 25)
