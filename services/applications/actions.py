@@ -41,7 +41,7 @@ from .selectors import (
     credential_answers,
     staff_may_handle,
 )
-from .workflow import Actor, actor_roles, application_transition, assignment_status, refuse
+from .workflow import Actor, actor_roles, application_transition, assignment_status, refuse, routing_publish_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -162,9 +162,7 @@ def application_submit(*, application: Application, by) -> Application:
         changes={"submitted_at": timezone.now(), "fee_fen": quote.full_fen, "fee_status": fee_status_for(quote)},
     )
     if not application.awaits_payment:
-        publish_on_commit(
-            "services.routing.tasks.route_application", (application.pk,), reference=application.reference
-        )
+        routing_publish_on_commit(application=application)
     logger.info("submitted", extra={"reference": application.reference})
     return application
 
