@@ -75,8 +75,14 @@ def applications_route_batch(*, limit: int) -> list[Application]:
         locked = list(
             _routable().select_for_update(skip_locked=True, of=("self",)).order_by("submitted_at", "pk")[:limit]
         )
-        if len(locked) == limit:  # the next worker skips these rows: they are locked until this commits
-            publish_coalesced(ROUTE_SUBMITTED, seconds=settings.ROUTING_WAKE_SECONDS)
+        if len(locked) == limit:  # there may be more: the next batch's message
+            wake = partial(publish_coalesced, ROUTE_SUBMITTED, seconds=settings.ROUTING_WAKE_SECONDS)
+            # At once, so that another worker takes the next rows (it skips these, locked) while this one routes; run
+            # in-process (eager), only after the commit, or the next batch would run inside this transaction.
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                transaction.on_commit(wake)
+            else:
+                wake()
         return _route_locked(locked, isolate=True)
 
 

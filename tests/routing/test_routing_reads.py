@@ -187,12 +187,13 @@ def test_an_application_whose_routing_fails_is_left_out_of_the_batch_and_routed_
     assert publish_one.call_args.args == ((broken.pk,), None)
 
 
-def test_a_full_batch_wakes_another_worker_before_it_commits(service, django_capture_on_commit_callbacks):
+def test_a_full_batch_wakes_another_worker_before_it_commits(service, django_capture_on_commit_callbacks, settings):
     """When a batch takes as many as it may, there may be more: it publishes the next batch's message at once (the
     rows it holds are skipped by the worker that takes it); a batch with room to spare publishes none."""
     from services.routing.actions import applications_route_batch
     from services.routing.tasks import route_submitted
 
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # published to a broker (the publish itself is mocked)
     ApplicationFactory.create_batch(3, service=service, submitted=True)
     with mock.patch.object(route_submitted, "apply_async") as wake, django_capture_on_commit_callbacks():
         assert len(applications_route_batch(limit=2)) == 2
@@ -201,3 +202,20 @@ def test_a_full_batch_wakes_another_worker_before_it_commits(service, django_cap
 
     assert len(route_submitted_again) == 1
     assert wake.call_count == 1
+
+
+def test_in_process_the_next_batch_runs_after_the_commit_and_routes_each_once(
+    service, settings, django_capture_on_commit_callbacks
+):
+    """In the embedded mode (tasks run in-process) a full batch's next one runs after its commit, not inside its
+    transaction (where this batch's own locks would not be skipped): 12 applications in batches of 5, each once."""
+    from services.routing.tasks import route_submitted
+
+    settings.ROUTING_BATCH_SIZE = 5
+    applications = ApplicationFactory.create_batch(12, service=service, submitted=True)
+
+    with django_capture_on_commit_callbacks(execute=True):  # the commit, and those its callbacks add
+        route_submitted.run()
+
+    for application in applications:
+        assert application.events.filter(to_status="routed").count() == 1
