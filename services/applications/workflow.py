@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from services.accounts.permissions import StaffScope, staff_scope_for
+from services.common.bulk import rows_update
 from services.common.errors import InvalidTransition, NotAllowed
 from services.common.tasks import publish_coalesced
 from services.mandates.selectors import mandate_for
@@ -147,12 +148,12 @@ def applications_transition_locked(
         if Actor.APPLICANT in roles and by is not None and by.pk != application.applicant_id:
             acted_for.append(len(events))  # an agent's act: the person it is for is told
         from_status, updated = _apply_move(locked=application, to=to, changes=changes.get(application.pk, {}))
-        application.updated_at = now  # bulk_update runs no auto_now
+        application.updated_at = now  # a bulk update runs no auto_now
         fields.update(updated)
         events.append(ApplicationEvent(application=application, actor=by, from_status=from_status, to_status=to,
                                        visible_to_resident=visible_to_resident))  # fmt: skip
     if applications:
-        Application.objects.bulk_update(applications, sorted(fields))
+        rows_update(objects=applications, fields=sorted(fields))
         ApplicationEvent.objects.bulk_create(events)
         notify_application_events(events=events)
         for position in acted_for:
