@@ -84,7 +84,8 @@ def sweep_routing() -> dict:
     for application_id, queue in unchecked:
         publish_again(intake_application, application_id, queue=queue)
     if unrouted:  # and a batch, which goes on batch after batch while it finds more (after an outage: many)
-        publish(route_submitted)
+        # Expiring as publish_again's messages do: sweeps while the routing worker is down leave a few at most.
+        publish(route_submitted, expires=settings.SWEEP_REPUBLISH_AFTER_SECONDS)
     result = {"routing": len(unrouted), "intake": len(unchecked)}
     periodic_run_record(name="sweep_routing", result=result)
     return result

@@ -500,7 +500,7 @@ def test_sweep_republishes_only_work_stuck_past_the_threshold(service, settings)
         mock.call((stuck.pk,), None, expires=again),
     ]
     publish_intake.assert_called_once_with((unchecked.pk,), None, expires=again, queue="dept.health")
-    publish_batch.assert_called_once_with((), None)  # and a batch, for a backlog after an outage
+    publish_batch.assert_called_once_with((), None, expires=again)  # and a batch, for a backlog after an outage
     run = PeriodicRun.objects.get(name="sweep_routing")
     assert run.result == {"routing": 2, "intake": 1}
 
