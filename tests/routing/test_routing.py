@@ -471,6 +471,25 @@ def test_intake_that_keeps_failing_asks_for_a_check_by_hand(service, eager_retri
         ]
 
 
+def test_a_batchs_intake_checks_the_others_when_one_fails_and_flags_only_that_one(service, eager_retries, settings):
+    """intake_applications checks each application of the batch in its own transaction: one whose checks keep
+    failing is flagged for a check by hand once the retries are spent; the others are checked once, normally."""
+    settings.ROUTING_TASK_RETRY = {"max_retries": 1, "retry_backoff": 1, "retry_backoff_max": 1, "retry_jitter": False}
+    good, bad = (ApplicationFactory(service=service, routed=True) for _ in range(2))
+
+    def check(application):
+        if application.pk == bad.pk:
+            raise RuntimeError("down")
+
+    with mock.patch("services.routing.intake.INTAKE_CHECKS", [check]):
+        intake_applications.apply(args=([bad.pk, good.pk],), throw=False)
+
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.intake_flags, bad.intake_flags) == ([], [{"code": "checks_failed"}])
+    assert good.events.filter(note="intake_checked").count() == 1
+
+
 # --- The sweep -------------------------------------------------------------------------------------------------
 
 
