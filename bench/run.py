@@ -347,13 +347,13 @@ def render(rows, routing_rate, base_rate, web_kib, base_web_kib, worker_kib, exa
                 f"| {name} | {load.rps:.0f} | {load.p50_ms:.1f} | {load.p99_ms:.1f} | {load.errors} | | | "
                 f"{target or ''} | {met} |"
             )
-    met = "yes" if base_rate and routing_rate / base_rate >= 0.5 else "**no**"
+    met = "yes" if base_rate and routing_rate / base_rate >= 0.6 else "**no**"  # issue 20's target (issue 9: 0.5)
     lines += [
         "",
         "| background work | per second | baseline | ratio | target | met |",
         "|---|---:|---:|---:|---|---|",
         f"| routing, 2 worker processes, backlog {BACKLOG:,} | {routing_rate:.0f} | {base_rate:.0f} "
-        f"| {ratio(routing_rate, base_rate)} | ≥ 0.5× | {met} |",
+        f"| {ratio(routing_rate, base_rate)} | ≥ 0.6× | {met} |",
         "",
         f"Peak resident memory: portal web worker {web_kib / 1024:.0f} MiB (baseline {base_web_kib / 1024:.0f} MiB), "
         f"portal Celery worker {worker_kib / 1024:.0f} MiB.",

@@ -72,13 +72,13 @@ def portal_logins() -> str:
 
 
 def portal_queue_backlog(count: int) -> None:
-    """Submit ``count`` applications and publish their routing with no worker running."""
+    """Submit ``count`` applications and publish their routing (as the submissions do) with no worker running."""
     from django.db.models import CharField, Value
     from django.db.models.functions import Cast, Concat
     from django.utils import timezone
 
     from services.applications.models import Application, ApplicationEvent, Status
-    from services.routing.tasks import route_application
+    from services.applications.workflow import routing_publish_on_commit
 
     # Recent drafts become a submitted backlog, their routing published to a queue no worker reads yet.
     drafts = Application.objects.filter(status=Status.DRAFT).order_by("-id")
@@ -106,8 +106,8 @@ def portal_queue_backlog(count: int) -> None:
     ApplicationEvent.objects.bulk_create(
         ApplicationEvent(application_id=i, from_status=Status.DRAFT, to_status=Status.SUBMITTED) for i in ids
     )
-    for application_id in ids:
-        route_application.delay(application_id)
+    for application in Application.objects.filter(pk__in=ids).only("reference"):  # as each submission does
+        routing_publish_on_commit(application=application)
 
 
 def portal_routed_once() -> str:

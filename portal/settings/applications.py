@@ -10,6 +10,11 @@ ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120
 # Routing workers read the rules and the holiday calendar at most this often (an edit made elsewhere reaches a
 # running worker within this time; the admin's dry run always reads the rules afresh).
 ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
+# Submitted applications a routing task routes in one transaction (taken with SKIP LOCKED, oldest first).
+ROUTING_BATCH_SIZE = env.int("ROUTING_BATCH_SIZE", default=50)
+# Submissions publish one routing message while one is waiting to be taken; a message lost holds the next one back
+# this long at most (the sweep covers it).
+ROUTING_WAKE_SECONDS = env.int("ROUTING_WAKE_SECONDS", default=10)
 # Overdue applications marked (and listed in one message to supervisors) per transaction by beat's mark_overdue.
 ROUTING_OVERDUE_BATCH = env.int("ROUTING_OVERDUE_BATCH", default=500)
 # A department that has not acknowledged a change of circumstances this many working days after it reached it is

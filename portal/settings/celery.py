@@ -51,6 +51,7 @@ if REDIS_SENTINELS:
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "services.routing.tasks.route_application": {"queue": "routing"},
+    "services.routing.tasks.route_submitted": {"queue": "routing"},
     "services.documents.tasks.*": {"queue": "documents"},
     # Deliveries are published to their channel's queue, notifications.<channel> (services/notifications/actions.py).
     "services.notifications.tasks.send_account_email": {"queue": "notifications.email"},

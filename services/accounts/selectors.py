@@ -36,7 +36,10 @@ def profile_for_user(*, user: User) -> ResidentProfile:
 
 
 def device_tokens_for_user(*, user: User) -> list[str]:
-    """Return the push tokens of the phones the user has registered (``/api/v1/devices/``)."""
+    """Return the push tokens of the phones the user has registered (``/api/v1/devices/``), oldest first; from the
+    user's ``devices`` when a batch prefetched them (``prefetch_related_objects``)."""
+    if "devices" in getattr(user, "_prefetched_objects_cache", {}):
+        return [device.token for device in sorted(user.devices.all(), key=lambda device: device.pk)]
     return list(Device.objects.filter(user=user).order_by("pk").values_list("token", flat=True))
 
 

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from services.catalogue.fees import FeeQuote
-from services.common.tasks import publish_on_commit
 
 from .models import AWAITING_PAYMENT, Application, ApplicationEvent, EventNote, FeeStatus
+from .workflow import routing_publish_on_commit
 
 
 def fee_status_for(quote: FeeQuote) -> FeeStatus:
@@ -26,7 +26,5 @@ def application_fee_paid(*, application: Application) -> bool:
         )
         if paid:
             ApplicationEvent.objects.create(application=application, note=EventNote.FEE_PAID)
-            publish_on_commit(
-                "services.routing.tasks.route_application", (application.pk,), reference=application.reference
-            )
+            routing_publish_on_commit(application=application)
     return bool(paid)

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from services.accounts.selectors import department_supervisors
 from services.catalogue.models import Department
-from services.notifications.actions import notify
+from services.notifications.actions import notify, notify_new
 from services.notifications.models import Event, Notification
 
 from .models import Application, ApplicationEvent, Status
@@ -39,12 +39,11 @@ def application_payload(*, application: Application) -> dict:
     }
 
 
-def notify_application_event(*, event: ApplicationEvent, notice: dict | None = None) -> list[Notification]:
-    """Tell the applicant about a status change of their application that they should know of; ``notice`` adds
-    to the payload (values in both languages are worded in the resident's)."""
+def _event_notice(*, event: ApplicationEvent, notice: dict | None = None) -> dict | None:
+    """Return what the applicant is told of a move (``notify``'s arguments), or None if they need not hear of it."""
     kind = EVENT_FOR_STATUS.get(event.to_status)
     if kind is None or not event.visible_to_resident or event.from_status == event.to_status:  # e.g. reassigned
-        return []
+        return None
     application = event.application
     payload = {
         **application_payload(application=application),
@@ -52,13 +51,21 @@ def notify_application_event(*, event: ApplicationEvent, notice: dict | None = N
         "message": event.message,
         **(notice or {}),
     }
-    return notify(
-        event=kind,
-        event_key=f"application-event:{event.pk}",  # the event was just created: its key is new
-        recipients=[application.applicant],
-        payload=payload,
-        new_key=True,
-    )
+    # The event was just created: its key is new.
+    return {"event": kind, "event_key": f"application-event:{event.pk}", "recipients": [application.applicant],
+            "payload": payload}  # fmt: skip
+
+
+def notify_application_event(*, event: ApplicationEvent, notice: dict | None = None) -> list[Notification]:
+    """Tell the applicant about a status change of their application that they should know of; ``notice`` adds
+    to the payload (values in both languages are worded in the resident's)."""
+    told = _event_notice(event=event, notice=notice)
+    return notify(**told, new_key=True) if told else []
+
+
+def notify_application_events(*, events: list[ApplicationEvent]) -> list[Notification]:
+    """Tell each applicant about the status changes of their applications just recorded, in one insert."""
+    return notify_new(notices=[told for event in events if (told := _event_notice(event=event))])
 
 
 def notify_agent_act(*, event: ApplicationEvent) -> list[Notification]:

@@ -1,7 +1,7 @@
 """Which CloudEvent each move of an application writes to the outbox (services.events) for the departments'
 systems. Events carry no personal data: a system reads the application itself through the systems API."""
 
-from services.events.actions import event_record
+from services.events.actions import event_record, events_record
 from services.events.models import TYPE_PREFIX
 
 from .models import DECIDED, ApplicationEvent, Status
@@ -23,8 +23,8 @@ def _name(from_status: str, to_status: str) -> str:
     return "decided" if to_status in DECIDED else to_status  # submitted, routed, withdrawn
 
 
-def application_event_record(*, event: ApplicationEvent) -> None:
-    """Write the outbox event of a move of an application, in the move's transaction."""
+def _record(event: ApplicationEvent) -> dict:
+    """Return the outbox event of a move of an application (``event_record``'s arguments)."""
     application = event.application
     department = application.department or application.service.department
     data = {
@@ -38,10 +38,20 @@ def application_event_record(*, event: ApplicationEvent) -> None:
     }
     if event.to_status in DECIDED:
         data["decision_reason"] = application.decision_reason
-    event_record(
-        type=f"{TYPE_PREFIX}application.{_name(event.from_status, event.to_status)}",
-        source=SOURCE,
-        subject=str(application.public_id),
-        data=data,
-        department_id=department.pk,
-    )
+    return {
+        "type": f"{TYPE_PREFIX}application.{_name(event.from_status, event.to_status)}",
+        "source": SOURCE,
+        "subject": str(application.public_id),
+        "data": data,
+        "department_id": department.pk,
+    }
+
+
+def application_event_record(*, event: ApplicationEvent) -> None:
+    """Write the outbox event of a move of an application, in the move's transaction."""
+    event_record(**_record(event))
+
+
+def application_events_record(*, events: list[ApplicationEvent]) -> None:
+    """Write the outbox events of several moves at once, in their transaction."""
+    events_record(records=[_record(event) for event in events])

@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from services.common.errors import DocumentsMissing, NotEligible, ValidationFailed
 from services.common.i18n import is_chinese
-from services.common.tasks import publish_on_commit
 from services.credentials.selectors import credential_usable
 from services.dynamic_forms.validation import validate_answers
 from services.identity.selectors import assurance_require
@@ -16,6 +15,7 @@ from .attachments import MissingDocument, application_documents_missing
 from .fees import fee_status_for
 from .models import Application
 from .selectors import application_eligibility, application_fee_quote, credential_answers
+from .workflow import routing_publish_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,5 @@ def submission_checked(*, application: Application, by) -> dict:
 def route_on_commit(*, application: Application) -> None:
     """Publish the submitted application's routing after commit, unless it waits for its fee to be paid."""
     if not application.awaits_payment:
-        publish_on_commit(
-            "services.routing.tasks.route_application", (application.pk,), reference=application.reference
-        )
+        routing_publish_on_commit(application=application)
     logger.info("submitted", extra={"reference": application.reference})

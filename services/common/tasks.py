@@ -64,6 +64,29 @@ def publish_again(task, pk: int, *, reference: str = "", **options) -> bool:
     return True
 
 
+def _waiting_mark(task) -> str:
+    return f"waiting:{_task(task).name}"
+
+
+def publish_coalesced(task, *, seconds: int, reference: str = "") -> bool:
+    """Publish ``task()`` unless a message of it is already waiting to be taken (a mark in the cache for at most
+    ``seconds``, cleared by ``coalesced_taken`` when the task starts): a burst of callers publishes one message. A
+    message lost leaves its mark for ``seconds`` at most (a sweep covers its work). The cache down, it publishes."""
+    mark = _waiting_mark(task)
+    if cache.add(mark, 1, seconds) is False:
+        return False
+    if not publish(task, reference=reference):
+        cache.delete(mark)  # not published after all: the next caller tries again
+        return False
+    return True
+
+
+def coalesced_taken(task) -> None:
+    """Say that a message of ``task`` published by ``publish_coalesced`` was taken: the next caller publishes one
+    again. Called when the task starts, before it looks for work, so that no work can come between unseen."""
+    cache.delete(_waiting_mark(task))
+
+
 def publish_on_commit(task, args: tuple = (), kwargs: dict | None = None, *, reference: str = "", **options) -> None:
     """Publish ``task`` (or the task of that name) once the current transaction commits (never for one that rolls
     back), as ``publish``."""

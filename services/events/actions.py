@@ -35,28 +35,37 @@ def event_record(
     wants it (published once the transaction commits); ``ordering_key`` (default: the subject) keeps one thing's
     events in order for each receiver; an event the portal's own apps react to (services/events/reactions.py) is
     handed to them once the transaction commits."""
-    reacting = bool(listeners_for(type=type))
-    event = Event.objects.create(
-        type=type, source=source, subject=subject, data=data, department_id=department_id,
-        ordering_key=ordering_key or subject, reactions_pending=reacting,
-    )  # fmt: skip
-    if reacting:
-        publish_on_commit(REACT, (event.pk,))
-    wanting = [
-        subscription
+    record = {"type": type, "source": source, "subject": subject, "data": data, "department_id": department_id}
+    return events_record(records=[{**record, "ordering_key": ordering_key}])[0]
+
+
+def events_record(*, records: list[dict]) -> list[Event]:
+    """Write several CloudEvents (each a dict of ``event_record``'s arguments) in one insert, and their deliveries
+    in one more, in the caller's transaction; in order: one thing's events keep the order given."""
+    events = Event.objects.bulk_create([_event(**record) for record in records])
+    for event in events:
+        if event.reactions_pending:
+            publish_on_commit(REACT, (event.pk,))
+    subscriptions = [
+        (subscription, {department.pk for department in subscription.departments.all()})
         for subscription in Subscription.objects.prefetch_related("departments")
-        if subscription.wants(
-            type=type,
-            department_ids={department.pk for department in subscription.departments.all()},
-            department_id=department_id,
-        )
     ]
     deliveries = Delivery.objects.bulk_create(
-        [Delivery(subscription=s, event=event, ordering_key=event.ordering_key) for s in wanting]
+        [
+            Delivery(subscription=subscription, event=event, ordering_key=event.ordering_key)
+            for event in events
+            for subscription, department_ids in subscriptions
+            if subscription.wants(type=event.type, department_ids=department_ids, department_id=event.department_id)
+        ]
     )
     for delivery in deliveries:
         publish_on_commit(DELIVER, (delivery.pk,))
-    return event
+    return events
+
+
+def _event(*, ordering_key: str = "", **fields) -> Event:
+    reacting = bool(listeners_for(type=fields["type"]))
+    return Event(**fields, ordering_key=ordering_key or fields.get("subject", ""), reactions_pending=reacting)
 
 
 def _claim(*, delivery_id: int, now: dt.datetime) -> Delivery | None:

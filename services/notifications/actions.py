@@ -11,7 +11,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from services.common.tasks import publish_on_commit
@@ -43,7 +43,33 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: 
     ``payload`` is JSON: text in both languages as {"zh": ..., "en": ...}, and ``path`` for the link.
     ``new_key``: the key names a row created in this transaction, so no notification can have it yet.
     """
+    if new_key:
+        return notify_new(
+            notices=[{"event": event, "event_key": event_key, "recipients": recipients, "payload": payload}]
+        )
     started = timezone.now()
+    # One insert; a repeated event_key (a retried producer) adds nothing and sends nothing again.
+    Notification.objects.bulk_create(_rows(event, event_key, recipients, payload, started), ignore_conflicts=True)
+    created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
+    _publish_pending(created)
+    return created
+
+
+def notify_new(*, notices: list[dict]) -> list[Notification]:
+    """Create the notifications of several occurrences at once (each a dict of ``notify``'s arguments) whose keys
+    name rows created in this transaction, so no notification can have them yet: one insert that returns the new
+    rows, delivered after commit one message per channel."""
+    started = timezone.now()
+    recipients = [recipient for notice in notices for recipient in notice["recipients"]]
+    if settings.PUSH_ENABLED and len(recipients) > 1:  # whether each has a phone, in one read
+        prefetch_related_objects(recipients, "devices")
+    rows = [row for notice in notices for row in _rows(**notice, started=started)]
+    created = Notification.objects.bulk_create(rows) if rows else []
+    _publish_pending(created)
+    return created
+
+
+def _rows(event: Event, event_key: str, recipients, payload: dict, started) -> list[Notification]:
     rows = [
         Notification(event_key=event_key, channel=channel, recipient=recipient, event=event, payload=payload)
         for recipient in recipients
@@ -52,12 +78,10 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: 
     for row in rows:
         if row.channel == Channel.IN_APP:  # the inbox has nothing to send: delivered at once
             row.status, row.sent_at = DeliveryStatus.SENT, started
-    if new_key:  # one insert that returns the new rows
-        created = Notification.objects.bulk_create(rows)
-    else:
-        # One insert; a repeated event_key (a retried producer) adds nothing and sends nothing again.
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        created = list(Notification.objects.filter(event_key=event_key, created_at__gte=started))
+    return rows
+
+
+def _publish_pending(created: list[Notification]) -> None:
     by_channel = {}
     for notification in created:
         if notification.status == DeliveryStatus.PENDING:
@@ -65,7 +89,6 @@ def notify(*, event: Event, event_key: str, recipients, payload: dict, new_key: 
     # One message per channel, on the channel's queue (the rows are the outbox: the sweep covers a lost one).
     for channel, ids in by_channel.items():
         publish_on_commit("services.notifications.tasks.deliver_notifications", (ids,), queue=channel_queue(channel))
-    return created
 
 
 def notification_deliver(*, notification_id: int) -> Notification | None:

@@ -1,7 +1,9 @@
 import logging
+from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,13 +12,21 @@ from services.accounts.models import User
 from services.accounts.permissions import StaffScope, staff_scope_for
 from services.applications.actions import application_create_draft, application_submit
 from services.applications.deadlines import application_due_date
-from services.applications.models import Application, ApplicationEvent, Channel, EventNote, Priority, Status
+from services.applications.models import (
+    AWAITING_PAYMENT,
+    Application,
+    ApplicationEvent,
+    Channel,
+    EventNote,
+    Priority,
+    Status,
+)
 from services.applications.notifications import notify_applications_overdue
-from services.applications.workflow import application_transition
+from services.applications.workflow import application_transition, applications_transition_locked
 from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
-from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
-from services.common.tasks import publish_on_commit
+from services.common.errors import NotAllowed, ValidationFailed
+from services.common.tasks import publish_again, publish_coalesced, publish_on_commit
 from services.dynamic_forms.validation import validate_answers
 
 from .intake import IntakeFinding, intake_findings
@@ -32,55 +42,88 @@ from .selectors import (
 
 logger = logging.getLogger(__name__)
 
+ROUTE_ONE, ROUTE_SUBMITTED = "services.routing.tasks.route_application", "services.routing.tasks.route_submitted"
+
+
+def _routable() -> QuerySet[Application]:
+    return (
+        Application.objects.filter(status=Status.SUBMITTED, routing_failed_at__isnull=True)
+        .exclude(AWAITING_PAYMENT)  # the payment publishes its routing
+        .select_related("service__department", "applicant__profile")
+    )
+
 
 def application_route(*, application_id: int) -> Application | None:
     """Put a submitted application in the queue its routing rules choose, with its legal due date;
-    do nothing if it was already routed.
+    do nothing if it was already routed (or is waiting for its payment).
 
     Publishes the department's intake work to its own Celery queue after commit.
     """
-    application = (
-        Application.objects.select_related("service__department", "applicant__profile")
-        .filter(pk=application_id)
-        .first()
-    )
-    if application is None or application.status != Status.SUBMITTED or application.awaits_payment:
-        return None
-    # Decided before the row is locked (a submitted application's answers and profile facts no longer change
-    # it); the transition locks only the application row, and refuses if another delivery routed it first.
-    facts = routing_facts(application=application)
-    decision = routing_decide(service=application.service, facts=facts, rules=routing_rules_kept())
-    try:
-        application = application_transition(
-            application=application,
-            to=Status.ROUTED,
-            by=None,
-            changes={
-                "department": decision.department,
-                "team": decision.team,
-                "routing_rule": decision.rule,
-                "priority": decision.priority,
-                "routed_at": timezone.now(),
-                "due_date": application_due_date(application=application, calendar=working_calendar()),
-            },
+    with transaction.atomic():
+        # Waits for a batch that holds the row: once it commits, the row is no longer submitted.
+        locked = list(_routable().select_for_update(of=("self",)).filter(pk=application_id))
+        routed = _route_locked(locked, isolate=False)
+    return routed[0] if routed else None
+
+
+def applications_route_batch(*, limit: int) -> list[Application]:
+    """Route up to ``limit`` of the oldest submitted applications in one transaction, skipping those another worker
+    holds; when there may be more, publish the next batch's message first, so that another worker takes it now.
+
+    An application whose routing cannot be decided is left out and routed on its own (with its retries)."""
+    with transaction.atomic():
+        locked = list(
+            _routable().select_for_update(skip_locked=True, of=("self",)).order_by("submitted_at", "pk")[:limit]
         )
-    except InvalidTransition:
-        return None  # a redelivered message: routed meanwhile
-    queue = decision.department.celery_queue
-    publish_on_commit(
-        "services.routing.tasks.intake_application", (application.pk,), queue=queue, reference=application.reference
+        if len(locked) == limit:  # there may be more: the next batch's message
+            wake = partial(publish_coalesced, ROUTE_SUBMITTED, seconds=settings.ROUTING_WAKE_SECONDS)
+            # At once, so that another worker takes the next rows (it skips these, locked) while this one routes; run
+            # in-process (eager), only after the commit, or the next batch would run inside this transaction.
+            if settings.CELERY_TASK_ALWAYS_EAGER:
+                transaction.on_commit(wake)
+            else:
+                wake()
+        return _route_locked(locked, isolate=True)
+
+
+def _route_locked(locked: list[Application], *, isolate: bool) -> list[Application]:
+    """Route applications locked in the caller's transaction: one UPDATE, one INSERT of their events (and one of
+    their notifications, one of their outbox events) and, after commit, one intake message per department queue."""
+    rules, calendar, now = routing_rules_kept(), working_calendar(), timezone.now()
+    decisions, changes = {}, {}
+    for application in locked:
+        try:
+            decision = routing_decide(
+                service=application.service, facts=routing_facts(application=application), rules=rules
+            )
+            due_date = application_due_date(application=application, calendar=calendar)
+        except Exception:
+            if not isolate:
+                raise
+            logger.exception("routing not decided: routed on its own", extra={"reference": application.reference})
+            transaction.on_commit(partial(publish_again, ROUTE_ONE, application.pk, reference=application.reference))
+            continue
+        decisions[application.pk] = decision
+        changes[application.pk] = {
+            "department": decision.department, "team": decision.team, "routing_rule": decision.rule,
+            "priority": decision.priority, "routed_at": now, "due_date": due_date,
+        }  # fmt: skip
+    routed = applications_transition_locked(
+        applications=[application for application in locked if application.pk in decisions],
+        to=Status.ROUTED,
+        by=None,
+        changes=changes,
     )
-    logger.info(
-        "routed",
-        extra={
-            "reference": application.reference,
-            "queue": queue,
-            "team": decision.team.code if decision.team else "",
-            "rule": decision.rule.name if decision.rule else "",
-            "due_date": application.due_date,
-        },
-    )
-    return application
+    by_queue = {}
+    for application in routed:
+        decision, queue = decisions[application.pk], application.department.celery_queue
+        by_queue.setdefault(queue, []).append(application.pk)
+        team, rule = decision.team.code if decision.team else "", decision.rule.name if decision.rule else ""
+        logger.info("routed", extra={"reference": application.reference, "queue": queue, "team": team, "rule": rule,
+                                     "due_date": application.due_date})  # fmt: skip
+    for queue, ids in by_queue.items():
+        publish_on_commit("services.routing.tasks.intake_applications", (ids,), queue=queue)
+    return routed
 
 
 def application_routing_failed(*, application_id: int) -> None:
@@ -113,9 +156,7 @@ def application_routing_retry(*, application: Application, by, scope: StaffScope
         ApplicationEvent.objects.create(
             application=application, actor=by, note=EventNote.ROUTING_RETRIED, visible_to_resident=False
         )
-        publish_on_commit(
-            "services.routing.tasks.route_application", (application.pk,), reference=application.reference
-        )
+        publish_on_commit(ROUTE_ONE, (application.pk,), reference=application.reference)
     logger.info("routing retried", extra={"reference": application.reference, "by": by.email})
 
 

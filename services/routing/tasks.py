@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from services.common.tasks import RetryingTask, publish_again
+from services.common.tasks import RetryingTask, coalesced_taken, publish, publish_again
 
 from .actions import (
     application_intake_check,
@@ -13,6 +13,7 @@ from .actions import (
     application_route,
     application_routing_failed,
     applications_mark_overdue,
+    applications_route_batch,
     periodic_run_record,
 )
 from .selectors import overdue_application_ids, unchecked_application_ids, unrouted_application_ids
@@ -33,10 +34,37 @@ def route_application(application_id: int) -> None:
     application_route(application_id=application_id)
 
 
+# Taken as a message waiting for it (publish_coalesced): a submission that commits from now on publishes the next one.
+@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY")
+def route_submitted() -> int:
+    """Route a batch of the oldest submitted applications in one transaction (idempotent); return how many."""
+    coalesced_taken(route_submitted)
+    return len(applications_route_batch(limit=settings.ROUTING_BATCH_SIZE))
+
+
 @shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY", on_failure=_intake_failed)
 def intake_application(application_id: int) -> None:
     """Run a department's intake checks on a routed application (idempotent)."""
     application_intake_check(application_id=application_id)
+
+
+def _intakes_failed(task, exc, task_id, args, kwargs, einfo):
+    for application_id in args[0]:
+        application_intake_failed(application_id=application_id)  # those checked already are left as they are
+
+
+@shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY", on_failure=_intakes_failed)
+def intake_applications(application_ids: list[int]) -> None:
+    """Run a department's intake checks on routed applications, each in its own transaction (idempotent); if one
+    fails, the others are checked all the same and the task is retried (those done return at once)."""
+    failed = None
+    for application_id in application_ids:
+        try:
+            application_intake_check(application_id=application_id)
+        except Exception as exc:
+            failed = exc
+    if failed is not None:
+        raise failed
 
 
 @shared_task(base=RetryingTask, retry_setting="ROUTING_TASK_RETRY")
@@ -50,11 +78,14 @@ def sweep_routing() -> dict:
     """Publish again the routing and intake work whose message was lost (the rows are the outbox)."""
     older_than = dt.timedelta(seconds=settings.ROUTING_SWEEP_AFTER_SECONDS)
     unrouted = unrouted_application_ids(older_than=older_than)
+    unchecked = unchecked_application_ids(older_than=older_than)
     for application_id in unrouted:
         publish_again(route_application, application_id)
-    unchecked = unchecked_application_ids(older_than=older_than)
     for application_id, queue in unchecked:
         publish_again(intake_application, application_id, queue=queue)
+    if unrouted:  # and a batch, which goes on batch after batch while it finds more (after an outage: many)
+        # Expiring as publish_again's messages do: sweeps while the routing worker is down leave a few at most.
+        publish(route_submitted, expires=settings.SWEEP_REPUBLISH_AFTER_SECONDS)
     result = {"routing": len(unrouted), "intake": len(unchecked)}
     periodic_run_record(name="sweep_routing", result=result)
     return result

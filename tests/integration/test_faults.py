@@ -20,7 +20,7 @@ from services.accounts.models import User
 from services.applications.actions import application_create_draft, application_submit
 from services.applications.models import Application, ApplicationEvent, Status
 from services.routing.selectors import broker_status
-from services.routing.tasks import route_application, sweep_routing
+from services.routing.tasks import route_application, route_submitted, sweep_routing
 from tests.factories import VALID_ANSWERS, ApplicationFactory, UserFactory
 
 from .conftest import Server, Worker, free_port, wait_for, worker_env
@@ -37,17 +37,20 @@ def routed_once_each(expected: int) -> None:
     assert not Application.objects.filter(status=Status.SUBMITTED).exists()
 
 
+@pytest.mark.parametrize("batch", [False, True], ids=["its-own-message", "a-batch"])
 def test_the_same_routing_message_delivered_twice_routes_once_and_runs_intake_once(
-    publish_to_broker, real_services, service, resident
+    publish_to_broker, real_services, service, resident, batch
 ):
-    """Two routing workers each get a copy of one message (a redelivery): one routing event, one intake."""
+    """Two routing workers each get a copy of one message (a redelivery), the application's own or a batch's: one
+    routing event, one intake."""
     twin = Worker(worker_env(real_services), "routing", "routing-twin").start()
     workers = [*publish_to_broker, twin]
     try:
         application = ApplicationFactory(applicant=resident, service=service, submitted=True)
         task_id = str(uuid.uuid4())
+        task, args = (route_submitted, ()) if batch else (route_application, (application.pk,))
         for _copy in range(2):
-            route_application.apply_async((application.pk,), task_id=task_id)
+            task.apply_async(args, task_id=task_id)
 
         def both_copies_ran():
             return sum(w.log.read_text().count(f"[{task_id}] succeeded") for w in workers) == 2
@@ -63,15 +66,33 @@ def test_the_same_routing_message_delivered_twice_routes_once_and_runs_intake_on
     routed_once_each(1)
 
 
+@pytest.fixture
+def routing_in_small_batches(routing_worker, real_services):
+    """The routing worker and a twin, both routing batches of 5 (SKIP LOCKED between them), so that a kill lands
+    mid-batch; the worker is given back with the usual batch size afterwards."""
+    usual, small = routing_worker.env, {**worker_env(real_services), "ROUTING_BATCH_SIZE": "5"}
+    routing_worker.stop()
+    routing_worker.env = small
+    twin = Worker(small, "routing", "routing-twin").start()
+    yield routing_worker.start(), twin
+    twin.stop()
+    if routing_worker.running:
+        routing_worker.stop()
+    routing_worker.env = usual
+    routing_worker.start()
+
+
 @pytest.mark.fault
 def test_500_applications_are_each_routed_exactly_once_though_the_routing_worker_is_killed(
-    publish_to_broker, routing_worker, service, settings
+    publish_to_broker, routing_in_small_batches, service, settings
 ):
-    """500 submissions; the routing worker's pool process is SIGKILLed (its message goes back to the queue), then
-    the whole worker is SIGKILLed and started again: every application is routed once, none is lost."""
+    """500 submissions routed in batches by two workers; one worker's pool process is SIGKILLed (its batch is rolled
+    back and its message goes back to the queue), then that whole worker is SIGKILLed and started again: every
+    application is routed once, none is lost."""
     settings.ROUTING_SWEEP_AFTER_SECONDS = 0
     settings.CELERY_TASK_ALWAYS_EAGER = False  # this process reads the broker's queues
-    workers = publish_to_broker
+    routing_worker, twin = routing_in_small_batches
+    workers = [*publish_to_broker, twin]
     started = time.monotonic()
     residents = User.objects.bulk_create(User(email=f"resident{n}@kill.test") for n in range(500))
     with transaction.atomic():  # 500 submissions, published in one burst when they commit
@@ -105,9 +126,11 @@ def test_500_applications_are_each_routed_exactly_once_though_the_routing_worker
 
     wait_for(all_done, timeout=120, what="all 500 routed and checked", workers=workers)
     routed_once_each(500)
+    batches = Application.objects.values("routed_at").distinct().count()  # a batch routes its rows at one time
+    assert batches < 250
     print(  # noqa: T201 - the figures for the README, shown with -s
         f"\n500 submitted in {submitted_in:.1f}s; {routed_when_killed} routed when the worker was killed; "
-        f"all routed and checked {time.monotonic() - started:.1f}s after the first submission"
+        f"all routed and checked {time.monotonic() - started:.1f}s after the first submission, in {batches} batches"
     )
 
 

@@ -1,4 +1,4 @@
-"""The queue, "my applications" and the sweeps read the applications table through an index, never by scanning it.
+"""The queue, "my applications", the sweeps and the routing batch read the applications table through an index.
 
 Each query is the one the page or task really runs (captured while it runs), planned by PostgreSQL with sequential
 scans priced out of reach (``enable_seqscan = off``): if the plan still scans the table, no index serves the query,
@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from services.applications.models import Status
+from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
 from tests.conftest import staff_login, unavailable
 from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory, TeamFactory, UserFactory
@@ -126,10 +127,12 @@ def test_my_applications_read_an_index(queue):
     assert_indexed(queries)
 
 
-def test_the_overdue_and_routing_sweeps_read_an_index(queue):
-    """The periodic sweeps: overdue applications not yet notified, and submitted ones never routed."""
+def test_the_overdue_and_routing_sweeps_and_the_routing_batch_read_an_index(queue):
+    """The periodic sweeps: overdue applications not yet notified, and submitted ones never routed; and the oldest
+    submitted applications a routing batch takes."""
     queries = application_queries(lambda: overdue_application_ids(today=queue["today"], limit=500))
     queries += application_queries(lambda: unrouted_application_ids(older_than=dt.timedelta(hours=1)))
+    queries += application_queries(lambda: applications_route_batch(limit=50))
 
     assert_indexed(queries)
 

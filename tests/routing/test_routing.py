@@ -20,7 +20,13 @@ from services.routing.actions import application_intake_check, application_route
 from services.routing.intake import intake_findings_for_display
 from services.routing.models import PeriodicRun
 from services.routing.selectors import unrouted_application_ids
-from services.routing.tasks import intake_application, route_application, sweep_routing
+from services.routing.tasks import (
+    intake_application,
+    intake_applications,
+    route_application,
+    route_submitted,
+    sweep_routing,
+)
 from tests.conftest import staff_login
 from tests.factories import (
     ApplicationFactory,
@@ -93,8 +99,8 @@ def test_route_is_idempotent(service, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as second:
         assert application_route(application_id=application.pk) is None
 
-    assert [callback.args for callback in first if callback.args[0] is intake_application] == [
-        (intake_application, (application.pk,), None)
+    assert [callback.args for callback in first if callback.args[0] is intake_applications] == [
+        (intake_applications, ([application.pk],), None)
     ]
     assert second == []
     assert ApplicationEvent.objects.filter(application=application, to_status=Status.ROUTED).count() == 1
@@ -123,7 +129,7 @@ def test_route_publishes_intake_to_the_department_queue_on_commit(service, djang
     """The department's intake task is published to queue dept.<code>, and only once the transaction commits."""
     application = submitted(service)
 
-    with mock.patch.object(intake_application, "apply_async") as publish:
+    with mock.patch.object(intake_applications, "apply_async") as publish:
         with django_capture_on_commit_callbacks() as callbacks:
             application_route(application_id=application.pk)
         publish.assert_not_called()  # nothing leaves before the commit
@@ -131,7 +137,7 @@ def test_route_publishes_intake_to_the_department_queue_on_commit(service, djang
         for callback in callbacks:  # the commit
             callback()
 
-    publish.assert_called_once_with((application.pk,), None, queue="dept.health")
+    publish.assert_called_once_with(([application.pk],), None, queue="dept.health")
 
 
 def test_route_task_runs_intake_after_commit(service, django_capture_on_commit_callbacks):
@@ -153,14 +159,34 @@ def test_submit_publishes_routing_only_after_commit(service, resident, django_ca
     """The routing message leaves once the submission is committed, never before."""
     application = ApplicationFactory(service=service, applicant=resident, status=Status.DRAFT)
 
-    with mock.patch.object(route_application, "apply_async") as publish:
+    with mock.patch.object(route_submitted, "apply_async") as publish:
         with django_capture_on_commit_callbacks() as callbacks:
             application_submit(application=application, by=resident)
         publish.assert_not_called()
         for callback in callbacks:
             callback()
 
-    publish.assert_called_once_with((application.pk,), None)
+    publish.assert_called_once_with((), None)
+
+
+def test_submissions_publish_one_routing_message_while_one_is_waiting(
+    service, django_capture_on_commit_callbacks, settings
+):
+    """Ten submissions while no worker has taken the first message publish one message; once a worker takes it,
+    the next submission publishes again (the batch it runs routes everything waiting)."""
+    drafts = [ApplicationFactory(service=service, status=Status.DRAFT) for _ in range(11)]
+
+    with mock.patch.object(route_submitted, "apply_async") as publish:
+        with django_capture_on_commit_callbacks(execute=True):
+            for draft in drafts[:10]:
+                application_submit(application=draft, by=draft.applicant)
+        assert publish.call_count == 1
+        route_submitted.run()  # a worker takes the message: all ten are routed in one batch
+        with django_capture_on_commit_callbacks(execute=True):
+            application_submit(application=drafts[10], by=drafts[10].applicant)
+
+    assert publish.call_count == 2
+    assert ApplicationEvent.objects.filter(to_status=Status.ROUTED).count() == 10
 
 
 def test_submit_succeeds_when_the_broker_is_down(service, resident, django_capture_on_commit_callbacks, caplog):
@@ -169,7 +195,7 @@ def test_submit_succeeds_when_the_broker_is_down(service, resident, django_captu
     broker_down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with (
-        mock.patch.object(route_application, "apply_async", side_effect=broker_down),
+        mock.patch.object(route_submitted, "apply_async", side_effect=broker_down),
         django_capture_on_commit_callbacks(execute=True),
         caplog.at_level(logging.WARNING),
     ):
@@ -445,6 +471,25 @@ def test_intake_that_keeps_failing_asks_for_a_check_by_hand(service, eager_retri
         ]
 
 
+def test_a_batchs_intake_checks_the_others_when_one_fails_and_flags_only_that_one(service, eager_retries, settings):
+    """intake_applications checks each application of the batch in its own transaction: one whose checks keep
+    failing is flagged for a check by hand once the retries are spent; the others are checked once, normally."""
+    settings.ROUTING_TASK_RETRY = {"max_retries": 1, "retry_backoff": 1, "retry_backoff_max": 1, "retry_jitter": False}
+    good, bad = (ApplicationFactory(service=service, routed=True) for _ in range(2))
+
+    def check(application):
+        if application.pk == bad.pk:
+            raise RuntimeError("down")
+
+    with mock.patch("services.routing.intake.INTAKE_CHECKS", [check]):
+        intake_applications.apply(args=([bad.pk, good.pk],), throw=False)
+
+    good.refresh_from_db()
+    bad.refresh_from_db()
+    assert (good.intake_flags, bad.intake_flags) == ([], [{"code": "checks_failed"}])
+    assert good.events.filter(note="intake_checked").count() == 1
+
+
 # --- The sweep -------------------------------------------------------------------------------------------------
 
 
@@ -463,6 +508,7 @@ def test_sweep_republishes_only_work_stuck_past_the_threshold(service, settings)
 
     with (
         mock.patch.object(route_application, "apply_async") as publish_route,
+        mock.patch.object(route_submitted, "apply_async") as publish_batch,
         mock.patch.object(intake_application, "apply_async") as publish_intake,
     ):
         assert sweep_routing() == {"routing": 2, "intake": 1}
@@ -473,23 +519,25 @@ def test_sweep_republishes_only_work_stuck_past_the_threshold(service, settings)
         mock.call((stuck.pk,), None, expires=again),
     ]
     publish_intake.assert_called_once_with((unchecked.pk,), None, expires=again, queue="dept.health")
+    publish_batch.assert_called_once_with((), None, expires=again)  # and a batch, for a backlog after an outage
     run = PeriodicRun.objects.get(name="sweep_routing")
     assert run.result == {"routing": 2, "intake": 1}
 
 
 def test_sweep_routes_the_stuck_applications(service, settings, django_capture_on_commit_callbacks):
-    """In eager mode the sweep's messages route the stuck applications for real."""
+    """In eager mode the sweep's messages route the stuck applications for real, once each (the batch it publishes
+    takes the fresh one waiting with them)."""
     settings.ROUTING_SWEEP_AFTER_SECONDS = 120
     stuck = submitted(service, ago=dt.timedelta(minutes=5))
     fresh = submitted(service)
 
     with django_capture_on_commit_callbacks(execute=True):
-        sweep_routing()
+        assert sweep_routing()["routing"] == 1
 
     stuck.refresh_from_db()
     fresh.refresh_from_db()
-    assert stuck.status == Status.ROUTED
-    assert fresh.status == Status.SUBMITTED
+    assert (stuck.status, fresh.status) == (Status.ROUTED, Status.ROUTED)
+    assert ApplicationEvent.objects.filter(to_status=Status.ROUTED).count() == 2
 
 
 def test_sweep_keeps_going_when_the_broker_is_down(service, settings):
@@ -497,7 +545,10 @@ def test_sweep_keeps_going_when_the_broker_is_down(service, settings):
     settings.ROUTING_SWEEP_AFTER_SECONDS = 0
     submitted(service, ago=dt.timedelta(minutes=5))
 
-    with mock.patch.object(route_application, "apply_async", side_effect=OperationalError("down")):
+    with (
+        mock.patch.object(route_application, "apply_async", side_effect=OperationalError("down")),
+        mock.patch.object(route_submitted, "apply_async", side_effect=OperationalError("down")),
+    ):
         assert sweep_routing() == {"routing": 1, "intake": 0}
 
 
@@ -509,12 +560,11 @@ def test_unrouted_ids_are_capped(service):
 
 
 def test_routing_tasks_are_published_to_the_routing_queue():
-    """route_application goes to the 'routing' queue, which the routing workers consume."""
+    """route_application and route_submitted go to the 'routing' queue, which the routing workers consume."""
     from portal.celery import app
 
-    route = app.amqp.router.route({}, route_application.name, args=(1,), kwargs={})
-
-    assert route["queue"].name == "routing"
+    for task, args in ((route_application, (1,)), (route_submitted, ())):
+        assert app.amqp.router.route({}, task.name, args=args, kwargs={})["queue"].name == "routing"
 
 
 def test_the_intake_note_is_refreshed_when_the_missing_document_arrives(
