@@ -53,7 +53,7 @@ def test_one_call_answers_the_submitted_application_and_queues_its_routing(
         for e in (ours, theirs)
     }
     assert told[ours] == told[theirs] and told[ours]
-    assert any("route_application" in repr(callback) for callback in published)
+    assert any("route_submitted" in repr(callback) for callback in published)
 
 
 def test_a_wrong_answer_is_refused_as_the_draft_would_be_and_nothing_is_created(resident_client, service):
