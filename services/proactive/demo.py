@@ -13,6 +13,13 @@ RULES = [
      Trigger.EVENT, f"{TYPE_PREFIX}application.decided",
      {"service": "unemployment-insurance-benefit", "status": "approved"}, Mode.OFFER, Period.SUBJECT,
      RuleStatus.ACTIVE),
+    # A birth told once (/changes/) offers the child's vaccinations and a family doctor for the child.
+    ("child-vaccination-booking", "报告出生后提供预防接种预约 Vaccinations offered when a birth is reported",
+     Trigger.EVENT, f"{TYPE_PREFIX}circumstance.reported", {"kind": "birth"}, Mode.OFFER, Period.SUBJECT,
+     RuleStatus.ACTIVE),
+    ("family-doctor-registration", "报告出生后为孩子签约家庭医生 A family doctor for the child after a birth",
+     Trigger.EVENT, f"{TYPE_PREFIX}circumstance.reported", {"kind": "birth"}, Mode.OFFER, Period.SUBJECT,
+     RuleStatus.ACTIVE),
     ("elderly-health-check", "年满65岁免费体检 Free health check at 65 (draft: try its dry run)",
      Trigger.PERIODIC, "", {}, Mode.OFFER, Period.YEAR, RuleStatus.DRAFT),
 ]  # fmt: skip

@@ -17,6 +17,7 @@ from services.catalogue.models import Service
 from services.catalogue.selectors import eligibility_check
 from services.credentials.models import Credential, State
 from services.credentials.selectors import credential_type_names
+from services.dynamic_forms.structure import questions
 from services.mandates.selectors import mandate_covering_q
 
 from .models import Entitlement, EntitlementStatus, OptOut, Period, ProactiveRule, RuleStatus, Trigger
@@ -35,10 +36,13 @@ def _credential_types(rules: list) -> list[str]:
     return [rule["type"] for rule in rules if rule["kind"] == "credential"]
 
 
-def entitlement_facts(*, rules: list, profile, answers: dict, credentials: set[str] | None, today: dt.date) -> dict:
+def entitlement_facts(
+    *, rules: list, profile, answers: dict, credentials: set[str] | None, today: dt.date, asked: set[str] = frozenset()
+) -> dict:
     """Return what an entitlement keeps of the facts it rests on: the rules and day of the check, the profile facts,
-    the answers and credentials the rules looked at (only those)."""
-    fields = {rule["field"] for rule in rules if "field" in rule}
+    the answers the rules looked at or the offered form asks (``asked``: they fill it in, e.g. a reported birth's
+    child) and the credentials the rules looked at (only those)."""
+    fields = {rule["field"] for rule in rules if "field" in rule} | asked
     types = set(_credential_types(rules))
     return {
         "rules": rules,
@@ -71,7 +75,10 @@ def person_check(*, service: Service, profile, answers: dict) -> tuple[bool, dic
     rules, today = service.eligibility_rules, timezone.localdate()
     types = _credential_types(rules)
     credentials = _held(user_ids=[profile.user_id], types=types).get(profile.user_id, set()) if types else None
-    facts = entitlement_facts(rules=rules, profile=profile, answers=answers, credentials=credentials, today=today)
+    asked = {name for name, _prop in questions(service.form_schema)}
+    facts = entitlement_facts(
+        rules=rules, profile=profile, answers=answers, credentials=credentials, today=today, asked=asked
+    )
     return entitlement_check(service=service, facts=facts).outcome == Outcome.ELIGIBLE, facts
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.models import Application
+from services.circumstances.models import Change
 from services.credentials.models import Credential
 from services.events.models import TYPE_PREFIX
 
@@ -31,9 +32,18 @@ def _issued_credential(event) -> Concerned | None:
     return None if credential is None else Concerned(credential.holder)
 
 
+def _reported_change(event) -> Concerned | None:
+    """A change of circumstances told once (services.circumstances): its facts are answers (a birth's
+    ``child_name`` and ``child_birth_date``, named as the catalogue's questions are). It is written once per
+    department it reached, all with the change as subject: a rule counted per subject offers once."""
+    change = Change.objects.select_related("user").filter(public_id=event.data.get("change")).first()
+    return None if change is None else Concerned(change.user, dict(change.facts))
+
+
 TRIGGERS: dict[str, tuple[str, Callable]] = {
     f"{TYPE_PREFIX}application.decided": (_("An application approved or rejected"), _decided_application),
     f"{TYPE_PREFIX}credential.issued": (_("A credential issued"), _issued_credential),
+    f"{TYPE_PREFIX}circumstance.reported": (_("A change of circumstances reported"), _reported_change),
 }
 
 

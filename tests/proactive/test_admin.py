@@ -67,7 +67,7 @@ def test_the_demo_offers_the_family_doctor_to_the_demo_resident_once(settings):
 
     offer = Entitlement.objects.get(person__email="resident@demo.portal")
     assert (offer.service.slug, offer.status) == ("family-doctor-registration", EntitlementStatus.OFFERED)
-    assert ProactiveRule.objects.filter(status=RuleStatus.ACTIVE).count() == 2
+    assert ProactiveRule.objects.filter(status=RuleStatus.ACTIVE).count() == 4  # two of them wait for a birth
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("load_proactive_demo")
