@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -130,4 +130,25 @@ def acknowledgements_to_escalate(*, today: dt.date, calendar, after_working_days
         pk
         for pk, created_at in candidates
         if calendar.add_working_days(timezone.localdate(created_at), after_working_days) < today
+    ]
+
+
+def unacknowledged_by_department() -> list[dict]:
+    """Return, per department with changes it has not acknowledged, how many are pending and how many of those were
+    escalated (for the city view), by department code; one grouped query."""
+    rows = (
+        Acknowledgement.objects.filter(status=AckStatus.PENDING)
+        .values("department__code", "department__name_zh", "department__name_en")
+        .annotate(pending=Count("pk"), escalated=Count("pk", filter=Q(escalated_at__isnull=False)))
+        .order_by("department__code")
+    )
+    return [
+        {
+            "department": row["department__code"],
+            "name_zh": row["department__name_zh"],
+            "name_en": row["department__name_en"],
+            "pending": row["pending"],
+            "escalated": row["escalated"],
+        }
+        for row in rows
     ]

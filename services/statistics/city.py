@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 
 from services.accounts.models import District
 from services.catalogue.models import Service
+from services.circumstances.selectors import unacknowledged_by_department
 from services.common.i18n import localized
+from services.proactive.selectors import uptake_by_service
 
 from .forecast import HELD_OUT, LEVEL_MONTHS, add_months, backtest, forecast
 from .models import CityMonth
@@ -61,20 +63,43 @@ class CityView:
     returned: list[Named]  # the services most often asked for missing information, most first
     total: Named  # the city's forecast and its accuracy
     held_out: list[dt.date]
+    uptake: list[Named]  # per service: proactive offers offered, confirmed, declined, granted
+    unacknowledged: list[Named]  # per department: changes of circumstances pending, and of those escalated
     minimum: int = MINIMUM_APPLICATIONS
 
 
-def suppressed(counts: dict[str, int]) -> dict[str, Stat]:
-    """Return ``counts`` as figures, those of 1 to 4 applications withheld, and, when the withheld ones add up to
-    1 to 4 (their sum could be worked out from a total), the smallest shown ones too until they add up to more."""
+def suppressed(counts: dict[str, int], *, unpublished: int = 0) -> dict[str, Stat]:
+    """Return ``counts`` as figures, those of 1 to 4 applications withheld, and, when the withheld ones (with the
+    ``unpublished`` rest of their total) add up to 1 to 4 (their sum could be worked out from a total), the smallest
+    shown ones too until they add up to more."""
     withheld = {key for key, n in counts.items() if figure_status(n) == "few"}
-    hidden = sum(counts[key] for key in withheld)
+    hidden = unpublished + sum(counts[key] for key in withheld)
     for key in sorted((k for k in counts if k not in withheld and counts[k]), key=lambda k: counts[k]):
         if not 0 < hidden < MINIMUM_APPLICATIONS:
             break
         withheld.add(key)
         hidden += counts[key]
     return {key: count_stat(n, withheld=key in withheld) for key, n in counts.items()}
+
+
+def _uptake(row: dict) -> Named:
+    """Return a service's proactive uptake: offers made (not granted), of which confirmed and declined (the rest,
+    still open, is not published, so it counts as withheld), and benefits granted without asking."""
+    answered = {"confirmed": row["confirmed"], "declined": row["declined"]}
+    figures = {
+        "offered": count_stat(row["offered"]),
+        **suppressed(answered, unpublished=row["offered"] - sum(answered.values())),
+        "granted": count_stat(row["granted"]),
+    }
+    return Named(name_zh=row["title_zh"], name_en=row["title_en"], code=row["service"], figures=figures)
+
+
+def _unacknowledged(row: dict) -> Named:
+    """Return a department's changes of circumstances awaiting its acknowledgement, and of those the escalated ones
+    (the rest, not escalated, is not published, so it counts as withheld)."""
+    escalated = suppressed({"escalated": row["escalated"]}, unpublished=row["pending"] - row["escalated"])
+    figures = {"pending": count_stat(row["pending"]), **escalated}
+    return Named(name_zh=row["name_zh"], name_en=row["name_en"], code=row["department"], figures=figures)
 
 
 def _percent(part: int, base: int) -> Stat:
@@ -189,7 +214,8 @@ def city_view(*, today: dt.date) -> CityView:
     """Return the city view's figures as of ``today`` from the summary table (four queries, whatever the number of
     applications): demand per service and per district over the last ``SHOWN_MONTHS`` months, each department's
     backlog and on-time rate per month, the services most often asked for missing information, and next month's
-    forecast per service and for the city with its error on the last ``HELD_OUT`` complete months."""
+    forecast per service and for the city with its error on the last ``HELD_OUT`` complete months; and two grouped
+    queries of lower apps: proactive uptake per service and unacknowledged changes of circumstances per department."""
     this_month = today.replace(day=1)
     first = add_months(this_month, -READ_MONTHS)
     months = [add_months(first, k) for k in range(READ_MONTHS + 1)]
@@ -221,4 +247,6 @@ def city_view(*, today: dt.date) -> CityView:
         returned=returned,
         total=total,
         held_out=held_out,
+        uptake=[_uptake(row) for row in uptake_by_service()],
+        unacknowledged=[_unacknowledged(row) for row in unacknowledged_by_department()],
     )

@@ -31,7 +31,8 @@ def _rows(table: str, named: Named, *, month: str = "") -> list[dict]:
 
 def city_open_data_rows(*, view: CityView) -> list[dict]:
     """Return every figure of the city view as a row: services (applications over the months shown, share asked
-    for information, next month's forecast and its error), districts, departments by month, and the city."""
+    for information, next month's forecast and its error), districts, departments by month, the city, proactive
+    uptake per service and changes of circumstances left unacknowledged per department."""
     rows = [row for service in view.services for row in _rows("service", service)]
     rows += [row for district in view.districts for row in _rows("district", district)]
     for department in view.departments:
@@ -39,6 +40,8 @@ def city_open_data_rows(*, view: CityView) -> list[dict]:
         for month in department.months:
             rows += [row | owner for row in _rows("department_month", month, month=month.code)]
     rows += _rows("city", view.total)
+    rows += [row for service in view.uptake for row in _rows("proactive_uptake", service)]
+    rows += [row for department in view.unacknowledged for row in _rows("unacknowledged_changes", department)]
     return rows
 
 

@@ -25,7 +25,7 @@ def public_statistics_page(request):
     return render(request, "statistics/public.html", context)
 
 
-@reads_replica("statistics", "catalogue")  # the summary table and the services
+@reads_replica("statistics", "catalogue", "proactive", "circumstances")  # the summary table, services, panels
 def city_view_page(request):
     """The city view, for city supervisors and administrators signed in with two factors; anyone else signed in
     finds no such page (404), and a visitor not signed in (or without the second factor yet) is sent to sign in."""
@@ -40,7 +40,7 @@ def city_view_page(request):
     return render(request, "statistics/city.html", context)
 
 
-@reads_replica("statistics", "catalogue")
+@reads_replica("statistics", "catalogue", "proactive", "circumstances")
 def city_open_data(request, extension: str):
     """The city view's figures as open data (no account needed: counts and rates only, small ones withheld)."""
     view = city_view(today=timezone.localdate())

@@ -117,7 +117,7 @@ def test_the_page_costs_the_same_queries_and_never_reads_the_applications(client
     city_figures_refresh()
     many = page_queries(client)
 
-    assert len(many) == len(few) == 11, "\n".join(many)
+    assert len(many) == len(few) == 13, "\n".join(many)
     assert not [sql for sql in many if "applications_application" in sql]
 
 
