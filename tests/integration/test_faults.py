@@ -111,6 +111,10 @@ def test_500_applications_are_each_routed_exactly_once_though_the_routing_worker
     routing_worker.kill()  # the whole worker, as a machine losing power: its unacknowledged message stays behind
     routed_when_killed = routed()
     assert routed_when_killed < 500
+    # Until now only batch messages ran (the sweep below publishes each stuck application on its own, as many as a
+    # busy machine leaves stuck): a batch routes its rows at one time, so batches of 5 give a fifth as many times.
+    batches = Application.objects.exclude(status=Status.SUBMITTED).values("routed_at").distinct().count()
+    assert batches < routed_when_killed / 2, (batches, routed_when_killed)
     routing_worker.start()
 
     last_sweep = [0.0]
@@ -126,11 +130,10 @@ def test_500_applications_are_each_routed_exactly_once_though_the_routing_worker
 
     wait_for(all_done, timeout=120, what="all 500 routed and checked", workers=workers)
     routed_once_each(500)
-    batches = Application.objects.values("routed_at").distinct().count()  # a batch routes its rows at one time
-    assert batches < 250
     print(  # noqa: T201 - the figures for the README, shown with -s
         f"\n500 submitted in {submitted_in:.1f}s; {routed_when_killed} routed when the worker was killed; "
-        f"all routed and checked {time.monotonic() - started:.1f}s after the first submission, in {batches} batches"
+        f"all routed and checked {time.monotonic() - started:.1f}s after the first submission; "
+        f"{batches} batches had routed those by the kill"
     )
 
 
