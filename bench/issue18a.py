@@ -7,9 +7,10 @@ import json
 import os
 import time
 
+from bench.pg import db
 from bench.run import PG, PORTAL_ENV, RESIDENTS, RESULTS, create_database, log, manage, ratio, shell, wanted
 
-ENV = {**PORTAL_ENV, "DATABASE_URL": f"{PG}/bench_proactive"}
+ENV = {**PORTAL_ENV, "DATABASE_URL": f"{PG}/{db('bench_proactive')}"}
 
 
 def tools(code: str) -> dict:

@@ -7,6 +7,7 @@ import os
 import tempfile
 import time
 
+from bench.pg import db
 from bench.run import (
     BASELINE,
     BASELINE_ENV,
@@ -26,7 +27,7 @@ from bench.run import (
 
 RESIDENTS, PLACES = 50, 10
 # A database of its own (the rows it makes are its own too), beside the baseline's of bench/run.py.
-ENV = {**PORTAL_ENV, "DATABASE_URL": f"{PG}/bench_issue21"}
+ENV = {**PORTAL_ENV, "DATABASE_URL": f"{PG}/{db('bench_issue21')}"}
 NOTIFY_THREADS = 4  # bench/lua/payment_notify.lua shares the notifications among 4 threads
 
 

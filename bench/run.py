@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import cityview, integration
-from bench.pg import PG, create_database, sql
+from bench.pg import INSTANCE, PG, create_database, db, sql
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -39,7 +39,7 @@ def wanted(name: str) -> bool:
     return not ONLY or name in ONLY
 
 
-PORTAL, BASELINE = "http://127.0.0.1:8100", "http://127.0.0.1:8200"
+PORTAL, BASELINE = f"http://127.0.0.1:{8100 + INSTANCE}", f"http://127.0.0.1:{8200 + INSTANCE}"
 
 PORTAL_ENV = {
     **os.environ,
@@ -47,7 +47,7 @@ PORTAL_ENV = {
     "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-0123456789",
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
     "DJANGO_HTTPS": "false",
-    "DATABASE_URL": f"{PG}/bench_portal",
+    "DATABASE_URL": f"{PG}/{db('bench_portal')}",
     "CELERY_BROKER_URL": f"{REDIS}/13",
     "CACHE_URL": f"rediscache://{REDIS.removeprefix('redis://')}/12",
     # The load generator is one client: throttling would measure the throttle, not the portal.
@@ -60,7 +60,7 @@ PORTAL_ENV = {
 BASELINE_ENV = {
     **os.environ,
     "DJANGO_SETTINGS_MODULE": "bench.baseline.settings",
-    "BASELINE_DATABASE_URL": f"{PG}/bench_baseline",
+    "BASELINE_DATABASE_URL": f"{PG}/{db('bench_baseline')}",
     "CELERY_BROKER_URL": f"{REDIS}/14",
 }
 

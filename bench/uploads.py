@@ -19,6 +19,7 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.pg import db
 from bench.run import PG, PORTAL, PORTAL_ENV, RESULTS, Server, Workers, create_database, log, manage, shell
 
 CLIENTS, UPLOADS_PER_CLIENT = 4, 8
@@ -108,7 +109,7 @@ def measure() -> str:
     """Run the uploads path and return its table."""
     folder = Path(tempfile.mkdtemp(prefix="bench-uploads-"))
     clamd, clamd_url = start_clamd(folder)
-    env = {**PORTAL_ENV, "DATABASE_URL": f"{PG}/bench_uploads", "DOCUMENT_SCANNER": "clamd" if clamd else "",
+    env = {**PORTAL_ENV, "DATABASE_URL": f"{PG}/{db('bench_uploads')}", "DOCUMENT_SCANNER": "clamd" if clamd else "",
            "CLAMD_URL": clamd_url, "DOCUMENTS_STORAGE_OPTIONS": json.dumps({"location": str(folder / "documents")}),
            "UPLOAD_FILES_RATE": "100000/hour", "UPLOAD_BYTES_RATE": "100000000000/hour"}  # fmt: skip
     try:
