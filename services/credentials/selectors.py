@@ -7,6 +7,7 @@ from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from joserfc.jwk import ECKey
 
 from . import tokens
 from .models import Credential, CredentialType, SigningKey, State
@@ -32,30 +33,33 @@ def jwks() -> dict:
     return {"keys": list(SigningKey.objects.order_by("id").values_list("public_jwk", flat=True))}
 
 
-# The published keys as this process last read them: (department id, public JWK) pairs. Keys are only ever added
-# (a rotation adds one), so a token naming a key id not among them makes the process read them again.
-_published: list[tuple[int, dict]] = []
+# The departments' public keys this process has read, by key id: (department id, key), each parsed once (parsing
+# costs more than checking a signature). A key is never changed or deleted (a rotation adds one), so a key id not
+# here is read once, by itself, when a token first names it.
+_public_keys: dict[str, tuple[int, ECKey]] = {}
 
 
-def _public_keys(*, kid: str) -> list[tuple[int, dict]]:
-    global _published
-    if not any(jwk.get("kid") == kid for _department, jwk in _published):
-        _published = list(SigningKey.objects.values_list("department_id", "public_jwk"))
-    return _published
+def _public_key(kid: str) -> tuple[int | None, ECKey | None]:
+    """Return the signing department's id and the key of ``kid``, or (None, None) if no department has it."""
+    if kid not in _public_keys:
+        row = SigningKey.objects.filter(kid=kid).values_list("department_id", "public_jwk").first()
+        if row is None:
+            return None, None
+        _public_keys[kid] = (row[0], tokens.public_key(jwk=row[1]))
+    return _public_keys[kid]
 
 
 def credential_verify(*, token: str) -> Verification:
     """Check a scanned credential token: signed by its department's key and naming a credential we issued
     (else forged), then revoked, suspended, expired or valid as the credential is now (read at every check)."""
-    keys = _public_keys(kid=tokens.key_id(token=token))
-    checked = tokens.signed_payload(token=token, public_jwks=[jwk for _department, jwk in keys])
+    checked = tokens.signed_payload(token=token, key_for=lambda kid: _public_key(kid)[1])
     if checked is None:
         return Verification(Verdict.FORGED)
     kid, payload = checked
     credential = (
         Credential.objects.select_related("type", "department").filter(public_id=_uuid(payload.get("jti"))).first()
     )
-    signer = next((department for department, jwk in keys if jwk.get("kid") == kid), None)
+    signer, _key = _public_key(kid)
     if credential is None or signer != credential.department_id or payload.get("vct") != credential.type.code:
         return Verification(Verdict.FORGED)
     now = timezone.now()

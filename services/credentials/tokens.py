@@ -2,10 +2,11 @@
 
 import json
 import secrets
+from collections.abc import Callable
 
 from joserfc import jws
 from joserfc.errors import JoseError
-from joserfc.jwk import ECKey, KeySet
+from joserfc.jwk import ECKey
 
 ALGORITHM = "ES256"
 
@@ -24,23 +25,21 @@ def sign(*, payload: dict, private_jwk: dict) -> str:
     return jws.serialize_compact(header, body.encode(), ECKey.import_key(private_jwk))
 
 
-def key_id(*, token: str) -> str:
-    """Return the key id a token's header names (unverified: only to find the key), or "" if it has none."""
-    try:
-        header = jws.extract_compact(token.strip().encode()).headers()
-    except (JoseError, ValueError, TypeError):
-        return ""
-    return header.get("kid", "") if isinstance(header.get("kid"), str) else ""
+def public_key(*, jwk: dict) -> ECKey:
+    """Return a published JWK as a key to check signatures with (parsing one costs more than checking with it)."""
+    return ECKey.import_key(jwk)
 
 
-def signed_payload(*, token: str, public_jwks: list[dict]) -> tuple[str, dict] | None:
-    """Return the key id and payload of a token signed by one of ``public_jwks``; None for anything else (a bad
-    signature, an unknown key, a token that does not parse)."""
+def signed_payload(*, token: str, key_for: Callable[[str], ECKey | None]) -> tuple[str, dict] | None:
+    """Return the key id and payload of a token signed by the key ``key_for`` gives for the key id its header names;
+    None for anything else (a bad signature, an unknown key, a token that does not parse)."""
     try:
-        verified = jws.deserialize_compact(
-            token.strip(), KeySet([ECKey.import_key(jwk) for jwk in public_jwks]), algorithms=[ALGORITHM]
-        )
-        payload = json.loads(verified.payload)
+        compact = jws.extract_compact(token.strip().encode())
+        kid = compact.headers().get("kid")
+        key = key_for(kid) if isinstance(kid, str) and kid else None
+        if key is None or not jws.validate_compact(compact, key, algorithms=[ALGORITHM]):
+            return None
+        payload = json.loads(compact.payload)
     except (JoseError, ValueError, TypeError, KeyError):
         return None
-    return (verified.headers().get("kid", ""), payload) if isinstance(payload, dict) else None
+    return (kid, payload) if isinstance(payload, dict) else None
