@@ -24,6 +24,10 @@ REST_FRAMEWORK = {
 }
 # How long the API's catalogue responses are served from the cache (catalogue edits show within this time).
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=60)
+# A credential's status (with its type, issuer and validity: never the holder's claims) is kept in the cache this long
+# for the public verification; a revocation drops it at once, so this bounds only a copy a cache outage or a
+# verification racing the revocation left behind. Keep it under 60: revocation must show within a minute. 0: none.
+CREDENTIAL_STATUS_CACHE_SECONDS = env.int("CREDENTIAL_STATUS_CACHE_SECONDS", default=30)
 # App session tokens (X-Session-Token) end after this long unused, and in any case this long after the login;
 # every login hands out a new token (the session key is cycled).
 HEADLESS_TOKEN_STRATEGY = "services.api.tokens.ExpiringSessionTokenStrategy"  # noqa: S105  # nosec B105  # a class path

@@ -4,6 +4,7 @@ revoking, suspending, and the departments' signing keys."""
 import datetime as dt
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from services.events.models import TYPE_PREFIX
 
 from . import tokens
 from .models import Credential, CredentialType, SigningKey, State
+from .selectors import status_cache_key
 
 SOURCE = "/credentials"
 
@@ -95,10 +97,12 @@ def credential_issue(*, application) -> Credential | None:
 
 @transaction.atomic
 def credential_revoke(*, credential: Credential) -> Credential:
-    """Revoke a credential: from now on every verification says so (it is read at each verification)."""
+    """Revoke a credential: from the commit on every verification says so (its cached status is dropped then)."""
     if credential.status == State.REVOKED:
         return credential
     credential.status, credential.revoked_at = State.REVOKED, timezone.now()
     credential.save(update_fields=["status", "revoked_at", "updated_at"])
     _event(credential, "revoked")
+    key = status_cache_key(credential.public_id)
+    transaction.on_commit(lambda: cache.delete(key))
     return credential

@@ -57,6 +57,13 @@ class State(models.TextChoices):
     EXPIRED = "expired", _("Expired")  # never stored: an active credential past its end
 
 
+def state_at(*, status: str, valid_until: dt.datetime | None, now: dt.datetime) -> State:
+    """Return a credential's state at ``now``: its stored status, or expired once an active one is past its end."""
+    if status == State.ACTIVE and valid_until is not None and valid_until <= now:
+        return State.EXPIRED
+    return State(status)
+
+
 class Credential(TimeStampedModel):
     """A credential issued to a resident: its claims, validity and status, and its signed token (JWS)."""
 
@@ -102,10 +109,7 @@ class Credential(TimeStampedModel):
 
     def state(self, now: dt.datetime | None = None) -> State:
         """The credential's state now: its stored status, or expired once an active one is past its end."""
-        now = now or timezone.now()
-        if self.status == State.ACTIVE and self.valid_until is not None and self.valid_until <= now:
-            return State.EXPIRED
-        return State(self.status)
+        return state_at(status=self.status, valid_until=self.valid_until, now=now or timezone.now())
 
 
 class SigningKey(models.Model):

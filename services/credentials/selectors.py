@@ -1,16 +1,21 @@
 """Reads of the credentials: a holder's, the published keys, and the verification of a scanned token."""
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from joserfc.jwk import ECKey
 
+from services.common.i18n import localized
+
 from . import tokens
-from .models import Credential, CredentialType, SigningKey, State
+from .models import Credential, CredentialType, SigningKey, State, state_at
 
 
 class Verdict(models.TextChoices):
@@ -22,9 +27,38 @@ class Verdict(models.TextChoices):
 
 
 @dataclass(frozen=True)
+class Named:
+    """A credential type or an issuing department as a verifier sees it."""
+
+    code: str
+    name_zh: str
+    name_en: str
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+@dataclass(frozen=True)
+class CredentialStatus:
+    """What a verifier learns of a credential besides the claims its token shows: its type, issuer, validity and
+    status. Nothing personal (no holder, no claims), so the shared cache may keep it."""
+
+    department_id: int
+    type: Named
+    department: Named
+    valid_from: dt.datetime
+    valid_until: dt.datetime | None
+    status: str
+
+    def state(self, now: dt.datetime) -> State:
+        return state_at(status=self.status, valid_until=self.valid_until, now=now)
+
+
+@dataclass(frozen=True)
 class Verification:
     verdict: Verdict
-    credential: Credential | None = None
+    credential: CredentialStatus | None = None
     claims: dict = field(default_factory=dict)  # only what the token shows: what its holder chose to disclose
 
 
@@ -49,16 +83,44 @@ def _public_key(kid: str) -> tuple[int | None, ECKey | None]:
     return _public_keys[kid]
 
 
+def status_cache_key(public_id) -> str:
+    """Return the cache key of a credential's status (the revocation drops it)."""
+    return f"credential-status:v1:{public_id}"
+
+
+_STATUS_COLUMNS = ("department_id", "type__code", "type__name_zh", "type__name_en", "department__code",
+                   "department__name_zh", "department__name_en", "valid_from", "valid_until", "status")  # fmt: skip
+
+
+def credential_status(*, public_id: str) -> CredentialStatus | None:
+    """Return the status of the credential ``public_id`` names, or None if we issued none: from the cache (kept
+    CREDENTIAL_STATUS_CACHE_SECONDS, dropped when the credential is revoked) or by one query on its unique id."""
+    seconds = settings.CREDENTIAL_STATUS_CACHE_SECONDS
+    status = cache.get(status_cache_key(public_id)) if seconds else None
+    if status is not None:
+        return status
+    try:
+        row = Credential.objects.values_list(*_STATUS_COLUMNS).get(public_id=public_id)
+    except Credential.DoesNotExist:
+        return None
+    department_id, type_code, type_zh, type_en, code, name_zh, name_en, valid_from, valid_until, stored = row
+    status = CredentialStatus(department_id, Named(type_code, type_zh, type_en), Named(code, name_zh, name_en),
+                              valid_from, valid_until, stored)  # fmt: skip
+    if seconds:
+        cache.set(status_cache_key(public_id), status, seconds)
+    return status
+
+
 def credential_verify(*, token: str) -> Verification:
     """Check a scanned credential token: signed by its department's key and naming a credential we issued
-    (else forged), then revoked, suspended, expired or valid as the credential is now (read at every check)."""
+    (else forged), then revoked, suspended, expired or valid as the credential is now (its status read at every
+    check, or kept at most CREDENTIAL_STATUS_CACHE_SECONDS and dropped when it is revoked)."""
     checked = tokens.signed_payload(token=token, key_for=lambda kid: _public_key(kid)[1])
     if checked is None:
         return Verification(Verdict.FORGED)
     kid, payload = checked
-    credential = (
-        Credential.objects.select_related("type", "department").filter(public_id=_uuid(payload.get("jti"))).first()
-    )
+    public_id = _uuid(payload.get("jti"))
+    credential = credential_status(public_id=public_id) if public_id else None
     signer, _key = _public_key(kid)
     if credential is None or signer != credential.department_id or payload.get("vct") != credential.type.code:
         return Verification(Verdict.FORGED)
