@@ -5,18 +5,15 @@ import base64
 import datetime as dt
 import json
 import re
-import time
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from services.applications.actions import application_decide
-from services.credentials import selectors, tokens
+from services.credentials import tokens
 from services.credentials.actions import credential_revoke, credential_token, signing_key_rotate
-from services.credentials.models import Credential, State
-from services.credentials.selectors import status_cache_key
+from services.credentials.models import State
 from services.events.models import TYPE_PREFIX, Event
 from tests.factories import ApplicationFactory
 
@@ -128,38 +125,3 @@ def test_a_new_credential_supersedes_the_earlier_one(approved, credential_type, 
     later = again.credentials.get()
     earlier.refresh_from_db()
     assert later.supersedes == earlier and earlier.status == State.REVOKED
-
-
-def test_a_status_kept_in_the_cache_is_read_again_within_its_time(credential, settings):
-    """A change the revocation did not announce (a cache that missed the drop, a change made outside the actions)
-    shows once the cached status is CREDENTIAL_STATUS_CACHE_SECONDS old: under the minute the issue allows."""
-    assert settings.CREDENTIAL_STATUS_CACHE_SECONDS < 60
-    settings.CREDENTIAL_STATUS_CACHE_SECONDS = 1
-    assert verify_api(credential.token)["result"] == "valid"
-    Credential.objects.filter(pk=credential.pk).update(status=State.REVOKED)  # nothing drops the cached status
-
-    assert verify_api(credential.token)["result"] == "valid"  # the cached status, within its time
-    time.sleep(1.1)
-    assert verify_api(credential.token)["result"] == "revoked"
-
-
-def test_the_cache_keeps_no_claims(credential):
-    """The shared cache keeps what any verifier of the credential learns, never its holder's claims."""
-    verify_api(credential.token)
-
-    kept = cache.get(status_cache_key(credential.public_id))
-    assert kept is not None and kept.department_id == credential.department_id
-    assert "Li Lei" not in repr(kept) and credential.application.reference not in repr(kept)
-
-
-def test_a_verification_costs_one_query_then_none(credential, django_assert_num_queries):
-    """A process's first verification reads the signing key and the status; later ones, while the status is kept
-    in the cache, make no query (keys are kept per process)."""
-    selectors._public_keys.clear()
-    with django_assert_num_queries(2):
-        assert verify_api(credential.token)["result"] == "valid"
-    with django_assert_num_queries(0):
-        assert verify_api(credential.token)["result"] == "valid"
-    cache.delete(status_cache_key(credential.public_id))
-    with django_assert_num_queries(1):  # the status, by the credential's unique id
-        assert verify_api(credential.token)["result"] == "valid"
