@@ -46,7 +46,7 @@ def test_the_cache_keeps_no_claims(credential):
     assert "Li Lei" not in repr(kept) and credential.application.reference not in repr(kept)
 
 
-def test_a_verification_costs_one_query_then_none(credential, django_assert_num_queries):
+def test_a_verification_makes_no_query_while_its_status_is_kept(credential, django_assert_num_queries):
     """A process's first verification reads the signing key and the status; later ones, while the status is kept
     in the cache, make no query (keys are kept per process)."""
     selectors._public_keys.clear()
