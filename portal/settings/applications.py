@@ -11,7 +11,7 @@ ROUTING_SWEEP_AFTER_SECONDS = env.int("ROUTING_SWEEP_AFTER_SECONDS", default=120
 # running worker within this time; the admin's dry run always reads the rules afresh).
 ROUTING_CONFIG_CACHE_SECONDS = env.int("ROUTING_CONFIG_CACHE_SECONDS", default=60)
 # Submitted applications a routing task routes in one transaction (taken with SKIP LOCKED, oldest first).
-ROUTING_BATCH_SIZE = env.int("ROUTING_BATCH_SIZE", default=50)
+ROUTING_BATCH_SIZE = env.int("ROUTING_BATCH_SIZE", default=100)
 # Submissions publish one routing message while one is waiting to be taken; a message lost holds the next one back
 # this long at most (the sweep covers it).
 ROUTING_WAKE_SECONDS = env.int("ROUTING_WAKE_SECONDS", default=10)

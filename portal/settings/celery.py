@@ -56,7 +56,7 @@ CELERY_TASK_ROUTES = {
     # Deliveries are published to their channel's queue, notifications.<channel> (services/notifications/actions.py).
     "services.notifications.tasks.send_account_email": {"queue": "notifications.email"},
     "services.notifications.tasks.*": {"queue": "notifications"},
-    "services.events.tasks.deliver_event": {"queue": "webhooks"},
+    "services.events.tasks.deliver_events": {"queue": "webhooks"},
 }
 # Department intake queues are named dept.<code>; a worker for them is started with -Q dept.health etc.
 # Beat's periodic jobs go to "sweeps", whose worker runs nothing else: a worker that dies (or is busy) elsewhere

@@ -12,3 +12,5 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_SCHEDULE = env.list(
     "WEBHOOK_RETRY_SCHEDULE", cast=float, default=[15, 60, 300, 1800, 7200, 21600, 86400, 172800]
 )
+# Deliveries a webhooks worker takes and sends in one task (over kept connections), their attempts written together.
+WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)

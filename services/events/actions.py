@@ -3,29 +3,40 @@
 import datetime as dt
 import json
 import logging
+from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from services.common.tasks import publish, publish_again, publish_on_commit
+from services.common.bulk import rows_update
+from services.common.tasks import publish, publish_again, publish_coalesced, publish_on_commit
 
 from . import sending
 from .models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
 from .reactions import listeners_for
-from .selectors import delivery_claimable, delivery_next_in_line
+from .selectors import deliveries_claimable, deliveries_waiting_behind
 from .signing import host_allowed, signed_headers
 
 logger = logging.getLogger(__name__)
 
-DELIVER = "services.events.tasks.deliver_event"
+DELIVER = "services.events.tasks.deliver_events"
 REACT = "services.events.tasks.react_to_event"
 # A retry further off than this is left to the sweep rather than held in the broker (Redis would hand an
 # unacknowledged message with a far-off countdown out again after its visibility timeout).
 COUNTDOWN_MAX = 600
-# A sending worker that died lets its delivery go after the timeout and this margin.
+# A sending worker that died lets its deliveries go after its batch's time, the timeout and this margin.
 LEASE_MARGIN = 10
+# A batch starts no send after this many seconds (the rest go back, untried, for the next batch), well within the
+# task's time limit.
+BATCH_SECONDS = 30
+# A batch writes what its sends came to at least this often: a worker that dies leaves that much unwritten, sent
+# again once its lease runs out (receivers deduplicate on the event id).
+WRITE_EVERY_SECONDS = 1.0
+# A delivery batch is published while none is waiting to be taken; a message lost holds the next one back this
+# long at most (the sweep covers it).
+WAKE_SECONDS = 10
+NOT_ALLOWED = "host not in WEBHOOK_ALLOWED_HOSTS"
 
 
 def event_record(
@@ -58,8 +69,8 @@ def events_record(*, records: list[dict]) -> list[Event]:
             if subscription.wants(type=event.type, department_ids=department_ids, department_id=event.department_id)
         ]
     )
-    for delivery in deliveries:
-        publish_on_commit(DELIVER, (delivery.pk,))
+    if deliveries:
+        transaction.on_commit(deliveries_wake)
     return events
 
 
@@ -68,71 +79,139 @@ def _event(*, ordering_key: str = "", **fields) -> Event:
     return Event(**fields, ordering_key=ordering_key or fields.get("subject", ""), reactions_pending=reacting)
 
 
-def _claim(*, delivery_id: int, now: dt.datetime) -> Delivery | None:
-    """Take the delivery for this worker if it is due, its subscription active, no other worker holds it and no
-    earlier event of its key is still undelivered to the subscription (one UPDATE decides); return it."""
-    lease = now + dt.timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + LEASE_MARGIN)
-    if not delivery_claimable(delivery_id=delivery_id, now=now).update(leased_until=lease):
-        return None
-    return Delivery.objects.select_related("event", "subscription").get(pk=delivery_id)
+def deliveries_wake() -> None:
+    """Publish a delivery batch unless one is already waiting to be taken (after commit: a publish_on_commit)."""
+    publish_coalesced(DELIVER, seconds=WAKE_SECONDS)
+
+
+def _claim(*, limit: int, ids: list[int] | None) -> list[Delivery]:
+    """Take up to ``limit`` deliveries that may be sent now (of ``ids`` only, when given), skipping those another
+    worker is taking, and hold them with a lease long enough for the batch to send them; return them."""
+    now, timeout = timezone.now(), settings.WEBHOOK_TIMEOUT_SECONDS
+    claimable = deliveries_claimable(now=now)
+    if ids is not None:
+        claimable = claimable.filter(pk__in=ids)
+    with transaction.atomic():
+        taken = list(
+            claimable.select_for_update(skip_locked=True, of=("self",)).select_related("event", "subscription")[:limit]
+        )
+        if taken:
+            lease = _budget(count=len(taken)) + timeout + LEASE_MARGIN
+            Delivery.objects.filter(pk__in=[d.pk for d in taken]).update(leased_until=now + dt.timedelta(seconds=lease))
+    return taken
+
+
+def _budget(*, count: int) -> float:
+    """Seconds a batch of ``count`` may go on starting sends (each may then take the timeout)."""
+    return min(count * settings.WEBHOOK_TIMEOUT_SECONDS, BATCH_SECONDS)
+
+
+def deliveries_send(*, limit: int, ids: list[int] | None = None) -> list[DeliveryAttempt]:
+    """Send a batch of deliveries whose turn it is (over kept connections), log each attempt, and then mark each
+    delivered, schedule its retry, or make it a dead letter after the last one; the attempts and deliveries are
+    written a few statements at a time. A batch that may have left work publishes the next one."""
+    taken = _claim(limit=limit, ids=ids)
+    if not taken:
+        return []
+    more = ids is None and len(taken) == limit  # there may be more due
+    if more and not settings.CELERY_TASK_ALWAYS_EAGER:
+        deliveries_wake()  # at once: another worker takes the next ones (skipping these) while this one sends
+    stop_at = monotonic() + _budget(count=len(taken))
+    attempts, sent, tried, gone, written_at = [], [], set(), set(), monotonic()
+    for delivery in taken:
+        if monotonic() >= stop_at:
+            break
+        if delivery.subscription_id in gone:
+            continue  # paused by a 410 in this batch: it waits, in order
+        answer = _send(delivery=delivery)
+        sent.append((delivery, answer))
+        tried.add(delivery.pk)
+        if answer.status == 410:
+            gone.add(delivery.subscription_id)
+        if monotonic() - written_at >= WRITE_EVERY_SECONDS:  # a worker that dies leaves little unwritten
+            attempts += _write(sent=sent)
+            sent, written_at = [], monotonic()
+    attempts += _write(sent=sent)
+    unsent = [delivery.pk for delivery in taken if delivery.pk not in tried]
+    if unsent:  # out of time, or its subscription paused: back to the queue, untried
+        Delivery.objects.filter(pk__in=unsent).update(leased_until=None)
+    delivered = [delivery for delivery in taken if delivery.status == DeliveryStatus.DELIVERED]
+    if unsent or more or deliveries_waiting_behind(deliveries=delivered):
+        transaction.on_commit(deliveries_wake)  # in-process (eager), after the caller's transaction, if any
+    return attempts
 
 
 def delivery_send(*, delivery_id: int) -> DeliveryAttempt | None:
-    """Send one delivery if it is its turn, log the attempt, and then mark it delivered (and publish the next
-    event of its key), schedule its retry, or make it a dead letter after the last one."""
-    now = timezone.now()
-    delivery = _claim(delivery_id=delivery_id, now=now)
-    if delivery is None:
-        return None
+    """Send one delivery if it is its turn (a batch of one); return its attempt."""
+    attempts = deliveries_send(limit=1, ids=[delivery_id])
+    return attempts[0] if attempts else None
+
+
+def _send(*, delivery: Delivery) -> sending.Answer:
     subscription, event = delivery.subscription, delivery.event
-    if host_allowed(subscription.url):
-        body = json.dumps(event.as_cloudevent(), ensure_ascii=False, separators=(",", ":")).encode()
-        headers = signed_headers(
-            secrets=[subscription.secret, subscription.previous_secret], msg_id=str(event.event_id), body=body
-        )
-        answer = sending.post(
-            url=subscription.url, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
-        )
-    else:
-        answer = sending.Answer(None, "", "host not in WEBHOOK_ALLOWED_HOSTS", 0)
-    with transaction.atomic():
-        attempt = DeliveryAttempt.objects.create(
-            delivery=delivery, status_code=answer.status, latency_ms=answer.latency_ms,
-            response_excerpt=answer.excerpt, error=answer.error,
-        )  # fmt: skip
-        _settle(delivery=delivery, answer=answer, allowed=not answer.error.startswith("host not"))
-    return attempt
+    if not host_allowed(subscription.url):
+        return sending.Answer(None, "", NOT_ALLOWED, 0)
+    body = json.dumps(event.as_cloudevent(), ensure_ascii=False, separators=(",", ":")).encode()
+    headers = signed_headers(
+        secrets=[subscription.secret, subscription.previous_secret], msg_id=str(event.event_id), body=body
+    )
+    return sending.post(url=subscription.url, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS)
 
 
-def _settle(*, delivery: Delivery, answer: sending.Answer, allowed: bool) -> None:
-    """Record what the attempt means for the delivery (inside the attempt's transaction)."""
+def _write(*, sent: list[tuple[Delivery, sending.Answer]]) -> list[DeliveryAttempt]:
+    """Write what these sends came to in one transaction: one INSERT of their attempts, one UPDATE of their
+    deliveries (and one of the subscriptions a 410 paused); their retries are published after commit, one message
+    per delay."""
+    if not sent:
+        return []
     now = timezone.now()
-    fields = {"leased_until": None, "updated_at": now}
-    if answer.ok:
-        fields |= {"status": DeliveryStatus.DELIVERED, "delivered_at": now}
-        following = delivery_next_in_line(delivery=delivery)
-        if following is not None:
-            publish_on_commit(DELIVER, (following.pk,))
-    elif answer.status == 410:
-        # Gone: the receiver says this endpoint no longer exists. Pause it; its deliveries wait, in order, until
-        # someone points it somewhere else and resumes it.
-        Subscription.objects.filter(pk=delivery.subscription_id).update(is_active=False, updated_at=now)
-        logger.warning(
-            "webhook endpoint gone (410): subscription paused", extra={"subscription": delivery.subscription_id}
-        )
-    else:
-        schedule = settings.WEBHOOK_RETRY_SCHEDULE
-        failed = delivery.attempts + 1
-        fields["attempts"] = F("attempts") + 1
-        if not allowed or failed > len(schedule):
-            fields["status"] = DeliveryStatus.DEAD
-            logger.warning("webhook delivery dead", extra={"delivery": delivery.pk, "event_type": delivery.event.type})
-        else:
-            delay = float(schedule[failed - 1])
-            fields["next_attempt_at"] = now + dt.timedelta(seconds=delay)
+    attempts = [
+        DeliveryAttempt(
+            delivery=delivery,
+            at=now,
+            status_code=answer.status,
+            latency_ms=answer.latency_ms,
+            response_excerpt=answer.excerpt,
+            error=answer.error,
+        )  # fmt: skip
+        for delivery, answer in sent
+    ]
+    delays = {_settle(delivery=delivery, answer=answer, now=now) for delivery, answer in sent} - {None}
+    gone = {delivery.subscription_id for delivery, answer in sent if answer.status == 410}
+    with transaction.atomic():
+        DeliveryAttempt.objects.bulk_create(attempts)
+        rows_update(objects=[delivery for delivery, _answer in sent], fields=SETTLED)
+        if gone:
+            # Gone: the receiver says this endpoint no longer exists. Pause it; its deliveries wait, in order, until
+            # someone points it somewhere else and resumes it.
+            Subscription.objects.filter(pk__in=gone).update(is_active=False, updated_at=now)
+            logger.warning("webhook endpoint gone (410): subscriptions paused", extra={"subscriptions": sorted(gone)})
+        for delay in sorted(delays):
             if delay <= COUNTDOWN_MAX:
-                publish_on_commit(DELIVER, (delivery.pk,), countdown=delay)
-    Delivery.objects.filter(pk=delivery.pk).update(**fields)
+                publish_on_commit(DELIVER, countdown=delay)
+    return attempts
+
+
+SETTLED = ["status", "attempts", "next_attempt_at", "leased_until", "delivered_at", "updated_at"]
+
+
+def _settle(*, delivery: Delivery, answer: sending.Answer, now: dt.datetime) -> float | None:
+    """Set on the delivery what the attempt means for it; return the delay of its retry, if one is scheduled."""
+    delivery.leased_until, delivery.updated_at = None, now
+    if answer.ok:
+        delivery.status, delivery.delivered_at = DeliveryStatus.DELIVERED, now
+        return None
+    if answer.status == 410:
+        return None  # its subscription is paused: the delivery waits as it is
+    schedule = settings.WEBHOOK_RETRY_SCHEDULE
+    delivery.attempts += 1
+    if answer.error == NOT_ALLOWED or delivery.attempts > len(schedule):
+        delivery.status = DeliveryStatus.DEAD
+        logger.warning("webhook delivery dead", extra={"delivery": delivery.pk, "event_type": delivery.event.type})
+        return None
+    delay = float(schedule[delivery.attempts - 1])
+    delivery.next_attempt_at = now + dt.timedelta(seconds=delay)
+    return delay
 
 
 @transaction.atomic
@@ -144,8 +223,7 @@ def delivery_replay(*, deliveries) -> int:
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), leased_until=None,
         delivered_at=None, updated_at=timezone.now(),
     )  # fmt: skip
-    for pk in ids:
-        publish_on_commit(DELIVER, (pk,))
+    transaction.on_commit(deliveries_wake)
     return len(ids)
 
 
@@ -167,8 +245,11 @@ def events_publish_reactions(*, ids: list[int]) -> int:
 
 
 def deliveries_publish_due(*, ids: list[int]) -> int:
-    """Publish the delivery of each of ``ids`` (the sweep's due ones); return how many were published."""
-    return sum(publish(DELIVER, (pk,)) for pk in ids)
+    """Publish a delivery batch when some deliveries are due (``ids``: the sweep's), its message expiring as the
+    sweeps' do (while the worker is down they do not pile up); return how many were due."""
+    if ids:
+        publish(DELIVER, expires=settings.SWEEP_REPUBLISH_AFTER_SECONDS)
+    return len(ids)
 
 
 def subscription_rotate_secret(*, subscription: Subscription) -> Subscription:
@@ -186,11 +267,10 @@ def subscription_end_rotation(*, subscription: Subscription) -> Subscription:
 
 
 def subscription_resume(*, subscriptions) -> int:
-    """Resume paused subscriptions: their waiting deliveries are published now, each in its turn."""
+    """Resume paused subscriptions: their waiting deliveries are due now, each in its turn."""
     ids = list(subscriptions.values_list("pk", flat=True))
     Subscription.objects.filter(pk__in=ids).update(is_active=True, updated_at=timezone.now())
-    waiting = Delivery.objects.filter(subscription_id__in=ids, status=DeliveryStatus.PENDING).order_by("event_id")
+    waiting = Delivery.objects.filter(subscription_id__in=ids, status=DeliveryStatus.PENDING)
     Delivery.objects.filter(pk__in=waiting.values("pk")).update(next_attempt_at=timezone.now())
-    for pk in waiting.values_list("pk", flat=True):
-        publish_on_commit(DELIVER, (pk,))
+    transaction.on_commit(deliveries_wake)
     return len(ids)

@@ -1,6 +1,8 @@
 """Reads of the outbox: the order of deliveries, and the ones due that no message is carrying."""
 
 import datetime as dt
+from functools import reduce
+from operator import or_
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
@@ -14,32 +16,27 @@ def _earlier_undelivered(*, subscription_id, ordering_key, event_id):
     )
 
 
-def delivery_next_in_line(*, delivery: Delivery) -> Delivery | None:
-    """Return the next pending delivery of the same key to the same subscription, if any."""
-    if not delivery.ordering_key:
-        return None
+def deliveries_waiting_behind(*, deliveries: list[Delivery]) -> bool:
+    """Whether a pending delivery of the same key to the same subscription follows one of ``deliveries``."""
+    lines = [Q(subscription_id=d.subscription_id, ordering_key=d.ordering_key) for d in deliveries if d.ordering_key]
+    if not lines:
+        return False
+    return Delivery.objects.filter(reduce(or_, lines), status=DeliveryStatus.PENDING).exists()
+
+
+def deliveries_claimable(*, now: dt.datetime):
+    """Return the deliveries that may be sent now: pending, due, free, to an active subscription and first in their
+    key's line, the longest due first (a batch takes some of them)."""
     return (
         Delivery.objects.filter(
-            subscription_id=delivery.subscription_id,
-            ordering_key=delivery.ordering_key,
-            event_id__gt=delivery.event_id,
+            Q(leased_until=None) | Q(leased_until__lt=now),
             status=DeliveryStatus.PENDING,
+            next_attempt_at__lte=now,
+            subscription__is_active=True,
         )
-        .order_by("event_id")
-        .first()
+        .filter(~Exists(_blocked()))
+        .order_by("next_attempt_at", "pk")
     )
-
-
-def delivery_claimable(*, delivery_id: int, now: dt.datetime):
-    """Return the delivery as a queryset if it is due now, pending, free, to an active subscription and first in its
-    key's line (the claim's one UPDATE)."""
-    return Delivery.objects.filter(
-        Q(leased_until=None) | Q(leased_until__lt=now),
-        pk=delivery_id,
-        status=DeliveryStatus.PENDING,
-        next_attempt_at__lte=now,
-        subscription__is_active=True,
-    ).filter(~Exists(_blocked()))
 
 
 def _blocked():
@@ -51,16 +48,11 @@ def _blocked():
 
 
 def deliveries_due(*, overdue_by: dt.timedelta, limit: int = 1000) -> list[int]:
-    """Return the ids of pending deliveries due for ``overdue_by`` already (their message lost, or their worker
-    died), free, to an active subscription and first in their key's line."""
+    """Return the ids of deliveries that may be sent and were due ``overdue_by`` ago already (their message lost,
+    or their worker died)."""
     now = timezone.now()
-    due = Delivery.objects.filter(
-        Q(leased_until=None) | Q(leased_until__lt=now),
-        status=DeliveryStatus.PENDING,
-        next_attempt_at__lte=now - overdue_by,
-        subscription__is_active=True,
-    )
-    return list(due.filter(~Exists(_blocked())).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    due = deliveries_claimable(now=now).filter(next_attempt_at__lte=now - overdue_by)
+    return list(due.values_list("pk", flat=True)[:limit])
 
 
 def dead_letter_counts() -> dict[str, int]:

@@ -1,25 +1,29 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 
-from services.common.tasks import RetryingTask
+from services.common.tasks import RetryingTask, coalesced_taken
 
-from .actions import deliveries_publish_due, delivery_send, event_react, events_publish_reactions
+from .actions import deliveries_publish_due, deliveries_send, event_react, events_publish_reactions
 from .selectors import deliveries_due, events_awaiting_reactions
 
 SWEEP_GRACE = dt.timedelta(seconds=30)
 
 
+# Taken as a message waiting for it (publish_coalesced): an event that commits from now on publishes the next one.
 @shared_task
-def deliver_event(delivery_id: int) -> None:
-    """Send one webhook delivery if it is its turn (failures are retried on the schedule by the action itself)."""
-    delivery_send(delivery_id=delivery_id)
+def deliver_events() -> int:
+    """Send a batch of the webhook deliveries whose turn it is (failures are retried on the schedule by the action
+    itself); return how many were tried."""
+    coalesced_taken(deliver_events)
+    return len(deliveries_send(limit=settings.WEBHOOK_BATCH_SIZE))
 
 
 @shared_task
 def sweep_deliveries() -> int:
-    """Publish again the deliveries due for a while that no message carries (lost, waiting for the sweep, or left
-    by a worker that died mid-send)."""
+    """Publish a delivery batch when deliveries have been due for a while with no message taking them (lost,
+    waiting for the sweep, or left by a worker that died mid-send)."""
     return deliveries_publish_due(ids=deliveries_due(overdue_by=SWEEP_GRACE))
 
 

@@ -45,11 +45,21 @@ logger = logging.getLogger(__name__)
 ROUTE_ONE, ROUTE_SUBMITTED = "services.routing.tasks.route_application", "services.routing.tasks.route_submitted"
 
 
+# What routing never reads of an application's service: its form, rules and texts (the form alone is most of the row,
+# read and decoded again for every application of a batch).
+SERVICE_UNREAD = [
+    f"service__{name}"
+    for name in ("form_schema", "eligibility_rules", "fee_rule", "summary_zh", "summary_en", "keywords_zh",
+                 "keywords_en")
+]  # fmt: skip
+
+
 def _routable() -> QuerySet[Application]:
     return (
         Application.objects.filter(status=Status.SUBMITTED, routing_failed_at__isnull=True)
         .exclude(AWAITING_PAYMENT)  # the payment publishes its routing
         .select_related("service__department", "applicant__profile")
+        .defer(*SERVICE_UNREAD)
     )
 
 

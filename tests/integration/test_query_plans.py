@@ -1,4 +1,5 @@
-"""The queue, "my applications", the sweeps and the routing batch read the applications table through an index.
+"""The queue, "my applications", the sweeps and the routing batch read the applications table through an index;
+a webhook batch and its sweep read the deliveries through one.
 
 Each query is the one the page or task really runs (captured while it runs), planned by PostgreSQL with sequential
 scans priced out of reach (``enable_seqscan = off``): if the plan still scans the table, no index serves the query,
@@ -7,15 +8,20 @@ and at a million rows it would read them all. bench/README.md has the same plans
 
 import datetime as dt
 import json
+from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from services.applications.models import Status
+from services.events import sending
+from services.events.actions import deliveries_send, event_record
+from services.events.models import TYPE_PREFIX, Delivery, Subscription
+from services.events.selectors import deliveries_due
 from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
 from tests.conftest import staff_login, unavailable
@@ -64,17 +70,18 @@ def application_queries(run) -> list[str]:
     return found
 
 
-def _indexes() -> dict[str, bool]:
-    """Return the applications table's indexes, each with whether it is partial."""
+def _indexes(table: str) -> dict[str, bool]:
+    """Return the table's indexes, each with whether it is partial."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [TABLE])
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
         return {name: " WHERE " in definition for name, definition in cursor.fetchall()}
 
 
-def table_scans(sql: str) -> list[str]:
-    """Return how each plan node reaching the applications table reads it, for ``sql`` planned without sequential
-    scans: "Seq Scan", or a whole index read with no condition on a full index (as costly), else "index"."""
-    indexes = _indexes()
+def table_scans(sql: str, table: str = TABLE) -> list[str]:
+    """Return how each plan node reaching the table (the applications by default) reads it, for ``sql`` planned
+    without sequential scans: "Seq Scan", or a whole index read with no condition on a full index (as costly), else
+    "index"."""
+    indexes = _indexes(table)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
@@ -85,7 +92,7 @@ def table_scans(sql: str) -> list[str]:
 
     def walk(node):
         index = node.get("Index Name")
-        if node.get("Relation Name") == TABLE or index in indexes:
+        if node.get("Relation Name") == table or index in indexes:
             if node["Node Type"] == "Seq Scan":
                 scans.append("Seq Scan")
             elif index and not node.get("Index Cond") and not indexes[index]:
@@ -99,9 +106,9 @@ def table_scans(sql: str) -> list[str]:
     return scans
 
 
-def assert_indexed(queries: list[str]) -> None:
+def assert_indexed(queries: list[str], table: str = TABLE) -> None:
     for sql in queries:
-        scans = table_scans(sql)
+        scans = table_scans(sql, table)
         assert scans and set(scans) == {"index"}, (scans, sql)
 
 
@@ -135,6 +142,27 @@ def test_the_overdue_and_routing_sweeps_and_the_routing_batch_read_an_index(queu
     queries += application_queries(lambda: applications_route_batch(limit=50))
 
     assert_indexed(queries)
+
+
+def test_a_webhook_batch_and_the_sweep_read_the_deliveries_through_an_index(postgresql, health):
+    """The deliveries that may be sent now (due, first in their line): the batch's claim and the sweep's."""
+    subscription = Subscription.objects.create(name="Health case system", url="https://cases.health.example/events")
+    for n in range(6):
+        with transaction.atomic():
+            event_record(type=f"{TYPE_PREFIX}application.submitted", source="/applications", subject=f"a-{n % 3}",
+                         data={}, department_id=health.pk)  # fmt: skip
+    Delivery.objects.filter(subscription=subscription, pk__in=Delivery.objects.values("pk")[:2]).update(
+        status="delivered"
+    )
+
+    with CaptureQueriesContext(connection) as queries, mock.patch("services.events.sending.post") as post:
+        post.return_value = sending.Answer(200, "", "", 1)
+        deliveries_send(limit=50)
+        deliveries_due(overdue_by=dt.timedelta(0))
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "events_delivery"."id"')]
+
+    assert len(reads) == 2
+    assert_indexed(reads, "events_delivery")
 
 
 def test_the_check_finds_a_table_scan(postgresql):

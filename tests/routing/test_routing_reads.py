@@ -122,6 +122,7 @@ def test_a_batch_costs_the_same_statements_for_1_and_for_30_applications(service
 
     assert one == thirty == 13  # the rules and the calendar read afresh (ROUTING_CONFIG_CACHE_SECONDS = 0 here)
     assert "FOR UPDATE OF" in sql[1] and "SKIP LOCKED" in sql[1]
+    assert '"form_schema"' not in sql[1]  # the service's form is not read (nor decoded) once per application
     assert sum(statement.startswith("UPDATE") for statement in sql) == 1
     inserts = [statement.split('"')[1] for statement in sql if statement.startswith("INSERT")]
     assert inserts == [
