@@ -12,3 +12,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 WEBHOOK_RETRY_SCHEDULE = env.list(
     "WEBHOOK_RETRY_SCHEDULE", cast=float, default=[15, 60, 300, 1800, 7200, 21600, 86400, 172800]
 )
+# Events (the outbox) every subscription received and the portal reacted to are deleted, with their deliveries and
+# the attempt log, this many days after they happened (beat's purge_old_events); until then a delivered one can be
+# replayed and its log read in the admin. Undelivered ones (pending, dead letters) are kept however old. A fraction
+# is allowed (the bench's growth run keeps them minutes).
+EVENT_RETENTION_DAYS = env.float("EVENT_RETENTION_DAYS", default=90.0)

@@ -6,13 +6,14 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
+from services.common.bulk import rows_delete
 from services.common.tasks import publish, publish_again, publish_on_commit
 
 from . import sending
-from .models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
+from .models import UNDELIVERED, Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
 from .reactions import listeners_for
 from .selectors import delivery_claimable, delivery_next_in_line
 from .signing import host_allowed, signed_headers
@@ -169,6 +170,17 @@ def events_publish_reactions(*, ids: list[int]) -> int:
 def deliveries_publish_due(*, ids: list[int]) -> int:
     """Publish the delivery of each of ``ids`` (the sweep's due ones); return how many were published."""
     return sum(publish(DELIVER, (pk,)) for pk in ids)
+
+
+def events_purge() -> int:
+    """Delete the events older than EVENT_RETENTION_DAYS that every subscription received and the portal reacted
+    to, with their deliveries and attempt logs, batch by batch; return how many events went.
+
+    An event with a delivery pending or dead (a dead letter to replay) stays, however old."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.EVENT_RETENTION_DAYS)
+    undelivered = Delivery.objects.filter(UNDELIVERED, event=OuterRef("pk"))
+    done = Event.objects.filter(~Exists(undelivered), time__lt=cutoff, reactions_pending=False)
+    return rows_delete(queryset=done)
 
 
 def subscription_rotate_secret(*, subscription: Subscription) -> Subscription:
