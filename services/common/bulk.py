@@ -37,7 +37,7 @@ def rows_delete(*, queryset: models.QuerySet, batch: int = 5000) -> int:
 
     Each batch is a short statement of its own (its own transaction under autocommit), found by walking the primary
     key upwards from the last batch's, so a purge of a big table never holds many row locks for long, never runs
-    one long transaction that keeps vacuum from the table, and reads each row it keeps once.
+    one long transaction that keeps vacuum from the table, and never comes back to a row it kept.
     """
     label, deleted, last = queryset.model._meta.label, 0, None
     while True:
