@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from services.events.actions import (
+    deliveries_publish_due,
     delivery_replay,
     delivery_send,
     event_record,
@@ -190,3 +191,16 @@ def test_the_sweep_finds_due_deliveries_first_in_their_line(subscription, receiv
 
     assert deliveries_due(overdue_by=dt.timedelta(seconds=30)) == [first.pk]
     assert second.pk not in deliveries_due(overdue_by=dt.timedelta(seconds=30))
+
+
+def test_sweeps_in_a_row_publish_a_due_delivery_once(subscription, receiver, monkeypatch):
+    """A delivery still due at the next sweep is not published again before SWEEP_REPUBLISH_AFTER_SECONDS: a worker
+    that fell behind is not buried under one more message per due delivery every 30 seconds."""
+    delivery = record("app-1").deliveries.get()
+    sent = []
+    monkeypatch.setattr("services.common.tasks.publish", lambda task, args, **options: sent.append(args) or True)
+
+    published = [deliveries_publish_due(ids=[delivery.pk]) for _ in range(3)]
+
+    assert published == [1, 0, 0]
+    assert sent == [(delivery.pk,)]

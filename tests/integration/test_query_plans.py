@@ -16,6 +16,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from services.applications.models import Status
+from services.events.actions import events_purge
+from services.events.models import Delivery, DeliveryStatus, Event, Subscription
 from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
 from tests.conftest import staff_login, unavailable
@@ -64,17 +66,18 @@ def application_queries(run) -> list[str]:
     return found
 
 
-def _indexes() -> dict[str, bool]:
-    """Return the applications table's indexes, each with whether it is partial."""
+def _indexes(table: str = TABLE) -> dict[str, bool]:
+    """Return the table's indexes, each with whether it is partial."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [TABLE])
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
         return {name: " WHERE " in definition for name, definition in cursor.fetchall()}
 
 
-def table_scans(sql: str) -> list[str]:
-    """Return how each plan node reaching the applications table reads it, for ``sql`` planned without sequential
-    scans: "Seq Scan", or a whole index read with no condition on a full index (as costly), else "index"."""
-    indexes = _indexes()
+def table_scans(sql: str, table: str = TABLE) -> list[str]:
+    """Return how each plan node reaching the table (the applications by default) reads it, for ``sql`` planned
+    without sequential scans: "Seq Scan", or a whole index read with no condition on a full index (as costly), else
+    "index"."""
+    indexes = _indexes(table)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
@@ -85,7 +88,7 @@ def table_scans(sql: str) -> list[str]:
 
     def walk(node):
         index = node.get("Index Name")
-        if node.get("Relation Name") == TABLE or index in indexes:
+        if node.get("Relation Name") == table or index in indexes:
             if node["Node Type"] == "Seq Scan":
                 scans.append("Seq Scan")
             elif index and not node.get("Index Cond") and not indexes[index]:
@@ -99,9 +102,9 @@ def table_scans(sql: str) -> list[str]:
     return scans
 
 
-def assert_indexed(queries: list[str]) -> None:
+def assert_indexed(queries: list[str], table: str = TABLE) -> None:
     for sql in queries:
-        scans = table_scans(sql)
+        scans = table_scans(sql, table)
         assert scans and set(scans) == {"index"}, (scans, sql)
 
 
@@ -135,6 +138,23 @@ def test_the_overdue_and_routing_sweeps_and_the_routing_batch_read_an_index(queu
     queries += application_queries(lambda: applications_route_batch(limit=50))
 
     assert_indexed(queries)
+
+
+def test_the_outbox_purge_reads_an_index(postgresql):
+    """The events purge finds old events by their time and asks for undelivered deliveries by the event: neither
+    reads the whole outbox (millions of rows at a year's traffic)."""
+    subscription = Subscription.objects.create(name="s", url="http://127.0.0.1:9/")
+    for days in (100, 10):
+        event = Event.objects.create(type="t", source="/s", time=timezone.now() - dt.timedelta(days=days))
+        Delivery.objects.create(subscription=subscription, event=event, status=DeliveryStatus.DELIVERED)
+
+    with CaptureQueriesContext(connection) as queries:
+        events_purge()
+    found = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "events_event"."id"')]
+
+    assert found
+    assert_indexed(found, "events_event")
+    assert_indexed(found, "events_delivery")
 
 
 def test_the_check_finds_a_table_scan(postgresql):
