@@ -113,12 +113,12 @@ class Server:
 class Workers:
     """Celery worker processes (prefork, concurrency 1 each) for the given app and queues."""
 
-    def __init__(self, app: str, queues: str, env: dict, count: int = 2):
+    def __init__(self, app: str, queues: str, env: dict, count: int = 2, name: str = "bench"):
         command = [PY, "-m", "celery", "-A", app, "worker", "-Q", queues, "--concurrency", "1", "--without-mingle",
                    "--without-gossip", "-l", "warning"]  # fmt: skip
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         self.processes = [
-            subprocess.Popen([*command, "-n", f"bench{i}@%h"], cwd=ROOT, env=env, **quiet) for i in range(count)
+            subprocess.Popen([*command, "-n", f"{name}{i}@%h"], cwd=ROOT, env=env, **quiet) for i in range(count)
         ]
 
     def stop(self) -> int:
@@ -170,7 +170,13 @@ def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None 
     options += ["-s", str(ROOT / "bench" / "lua" / script)] if script else []
     subprocess.run(["wrk", *options, "-d1s", url], capture_output=True, check=True, env=os.environ)
     command = ["wrk", *options, f"-d{SECONDS}s", "--latency"]
-    out = subprocess.run([*command, url], capture_output=True, text=True, check=True, env=os.environ).stdout
+    return wrk_figures(
+        subprocess.run([*command, url], capture_output=True, text=True, check=True, env=os.environ).stdout
+    )
+
+
+def wrk_figures(out: str) -> Load:
+    """Read requests/s, p50, p99 and errors (non-2xx/3xx responses and socket errors) from wrk's output."""
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     return Load(
@@ -365,9 +371,13 @@ def render(rows, routing_rate, base_rate, web_kib, base_web_kib, worker_kib, exa
 if __name__ == "__main__":
     from bench import uploads
 
-    # BENCH_ONLY=uploads: on a database of its own, without the million applications the other paths need;
-    # "proactive" alone: bench/issue18a.py.
+    # BENCH_ONLY=uploads or growth: on a database of its own, without the million applications the other paths
+    # need; "proactive" alone: bench/issue18a.py.
     if {"uploads"} == ONLY:
         uploads.main()
+    elif {"growth"} == ONLY:  # bench/growth.py: a 10-minute mixed load on a database of its own
+        from bench import growth
+
+        growth.main()
     elif not ONLY or ONLY - {"proactive"}:
         main()

@@ -36,8 +36,9 @@ API_TOKEN_MAX_AGE_SECONDS = env.int("API_TOKEN_MAX_AGE_SECONDS", default=60 * 60
 # An API request finds its signed-in user in the cache, kept this long after it was read (0: a query every request);
 # any change to the user drops the copy at once, so this only bounds one that a cache outage kept from being dropped.
 API_USER_CACHE_SECONDS = env.int("API_USER_CACHE_SECONDS", default=300)
-# Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours), then purged by beat.
-IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60
+# Idempotency-Key records are kept this long (the IETF draft's suggestion: 24 hours, well past any client's retries),
+# then purged by beat.
+IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 60 * 60)
 # A retry arriving while the first request with its key still runs waits this long for the first answer (then
 # replays it, so parallel retries all get the same response) before giving up with a 409. A request that died
 # leaves no key (the key is written in the request's own transaction), so its retry runs at once.

@@ -102,9 +102,12 @@ def _daily(task: str, **at) -> dict:
     return {"task": task, "schedule": crontab(**at), "options": {"queue": "sweeps", "expires": 3600}}
 
 
+# How often each purge of rows past their retention runs (the bench's growth run: every minute).
+PURGE_EVERY_SECONDS = env.float("PURGE_EVERY_SECONDS", default=3600.0)
+
 CELERY_BEAT_SCHEDULE = {
     # Delete residents' data exports past their expiry, with their zips.
-    "purge-expired-exports": _every(3600, "services.accounts.tasks.purge_expired_exports"),
+    "purge-expired-exports": _every(PURGE_EVERY_SECONDS, "services.accounts.tasks.purge_expired_exports"),
     # Publish again the build of data exports still pending or running but untouched (a lost message or worker).
     "data-exports-sweep": _every(5 * 60.0, "services.accounts.tasks.sweep_data_exports"),
     # Publish again routing (and intake) whose message was lost: the application row is the outbox.
@@ -114,7 +117,7 @@ CELERY_BEAT_SCHEDULE = {
     # Mark applications past their legal due date, raise their priority and tell the supervisors.
     "mark-overdue": _every(15 * 60.0, "services.routing.tasks.mark_overdue"),
     # Remind residents of drafts about to expire, and delete expired drafts (DRAFT_RETENTION_DAYS).
-    "draft-purge": _every(60 * 60.0, "services.applications.tasks.purge_stale_drafts"),
+    "draft-purge": _every(PURGE_EVERY_SECONDS, "services.applications.tasks.purge_stale_drafts"),
     # Publish again the check and cleaning of documents still pending (a lost message, a worker that died while
     # processing one, or clamd down for a while).
     "documents-sweep": _every(5 * 60.0, "services.documents.tasks.sweep_unprocessed"),
@@ -122,9 +125,11 @@ CELERY_BEAT_SCHEDULE = {
     # lease (30 s by default: a worker, or its database, lost mid-send): retried within a minute.
     "notifications-sweep": _every(30.0, "services.notifications.tasks.sweep_undelivered"),
     # Delete notifications sent or failed longer ago than NOTIFICATION_RETENTION_DAYS.
-    "notifications-purge": _every(60 * 60.0, "services.notifications.tasks.purge_old_notifications"),
-    # Delete web sessions and app tokens past their expiry (what clearsessions does).
-    "sessions-purge": _every(60 * 60.0, "services.accounts.tasks.purge_expired_sessions"),
+    "notifications-purge": _every(PURGE_EVERY_SECONDS, "services.notifications.tasks.purge_old_notifications"),
+    # Delete web sessions and app tokens past their expiry (what clearsessions does), and their "active sessions" rows.
+    "sessions-purge": _every(PURGE_EVERY_SECONDS, "services.accounts.tasks.purge_expired_sessions"),
+    # Delete events delivered everywhere longer ago than EVENT_RETENTION_DAYS, with their delivery logs.
+    "events-purge": _every(PURGE_EVERY_SECONDS, "services.events.tasks.purge_old_events"),
     # Publish again webhook deliveries due but carried by no message (a far-off retry, a lost message or worker).
     "webhooks-sweep": _every(30.0, "services.events.tasks.sweep_deliveries"),
     # Publish again the portal's own reactions to events (proactive offers) that a lost message left undone.
@@ -147,6 +152,6 @@ CELERY_BEAT_SCHEDULE = {
     ),
     # Escalate changes of circumstances a department left unacknowledged (CIRCUMSTANCES_ESCALATE_AFTER_WORKING_DAYS).
     "circumstances-escalate": _daily("services.circumstances.tasks.escalate_unacknowledged", hour=6, minute=0),
-    # Delete API Idempotency-Key records past their 24-hour lifetime.
-    "idempotency-keys-purge": _every(60 * 60.0, "services.api.tasks.purge_idempotency_keys"),
+    # Delete API Idempotency-Key records past their lifetime (IDEMPOTENCY_KEY_TTL_SECONDS).
+    "idempotency-keys-purge": _every(PURGE_EVERY_SECONDS, "services.api.tasks.purge_idempotency_keys"),
 }

@@ -14,3 +14,8 @@ WEBHOOK_RETRY_SCHEDULE = env.list(
 )
 # Deliveries a webhooks worker takes and sends in one task (over kept connections), their attempts written together.
 WEBHOOK_BATCH_SIZE = env.int("WEBHOOK_BATCH_SIZE", default=50)
+# Events (the outbox) every subscription received and the portal reacted to are deleted, with their deliveries and
+# the attempt log, this many days after they happened (beat's purge_old_events); until then a delivered one can be
+# replayed and its log read in the admin. Undelivered ones (pending, dead letters) are kept however old. A fraction
+# is allowed (the bench's growth run keeps them minutes).
+EVENT_RETENTION_DAYS = env.float("EVENT_RETENTION_DAYS", default=90.0)

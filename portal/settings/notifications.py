@@ -37,5 +37,7 @@ PUSH_GATEWAY_TOKEN = env("PUSH_GATEWAY_TOKEN", default="")
 PUSH_GATEWAY_TIMEOUT_SECONDS = env.float("PUSH_GATEWAY_TIMEOUT_SECONDS", default=5.0)
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=6)
 NOTIFICATION_SWEEP_AFTER_SECONDS = env.int("NOTIFICATION_SWEEP_AFTER_SECONDS", default=900)
-# Messages sent or failed are deleted after this many days (beat's purge_old_notifications), the inbox's too.
-NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
+# Messages sent or failed are deleted after this many days (beat's purge_old_notifications), the inbox's too: the
+# inbox is the resident's record of what they were told for a year; the timeline and the decision letter stay with
+# the application. A fraction is allowed (the bench's growth run keeps them minutes).
+NOTIFICATION_RETENTION_DAYS = env.float("NOTIFICATION_RETENTION_DAYS", default=365.0)

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from services.common.bulk import rows_delete
+
 from .models import IdempotencyKey
 
 
@@ -84,6 +86,6 @@ def idempotency_key_finish(*, user, key: str, status_code: int, body, headers: d
 
 
 def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:
-    """Delete keys older than IDEMPOTENCY_KEY_TTL_SECONDS; return how many."""
+    """Delete keys older than IDEMPOTENCY_KEY_TTL_SECONDS, batch by batch; return how many."""
     cutoff = (now or timezone.now()) - dt.timedelta(seconds=settings.IDEMPOTENCY_KEY_TTL_SECONDS)
-    return IdempotencyKey.objects.filter(created_at__lt=cutoff).delete()[0]
+    return rows_delete(queryset=IdempotencyKey.objects.filter(created_at__lt=cutoff))

@@ -7,13 +7,14 @@ from time import monotonic
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from services.common.bulk import rows_update
+from services.common.bulk import rows_delete, rows_update
 from services.common.tasks import publish, publish_again, publish_coalesced, publish_on_commit
 
 from . import sending
-from .models import Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
+from .models import UNDELIVERED, Delivery, DeliveryAttempt, DeliveryStatus, Event, Subscription, new_secret
 from .reactions import listeners_for
 from .selectors import deliveries_claimable, deliveries_waiting_behind
 from .signing import host_allowed, signed_headers
@@ -250,6 +251,17 @@ def deliveries_publish_due(*, ids: list[int]) -> int:
     if ids:
         publish(DELIVER, expires=settings.SWEEP_REPUBLISH_AFTER_SECONDS)
     return len(ids)
+
+
+def events_purge() -> int:
+    """Delete the events older than EVENT_RETENTION_DAYS that every subscription received and the portal reacted
+    to, with their deliveries and attempt logs, batch by batch; return how many events went.
+
+    An event with a delivery pending or dead (a dead letter to replay) stays, however old."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.EVENT_RETENTION_DAYS)
+    undelivered = Delivery.objects.filter(UNDELIVERED, event=OuterRef("pk"))
+    done = Event.objects.filter(~Exists(undelivered), time__lt=cutoff, reactions_pending=False)
+    return rows_delete(queryset=done)
 
 
 def subscription_rotate_secret(*, subscription: Subscription) -> Subscription:

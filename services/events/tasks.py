@@ -5,7 +5,7 @@ from django.conf import settings
 
 from services.common.tasks import RetryingTask, coalesced_taken
 
-from .actions import deliveries_publish_due, deliveries_send, event_react, events_publish_reactions
+from .actions import deliveries_publish_due, deliveries_send, event_react, events_publish_reactions, events_purge
 from .selectors import deliveries_due, events_awaiting_reactions
 
 SWEEP_GRACE = dt.timedelta(seconds=30)
@@ -37,3 +37,9 @@ def react_to_event(event_id: int) -> None:
 def sweep_reactions() -> int:
     """Publish again the reactions of events left waiting (a lost message, or listeners that kept failing)."""
     return events_publish_reactions(ids=events_awaiting_reactions(older_than=SWEEP_GRACE))
+
+
+@shared_task
+def purge_old_events() -> int:
+    """Delete events older than EVENT_RETENTION_DAYS that were delivered everywhere, with their delivery logs."""
+    return events_purge()

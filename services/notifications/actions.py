@@ -14,6 +14,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
+from services.common.bulk import rows_delete
 from services.common.tasks import publish_on_commit
 
 from .channels import CHANNELS, PermanentFailure
@@ -156,10 +157,7 @@ def notifications_purge(*, batch: int = 5000) -> int:
     finished = Notification.objects.filter(
         status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED], updated_at__lt=cutoff
     )
-    deleted = 0
-    while ids := list(finished.values_list("pk", flat=True)[:batch]):
-        deleted += Notification.objects.filter(pk__in=ids).delete()[0]
-    return deleted
+    return rows_delete(queryset=finished, batch=batch)
 
 
 def account_email_send(*, message: dict) -> None:

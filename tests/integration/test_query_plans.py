@@ -19,8 +19,8 @@ from rest_framework.test import APIClient
 
 from services.applications.models import Status
 from services.events import sending
-from services.events.actions import deliveries_send, event_record
-from services.events.models import TYPE_PREFIX, Delivery, Subscription
+from services.events.actions import deliveries_send, event_record, events_purge
+from services.events.models import TYPE_PREFIX, Delivery, DeliveryStatus, Event, Subscription
 from services.events.selectors import deliveries_due
 from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
@@ -163,6 +163,23 @@ def test_a_webhook_batch_and_the_sweep_read_the_deliveries_through_an_index(post
 
     assert len(reads) == 2
     assert_indexed(reads, "events_delivery")
+
+
+def test_the_outbox_purge_reads_an_index(postgresql):
+    """The events purge finds old events by their time and asks for undelivered deliveries by the event: neither
+    reads the whole outbox (millions of rows at a year's traffic)."""
+    subscription = Subscription.objects.create(name="s", url="http://127.0.0.1:9/")
+    for days in (100, 10):
+        event = Event.objects.create(type="t", source="/s", time=timezone.now() - dt.timedelta(days=days))
+        Delivery.objects.create(subscription=subscription, event=event, status=DeliveryStatus.DELIVERED)
+
+    with CaptureQueriesContext(connection) as queries:
+        events_purge()
+    found = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "events_event"."id"')]
+
+    assert found
+    assert_indexed(found, "events_event")
+    assert_indexed(found, "events_delivery")
 
 
 def test_the_check_finds_a_table_scan(postgresql):
