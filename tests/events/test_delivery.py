@@ -190,4 +190,3 @@ def test_the_sweep_finds_due_deliveries_first_in_their_line(subscription, receiv
 
     assert deliveries_due(overdue_by=dt.timedelta(seconds=30)) == [first.pk]
     assert second.pk not in deliveries_due(overdue_by=dt.timedelta(seconds=30))
-
