@@ -13,6 +13,7 @@ def kept_connection():
     connection = connections["default"]
     if connection.vendor != "postgresql":
         pytest.skip("the check is PostgreSQL's (portal/db/postgresql/)")
+    connection.close()  # a fresh connection, whatever an earlier test left
     connection.ensure_connection()
     connection.health_check_done = False  # as at the start of a request (close_old_connections)
     return connection
