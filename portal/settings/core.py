@@ -102,6 +102,10 @@ DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_TRANSAC
 # A streaming replica for reads that tolerate lag (the catalogue, the public statistics: services/common/replica.py).
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = {**DATABASES["default"], **env.db("DATABASE_REPLICA_URL"), "TEST": {"MIRROR": "default"}}
+# PostgreSQL through Django's own backend, but checking a kept connection without a SELECT 1 (portal/db/postgresql/).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database["ENGINE"] = "portal.db.postgresql"
 DATABASE_ROUTERS = ["services.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

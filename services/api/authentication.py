@@ -1,8 +1,7 @@
-from allauth.headless import app_settings
 from allauth.headless.contrib.rest_framework.authentication import XSessionTokenAuthentication
 from allauth.usersessions.internal import usersessionkit
 
-from .session_users import session_user
+from .session_users import token_session_user
 
 
 class SessionTokenAuthentication(XSessionTokenAuthentication):
@@ -17,10 +16,7 @@ class SessionTokenAuthentication(XSessionTokenAuthentication):
         token = self.get_session_token(request)
         if not token:
             return None
-        session = app_settings.TOKEN_STRATEGY.lookup_session(token)  # gone after a logout or an ended session
-        if session is None:
-            return None
-        user = session_user(session=session, request=request)
+        session, user = token_session_user(token=token, request=request)  # no session after a logout or its end
         if user is None:
             return None
         usersessionkit.track_activity(request._request, user=user, session=session)

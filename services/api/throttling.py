@@ -134,16 +134,27 @@ class UserRateThrottle(WindowCountThrottle):
         """Count the request against account ``user_id`` (left on ``request`` for allow_request) and GET the Redis
         key ``read``, in one MULTI/EXEC round trip; return what ``read`` holds (raw). Raises RedisError."""
         pipeline = self.cache.client.get_client(write=True).pipeline(transaction=True)
-        counter = self.window_key(self.account_key(user_id)) if self.rate is not None else None
+        counter = self.counter(user_id)
         if counter is not None:
-            made = self.cache.make_and_validate_key(counter)
-            pipeline.incrby(made, 1)
-            pipeline.expire(made, self.duration + 1)
+            pipeline.incrby(counter[1], 1)
+            pipeline.expire(counter[1], self.duration + 1)
         pipeline.get(read)
         results = pipeline.execute()
         if counter is not None:
-            setattr(request, PRECOUNTED, (counter, results[0]))
+            self.precounted(request, counter=counter[0], count=results[0])
         return results[-1]
+
+    def counter(self, user_id) -> tuple[str, str] | None:
+        """Return the account's counter for the current window, as its name and its Redis key (None: no limit);
+        it expires ``self.duration + 1`` seconds after a count."""
+        if self.rate is None:
+            return None
+        name = self.window_key(self.account_key(user_id))
+        return name, self.cache.make_and_validate_key(name)
+
+    def precounted(self, request, *, counter: str, count: int) -> None:
+        """Note that the request was counted (``count`` under ``counter``) while its user was read."""
+        setattr(request, PRECOUNTED, (counter, count))
 
     def uncount(self, request) -> None:
         """Take back the count ``count_with`` took when the session turned out not to be signed in after all."""

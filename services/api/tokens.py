@@ -25,7 +25,10 @@ class ExpiringSessionTokenStrategy(SessionTokenStrategy):
 
     def lookup_session(self, session_token: str):
         # One cache read: allauth's own strategy asks exists() and then loads the session, two round trips.
-        session = sessionkit.lookup_session(session_token)
+        return self.still_valid(sessionkit.lookup_session(session_token), session_token)
+
+    def still_valid(self, session, session_token: str):
+        """Return the token's loaded ``session`` unless it has outlived its lifetime (then ended), noting its use."""
         if session is None:
             return None
         now = time.time()
