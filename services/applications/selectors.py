@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,10 +145,17 @@ def application_needs_profile_first(*, applicant, service: Service) -> bool:
     )
 
 
-def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]]:
+def application_prefill(
+    *, applicant, schema: dict, answered: Collection[str] = (), form_version_id: int | None = None
+) -> dict[str, tuple[Any, str]]:
     """Return, per question, an answer the resident already gave and where from: their profile (a question with
     ``x-prefill``) or their latest earlier application asking the same (the same profile fact, else the same
-    question name); only answers the form accepts as they are."""
+    question name); only answers the form accepts as they are. The ``answered`` questions are left out (the
+    caller keeps its own answers to them): nothing is read or checked for them, nothing at all when none is left.
+    ``form_version_id``: the version ``schema`` is, not read again for the earlier applications filled with it."""
+    asked = [(name, prop) for name, prop in questions(schema) if name not in answered]
+    if not asked:
+        return {}
     facts = profile_facts(profile=profile_for_user(user=applicant))
     earlier = list(
         Application.objects.for_applicant(applicant)
@@ -156,8 +164,10 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
         .values_list("answers", "reference", "form_version_id", "service_id")[:PREFILL_LOOKBACK]
     )
     # Each form once (the same few forms come back with every earlier application otherwise).
-    schemas = _form_schemas(version_ids={row[2] for row in earlier if row[2]},
+    schemas = _form_schemas(version_ids={row[2] for row in earlier if row[2]} - {form_version_id},
                             service_ids={row[3] for row in earlier if not row[2]})  # fmt: skip
+    if form_version_id is not None:
+        schemas[form_version_id] = schema
     given: dict[str, tuple[Any, str]] = {}  # what an earlier application answered, by profile fact or name
     for answers, reference, version_id, service_id in reversed(earlier):  # the latest wins
         source = _("From your application %(reference)s") % {"reference": reference}
@@ -165,7 +175,7 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
             if name in answers:
                 given[prop.get("x-prefill") or name] = (answers[name], source)
     prefill = {}
-    for name, prop in questions(schema):
+    for name, prop in asked:
         fact = prop.get("x-prefill")
         credential = _credential_evidence(applicant=applicant, prop=prop)
         if credential is not None:
