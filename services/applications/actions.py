@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from services.catalogue.models import DocumentType, Service
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.credentials.actions import credential_issue
 from services.documents.models import Document
-from services.dynamic_forms.structure import answers_merge
+from services.dynamic_forms.structure import answers_merge, questions
 from services.dynamic_forms.validation import normalize_answers, validate_answers
 from services.mandates.selectors import mandate_for, mandate_snapshot
 
@@ -61,9 +61,7 @@ def application_create_draft(
     the agent making it for the applicant under a mandate (then the applicant is the legal subject: their data
     fill it and their eligibility counts)."""
     application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting)
-    application.save(force_insert=True)
-    application.reference = _reference(application)
-    application.save(update_fields=["reference"])
+    _insert(application)
     return application
 
 
@@ -73,11 +71,14 @@ def application_create_submitted(
 ) -> tuple[Application, ApplicationEvent]:
     """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
     checks, records and errors of application_create_draft then application_submit, with the form version, the
-    profile and the rules read once, and the row inserted then updated once (its reference with the move), never
-    read back. A refused submission leaves nothing behind (no draft)."""
+    profile and the rules read once, and the row inserted once, submitted (a form asking for documents, or a
+    database without sequences: inserted, then updated once with the move), never read back. A refused submission
+    leaves nothing behind (no draft)."""
     application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting)
     by = acting or applicant
-    application.save(force_insert=True)  # a refused submission rolls it back with the transaction
+    _reserve_id(application)
+    if application.pk is None or any("x-document-type" in prop for _name, prop in questions(application.schema)):
+        application.save(force_insert=True)  # attaching a document needs the row; a refusal rolls it back
     attach_answered_documents(application=application, changes=application.answers, by=by)
     changes = submission_checked(application=application, by=by)
     changes["reference"] = _reference(application)
@@ -94,10 +95,10 @@ def _new_draft(*, applicant, service: Service, answers: dict | None, channel, ac
     version = form_version_publish(service=service)
     answers = normalize_answers(schema=version.schema, answers=answers or {})
     check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
-    prefill = {
-        name: value
-        for name, (value, _source) in application_prefill(applicant=applicant, schema=version.schema).items()
-    }
+    prefill = application_prefill(
+        applicant=applicant, schema=version.schema, answered=answers, form_version_id=version.pk
+    )
+    prefill = {name: value for name, (value, _source) in prefill.items()}
     return Application(
         applicant=applicant,
         service=service,
@@ -110,6 +111,28 @@ def _new_draft(*, applicant, service: Service, answers: dict | None, channel, ac
 
 def _reference(application: Application) -> str:
     return f"{application.service.department.reference_prefix}-{timezone.localdate().year}-{application.pk:06d}"
+
+
+def _reserve_id(application: Application) -> None:
+    """Give the unsaved application the next id of its table's sequence on PostgreSQL, so that its reference is
+    known before the insert (elsewhere the id comes with the insert)."""
+    if application.pk is None and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [Application._meta.db_table])
+            application.pk = cursor.fetchone()[0]
+
+
+def _insert(application: Application) -> None:
+    """Insert the new application with its reference: in one statement where the id can be known first (an update
+    of a fresh row writes every one of the table's indexes again), else inserted then given its reference."""
+    _reserve_id(application)
+    if application.pk is not None:
+        application.reference = _reference(application)
+        application.save(force_insert=True)
+        return
+    application.save(force_insert=True)
+    application.reference = _reference(application)
+    application.save(update_fields=["reference"])
 
 
 def application_start(*, applicant, service: Service, carried: dict | None = None, acting=None) -> Application:

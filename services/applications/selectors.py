@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,8 +15,8 @@ from services.accounts.selectors import profile_facts, profile_for_user
 from services.calendar.selectors import working_calendar
 from services.catalogue.eligibility import EligibilityResult
 from services.catalogue.fees import FeeQuote
-from services.catalogue.models import DocumentType, FormVersion, Service
-from services.catalogue.selectors import eligibility_check, service_fee_quote
+from services.catalogue.models import DocumentType, Service
+from services.catalogue.selectors import eligibility_check, form_schemas, service_fee_quote
 from services.credentials.selectors import (
     credential_facts,
     credential_list_for_holder,
@@ -144,10 +145,15 @@ def application_needs_profile_first(*, applicant, service: Service) -> bool:
     )
 
 
-def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]]:
+def application_prefill(
+    *, applicant, schema: dict, answered: Collection[str] = (), form_version_id: int | None = None
+) -> dict[str, tuple[Any, str]]:
     """Return, per question, an answer the resident already gave and where from: their profile (a question with
     ``x-prefill``) or their latest earlier application asking the same (the same profile fact, else the same
-    question name); only answers the form accepts as they are."""
+    question name); only answers the form accepts as they are. The ``answered`` questions (the caller keeps its
+    answers) cost no read and no check; ``form_version_id``: the version ``schema`` is (not read again)."""
+    if not (asked := [(name, prop) for name, prop in questions(schema) if name not in answered]):
+        return {}
     facts = profile_facts(profile=profile_for_user(user=applicant))
     earlier = list(
         Application.objects.for_applicant(applicant)
@@ -156,8 +162,9 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
         .values_list("answers", "reference", "form_version_id", "service_id")[:PREFILL_LOOKBACK]
     )
     # Each form once (the same few forms come back with every earlier application otherwise).
-    schemas = _form_schemas(version_ids={row[2] for row in earlier if row[2]},
-                            service_ids={row[3] for row in earlier if not row[2]})  # fmt: skip
+    schemas = form_schemas(version_ids={row[2] for row in earlier if row[2]},
+                           service_ids={row[3] for row in earlier if not row[2]},
+                           known={form_version_id: schema} if form_version_id else {})  # fmt: skip
     given: dict[str, tuple[Any, str]] = {}  # what an earlier application answered, by profile fact or name
     for answers, reference, version_id, service_id in reversed(earlier):  # the latest wins
         source = _("From your application %(reference)s") % {"reference": reference}
@@ -165,7 +172,7 @@ def application_prefill(*, applicant, schema: dict) -> dict[str, tuple[Any, str]
             if name in answers:
                 given[prop.get("x-prefill") or name] = (answers[name], source)
     prefill = {}
-    for name, prop in questions(schema):
+    for name, prop in asked:
         fact = prop.get("x-prefill")
         credential = _credential_evidence(applicant=applicant, prop=prop)
         if credential is not None:
@@ -217,16 +224,6 @@ def credential_evidence(*, application: Application) -> list[tuple[str, Any]]:
         )
         checked.append((application.schema["properties"][name].get("title", name), credential.first()))
     return checked
-
-
-def _form_schemas(*, version_ids: set[int], service_ids: set[int]) -> dict:
-    """Return the schemas of these form versions by id, and the current form of these services (for applications
-    made without a version) by ("service", id)."""
-    schemas = dict(FormVersion.objects.filter(pk__in=version_ids).values_list("pk", "schema")) if version_ids else {}
-    if service_ids:
-        forms = Service.objects.filter(pk__in=service_ids).values_list("pk", "form_schema")
-        schemas.update({("service", pk): schema for pk, schema in forms})
-    return schemas
 
 
 def application_eligibility(*, application: Application) -> EligibilityResult:

@@ -166,13 +166,16 @@ def applications_transition_locked(
 
 
 def application_first_move(*, application: Application, to: Status, by, changes: dict) -> ApplicationEvent:
-    """Make the first move of an application inserted in the caller's transaction (a draft submitted as it is
-    created): the table's check of the move and the actor, one update with ``changes``, and the event with its
-    messages, as application_transition; no other request can see the row yet, so it takes no lock and reads
-    nothing back."""
+    """Make the first move of an application created in the caller's transaction (a draft submitted as it is
+    created): the table's check of the move and the actor, one insert of the row as it is after the move (or one
+    update, if it is inserted already) and the event with its messages, as application_transition; no other
+    request can see the row yet, so it takes no lock and reads nothing back."""
     roles = _check_move(locked=application, seen=application.status, to=to, by=by, version=None)
     from_status, fields = _apply_move(locked=application, to=to, changes=changes)
-    application.save(update_fields=fields)
+    if application._state.adding:
+        application.save(force_insert=True)
+    else:
+        application.save(update_fields=fields)
     return _record_event(roles=roles, notice=None, application=application, actor=by, from_status=from_status,
                          to_status=to)  # fmt: skip
 

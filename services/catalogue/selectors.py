@@ -143,3 +143,15 @@ def eligibility_check(
         if outcome in outcomes:
             return EligibilityResult(outcome, results)
     return EligibilityResult(Outcome.ELIGIBLE, results)
+
+
+def form_schemas(*, version_ids: set[int], service_ids: set[int], known: dict[int, dict]) -> dict:
+    """Return the schemas of these form versions by id (those ``known`` as given, not read again), and the current
+    form of these services (for applications made without a version) by ("service", id)."""
+    schemas, version_ids = dict(known), version_ids - set(known)
+    if version_ids:
+        schemas.update(FormVersion.objects.filter(pk__in=version_ids).values_list("pk", "schema"))
+    if service_ids:
+        forms = Service.objects.filter(pk__in=service_ids).values_list("pk", "form_schema")
+        schemas.update({("service", pk): schema for pk, schema in forms})
+    return schemas

@@ -31,3 +31,20 @@ def test_earlier_answers_are_reused_with_or_without_a_form_version(health, resid
         prefill = application_prefill(applicant=resident, schema=CHILD)
 
     assert prefill["child_name"] == ("李小红", "From your application TST-2026-LEGACY")
+
+
+def test_answered_questions_are_left_out_and_nothing_is_read_when_none_is_left(
+    health, resident, django_assert_num_queries
+):
+    """The questions the caller answers itself (a one-call submission) cost no read and no check; the schema of
+    the version being filled is not read again for the earlier applications filled with it."""
+    vaccination = ServiceFactory(department=health, form_schema=CHILD)
+    version = ApplicationFactory(applicant=resident, service=vaccination, approved=True,
+                                 answers={"child_name": "李小明"}).form_version  # fmt: skip
+
+    with django_assert_num_queries(0):
+        assert application_prefill(applicant=resident, schema=CHILD, answered={"child_name"}) == {}
+    with django_assert_num_queries(2):  # profile, applications
+        prefill = application_prefill(applicant=resident, schema=CHILD, form_version_id=version.pk)
+
+    assert prefill["child_name"][0] == "李小明"

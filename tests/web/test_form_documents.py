@@ -245,3 +245,20 @@ def test_api_attaching_a_wallet_document_answers_the_question(resident_client, r
     submitted = resident_client.post(f"{API.format(draft.public_id)}submit/")
 
     assert attach.status_code == 201 and submitted.status_code == 200, submitted.content
+
+
+def test_api_one_call_naming_a_wallet_document_attaches_it_and_submits(resident_client, resident, draft, proof_type):
+    """A form asking for a document is created and submitted in one call too (its row stored before the document
+    is attached, the reference set with the move); without the document it is refused and nothing is left."""
+    mine = DocumentFactory(owner=resident, document_type=proof_type)
+    body = {"service": draft.service.slug, "submit": True, "answers": {"name": "李雷"}}
+
+    refused = resident_client.post("/api/v1/applications/", body, format="json")
+    body["answers"]["proof"] = {"document_type": "employment-termination", "document_id": str(mine.public_id)}
+    response = resident_client.post("/api/v1/applications/", body, format="json")
+
+    assert_problem(refused, 400, code="documents_missing")
+    assert response.status_code == 201, response.content
+    application = draft.service.applications.exclude(pk=draft.pk).get()
+    assert (application.status, application.reference) == (Status.SUBMITTED, response.json()["reference"])
+    assert attached(application) == [mine]

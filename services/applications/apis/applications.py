@@ -249,7 +249,10 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
                 application, event = application_create_submitted(**arguments)
                 output = ApplicationDetailOutputSerializer(application, context={"timeline": [event]})
             else:
-                output = ApplicationDetailOutputSerializer(application_create_draft(**arguments))
+                # A new draft has no event yet: nothing to read back.
+                output = ApplicationDetailOutputSerializer(
+                    application_create_draft(**arguments), context={"timeline": []}
+                )
         return Response(output.data, status=status.HTTP_201_CREATED)
 
 
