@@ -112,22 +112,29 @@ def notification_file(count: int, path: str) -> str:
         for application in applications
     )  # fmt: skip
     with open(path, "w", encoding="utf-8") as out:
-        for n, payment in enumerate(payments):
-            record = {"id": f"FPB{n}", "trade_number": payment.trade_number, "amount_fen": 2000, "status": "paid"}
+        for payment in payments:
+            # The provider's reference is unique: one per payment, never one an earlier run's payment has taken.
+            reference = f"FPB{payment.pk}"
+            record = {"id": reference, "trade_number": payment.trade_number, "amount_fen": 2000, "status": "paid"}
             body, headers = notification(settings.FAKEPAY_SECRET, record)
             out.write(f"{headers['Fakepay-Timestamp']}\t{headers['Fakepay-Signature']}\t{body}\n")
     return path
 
 
 def notifications_done(path: str) -> str:
-    """Return, as JSON, how many of the file's payments are paid; then withdraw their applications, so the routing
-    their payments published finds nothing to do in a later run."""
+    """Return, as JSON, how many of the file's payments are paid and what became of its notifications the portal
+    kept (their outcomes); then withdraw their applications, so the routing their payments published finds nothing
+    to do in a later run."""
+    from django.db.models import Count
+
     from services.applications.models import Application
-    from services.payments.models import Payment
+    from services.payments.models import Payment, PaymentEvent
 
     with open(path, encoding="utf-8") as lines:
-        numbers = [json.loads(line.split("\t", 2)[2])["payment"]["trade_number"] for line in lines]
-    payments = Payment.objects.filter(trade_number__in=numbers)
+        bodies = [json.loads(line.split("\t", 2)[2]) for line in lines]
+    payments = Payment.objects.filter(trade_number__in=[body["payment"]["trade_number"] for body in bodies])
     paid = payments.filter(status="paid").count()
+    kept = PaymentEvent.objects.filter(provider="fake", event_id__in=[body["event_id"] for body in bodies])
+    outcomes = {row["outcome"]: row["n"] for row in kept.values("outcome").annotate(n=Count("id"))}
     Application.objects.filter(payments__in=payments).update(status="withdrawn")
-    return json.dumps({"sent": len(numbers), "paid": paid})
+    return json.dumps({"paid": paid, "outcomes": outcomes})
