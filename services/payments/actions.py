@@ -23,6 +23,7 @@ from .errors import ProviderUnavailable
 from .models import OPEN_PAYMENT, Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from .providers import payment_provider
 from .providers.base import CLOSED, FAILED, PAID, ProviderError
+from .selectors import payment_for_notification
 from .workflow import payment_transition
 
 logger = logging.getLogger(__name__)
@@ -115,11 +116,7 @@ def payment_notification_receive(*, provider: str, headers, body: bytes) -> str:
     notice = payment_provider(provider).verify(headers=headers, body=body)
     try:
         with transaction.atomic():
-            payment = (
-                Payment.objects.select_related("application")
-                .filter(provider=provider, trade_number=notice.trade_number)
-                .first()
-            )
+            payment = payment_for_notification(provider=provider, trade_number=notice.trade_number)
             if payment is None:
                 outcome = "unknown payment"
             else:
