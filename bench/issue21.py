@@ -78,6 +78,8 @@ def main() -> None:
             f"{notify.p50_ms:.1f} | {notify.p99_ms:.1f} | {base_create.rps:.0f} (bare DRF create) | "
             f"{ratio(notify.rps, base_create.rps)} | ≥ 0.5× | {'yes' if notify_met else '**no**'} |",
             "",
+            f"Slot booking measured after an uncounted race for another time (the process's first race, cold: "
+            f"p99 {race['first_race_p99_ms']:.1f} ms). "
             f"Notifications: {done['paid']:,} payments paid by the {sum(sent):,} notifications sent once each "
             f"(the warm-up's second included) of {count:,} written; kept as {done['outcomes']}. "
             f"Run took {(time.monotonic() - started) / 60:.1f} min on {os.cpu_count()} cores.",
