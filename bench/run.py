@@ -10,6 +10,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -90,11 +91,18 @@ class Server:
 
     def __init__(self, module: str, url: str, env: dict):
         port = url.rsplit(":", 1)[1]
+        # A server already on the port (a bench of the same BENCH_INSTANCE, one left over) would answer the readiness
+        # check and the load in this one's place, on its own database: its gunicorn fails to bind, unseen.
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", int(port))) == 0:
+                raise SystemExit(f"port {port} is taken: stop that server or set another BENCH_INSTANCE")
         command = [str(BIN / "gunicorn"), module, "--bind", f"127.0.0.1:{port}", "--workers", GUNICORN_WORKERS]
         self.url = url
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 60
         while True:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn for {module} on port {port} exited ({self.process.returncode})")
             try:
                 urllib.request.urlopen(f"{url}/readyz" if "portal" in module else f"{url}/json/", timeout=2)  # noqa: S310
                 break

@@ -8,6 +8,8 @@ from celery._state import _set_task_join_will_block
 from django.core.cache import cache
 from django.test import RequestFactory
 
+from services.common.kept import forget_kept
+
 from .factories import DepartmentFactory, ServiceFactory, StaffFactory, UserFactory
 
 IN_CI = os.environ.get("CI") == "true"
@@ -48,6 +50,15 @@ def _celery_join_allowed():
     test's) can leave it set, and every later ``EagerResult.get()`` in the process then raised "Never call
     result.get() within a task!" (seen in CI on 2026-12-06 in two unrelated tests)."""
     _set_task_join_will_block(False)
+
+
+@pytest.fixture
+def calendar_kept(settings):
+    """The holiday calendar and routing rules kept in the process, as running workers keep them."""
+    settings.ROUTING_CONFIG_CACHE_SECONDS = 300
+    forget_kept()
+    yield
+    forget_kept()
 
 
 @pytest.fixture

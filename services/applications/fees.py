@@ -19,7 +19,7 @@ def fee_status_for(quote: FeeQuote) -> FeeStatus:
 def application_fee_paid(*, application: Application) -> bool:
     """Record that the application's fee is paid and queue its routing; return False if it was not awaiting
     payment (paid already, or withdrawn meanwhile), so a second payment can be refunded."""
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # inside a payment's transaction: no savepoint's round trips
         now = timezone.now()
         paid = Application.objects.filter(AWAITING_PAYMENT, pk=application.pk).update(
             fee_status=FeeStatus.PAID, fee_paid_at=now, updated_at=now

@@ -68,24 +68,25 @@ def _check_bookable(*, application: Application, by, location: Location, starts_
         raise ValidationFailed(message, errors={"slot": [message]})
 
 
-def _take_seat(*, location: Location, starts_at: dt.datetime, appointment: Appointment, now: dt.datetime) -> bool:
-    """Give the appointment a free seat of the location at that time; False when there is none.
+def _free_seat(*, location: Location, starts_at: dt.datetime, now: dt.datetime, tried=()) -> Seat | None:
+    """Return a free seat of the location at that time, locked; one another transaction is taking is skipped, so a
+    resident told "full" is told at once instead of waiting for the others' commits."""
+    seats = Seat.objects.select_for_update(skip_locked=True).filter(
+        free_seat_q(now), location=location, starts_at=starts_at
+    )
+    return seats.exclude(pk__in=tried).order_by("counter").first()
+
+
+def _take_seat(*, seat: Seat, appointment: Appointment, now: dt.datetime) -> bool:
+    """Give the appointment ``seat`` (locked), or the next free one of its time if it was taken meanwhile; False
+    when there is none.
 
     One seat is locked at a time: a transaction that locked several would keep the others from them until it
-    commits, and residents would be told "full" while seats stay free. A seat another transaction is taking is
-    skipped; the conditional update decides where there are no row locks (SQLite), and a lost one tries the next.
+    commits, and residents would be told "full" while seats stay free. The conditional update decides where there
+    are no row locks (SQLite), and a lost one tries the next.
     """
     tried: list[int] = []
-    for _attempt in range(location.counters + 1):
-        seat = (
-            Seat.objects.select_for_update(skip_locked=True)
-            .filter(free_seat_q(now), location=location, starts_at=starts_at)
-            .exclude(pk__in=tried)
-            .order_by("counter")
-            .first()
-        )
-        if seat is None:
-            return False
+    while seat is not None:
         if seat.appointment_id:  # a hold that ran out: its seat goes to this one
             Appointment.objects.filter(pk=seat.appointment_id, status=AppointmentStatus.HELD).update(
                 status=AppointmentStatus.EXPIRED
@@ -96,6 +97,7 @@ def _take_seat(*, location: Location, starts_at: dt.datetime, appointment: Appoi
         if taken:
             return True
         tried.append(seat.pk)
+        seat = _free_seat(location=appointment.location, starts_at=appointment.starts_at, now=now, tried=tried)
     return False
 
 
@@ -104,17 +106,22 @@ def appointment_hold(
 ) -> Appointment:
     """Hold a seat at ``starts_at`` for APPOINTMENT_HOLD_MINUTES while the resident confirms; ``replaces``: their
     booking it is to replace (a reschedule), which stays booked until the new time is confirmed.
-    Raises SlotFull when every counter is taken at that time."""
+    Raises SlotFull when every counter is taken at that time (then nothing changed)."""
     _check_bookable(application=application, by=by, location=location, starts_at=starts_at)
-    booked = application.appointments.filter(status=AppointmentStatus.BOOKED)
-    if replaces is not None and not booked.filter(pk=replaces.pk).exists():
+    active = list(application.appointments.filter(status__in=ACTIVE))  # booked, and holds they changed their mind on
+    booked = {appointment.pk for appointment in active if appointment.status == AppointmentStatus.BOOKED}
+    if replaces is not None and replaces.pk not in booked:
         raise InvalidTransition(_("Only a booked appointment can be moved."))
-    if replaces is None and booked.exists():
+    if replaces is None and booked:
         raise InvalidTransition(_("This application already has an appointment: change its time instead."))
     now = timezone.now()
     with transaction.atomic():
-        for held in application.appointments.filter(status=AppointmentStatus.HELD):  # changed their mind
-            appointment_release(appointment=held, status=AppointmentStatus.EXPIRED)
+        for held in active:
+            if held.status == AppointmentStatus.HELD:
+                appointment_release(appointment=held, status=AppointmentStatus.EXPIRED)
+        seat = _free_seat(location=location, starts_at=starts_at, now=now)
+        if seat is None:
+            raise SlotFull()  # before anything is written: rolls back the holds released above
         appointment = Appointment.objects.create(
             application=application,
             resident=by,
@@ -123,7 +130,7 @@ def appointment_hold(
             hold_expires_at=now + dt.timedelta(minutes=settings.APPOINTMENT_HOLD_MINUTES),
             replaces=replaces,
         )
-        if not _take_seat(location=location, starts_at=starts_at, appointment=appointment, now=now):
+        if not _take_seat(seat=seat, appointment=appointment, now=now):
             raise SlotFull()  # rolls the hold back
     return appointment
 
@@ -139,17 +146,20 @@ def appointment_release(*, appointment: Appointment, status: AppointmentStatus, 
 def appointment_confirm(*, appointment: Appointment, by) -> Appointment:
     """Book the held time; for a reschedule, cancel the booking it replaces in the same transaction, so the
     resident has exactly one of the two whatever happens."""
-    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    # Locked with what the confirmation message says (place, service, resident and their channels) in one read.
+    locked = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("location", "application__service", "resident__profile")
+        .get(pk=appointment.pk)
+    )
     if by is None or by.pk != locked.resident_id:
         raise NotAllowed(_("Only the resident confirms their appointment."))
     if locked.status != AppointmentStatus.HELD:
         raise InvalidTransition(_("This time is no longer held for you: choose a time again."))
-    seat = Seat.objects.select_for_update().filter(appointment=locked).first()
-    if seat is None:  # the hold ran out and someone else took the seat
+    if not Seat.objects.filter(appointment=locked).update(held_until=None):  # the seat's row locked till commit
+        # The hold ran out and someone else took the seat.
         appointment_release(appointment=locked, status=AppointmentStatus.EXPIRED)
         raise InvalidTransition(_("This time is no longer held for you: choose a time again."))
-    seat.held_until = None
-    seat.save(update_fields=["held_until"])
     locked.status, locked.hold_expires_at = AppointmentStatus.BOOKED, None
     locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
     if locked.replaces_id:

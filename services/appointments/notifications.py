@@ -43,4 +43,5 @@ def notify_appointment(*, appointment: Appointment, kind: str) -> None:
         event_key=f"appointment:{appointment.pk}:{kind}:{appointment.starts_at:%Y%m%d%H%M}",
         recipients=[appointment.resident],
         payload=payload,
+        new_key=kind == "booked",  # an appointment is booked once (held to booked, under its row lock)
     )

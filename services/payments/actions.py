@@ -23,6 +23,7 @@ from .errors import ProviderUnavailable
 from .models import OPEN_PAYMENT, Payment, PaymentEvent, PaymentStatus, Refund, RefundStatus
 from .providers import payment_provider
 from .providers.base import CLOSED, FAILED, PAID, ProviderError
+from .selectors import payment_for_notification
 from .workflow import payment_transition
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def payment_start(*, application: Application, by) -> Payment:
     return started or Payment.objects.get(pk=payment.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nothing inside is caught and carried on from: no savepoint's round trips
 def payment_record_outcome(*, payment: Payment, status: str, amount_fen: int | None, reference: str = "") -> Payment:
     """Apply what the provider says of the payment: paid (the fee is then paid, or the money refunded when the
     application no longer owes it), failed or closed; anything else changes nothing."""
@@ -110,31 +111,35 @@ def _refund_unneeded(payment: Payment) -> None:
 
 
 def payment_notification_receive(*, provider: str, headers, body: bytes) -> str:
-    """Verify a provider's notification, keep it raw (once per provider event) and apply it; return what became
+    """Verify a provider's notification, apply it and keep it raw (once per provider event); return what became
     of it. Raises BadNotification when the provider did not sign it (nothing is kept)."""
     notice = payment_provider(provider).verify(headers=headers, body=body)
-    payment = Payment.objects.filter(provider=provider, trade_number=notice.trade_number).first()
     try:
         with transaction.atomic():
-            event = PaymentEvent.objects.create(
+            payment = payment_for_notification(provider=provider, trade_number=notice.trade_number)
+            if payment is None:
+                outcome = "unknown payment"
+            else:
+                payment = payment_record_outcome(
+                    payment=payment, status=notice.status, amount_fen=notice.amount_fen, reference=notice.reference
+                )
+                outcome = f"{notice.status}: payment {payment.status}"
+            # Kept last, with its outcome: a repeat (its row is unique per provider and event id) rolls back
+            # whatever it did, and a first delivery costs no second write of its row.
+            PaymentEvent.objects.create(
                 provider=provider,
                 event_id=notice.event_id,
                 payment=payment,
                 headers=dict(headers),
                 body=body.decode("utf-8", errors="replace"),
                 resource=notice.resource,
+                outcome=outcome,
             )
-            if payment is None:
-                event.outcome = "unknown payment"
-            else:
-                payment = payment_record_outcome(
-                    payment=payment, status=notice.status, amount_fen=notice.amount_fen, reference=notice.reference
-                )
-                event.outcome = f"{notice.status}: payment {payment.status}"
-            event.save(update_fields=["outcome"])
     except IntegrityError:
-        return "duplicate"  # this event was received before (its row is unique per provider and event id)
-    return event.outcome
+        if PaymentEvent.objects.filter(provider=provider, event_id=notice.event_id).exists():
+            return "duplicate"
+        raise  # not a repeat (e.g. a provider reference already another payment's): never acknowledged as one
+    return outcome
 
 
 def payment_refresh(*, payment: Payment) -> Payment:

@@ -12,6 +12,21 @@ def payment_get_for_resident(*, user, public_id) -> Payment:
     return get_object_or_404(payments, public_id=public_id, payer=user)
 
 
+# A notification needs the whole payment and, of its application, only the reference (for the logs): the other
+# columns of a wide row would cost more to read than the rest of the notification does.
+_NOTIFIED_FIELDS = [*(field.name for field in Payment._meta.concrete_fields), "application__reference"]
+
+
+def payment_for_notification(*, provider: str, trade_number: str) -> Payment | None:
+    """Return the payment a provider's notification is about, with its application's reference; None for an order
+    number the portal does not know."""
+    payments = Payment.objects.select_related("application").only(*_NOTIFIED_FIELDS)
+    try:
+        return payments.get(provider=provider, trade_number=trade_number)
+    except Payment.DoesNotExist:
+        return None
+
+
 def payment_list_for_application(*, application) -> list[Payment]:
     """Return the application's payments with their refunds, newest first."""
     return list(application.payments.prefetch_related("refunds").order_by("-created_at"))

@@ -1,16 +1,19 @@
 """The one function that moves a payment along its lifecycle (models.TRANSITIONS)."""
 
+from django.utils import timezone
+
 from .models import TRANSITIONS, Payment, PaymentStatus
 
 
 def payment_transition(*, payment: Payment, to: PaymentStatus, **changes) -> Payment | None:
-    """Move the payment to ``to`` under a row lock with ``changes``; return None when its status does not allow it
-    (a repeated outcome, or one overtaken by another)."""
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    if (locked.status, to) not in TRANSITIONS:
+    """Move the payment to ``to`` with ``changes`` in one conditional update (from a status TRANSITIONS allows; the
+    row stays locked until commit) and return it moved; None when its status does not allow it (a repeated
+    outcome, or one overtaken by another)."""
+    changes["updated_at"] = timezone.now()
+    allowed_from = [source for source, target in TRANSITIONS if target == to]
+    if not Payment.objects.filter(pk=payment.pk, status__in=allowed_from).update(status=to, **changes):
         return None
-    locked.status = to
+    payment.status = to
     for name, value in changes.items():
-        setattr(locked, name, value)
-    locked.save(update_fields=["status", "updated_at", *changes])
-    return locked
+        setattr(payment, name, value)
+    return payment

@@ -143,6 +143,42 @@ def test_a_notification_for_an_unknown_payment_is_kept_and_changes_nothing(fakep
     assert (event.payment, event.outcome) == (None, "unknown payment")
 
 
+def test_a_notification_that_pays_costs_a_fixed_number_of_queries(
+    fakepay, unpaid, resident, client, django_assert_num_queries
+):
+    """The payment read with its application, the payment and the application moved by conditional updates, the
+    timeline's event, the notification kept with its outcome: no savepoint, no second write of a row."""
+    payment = payment_start(application=unpaid, by=resident)
+    pay_at_checkout(payment)
+
+    # SAVEPOINT and RELEASE: the notification's own transaction, inside the test's
+    with django_assert_num_queries(7):
+        response = notify(client, fakepay, payment, event_id="ev-counted")
+
+    assert response.status_code == 200
+    assert PaymentEvent.objects.get(event_id="ev-counted").outcome == "paid: payment paid"
+
+
+def test_a_notification_that_cannot_be_applied_is_not_acknowledged_as_a_repeat(fakepay, unpaid, resident, client):
+    """A notification whose provider reference is already another payment's fails whole: the provider is not told
+    "received" (it sends it again), nothing is kept, and the payment is as it was. Only a repeat of a kept
+    notification is answered as one."""
+    payment = payment_start(application=unpaid, by=resident)
+    pay_at_checkout(payment)
+    other = Payment.objects.create(
+        application=unpaid, payer=resident, amount_fen=4000, provider="fake", expires_at=payment.expires_at,
+        provider_reference="FP-TAKEN",
+    )  # fmt: skip
+    client.raise_request_exception = False
+
+    response = notify(client, fakepay, payment, event_id="ev-collides", id="FP-TAKEN")
+
+    payment.refresh_from_db()
+    assert response.status_code == 500
+    assert payment.status == PaymentStatus.PENDING and other.pk != payment.pk
+    assert not PaymentEvent.objects.filter(event_id="ev-collides").exists()
+
+
 def test_a_notification_for_another_amount_does_not_pay(fakepay, unpaid, resident, client):
     payment = payment_start(application=unpaid, by=resident)
     pay_at_checkout(payment)

@@ -9,19 +9,10 @@ from django.utils import timezone
 
 from services.calendar.models import CalendarDay
 from services.calendar.selectors import working_calendar
-from services.common.kept import forget_kept
 from services.routing.actions import application_route
 from tests.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def calendar_kept(settings):
-    settings.ROUTING_CONFIG_CACHE_SECONDS = 300
-    forget_kept()
-    yield
-    forget_kept()
 
 
 def test_the_calendar_is_read_once_then_kept(calendar_kept, django_assert_num_queries):
