@@ -1,4 +1,4 @@
-"""The production settings pass `check --deploy` and refuse to start without their secrets."""
+"""The production settings pass `check --deploy` and refuse to start without their secrets; a web worker starts warm."""
 
 import os
 import secrets
@@ -86,3 +86,14 @@ def test_behind_pgbouncer_in_transaction_mode_no_server_side_cursor_is_used():
         found.append(result.stdout.strip())
 
     assert found == ["True", "False"]
+
+
+def test_a_web_worker_imports_the_views_as_it_starts():
+    """Loading the WSGI application imports every view (no database needed), so a new gunicorn worker's first
+    caller does not wait for those imports."""
+    code = "import sys, portal.wsgi; print('services.documents.apis' in sys.modules)"
+    env = production_env(DATABASE_URL="postgres://nobody@127.0.0.1:1/none")
+
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+    assert done.stdout.strip() == "True", done.stderr

@@ -10,6 +10,14 @@ STORAGES["documents"] = {
     "OPTIONS": env.json("DOCUMENTS_STORAGE_OPTIONS", default={"location": str(BASE_DIR / "private" / "documents")}),
 }
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Uploads are hashed as they are read (services/common/uploads.py); one over FILE_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is
+# written to a temporary file in FILE_UPLOAD_TEMP_DIR, which the documents' storage on the same disk renames into
+# place (elsewhere: copied, or sent to the bucket, from that file). Empty: the system's temporary folder.
+FILE_UPLOAD_HANDLERS = [
+    "services.common.uploads.HashingMemoryFileUploadHandler",
+    "services.common.uploads.HashingTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_TEMP_DIR = env("FILE_UPLOAD_TEMP_DIR", default="") or None
 # An image with more pixels is refused from its header, before it is decoded: a 280 KB PNG of 9400 x 9400 pixels
 # cost a web worker 7.8 s and 769 MB under Pillow's own limit (89 MP). 40 MP is a phone's largest photo and more.
 DOCUMENT_MAX_PIXELS = 40_000_000

@@ -9,6 +9,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from services.common.bulk import rows_delete
+from services.common.uploads import upload_sha256
 
 from .models import IdempotencyKey
 
@@ -22,17 +23,14 @@ class KeyConflict(Exception):
 
 
 def request_fingerprint(*, method: str, path: str, data, files) -> str:
-    """Return a hash of the request: method, path, fields and the bytes of every uploaded file."""
+    """Return a hash of the request: method, path, fields and the SHA-256 of every uploaded file's bytes."""
     digest = hashlib.sha256(f"{method} {path}\n".encode())
     # A QueryDict (multipart) keeps repeated fields; JSON is hashed as parsed.
     fields = {key: values for key, values in data.lists() if key not in files} if hasattr(data, "lists") else data
     digest.update(json.dumps(fields, sort_keys=True, default=str).encode())
     for name in sorted(files or {}):
         for upload in files.getlist(name):
-            digest.update(f"\n{name}:{upload.name}:".encode())
-            for chunk in upload.chunks():
-                digest.update(chunk)
-            upload.seek(0)
+            digest.update(f"\n{name}:{upload.name}:{upload_sha256(upload)}".encode())
     return digest.hexdigest()
 
 

@@ -1,7 +1,6 @@
 """Writes on the document wallet; the web, the API and tasks all call these."""
 
 import datetime as dt
-import hashlib
 import logging
 import os
 import uuid
@@ -19,6 +18,7 @@ from services.catalogue.models import DocumentType
 from services.common.errors import TooMany, ValidationFailed
 from services.common.storage import private_storage
 from services.common.tasks import publish_on_commit
+from services.common.uploads import upload_sha256
 from services.notifications.actions import notify
 from services.notifications.models import Event
 
@@ -47,15 +47,16 @@ def document_upload(
             "date": date_format(expires_on, "SHORT_DATE_FORMAT")
         }
         raise ValidationFailed(message, errors={"expires_on": [message]})
-    # Read no more than one byte past the limit: that is enough to refuse, whatever the size claimed.
-    data = upload.read(settings.DOCUMENT_MAX_BYTES + 1)
-    sniffed = sniff_upload(name=upload.name, data=data, max_bytes=settings.DOCUMENT_MAX_BYTES)
-    sha256 = hashlib.sha256(data).hexdigest()
+    # The file is never read whole here: its first bytes and headers are sniffed, its hash was taken as the request
+    # was read (services/common/uploads.py), and storage on the temporary file's disk moves it into place.
+    sniffed = sniff_upload(name=upload.name, file=upload, size=upload.size, max_bytes=settings.DOCUMENT_MAX_BYTES)
+    sha256 = upload_sha256(upload)
     existing = Document.objects.filter(owner=owner, sha256=sha256).first()
     if existing:
         return existing, False
     storage = private_storage()
-    stored_name = storage.save(f"{uuid.uuid4().hex}{sniffed.extension}", ContentFile(data))
+    upload.content_type = sniffed.content_type  # what object storage keeps with it: never the client's claim
+    stored_name = storage.save(f"{uuid.uuid4().hex}{sniffed.extension}", upload)
     try:
         with transaction.atomic():
             document = Document.objects.create(
@@ -64,7 +65,7 @@ def document_upload(
                 stored_name=stored_name,
                 original_name=sniffed.name,
                 content_type=sniffed.content_type,
-                size=len(data),
+                size=upload.size,
                 pages=0,  # counted by document_process
                 sha256=sha256,
                 expires_on=expires_on,

@@ -1,8 +1,9 @@
 """What an uploaded file really is: sniffed in the request, processed in the documents queue.
 
-In the request (``sniff_upload``, cheap: no decoding): the type from the bytes, the size, the name's extension
-agreeing with the content, an image's pixel count from its header (over DOCUMENT_MAX_PIXELS it is refused before it
-is decoded) and a PDF that is also a ZIP. Its refusals are a ValidationFailed whose message names the file.
+In the request (``sniff_upload``, cheap: nothing decoded, the file never read whole): the type from the first bytes,
+the size, the name's extension agreeing with the content, an image's pixel count from its header (over
+DOCUMENT_MAX_PIXELS it is refused before it is decoded) and a PDF that is also a ZIP (from its end). Its refusals are
+a ValidationFailed whose message names the file.
 
 In the documents worker (``process``, the heavy part): JPEG and PNG are decoded and encoded again (EXIF/GPS and
 anything appended are dropped), HEIC/HEIF converted to JPEG, a PDF read (pages) and refused when it can run anything
@@ -18,6 +19,7 @@ import warnings
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
 import pillow_heif
 from django.conf import settings
@@ -34,6 +36,7 @@ from .models import Refusal, refusal_message
 pillow_heif.register_heif_opener()
 
 MAX_NAME_LENGTH = 100
+SIGNATURE_BYTES = 12  # all ``sniff`` looks at (a HEIF brand ends at byte 12)
 
 
 @dataclass(frozen=True)
@@ -138,14 +141,16 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def sniff_upload(*, name: str, data: bytes, max_bytes: int) -> Sniffed:
-    """Check what an upload is without decoding it; raise ValidationFailed with a clear message otherwise."""
+def sniff_upload(*, name: str, file: IO[bytes], size: int, max_bytes: int) -> Sniffed:
+    """Check what an upload of ``size`` bytes is from its first bytes and headers, without decoding it or reading it
+    whole; raise ValidationFailed with a clear message otherwise."""
     name = safe_display_name(name)
-    if not data:
+    if not size:
         _refuse(_("“%(name)s” is empty. Choose the file again.") % {"name": name})
-    if len(data) > max_bytes:
+    if size > max_bytes:
         _refuse(_("“%(name)s” is larger than %(limit)s.") % {"name": name, "limit": filesizeformat(max_bytes)})
-    key = sniff(data)
+    file.seek(0)
+    key = sniff(file.read(SIGNATURE_BYTES))
     if key is None:
         _refuse(
             _("“%(name)s” is not a PDF, JPEG, PNG or HEIC file. Upload a scan or photo in one of these formats.")
@@ -161,14 +166,15 @@ def sniff_upload(*, name: str, data: bytes, max_bytes: int) -> Sniffed:
     if kind.pillow_format is None:
         # A ZIP reader looks for the central directory from the end, so a PDF with one is also a ZIP (a polyglot):
         # it could carry anything past the type check. Refuse it rather than store two files in one.
-        if zipfile.is_zipfile(io.BytesIO(data)):
+        if zipfile.is_zipfile(file):  # reads the end only
             _refuse(
                 _("“%(name)s” has another file hidden inside it. Save or print it again as a plain PDF.")
                 % {"name": name}
             )
     else:
         try:
-            with _open_image(data, kind):  # the header only: the pixels are decoded in the worker
+            file.seek(0)
+            with _open_image(file, kind):  # the header only: the pixels are decoded in the worker
                 pass
         except Refused as exc:
             _refuse(refusal_message(exc.code, name))
@@ -230,13 +236,14 @@ def _pdf_is_active(reader: PdfReader) -> bool:
 
 
 @contextmanager
-def _open_image(data: bytes, kind: Kind):
-    """Open the image from its header, refusing more than DOCUMENT_MAX_PIXELS before anything is decoded."""
+def _open_image(file: IO[bytes], kind: Kind):
+    """Open the image from its header (Pillow reads no further until the pixels are loaded), refusing more than
+    DOCUMENT_MAX_PIXELS before anything is decoded."""
     Image.MAX_IMAGE_PIXELS = settings.DOCUMENT_MAX_PIXELS  # Pillow's own limit, explicitly the portal's
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data), formats=[kind.pillow_format]) as image:
+            with Image.open(file, formats=[kind.pillow_format]) as image:
                 if image.width * image.height > settings.DOCUMENT_MAX_PIXELS:
                     raise Image.DecompressionBombError(f"{image.width}x{image.height}")
                 yield image
@@ -262,7 +269,7 @@ def _reencode_image(data: bytes, kind: Kind) -> tuple[bytes, str]:
 
     One copy of the pixels at a time where it can be (turned upright in place, converted only when not RGB already,
     a large JPEG decoded at a smaller scale)."""
-    with _open_image(data, kind) as image:
+    with _open_image(io.BytesIO(data), kind) as image:
         try:
             _decode_within_budget(image)
             image.load()

@@ -99,6 +99,16 @@ def test_an_upload_is_stored_in_the_bucket_privately(bucket, resident, id_card):
     assert "URI" not in grants[0]["Grantee"]  # no AllUsers or AuthenticatedUsers grant: not public
 
 
+def test_the_bucket_keeps_the_sniffed_type_never_the_clients_claim(bucket, resident, id_card):
+    """The upload itself is sent to the bucket (no copy in memory first), with the type sniffed from its bytes."""
+    client, name = bucket
+    claimed = SimpleUploadedFile("户口簿.pdf", pdf(pages=1), content_type="text/html")
+
+    document, _ = document_upload(owner=resident, document_type=id_card, upload=claimed)
+
+    assert client.head_object(Bucket=name, Key=document.stored_name)["ContentType"] == "application/pdf"
+
+
 def test_downloads_go_through_the_portal_with_its_permission_checks(client, resident, id_card, upload_processed):
     """Once processed (read from the bucket by the documents queue), the owner gets the bytes from the bucket through
     the download view; another resident gets a 404."""
