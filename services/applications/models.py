@@ -256,6 +256,9 @@ class Application(TimeStampedModel):
             models.Index(fields=["department", "due_date"], name="app_dept_due"),
             models.Index(fields=["due_date"], name="app_due_date"),
             models.Index(fields=["department", "decided_at"], name="app_dept_decided"),
+            # Today's decisions of every department (the rest are counted in DecisionDay) and this month's submissions.
+            models.Index(fields=["decided_at"], name="app_decided_at", condition=Q(status__in=DECIDED)),
+            models.Index(fields=["submitted_at", "service"], name="app_submitted_service"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
             models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
             # The overdue sweep (status in CLOCK_RUNNING, past due, not yet notified) and one status across departments.
@@ -383,5 +386,6 @@ class ApplicationDocument(models.Model):
         return f"{self.application} · {self.document}"
 
 
-# A model of this app in a module of its own (this one is at the size limit): Django registers it on this import.
+# Models of this app in modules of their own (this one is at the size limit): Django registers them on this import.
+from .decision_days import DecisionDay  # noqa: E402, F401
 from .rejection_reasons import RejectionReason  # noqa: E402, F401

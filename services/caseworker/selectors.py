@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from services.accounts.models import DepartmentMembership, User
+from services.applications.decisions import decision_counts
 from services.applications.models import Application, Status, overdue_q
-from services.applications.selectors import decision_counts
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
@@ -93,7 +93,7 @@ class WeekFigures:
     week: dt.date  # its Monday
     decided: int
     on_time: int
-    median_days: float | None  # working days from submission to decision (applications.selectors.decision_counts)
+    median_days: float | None  # working days from submission to decision (applications.decisions.decision_counts)
 
     @property
     def on_time_percent(self) -> int | None:
@@ -106,9 +106,8 @@ def service_performance(*, department_ids: list[int], today: dt.date, weeks: int
     statistics count them. Counted in the database by service, day and punctuality, so the rows read stay few
     however many were decided."""
     first_monday = today - dt.timedelta(days=today.weekday(), weeks=weeks - 1)
-    since = timezone.make_aware(dt.datetime.combine(first_monday, dt.time.min))
     tallies: dict[int, dict[dt.date, dict]] = {}
-    for decisions in decision_counts(since=since, department_ids=department_ids):
+    for decisions in decision_counts(since=first_monday, department_ids=department_ids):
         week = decisions.decided_on - dt.timedelta(days=decisions.decided_on.weekday())
         tally = tallies.setdefault(decisions.service_id, {}).setdefault(week, {"decided": 0, "on_time": 0, "days": {}})
         tally["decided"] += decisions.n
