@@ -57,7 +57,7 @@ def _counted(*, since: dt.date, until: dt.date | None, department_ids: list[int]
         decided.annotate(decided_on=TruncDate("decided_at"), submitted_on=TruncDate("submitted_at"))
         .annotate(on_time=decided_on_time())
         .values_list("service_id", "department_id", "decided_on", "submitted_on", "on_time")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the id: app_decided_at holds every column read
         .order_by()
     )
     calendar = working_calendar()

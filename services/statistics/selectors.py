@@ -176,7 +176,7 @@ def _tallies(*, month_start: dt.datetime, since: dt.datetime) -> dict[int, _Tall
     submitted = (
         Application.objects.filter(submitted_at__gte=month_start)
         .values_list("service_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the id: app_submitted_service alone answers
         .order_by()
     )
     for service_id, n in submitted:
