@@ -24,7 +24,7 @@ class DecisionCount:
     due date."""
 
     service_id: int
-    decided_on: dt.date
+    decided_on: dt.date | None  # None: the summary's days taken together (``by_day=False``)
     working_days: int  # the processing time: working days after the day of submission up to the day of decision
     on_time: bool  # decided by the due date (or it had none)
     n: int
@@ -69,18 +69,22 @@ def _counted(*, since: dt.date, until: dt.date | None, department_ids: list[int]
     return [DecisionCount(*key[:4], n=n, department_id=key[4]) for key, n in counts.items()]
 
 
-def decision_counts(*, since: dt.date, department_ids: list[int] | None = None) -> list[DecisionCount]:
+def decision_counts(
+    *, since: dt.date, department_ids: list[int] | None = None, by_day: bool = True
+) -> list[DecisionCount]:
     """Return the decisions made from day ``since`` on (in the departments, or all for None), counted by service, day
     of decision, processing time in working days and punctuality: the summary's days, then the applications decided
-    since its rebuild (all of them counted there when the summary is older or does not reach back to ``since``)."""
+    since its rebuild (all of them counted there when the summary is older or does not reach back to ``since``).
+    Without ``by_day``, the summary's days are added up in the database (their ``decided_on`` is None)."""
     until = DecisionDay.objects.order_by().values_list("until", flat=True).first()
     if until is None or since < until - dt.timedelta(days=DAYS_KEPT):
         return _counted(since=since, until=None, department_ids=department_ids)
     summary = DecisionDay.objects.filter(day__gte=since)
     if department_ids is not None:
         summary = summary.filter(department_id__in=department_ids)
-    rows = summary.values_list("service_id", "day", "working_days", "on_time").annotate(n=Sum("n")).order_by()
-    counts = [DecisionCount(*row) for row in rows]
+    columns = ("service_id", "day", "working_days", "on_time") if by_day else ("service_id", "working_days", "on_time")
+    rows = summary.values_list(*columns).annotate(n=Sum("n")).order_by()
+    counts = [DecisionCount(*row) if by_day else DecisionCount(row[0], None, *row[1:]) for row in rows]
     return counts + _counted(since=max(since, until), until=None, department_ids=department_ids)
 
 

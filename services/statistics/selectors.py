@@ -182,7 +182,7 @@ def _tallies(*, month_start: dt.datetime, since: dt.datetime) -> dict[int, _Tall
     for service_id, n in submitted:
         tally(service_id).submitted = n
 
-    for decisions in decision_counts(since=timezone.localdate(since)):
+    for decisions in decision_counts(since=timezone.localdate(since), by_day=False):
         counts = tally(decisions.service_id)
         counts.decided += decisions.n
         counts.on_time += decisions.n if decisions.on_time else 0

@@ -86,3 +86,21 @@ def test_a_summary_left_days_behind_is_completed_from_the_applications(decisions
     decision_days_refresh(today=today - dt.timedelta(days=3))
 
     assert _counted(since=since) == before
+
+
+def test_the_days_added_up_in_the_database_are_the_same_counts(decisions):
+    """Without the day (the public statistics), the summary's days are added up in the database: the same counts per
+    service, working days and punctuality."""
+    today = timezone.localdate()
+    decision_days_refresh(today=today)
+    _decided(decisions["service"], days_ago=0, took=5)
+
+    def without_day(counts) -> Counter:
+        totals = Counter()
+        for count in counts:
+            totals[count.service_id, count.working_days, count.on_time] += count.n
+        return totals
+
+    since = today - dt.timedelta(days=89)
+    assert without_day(decision_counts(since=since, by_day=False)) == without_day(decision_counts(since=since))
+    assert any(count.decided_on is None for count in decision_counts(since=since, by_day=False))
