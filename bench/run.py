@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import cityview, integration
+from bench import cityview, integration, pages
 from bench.pg import INSTANCE, PG, create_database, db, sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +32,7 @@ BACKLOG = int(os.environ.get("BENCH_BACKLOG", "20000"))
 GUNICORN_WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
 # Where the table is written (quick runs while iterating can go elsewhere than the committed results).
 RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
-# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing,cityview,uploads (default: all).
+# A subset while iterating, e.g. BENCH_ONLY=catalogue,detail,mine,create,admin,routing,cityview,pages (default: all).
 ONLY = {name.strip() for name in os.environ.get("BENCH_ONLY", "").split(",") if name.strip()}
 
 
@@ -282,7 +282,7 @@ def main() -> None:
 
 
 def extra_tables() -> str:
-    """The tables of the paths that start their own servers or workers (webhooks, the city view, uploads)."""
+    """The tables of the paths that start their own servers or workers (webhooks, the city view, pages, uploads)."""
     from bench import uploads  # it imports this module's helpers
 
     table = ""
@@ -290,6 +290,8 @@ def extra_tables() -> str:
         table += integration.measure(shell=shell, workers=Workers, portal_env=PORTAL_ENV, baseline_env=BASELINE_ENV)
     if wanted("cityview"):
         table += cityview.measure(shell=shell, server=Server, wrk=wrk, env=PORTAL_ENV, url=PORTAL)
+    if wanted("pages"):
+        table += pages.measure(shell=shell, server=Server, wrk=wrk, env=PORTAL_ENV, url=PORTAL)
     if wanted("uploads"):
         table += uploads.measure()
     return table

@@ -146,6 +146,8 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-sweep": _every(5 * 60.0, "services.appointments.tasks.sweep_appointments"),
     # Make the seats of the days that came within APPOINTMENT_DAYS_AHEAD.
     "appointments-seats": _daily("services.appointments.tasks.make_seats", hour=1, minute=0),
+    # Rebuild the summary of past days' decisions that the public statistics and the supervisors' dashboard read.
+    "decision-days": _every(60 * 60.0, "services.applications.tasks.refresh_decision_days"),
     # Rebuild the city view's summary table from the applications (the page reads only the summary).
     "city-figures": _every(
         env.float("CITY_VIEW_REFRESH_SECONDS", default=900.0), "services.statistics.tasks.refresh_city_figures"

@@ -250,12 +250,24 @@ class Application(TimeStampedModel):
             models.Index(fields=["team", *QUEUE_INDEX_ORDER], name="app_team_queue", condition=OPEN),
             models.Index(fields=["assignee", "department", "due_date"], name="app_assignee_queue", condition=OPEN),
             models.Index(fields=QUEUE_INDEX_ORDER, name="app_open_queue", condition=OPEN),
+            # Every column the dashboards' counts of open applications read: they count the index, not the rows.
+            models.Index(
+                fields=["department", "status", "team", "assignee", "due_date"], name="app_open_counts", condition=OPEN
+            ),
             models.Index(fields=["department", "status", "due_date"], name="app_dept_status_due"),
             # The queue's "All" (every status) of a department, and of every department for administrators, by due
             # date (the rest of the order then sorts one due date's rows, not the table).
             models.Index(fields=["department", "due_date"], name="app_dept_due"),
             models.Index(fields=["due_date"], name="app_due_date"),
             models.Index(fields=["department", "decided_at"], name="app_dept_decided"),
+            # Today's decisions (the rest are in DecisionDay), with every column counted; this month's submissions.
+            models.Index(
+                fields=["decided_at"],
+                name="app_decided_at",
+                condition=Q(status__in=DECIDED),
+                include=["service", "department", "submitted_at", "due_date"],
+            ),
+            models.Index(fields=["submitted_at", "service"], name="app_submitted_service"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
             models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
             # The overdue sweep (status in CLOCK_RUNNING, past due, not yet notified) and one status across departments.
@@ -383,5 +395,6 @@ class ApplicationDocument(models.Model):
         return f"{self.application} · {self.document}"
 
 
-# A model of this app in a module of its own (this one is at the size limit): Django registers it on this import.
+# Models of this app in modules of their own (this one is at the size limit): Django registers them on this import.
+from .decision_days import DecisionDay  # noqa: E402, F401
 from .rejection_reasons import RejectionReason  # noqa: E402, F401

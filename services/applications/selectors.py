@@ -1,10 +1,8 @@
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -12,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from services.accounts.permissions import staff_scope_for
 from services.accounts.selectors import profile_facts, profile_for_user
-from services.calendar.selectors import working_calendar
 from services.catalogue.eligibility import EligibilityResult
 from services.catalogue.fees import FeeQuote
 from services.catalogue.models import DocumentType, Service
@@ -350,45 +347,3 @@ def decision_letter_html(*, application: Application, embedded: bool = False) ->
         }
         template = "applications/decision_letter_body.html" if embedded else "applications/decision_letter.html"
         return render_to_string(template, context)
-
-
-@dataclass(frozen=True)
-class DecisionCount:
-    """How many decisions of one service, made on one day, took the same processing time and kept (or missed) the
-    due date."""
-
-    service_id: int
-    decided_on: dt.date
-    working_days: int  # the processing time: working days after the day of submission up to the day of decision
-    on_time: bool  # decided by the due date (or it had none)
-    n: int
-
-
-def decided_on_time() -> Case:
-    """Whether an application was decided by its legal due date (one without a due date is on time), over the
-    ``decided_on`` annotation (``TruncDate("decided_at")``): the one definition of on time, in the database."""
-    return Case(
-        When(Q(due_date__isnull=True) | Q(decided_on__lte=F("due_date")), then=Value(True)), default=Value(False)
-    )
-
-
-def decision_counts(*, since: dt.datetime, department_ids: list[int] | None = None) -> list[DecisionCount]:
-    """Return the decisions made since ``since`` (in the departments, or all for None), counted by service, day of
-    decision, processing time in working days and punctuality: the one definition of processing time, read in one
-    grouped query (and the working calendar), so the rows read stay few however many were decided."""
-    decided = Application.objects.filter(status__in=DECIDED, decided_at__gte=since, submitted_at__isnull=False)
-    if department_ids is not None:
-        decided = decided.filter(department_id__in=department_ids)
-    groups = (
-        decided.annotate(decided_on=TruncDate("decided_at"), submitted_on=TruncDate("submitted_at"))
-        .annotate(on_time=decided_on_time())
-        .values_list("service_id", "decided_on", "submitted_on", "on_time")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    calendar = working_calendar()
-    counts: dict[tuple, int] = {}
-    for service_id, decided_on, submitted_on, on_time, n in groups:
-        key = (service_id, decided_on, calendar.working_days_between(submitted_on, decided_on), bool(on_time))
-        counts[key] = counts.get(key, 0) + n
-    return [DecisionCount(*key, n=n) for key, n in counts.items()]

@@ -1,5 +1,7 @@
 from celery import shared_task
+from django.utils import timezone
 
+from .decisions import decision_days_refresh
 from .drafts import application_drafts_purge, application_drafts_remind
 
 
@@ -7,3 +9,9 @@ from .drafts import application_drafts_purge, application_drafts_remind
 def purge_stale_drafts() -> dict:
     """Remind residents of drafts about to be deleted, then delete the expired ones."""
     return {"reminded": application_drafts_remind(), "purged": application_drafts_purge()}
+
+
+@shared_task
+def refresh_decision_days() -> int:
+    """Rebuild the summary of the decisions of past days (a periodic job: every hour, so a lost run costs an hour)."""
+    return decision_days_refresh(today=timezone.localdate())

@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError
 
 from services.accounts.models import User
 from services.accounts.selectors import profile_for_user
-from services.applications.models import AWAITING_PAYMENT, OPEN_STATUSES, Application, Priority, Status
+from services.applications.models import AWAITING_PAYMENT, OPEN_STATUSES, Application, Priority, Status, overdue_q
 from services.calendar.selectors import calendar_years
 from services.catalogue.models import Department, Service, department_queue
 from services.common.kept import kept_for_a_while
@@ -199,19 +199,27 @@ def bundle_submission_progress(*, submission: BundleSubmission) -> BundleProgres
 
 
 def backlog_by_department(*, departments: QuerySet[Department], today: dt.date) -> list[dict]:
-    """Return each department's open applications by status, the overdue ones and the routing failures."""
-    counts = {status: Count("applications", filter=Q(applications__status=status)) for status in OPEN_STATUSES[1:]}
-    overdue = Application.objects.overdue(today).values("department").annotate(n=Count("pk"))
-    overdue_by_department = {row["department"]: row["n"] for row in overdue}
-    rows = departments.annotate(**{f"n_{status}": count for status, count in counts.items()}).order_by("code")
+    """Return each department's open applications by status, and the overdue ones, in one grouped query over the
+    open applications' covering index (app_open_counts)."""
+    departments = list(departments.order_by("code"))
+    statuses = OPEN_STATUSES[1:]  # submitted ones are in no department yet
+    counts = {f"n_{status}": Count("status", filter=Q(status=status)) for status in statuses}
+    rows = (
+        Application.objects.open()
+        .filter(department_id__in=[department.pk for department in departments])
+        .values("department_id")
+        .annotate(**counts, overdue=Count("status", filter=overdue_q(today)))
+        .order_by()
+    )
+    by_department = {row["department_id"]: row for row in rows}
     return [
         {
             "department": department,
             "queue": department.celery_queue,
-            "counts": [getattr(department, f"n_{status}") for status in counts],
-            "overdue": overdue_by_department.get(department.pk, 0),
+            "counts": [by_department.get(department.pk, {}).get(f"n_{status}", 0) for status in statuses],
+            "overdue": by_department.get(department.pk, {}).get("overdue", 0),
         }
-        for department in rows
+        for department in departments
     ]
 
 
@@ -221,7 +229,7 @@ def routing_health(*, since: dt.datetime) -> dict:
         Application.objects.filter(routed_at__gte=since)
         .annotate(hour=TruncHour("routed_at"))
         .values("hour")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the id: the routed_at index alone answers
         .order_by("hour")
     )
     waiting = Application.objects.filter(status=Status.SUBMITTED)

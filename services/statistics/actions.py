@@ -6,8 +6,8 @@ from django.db.models import Count, DateField, Exists, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
+from services.applications.decisions import decided_on_time
 from services.applications.models import DECIDED, Application, InformationRequest, Status
-from services.applications.selectors import decided_on_time
 
 from .models import CityMonth
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from services.applications.decisions import decision_counts
 from services.applications.models import Application
-from services.applications.selectors import decision_counts
 from services.catalogue.models import Service
 from services.common.i18n import localized
 from services.common.numbers import median_of_counts
@@ -176,13 +176,13 @@ def _tallies(*, month_start: dt.datetime, since: dt.datetime) -> dict[int, _Tall
     submitted = (
         Application.objects.filter(submitted_at__gte=month_start)
         .values_list("service_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not the id: app_submitted_service alone answers
         .order_by()
     )
     for service_id, n in submitted:
         tally(service_id).submitted = n
 
-    for decisions in decision_counts(since=since):
+    for decisions in decision_counts(since=timezone.localdate(since), by_day=False):
         counts = tally(decisions.service_id)
         counts.decided += decisions.n
         counts.on_time += decisions.n if decisions.on_time else 0
@@ -221,7 +221,8 @@ def _tallies(*, month_start: dt.datetime, since: dt.datetime) -> dict[int, _Tall
 def public_statistics(*, today: dt.date) -> PublicStatistics:
     """Return the public figures per department and per active service: applications submitted this month, and
     over the last ``WINDOW_DAYS`` days the median working days from submission to decision, the share decided by
-    the due date, the average rating and the bad ratings' follow-ups resolved. Six queries, whatever the data."""
+    the due date, the average rating and the bad ratings' follow-ups resolved. At most eight queries, whatever
+    the data."""
     month_start = today.replace(day=1)
     window_start = today - dt.timedelta(days=WINDOW_DAYS - 1)
 

@@ -1,5 +1,5 @@
-"""The queue, "my applications", the sweeps and the routing batch read the applications table through an index;
-a webhook batch and its sweep read the deliveries through one.
+"""The queue, "my applications", the sweeps, the routing batch, the public statistics and the supervisors' dashboard
+read the applications table through an index; a webhook batch, its sweep and the outbox purge read theirs through one.
 
 Each query is the one the page or task really runs (captured while it runs), planned by PostgreSQL with sequential
 scans priced out of reach (``enable_seqscan = off``): if the plan still scans the table, no index serves the query,
@@ -8,6 +8,7 @@ and at a million rows it would read them all. bench/README.md has the same plans
 
 import datetime as dt
 import json
+import re
 from unittest import mock
 
 import pytest
@@ -17,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from services.accounts.models import DepartmentMembership
+from services.applications.decisions import decision_days_refresh
 from services.applications.models import Status
 from services.events import sending
 from services.events.actions import deliveries_send, event_record, events_purge
@@ -24,6 +27,7 @@ from services.events.models import TYPE_PREFIX, Delivery, DeliveryStatus, Event,
 from services.events.selectors import deliveries_due
 from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
+from services.statistics.selectors import public_statistics
 from tests.conftest import staff_login, unavailable
 from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory, TeamFactory, UserFactory
 
@@ -31,6 +35,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
 TABLE = "applications_application"
 QUEUE = reverse("admin:applications_application_changelist")
+DECIDED_SINCE = re.compile(r'"decided_at" >= \'([^\']+)\'')
 
 
 @pytest.fixture
@@ -180,6 +185,26 @@ def test_the_outbox_purge_reads_an_index(postgresql):
     assert found
     assert_indexed(found, "events_event")
     assert_indexed(found, "events_delivery")
+
+
+def test_the_public_statistics_and_the_supervisors_dashboard_read_an_index(queue, health, client):
+    """With the summary of past days' decisions rebuilt (as beat does every hour), the public statistics (this month's
+    submissions, today's decisions) and the dashboard (open applications by queue, status and caseworker, overdue
+    ones, today's decisions, routing per hour) read an index: none scans the decided ones of the 90-day window."""
+    yesterday = timezone.now() - dt.timedelta(days=1)
+    ApplicationFactory(service=ServiceFactory(department=health), approved=True, decided_at=yesterday)
+    decision_days_refresh(today=queue["today"])
+    supervisor = StaffFactory(department=health, department__role=DepartmentMembership.Role.SUPERVISOR)
+    staff_login(client, supervisor)
+
+    queries = application_queries(lambda: public_statistics(today=queue["today"]))
+    queries += application_queries(lambda: client.get(reverse("admin:routing_backlog_changelist")))
+
+    assert len(queries) >= 8
+    assert_indexed(queries)
+    midnight = timezone.make_aware(dt.datetime.combine(queue["today"], dt.time.min))
+    decided_since = [dt.datetime.fromisoformat(at) for sql in queries for at in DECIDED_SINCE.findall(sql)]
+    assert decided_since and min(decided_since) >= midnight  # only today's decisions are read from the applications
 
 
 def test_the_check_finds_a_table_scan(postgresql):

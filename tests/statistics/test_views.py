@@ -8,7 +8,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from services.applications.decisions import decision_days_refresh
 from tests.factories import ServiceFactory
 from tests.statistics.data import decided_applications
 
@@ -70,8 +72,12 @@ def test_query_count_does_not_grow_with_the_applications(client, health):
     cache.clear()
     many = queries_for_the_page(client)
 
-    # services, submissions, decisions, ratings, follow-ups, and the holiday calendar unless the process kept it
-    assert 5 <= few == many <= 6
+    # services, submissions, the decisions' summary (its date, then with one: its rows) and the decisions since,
+    # ratings, follow-ups, and the holiday calendar unless the process kept it
+    assert 6 <= few == many <= 8
+    decision_days_refresh(today=timezone.localdate())
+    cache.clear()
+    assert 6 <= queries_for_the_page(client) <= 8
 
 
 def test_the_figures_are_cached_briefly(client, service, settings):
