@@ -41,8 +41,10 @@ DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an a
 
 
 def application_list_for_resident(*, user) -> QuerySet[Application]:
-    """Return the resident's own applications, newest first, with their service, department and form version."""
-    return Application.objects.for_applicant(user).select_related("service__department", "form_version")
+    """Return the resident's own applications, newest first (the same order page after page), with their service,
+    department and form version."""
+    applications = Application.objects.for_applicant(user).order_by("-created_at", "-id")
+    return applications.select_related("service__department", "form_version")
 
 
 def application_list_acted_for(*, user) -> QuerySet[Application]:

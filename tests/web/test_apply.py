@@ -263,6 +263,23 @@ def test_my_applications_when_there_are_none(signed_in):
     assert f'href="{reverse("catalogue:list")}"' in response.content.decode()
 
 
+def test_my_applications_come_20_a_page_newest_first(signed_in, resident, form_service):
+    """A resident with many applications gets them 20 a page, newest first, with links to the older and newer
+    pages; a page past the end shows the last one."""
+    signed_in.cookies["django_language"] = "en"
+    made = [ApplicationFactory(applicant=resident, service=form_service, routed=True).reference for _ in range(45)]
+    references = made[::-1]  # newest first
+
+    pages = [signed_in.get(reverse("applications:mine"), {"page": n}) for n in (1, 2, 3, 99)]
+    shown = [[ref for ref in references if f">{ref}<" in page.content.decode()] for page in pages]
+
+    assert_accessible(pages[0])
+    assert shown[:3] == [references[:20], references[20:40], references[40:]]
+    assert shown[3] == shown[2]
+    assert "Page 2 of 3" in pages[1].content.decode()
+    assert 'href="?page=1"' in pages[1].content.decode() and 'href="?page=3"' in pages[1].content.decode()
+
+
 def test_detail_shows_answers_with_labels_and_the_timeline(signed_in, apply_url, django_capture_on_commit_callbacks):
     """The detail page shows each answer under its question label, and the resident-visible timeline."""
     signed_in.cookies["django_language"] = "en"
