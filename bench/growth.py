@@ -25,7 +25,6 @@ from bench.run import (
     PORTAL,
     PORTAL_ENV,
     PY,
-    RESULTS,
     ROOT,
     Server,
     Workers,
@@ -198,13 +197,3 @@ def render(samples, results, sign_ins, memory) -> str:
     lines += ["| process | peak resident memory (VmHWM) |", "|---|---:|"]
     lines += [f"| {kind} | {kib / 1024:.0f} MiB |" for kind, kib in memory.items()]
     return "\n".join(lines) + "\n"
-
-
-def main() -> None:
-    started = time.monotonic()
-    table = measure() + f"\nRun took {(time.monotonic() - started) / 60:.1f} min on {os.cpu_count()} cores.\n"
-    out = RESULTS / f"{dt.datetime.now():%Y-%m-%d-%H%M}-growth.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(table)
-    print(table)
-    log(f"written to {out}")

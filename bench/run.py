@@ -297,10 +297,11 @@ def extra_tables() -> str:
     return table
 
 
-def write(table: str, *, started: float, notes: list[str]) -> None:
+def write(table: str, *, started: float, notes: list[str], wrk_line: bool = True) -> None:
     """Add the run's duration, write the table to RESULTS and print it."""
     elapsed = time.monotonic() - started
-    table += f"\nRun took {elapsed / 60:.1f} min on {os.cpu_count()} cores; wrk {SECONDS}s per path.\n"
+    wrk_seconds = f"; wrk {SECONDS}s per path" if wrk_line else ""
+    table += f"\nRun took {elapsed / 60:.1f} min on {os.cpu_count()} cores{wrk_seconds}.\n"
     subset = f"-{'-'.join(sorted(ONLY))}" if ONLY else ""
     out = RESULTS / f"{dt.datetime.now():%Y-%m-%d-%H%M}{subset}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -379,15 +380,13 @@ def render(rows, routing_rate, base_rate, web_kib, base_web_kib, worker_kib, exa
 
 
 if __name__ == "__main__":
-    from bench import uploads
+    # BENCH_ONLY=uploads or growth (bench/uploads.py, bench/growth.py: a 10-minute mixed load): on a database of its
+    # own, without the million applications the other paths need; "proactive" alone: bench/issue18a.py.
+    if ONLY in ({"uploads"}, {"growth"}):
+        import importlib
 
-    # BENCH_ONLY=uploads or growth: on a database of its own, without the million applications the other paths
-    # need; "proactive" alone: bench/issue18a.py.
-    if {"uploads"} == ONLY:
-        uploads.main()
-    elif {"growth"} == ONLY:  # bench/growth.py: a 10-minute mixed load on a database of its own
-        from bench import growth
-
-        growth.main()
+        started = time.monotonic()
+        alone = importlib.import_module(f"bench.{next(iter(ONLY))}")
+        write(alone.measure(), started=started, notes=[], wrk_line=False)
     elif not ONLY or ONLY - {"proactive"}:
         main()

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 
 from bench.pg import db
-from bench.run import PG, PORTAL, PORTAL_ENV, RESULTS, Server, Workers, create_database, log, manage, shell
+from bench.run import PG, PORTAL, PORTAL_ENV, Server, Workers, create_database, log, manage, shell
 
 CLIENTS, UPLOADS_PER_CLIENT = 4, 8
 CLAMD = "/usr/sbin/clamd"
@@ -167,17 +167,3 @@ def render(times, statuses, pending_after, processing, web_kib, worker_kib, outc
         f"Peak resident memory: documents worker {worker_kib / 1024:.0f} MiB (target < 200 MiB: "
         f"{'yes' if worker_kib < 200 * 1024 else '**no**'}), web worker {web_kib / 1024:.0f} MiB.",
     ]) + "\n"  # fmt: skip
-
-
-def main() -> None:
-    started = time.monotonic()
-    table = measure() + f"\nRun took {(time.monotonic() - started) / 60:.1f} min on {os.cpu_count()} cores.\n"
-    out = RESULTS / f"{dt.datetime.now():%Y-%m-%d-%H%M}-uploads.md"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(table)
-    print(table)
-    log(f"written to {out}")
-
-
-if __name__ == "__main__":
-    main()
