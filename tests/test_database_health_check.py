@@ -22,7 +22,10 @@ def kept_connection():
 def test_a_connection_the_server_ended_is_replaced_before_the_query(kept_connection):
     pid = kept_connection.connection.info.backend_pid
     with psycopg2.connect(**kept_connection.get_connection_params()) as other, other.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # With a timeout (PostgreSQL 14+) the call returns once the backend has exited, its socket closed: without
+        # one it returns at the signal, and the check could look before the server's goodbye arrived (CI saw it).
+        cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
+        assert cursor.fetchone() == (True,)
     other.close()
     kept_connection.health_check_done = False
 
