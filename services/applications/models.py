@@ -392,6 +392,6 @@ class ApplicationDocument(models.Model):
 
 
 # Models of this app in modules of their own (this one is at the size limit): Django registers them on this import.
-from .decision_days import DecisionDay  # noqa: E402, F401
+from .decision_days import DecisionDay, SubmissionDay  # noqa: E402, F401
 from .open_counts import OpenCount  # noqa: E402, F401
 from .rejection_reasons import RejectionReason  # noqa: E402, F401
