@@ -148,6 +148,8 @@ CELERY_BEAT_SCHEDULE = {
     "appointments-seats": _daily("services.appointments.tasks.make_seats", hour=1, minute=0),
     # Rebuild the summary of past days' decisions that the public statistics and the supervisors' dashboard read.
     "decision-days": _every(60 * 60.0, "services.applications.tasks.refresh_decision_days"),
+    # Add up the rows of the open applications' kept counts that each change writes, so the dashboards sum few.
+    "open-counts": _every(60.0, "services.applications.tasks.roll_up_open_counts"),
     # Rebuild the city view's summary table from the applications (the page reads only the summary).
     "city-figures": _every(
         env.float("CITY_VIEW_REFRESH_SECONDS", default=900.0), "services.statistics.tasks.refresh_city_figures"

@@ -1,5 +1,5 @@
-"""The decisions of past days, counted (a model of this app, imported by models.py): what the public statistics and
-the supervisors' dashboard read instead of scanning the decided applications (services.applications.decisions)."""
+"""The decisions and submissions of past days, counted (models of this app, imported by models.py): what the public
+statistics and the supervisors' dashboard read instead of the applications (services.applications.decisions)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,24 @@ class DecisionDay(models.Model):
         verbose_name = _("decisions of a day")
         verbose_name_plural = _("decisions of days")
         indexes = [models.Index(fields=["day"], name="decision_day")]
+
+    def __str__(self):
+        return f"{self.day} · {self.service_id} · {self.n}"
+
+
+class SubmissionDay(models.Model):
+    """How many applications of one service were submitted on one past day; rebuilt with the decisions' summary
+    (``decision_days_refresh``), so this month's submissions are read from it and today's applications."""
+
+    day = models.DateField(_("day of submission"))
+    service = models.ForeignKey("catalogue.Service", on_delete=models.CASCADE, related_name="+")
+    n = models.PositiveIntegerField(_("applications"))
+    until = models.DateField(_("counted until"))  # as DecisionDay's: submissions from then on are counted live
+
+    class Meta:
+        verbose_name = _("submissions of a day")
+        verbose_name_plural = _("submissions of days")
+        indexes = [models.Index(fields=["day"], name="submission_day")]
 
     def __str__(self):
         return f"{self.day} · {self.service_id} · {self.n}"

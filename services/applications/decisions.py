@@ -1,7 +1,7 @@
 """Decisions counted: the one definition of processing time and punctuality, read by the public statistics and the
 supervisors' dashboard. Past days come from the summary ``DecisionDay`` (rebuilt by a periodic task), the days since
 its rebuild from the applications themselves, so the figures are those of a count of the applications at any time
-while no request scans the decided ones."""
+while no request scans the decided ones. This month's submissions are counted the same way (``SubmissionDay``)."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from services.calendar.selectors import working_calendar
 
-from .models import DECIDED, Application, DecisionDay
+from .models import DECIDED, Application, DecisionDay, SubmissionDay
 
 DAYS_KEPT = 120  # the summary's days (the statistics' 90-day window and the dashboard's 8 weeks fit in it)
+SUBMISSION_DAYS_KEPT = 31  # the submissions' summary's days (this month's fit in it)
 
 
 @dataclass(frozen=True)
@@ -88,11 +89,35 @@ def decision_counts(
     return counts + _counted(since=max(since, until), until=None, department_ids=department_ids)
 
 
+def _submitted(*, since: dt.date, until: dt.date | None):
+    """Count the applications submitted from day ``since`` to the day before ``until`` (None: to now), by service
+    (and, with ``until``, by day of submission)."""
+    submitted = Application.objects.filter(submitted_at__gte=_midnight(since))
+    if until is None:
+        return submitted.values_list("service_id").annotate(n=Count("*")).order_by()  # app_submitted_service alone
+    submitted = submitted.filter(submitted_at__lt=_midnight(until)).annotate(day=TruncDate("submitted_at"))
+    return submitted.values_list("service_id", "day").annotate(n=Count("*")).order_by()
+
+
+def submission_counts(*, since: dt.date) -> dict[int, int]:
+    """Return the applications submitted from day ``since`` on, by service: the summary's days, then those submitted
+    since its rebuild (all of them from the applications when the summary is older or does not reach ``since``)."""
+    until = SubmissionDay.objects.order_by().values_list("until", flat=True).first()
+    counts: dict[int, int] = {}
+    if until is not None and since >= until - dt.timedelta(days=SUBMISSION_DAYS_KEPT):
+        summary = SubmissionDay.objects.filter(day__gte=since).values_list("service_id").annotate(n=Sum("n"))
+        counts.update(summary.order_by())
+        since = max(since, until)
+    for service_id, n in _submitted(since=since, until=None):
+        counts[service_id] = counts.get(service_id, 0) + n
+    return counts
+
+
 @transaction.atomic
 def decision_days_refresh(*, today: dt.date) -> int:
-    """Rebuild the summary of decisions (``DecisionDay``) of the ``DAYS_KEPT`` days before ``today`` from the
-    applications, replacing the previous rows in one transaction (readers see the old summary or the new, never a
-    mix); return the rows written."""
+    """Rebuild the summary of decisions (``DecisionDay``) of the ``DAYS_KEPT`` days before ``today``, and of
+    submissions (``SubmissionDay``) of the ``SUBMISSION_DAYS_KEPT`` days, from the applications, replacing the previous
+    rows in one transaction (readers see the old summaries or the new, never a mix); return the decisions' rows."""
     counts = _counted(since=today - dt.timedelta(days=DAYS_KEPT), until=today, department_ids=None)
     DecisionDay.objects.all().delete()
     DecisionDay.objects.bulk_create(
@@ -108,6 +133,12 @@ def decision_days_refresh(*, today: dt.date) -> int:
             )
             for count in counts
         ],
+        batch_size=2000,
+    )
+    submitted = _submitted(since=today - dt.timedelta(days=SUBMISSION_DAYS_KEPT), until=today)
+    SubmissionDay.objects.all().delete()
+    SubmissionDay.objects.bulk_create(
+        [SubmissionDay(day=day, service_id=service_id, n=n, until=today) for service_id, day, n in submitted],
         batch_size=2000,
     )
     return len(counts)

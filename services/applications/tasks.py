@@ -1,6 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from .backlog import open_counts_roll_up
 from .decisions import decision_days_refresh
 from .drafts import application_drafts_purge, application_drafts_remind
 
@@ -15,3 +16,9 @@ def purge_stale_drafts() -> dict:
 def refresh_decision_days() -> int:
     """Rebuild the summary of the decisions of past days (a periodic job: every hour, so a lost run costs an hour)."""
     return decision_days_refresh(today=timezone.localdate())
+
+
+@shared_task
+def roll_up_open_counts() -> int:
+    """Add the open applications' kept counts up, one row a key (a periodic job: every minute)."""
+    return open_counts_roll_up()

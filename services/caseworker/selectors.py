@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from services.accounts.models import DepartmentMembership, User
+from services.applications.backlog import open_counted
 from services.applications.decisions import decision_counts
-from services.applications.models import Application, Status, overdue_q
+from services.applications.models import OpenCount, Status, overdue_q
 from services.catalogue.models import Department, Service
 from services.common.numbers import median_of_counts
 from services.routing.models import Team
@@ -41,17 +42,16 @@ def queue_filter_choices(*, model: type[Team] | type[Service], department_ids: l
 
 def backlog_by_team(*, department_ids: list[int], today: dt.date) -> list[dict]:
     """Return each team queue's open applications (and, per department, those in no team): by status, unassigned
-    and overdue (counted on the open applications' covering index, app_open_counts, without reading the rows)."""
+    and overdue (summed from their kept counts, services.applications.backlog, without reading the applications)."""
     counts = (
-        Application.objects.open()
-        .filter(department_id__in=department_ids)
+        OpenCount.objects.filter(department_id__in=department_ids)
         .values("department_id", "team_id")
         .annotate(
-            routed=Count("status", filter=Q(status=Status.ROUTED)),
-            in_review=Count("status", filter=Q(status=Status.IN_REVIEW)),
-            awaiting=Count("status", filter=Q(status=Status.AWAITING_INFORMATION)),
-            unassigned=Count("status", filter=Q(assignee__isnull=True)),
-            overdue=Count("status", filter=overdue_q(today)),
+            routed=open_counted(Q(status=Status.ROUTED)),
+            in_review=open_counted(Q(status=Status.IN_REVIEW)),
+            awaiting=open_counted(Q(status=Status.AWAITING_INFORMATION)),
+            unassigned=open_counted(Q(assignee__isnull=True)),
+            overdue=open_counted(overdue_q(today)),
         )
         .order_by()
     )
@@ -67,18 +67,18 @@ def backlog_by_team(*, department_ids: list[int], today: dt.date) -> list[dict]:
 
 def caseworker_workload(*, department_ids: list[int], today: dt.date) -> list[dict]:
     """Return the departments' active staff with their open applications in review, awaiting information, and
-    overdue, the busiest first (counted from the applications' side, on the queue's index)."""
+    overdue, the busiest first (summed from the open applications' kept counts)."""
     loads = (
-        Application.objects.filter(
+        OpenCount.objects.filter(
             department_id__in=department_ids,
             status__in=(Status.IN_REVIEW, Status.AWAITING_INFORMATION),
             assignee__isnull=False,
         )
         .values("assignee_id")
         .annotate(
-            in_review=Count("status", filter=Q(status=Status.IN_REVIEW)),
-            awaiting=Count("status", filter=Q(status=Status.AWAITING_INFORMATION)),
-            overdue=Count("status", filter=overdue_q(today)),
+            in_review=open_counted(Q(status=Status.IN_REVIEW)),
+            awaiting=open_counted(Q(status=Status.AWAITING_INFORMATION)),
+            overdue=open_counted(overdue_q(today)),
         )
         .order_by()
     )

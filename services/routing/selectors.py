@@ -14,7 +14,16 @@ from kombu.exceptions import OperationalError
 
 from services.accounts.models import User
 from services.accounts.selectors import profile_for_user
-from services.applications.models import AWAITING_PAYMENT, OPEN_STATUSES, Application, Priority, Status, overdue_q
+from services.applications.backlog import open_counted
+from services.applications.models import (
+    AWAITING_PAYMENT,
+    OPEN_STATUSES,
+    Application,
+    OpenCount,
+    Priority,
+    Status,
+    overdue_q,
+)
 from services.calendar.selectors import calendar_years
 from services.catalogue.models import Department, Service, department_queue
 from services.common.kept import kept_for_a_while
@@ -199,16 +208,15 @@ def bundle_submission_progress(*, submission: BundleSubmission) -> BundleProgres
 
 
 def backlog_by_department(*, departments: QuerySet[Department], today: dt.date) -> list[dict]:
-    """Return each department's open applications by status, and the overdue ones, in one grouped query over the
-    open applications' covering index (app_open_counts)."""
+    """Return each department's open applications by status, and the overdue ones, in one grouped query over their
+    kept counts (services.applications.backlog), not the applications."""
     departments = list(departments.order_by("code"))
     statuses = OPEN_STATUSES[1:]  # submitted ones are in no department yet
-    counts = {f"n_{status}": Count("status", filter=Q(status=status)) for status in statuses}
+    counts = {f"n_{status}": open_counted(Q(status=status)) for status in statuses}
     rows = (
-        Application.objects.open()
-        .filter(department_id__in=[department.pk for department in departments])
+        OpenCount.objects.filter(department_id__in=[department.pk for department in departments])
         .values("department_id")
-        .annotate(**counts, overdue=Count("status", filter=overdue_q(today)))
+        .annotate(**counts, overdue=open_counted(overdue_q(today)))
         .order_by()
     )
     by_department = {row["department_id"]: row for row in rows}

@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from services.applications.decisions import decision_counts
-from services.applications.models import Application
+from services.applications.decisions import decision_counts, submission_counts
 from services.catalogue.models import Service
 from services.common.i18n import localized
 from services.common.numbers import median_of_counts
@@ -173,13 +172,7 @@ def _tallies(*, month_start: dt.datetime, since: dt.datetime) -> dict[int, _Tall
     def tally(service_id: int) -> _Tally:
         return tallies.setdefault(service_id, _Tally())
 
-    submitted = (
-        Application.objects.filter(submitted_at__gte=month_start)
-        .values_list("service_id")
-        .annotate(n=Count("*"))  # not the id: app_submitted_service alone answers
-        .order_by()
-    )
-    for service_id, n in submitted:
+    for service_id, n in submission_counts(since=timezone.localdate(month_start)).items():
         tally(service_id).submitted = n
 
     for decisions in decision_counts(since=timezone.localdate(since), by_day=False):

@@ -7,8 +7,14 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from services.applications.decisions import DAYS_KEPT, decision_counts, decision_days_refresh
-from services.applications.models import DecisionDay
+from services.applications.decisions import (
+    DAYS_KEPT,
+    SUBMISSION_DAYS_KEPT,
+    decision_counts,
+    decision_days_refresh,
+    submission_counts,
+)
+from services.applications.models import Application, DecisionDay, SubmissionDay
 from tests.factories import ApplicationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +110,25 @@ def test_the_days_added_up_in_the_database_are_the_same_counts(decisions):
     since = today - dt.timedelta(days=89)
     assert without_day(decision_counts(since=since, by_day=False)) == without_day(decision_counts(since=since))
     assert any(count.decided_on is None for count in decision_counts(since=since, by_day=False))
+
+
+@pytest.mark.parametrize("rebuilt_days_ago", [0, 3])
+@pytest.mark.parametrize("days", [0, 10, 20, SUBMISSION_DAYS_KEPT + 10])
+def test_the_submissions_summary_and_the_days_since_count_what_the_applications_count(
+    decisions, days, rebuilt_days_ago
+):
+    """This month's submissions (the public statistics): the same counts by service from the applications alone, with
+    the summary rebuilt today or days late, from a day it keeps or further back, and after a submission since."""
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=days)
+    before = submission_counts(since=since)
+    live = Counter(
+        Application.objects.filter(submitted_at__gte=_at(since, hour=0)).values_list("service_id", flat=True)
+    )
+
+    decision_days_refresh(today=today - dt.timedelta(days=rebuilt_days_ago))
+
+    assert SubmissionDay.objects.exists()
+    assert submission_counts(since=since) == before == dict(live)
+    ApplicationFactory(service=decisions["service"], submitted=True)
+    assert sum(submission_counts(since=since).values()) == sum(before.values()) + 1

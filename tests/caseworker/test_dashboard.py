@@ -105,3 +105,24 @@ def test_an_administrator_sees_every_department(superuser, service, education):
     response = logged_in(superuser).get(DASHBOARD)
 
     assert {row["department"].code for row in response.context["queues"]} == {"health", "education"}
+
+
+def test_the_dashboard_counts_open_applications_from_their_kept_counts(
+    health_supervisor, health_caseworker, service, django_assert_num_queries
+):
+    """A supervisor's dashboard costs a fixed number of queries, whatever is open; the open applications (backlog,
+    queues, workload, overdue) are summed from their kept counts: the only read of the applications themselves is
+    today's decisions (the routing figures are an administrator's)."""
+    client = logged_in(health_supervisor)
+    client.get(DASHBOARD)  # the session, the calendar and the filters' choices kept
+    ApplicationFactory.create_batch(3, service=service, in_review=True, assignee=health_caseworker)
+    ApplicationFactory.create_batch(2, service=service, routed=True, team=TeamFactory(department=service.department))
+
+    with django_assert_num_queries(17) as captured:
+        response = client.get(DASHBOARD)
+
+    assert response.status_code == 200
+    assert sum(row["in_review"] for row in response.context["queues"]) == 3
+    assert [q["sql"] for q in captured if 'FROM "applications_application"' in q["sql"]] == [
+        q["sql"] for q in captured if '"applications_application"."decided_at" >=' in q["sql"]
+    ]

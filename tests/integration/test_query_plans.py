@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from services.accounts.models import DepartmentMembership
 from services.applications.decisions import decision_days_refresh
-from services.applications.models import Status
+from services.applications.models import OpenCount, Status
 from services.events import sending
 from services.events.actions import deliveries_send, event_record, events_purge
 from services.events.models import TYPE_PREFIX, Delivery, DeliveryStatus, Event, Subscription
@@ -36,6 +36,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 TABLE = "applications_application"
 QUEUE = reverse("admin:applications_application_changelist")
 DECIDED_SINCE = re.compile(r'"decided_at" >= \'([^\']+)\'')
+SUBMITTED_SINCE = re.compile(r'"submitted_at" >= \'([^\']+)\'')
 
 
 @pytest.fixture
@@ -188,23 +189,33 @@ def test_the_outbox_purge_reads_an_index(postgresql):
 
 
 def test_the_public_statistics_and_the_supervisors_dashboard_read_an_index(queue, health, client):
-    """With the summary of past days' decisions rebuilt (as beat does every hour), the public statistics (this month's
-    submissions, today's decisions) and the dashboard (open applications by queue, status and caseworker, overdue
-    ones, today's decisions, routing per hour) read an index: none scans the decided ones of the 90-day window."""
+    """With the summaries of past days' decisions and submissions rebuilt (as beat does every hour), the public
+    statistics (today's submissions and decisions) and the dashboard (today's decisions) read an index: none scans
+    the decided ones of the 90-day window nor this month's submissions; the dashboard's open applications by queue,
+    status and caseworker, and the overdue ones, are summed from their kept counts (by department, through its
+    index), not counted from the applications."""
     yesterday = timezone.now() - dt.timedelta(days=1)
-    ApplicationFactory(service=ServiceFactory(department=health), approved=True, decided_at=yesterday)
+    ApplicationFactory(
+        service=ServiceFactory(department=health), approved=True, submitted_at=yesterday, decided_at=yesterday
+    )
     decision_days_refresh(today=queue["today"])
     supervisor = StaffFactory(department=health, department__role=DepartmentMembership.Role.SUPERVISOR)
     staff_login(client, supervisor)
 
     queries = application_queries(lambda: public_statistics(today=queue["today"]))
-    queries += application_queries(lambda: client.get(reverse("admin:routing_backlog_changelist")))
+    with CaptureQueriesContext(connection) as dashboard:
+        client.get(reverse("admin:routing_backlog_changelist"))
+    queries += [q["sql"] for q in dashboard.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
+    open_counts = [q["sql"] for q in dashboard.captured_queries if f'FROM "{OpenCount._meta.db_table}"' in q["sql"]]
 
-    assert len(queries) >= 8
+    assert len(queries) >= 3 and len(open_counts) == 3  # by department, by team queue, by caseworker
     assert_indexed(queries)
+    assert_indexed(open_counts, OpenCount._meta.db_table)  # the kept counts, not the open applications
     midnight = timezone.make_aware(dt.datetime.combine(queue["today"], dt.time.min))
     decided_since = [dt.datetime.fromisoformat(at) for sql in queries for at in DECIDED_SINCE.findall(sql)]
     assert decided_since and min(decided_since) >= midnight  # only today's decisions are read from the applications
+    submitted_since = [dt.datetime.fromisoformat(at) for sql in queries for at in SUBMITTED_SINCE.findall(sql)]
+    assert submitted_since and min(submitted_since) >= midnight  # and today's submissions (this month's: a summary)
 
 
 def test_the_check_finds_a_table_scan(postgresql):

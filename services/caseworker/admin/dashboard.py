@@ -59,7 +59,8 @@ class DashboardAdmin(ReadOnlyAdmin):
             "statuses": [Status(status).label for status in OPEN_STATUSES[1:]],
             "backlog": backlog,
             "broker": broker,
-            "health": routing_health(since=timezone.now() - dt.timedelta(hours=24)),
+            # Shown to administrators only (show_routing): a supervisor's page does not count it.
+            "health": routing_health(since=timezone.now() - dt.timedelta(hours=24)) if scope.is_admin else None,
             "show_routing": scope.is_admin,
             "failed_url": reverse("admin:applications_application_changelist") + "?routing_failed=1",
             **supervisor_panels(
