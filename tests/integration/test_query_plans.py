@@ -20,11 +20,14 @@ from rest_framework.test import APIClient
 
 from services.accounts.models import DepartmentMembership
 from services.applications.decisions import decision_days_refresh
-from services.applications.models import Status
+from services.applications.models import FeeStatus, Status
 from services.events import sending
 from services.events.actions import deliveries_send, event_record, events_purge
 from services.events.models import TYPE_PREFIX, Delivery, DeliveryStatus, Event, Subscription
 from services.events.selectors import deliveries_due
+from services.payments import fakeserver
+from services.payments.actions import payment_notification_receive
+from services.payments.models import Payment
 from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
 from services.statistics.selectors import public_statistics
@@ -205,6 +208,27 @@ def test_the_public_statistics_and_the_supervisors_dashboard_read_an_index(queue
     midnight = timezone.make_aware(dt.datetime.combine(queue["today"], dt.time.min))
     decided_since = [dt.datetime.fromisoformat(at) for sql in queries for at in DECIDED_SINCE.findall(sql)]
     assert decided_since and min(decided_since) >= midnight  # only today's decisions are read from the applications
+
+
+def test_a_payment_notification_finds_its_payment_and_application_through_an_index(postgresql, health, settings):
+    """The notification's one statement that finds and moves the payment by its order number (returning it with its
+    application's reference), and the one that moves the application and notes it on its timeline."""
+    application = ApplicationFactory(service=ServiceFactory(department=health), status=Status.SUBMITTED,
+                                     fee_status=FeeStatus.DUE, fee_fen=2000)  # fmt: skip
+    payment = Payment.objects.create(application=application, payer=application.applicant, amount_fen=2000,
+                                     provider="fake", status="pending", expires_at=timezone.now())  # fmt: skip
+    record = {"id": "FP-plan", "trade_number": payment.trade_number, "amount_fen": 2000, "status": "paid"}
+    body, headers = fakeserver.notification(settings.FAKEPAY_SECRET, record)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            payment_notification_receive(provider="fake", headers=headers, body=body.encode()) == "paid: payment paid"
+        )
+    updates = [q["sql"] for q in queries.captured_queries if "UPDATE" in q["sql"]]
+
+    assert len(updates) == 2
+    assert_indexed(updates[:1], "payments_payment")
+    assert_indexed(updates, TABLE)
 
 
 def test_the_check_finds_a_table_scan(postgresql):
