@@ -21,6 +21,7 @@ from rest_framework.test import APIClient
 from services.accounts.models import DepartmentMembership
 from services.applications.decisions import decision_days_refresh
 from services.applications.models import FeeStatus, Status
+from services.appointments.sweeps import bookings_confirm
 from services.events import sending
 from services.events.actions import deliveries_send, event_record, events_purge
 from services.events.models import TYPE_PREFIX, Delivery, DeliveryStatus, Event, Subscription
@@ -229,6 +230,17 @@ def test_a_payment_notification_finds_its_payment_and_application_through_an_ind
     assert len(updates) == 2
     assert_indexed(updates[:1], "payments_payment")
     assert_indexed(updates, TABLE)
+
+
+def test_the_sweep_finds_the_bookings_whose_confirmation_is_due_through_an_index(postgresql):
+    """The appointments sweep's read of the bookings whose confirmation task was lost (a handful among all the
+    appointments ever booked)."""
+    with CaptureQueriesContext(connection) as queries:
+        bookings_confirm()
+    found = [q["sql"] for q in queries.captured_queries if 'FROM "appointments_appointment"' in q["sql"]]
+
+    assert len(found) == 1
+    assert_indexed(found, "appointments_appointment")
 
 
 def test_the_check_finds_a_table_scan(postgresql):
