@@ -8,3 +8,5 @@ APPOINTMENT_HOLD_MINUTES = env.int("APPOINTMENT_HOLD_MINUTES", default=5)
 APPOINTMENT_DAYS_AHEAD = env.int("APPOINTMENT_DAYS_AHEAD", default=28)
 # The reminder goes this many hours before the appointment.
 APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
+# A booking's confirmation is written by a task published on commit; the sweep writes those still due this long after.
+APPOINTMENT_CONFIRMATION_GRACE_SECONDS = env.int("APPOINTMENT_CONFIRMATION_GRACE_SECONDS", default=120)

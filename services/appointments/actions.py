@@ -19,10 +19,10 @@ from services.applications.models import OPEN_STATUSES, Application
 from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
+from services.common.tasks import publish_on_commit
 
 from .errors import SlotFull
 from .models import Appointment, AppointmentStatus, CancelReason, Location, OpeningHours, Seat, free_seat_q
-from .notifications import notify_appointment
 
 logger = logging.getLogger(__name__)
 ACTIVE = (AppointmentStatus.HELD, AppointmentStatus.BOOKED)
@@ -145,13 +145,9 @@ def appointment_release(*, appointment: Appointment, status: AppointmentStatus, 
 @transaction.atomic
 def appointment_confirm(*, appointment: Appointment, by) -> Appointment:
     """Book the held time; for a reschedule, cancel the booking it replaces in the same transaction, so the
-    resident has exactly one of the two whatever happens."""
-    # Locked with what the confirmation message says (place, service, resident and their channels) in one read.
-    locked = (
-        Appointment.objects.select_for_update(of=("self",))
-        .select_related("location", "application__service", "resident__profile")
-        .get(pk=appointment.pk)
-    )
+    resident has exactly one of the two whatever happens. The confirmation goes once the booking is committed
+    (``booking_confirmation_send``)."""
+    locked = Appointment.objects.select_for_update().get(pk=appointment.pk)
     if by is None or by.pk != locked.resident_id:
         raise NotAllowed(_("Only the resident confirms their appointment."))
     if locked.status != AppointmentStatus.HELD:
@@ -160,13 +156,14 @@ def appointment_confirm(*, appointment: Appointment, by) -> Appointment:
         # The hold ran out and someone else took the seat.
         appointment_release(appointment=locked, status=AppointmentStatus.EXPIRED)
         raise InvalidTransition(_("This time is no longer held for you: choose a time again."))
-    locked.status, locked.hold_expires_at = AppointmentStatus.BOOKED, None
-    locked.save(update_fields=["status", "hold_expires_at", "updated_at"])
+    locked.status, locked.hold_expires_at, locked.confirmation_due = AppointmentStatus.BOOKED, None, True
+    locked.save(update_fields=["status", "hold_expires_at", "confirmation_due", "updated_at"])
     if locked.replaces_id:
         old = Appointment.objects.select_for_update().get(pk=locked.replaces_id)
         if old.status == AppointmentStatus.BOOKED:
             appointment_release(appointment=old, status=AppointmentStatus.CANCELLED, reason=CancelReason.MOVED)
-    notify_appointment(appointment=locked, kind="booked")
+    # The message is written after commit, off the seat's lock; the sweep writes it if this one is lost.
+    publish_on_commit("services.appointments.tasks.confirm_booking", (locked.pk,), reference=str(locked.public_id))
     return locked
 
 

@@ -133,6 +133,9 @@ class Appointment(TimeStampedModel):
     )
     cancel_reason = models.CharField(_("why cancelled"), max_length=10, choices=CancelReason.choices, blank=True)
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # Booked, the confirmation message not yet written: set by the booking, cleared by the message's writer (a task
+    # published on commit, or the sweep when that was lost), so the booking holds its seat for no message.
+    confirmation_due = models.BooleanField(_("confirmation to send"), default=False)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -149,6 +152,7 @@ class Appointment(TimeStampedModel):
         indexes = [
             models.Index(fields=["location", "starts_at"], name="appointment_day_view"),
             models.Index(fields=["starts_at"], name="appointment_to_remind", condition=Q(status="booked")),
+            models.Index(fields=["updated_at"], name="appointment_to_confirm", condition=Q(confirmation_due=True)),
         ]
 
     def __str__(self):

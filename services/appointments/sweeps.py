@@ -1,5 +1,6 @@
 """Appointment work done in the background or by staff for many at once: a location's counters changed (the
-bookings that no longer fit moved or cancelled, with notice), reminders, and holds run out."""
+bookings that no longer fit moved or cancelled, with notice), bookings' confirmations, reminders, and holds run
+out."""
 
 import datetime as dt
 import logging
@@ -53,6 +54,35 @@ def location_set_counters(*, location: Location, counters: int) -> dict:
     seats_generate(location=locked)
     logger.info("counters changed", extra={"location": locked.code, "moved": moved, "cancelled": cancelled})
     return {"moved": moved, "cancelled": cancelled}
+
+
+@transaction.atomic
+def booking_confirmation_send(*, appointment_id: int) -> bool:
+    """Write the confirmation message of a booking whose message is due (with its cancel link) and mark it written,
+    in one transaction under the booking's row lock: each booking is told once, whoever comes first (the task its
+    booking published, or the sweep). False when nothing was due (told already, or cancelled meanwhile)."""
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("location", "application__service", "resident__profile")
+        .filter(pk=appointment_id, confirmation_due=True)
+        .first()
+    )
+    if appointment is None:
+        return False
+    Appointment.objects.filter(pk=appointment.pk).update(confirmation_due=False)
+    if appointment.status != AppointmentStatus.BOOKED:
+        return False
+    notify_appointment(appointment=appointment, kind="booked")
+    return True
+
+
+def bookings_confirm(*, now: dt.datetime | None = None) -> int:
+    """Send the confirmations still due APPOINTMENT_CONFIRMATION_GRACE_SECONDS after their booking (the task it
+    published was lost: the broker down, the process ended after the commit); return how many were sent."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(seconds=settings.APPOINTMENT_CONFIRMATION_GRACE_SECONDS)
+    due = Appointment.objects.filter(confirmation_due=True, updated_at__lt=since).order_by("updated_at")
+    return sum(booking_confirmation_send(appointment_id=pk) for pk in due.values_list("pk", flat=True)[:500])
 
 
 def appointments_remind(*, now: dt.datetime | None = None) -> int:

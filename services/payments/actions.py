@@ -10,6 +10,7 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from .models import OPEN_PAYMENT, Payment, PaymentEvent, PaymentStatus, Refund, 
 from .providers import payment_provider
 from .providers.base import CLOSED, FAILED, PAID, ProviderError
 from .selectors import payment_for_notification
-from .workflow import payment_transition
+from .workflow import payment_transition, payment_transition_where
 
 logger = logging.getLogger(__name__)
 
@@ -88,13 +89,30 @@ def payment_record_outcome(*, payment: Payment, status: str, amount_fen: int | N
             paid_at=timezone.now(),
             provider_reference=reference or payment.provider_reference,
         )
-        if paid is not None and not application_fee_paid(application=paid.application):
-            _refund_unneeded(paid)
-        return paid or payment
+        return payment if paid is None else _fee_paid(paid)
     if status in (FAILED, CLOSED):
         to = PaymentStatus.FAILED if status == FAILED else PaymentStatus.EXPIRED
         return payment_transition(payment=payment, to=to) or payment
     return payment
+
+
+def _fee_paid(payment: Payment) -> Payment:
+    """Record the fee of a payment just moved to paid as paid (the application is then routed), or refund the money
+    when the application no longer owes it."""
+    if not application_fee_paid(application=payment.application):
+        _refund_unneeded(payment)
+    return payment
+
+
+def _paid_as_notified(*, provider: str, notice) -> Payment | None:
+    """The usual notification (paid, the fee's amount, a payment waiting for it) applied in one statement that finds
+    and moves the payment; None for any other (nothing changed: the payment is then read to apply it)."""
+    if notice.status != PAID:
+        return None
+    lookup = Q(provider=provider, trade_number=notice.trade_number, amount_fen=notice.amount_fen)
+    reference = {"provider_reference": notice.reference} if notice.reference else {}
+    paid = payment_transition_where(lookup=lookup, to=PaymentStatus.PAID, paid_at=timezone.now(), **reference)
+    return None if paid is None else _fee_paid(paid)
 
 
 def _refund_unneeded(payment: Payment) -> None:
@@ -116,14 +134,14 @@ def payment_notification_receive(*, provider: str, headers, body: bytes) -> str:
     notice = payment_provider(provider).verify(headers=headers, body=body)
     try:
         with transaction.atomic():
-            payment = payment_for_notification(provider=provider, trade_number=notice.trade_number)
-            if payment is None:
-                outcome = "unknown payment"
-            else:
-                payment = payment_record_outcome(
-                    payment=payment, status=notice.status, amount_fen=notice.amount_fen, reference=notice.reference
-                )
-                outcome = f"{notice.status}: payment {payment.status}"
+            payment = _paid_as_notified(provider=provider, notice=notice)
+            if payment is None:  # not the usual one: read the payment, then apply what the provider says
+                payment = payment_for_notification(provider=provider, trade_number=notice.trade_number)
+                if payment is not None:
+                    payment = payment_record_outcome(
+                        payment=payment, status=notice.status, amount_fen=notice.amount_fen, reference=notice.reference
+                    )
+            outcome = "unknown payment" if payment is None else f"{notice.status}: payment {payment.status}"
             # Kept last, with its outcome: a repeat (its row is unique per provider and event id) rolls back
             # whatever it did, and a first delivery costs no second write of its row.
             PaymentEvent.objects.create(

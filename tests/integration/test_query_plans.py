@@ -20,11 +20,15 @@ from rest_framework.test import APIClient
 
 from services.accounts.models import DepartmentMembership
 from services.applications.decisions import decision_days_refresh
-from services.applications.models import OpenCount, Status
+from services.applications.models import FeeStatus, OpenCount, Status
+from services.appointments.sweeps import bookings_confirm
 from services.events import sending
 from services.events.actions import deliveries_send, event_record, events_purge
 from services.events.models import TYPE_PREFIX, Delivery, DeliveryStatus, Event, Subscription
 from services.events.selectors import deliveries_due
+from services.payments import fakeserver
+from services.payments.actions import payment_notification_receive
+from services.payments.models import Payment
 from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
 from services.statistics.selectors import public_statistics
@@ -216,6 +220,38 @@ def test_the_public_statistics_and_the_supervisors_dashboard_read_an_index(queue
     assert decided_since and min(decided_since) >= midnight  # only today's decisions are read from the applications
     submitted_since = [dt.datetime.fromisoformat(at) for sql in queries for at in SUBMITTED_SINCE.findall(sql)]
     assert submitted_since and min(submitted_since) >= midnight  # and today's submissions (this month's: a summary)
+
+
+def test_a_payment_notification_finds_its_payment_and_application_through_an_index(postgresql, health, settings):
+    """The notification's one statement that finds and moves the payment by its order number (returning it with its
+    application's reference), and the one that moves the application and notes it on its timeline."""
+    application = ApplicationFactory(service=ServiceFactory(department=health), status=Status.SUBMITTED,
+                                     fee_status=FeeStatus.DUE, fee_fen=2000)  # fmt: skip
+    payment = Payment.objects.create(application=application, payer=application.applicant, amount_fen=2000,
+                                     provider="fake", status="pending", expires_at=timezone.now())  # fmt: skip
+    record = {"id": "FP-plan", "trade_number": payment.trade_number, "amount_fen": 2000, "status": "paid"}
+    body, headers = fakeserver.notification(settings.FAKEPAY_SECRET, record)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert (
+            payment_notification_receive(provider="fake", headers=headers, body=body.encode()) == "paid: payment paid"
+        )
+    updates = [q["sql"] for q in queries.captured_queries if "UPDATE" in q["sql"]]
+
+    assert len(updates) == 2
+    assert_indexed(updates[:1], "payments_payment")
+    assert_indexed(updates, TABLE)
+
+
+def test_the_sweep_finds_the_bookings_whose_confirmation_is_due_through_an_index(postgresql):
+    """The appointments sweep's read of the bookings whose confirmation task was lost (a handful among all the
+    appointments ever booked)."""
+    with CaptureQueriesContext(connection) as queries:
+        bookings_confirm()
+    found = [q["sql"] for q in queries.captured_queries if 'FROM "appointments_appointment"' in q["sql"]]
+
+    assert len(found) == 1
+    assert_indexed(found, "appointments_appointment")
 
 
 def test_the_check_finds_a_table_scan(postgresql):

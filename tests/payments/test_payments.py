@@ -146,13 +146,14 @@ def test_a_notification_for_an_unknown_payment_is_kept_and_changes_nothing(fakep
 def test_a_notification_that_pays_costs_a_fixed_number_of_queries(
     fakepay, unpaid, resident, client, django_assert_num_queries
 ):
-    """The payment read with its application, the payment and the application moved by conditional updates, the
-    timeline's event, the notification kept with its outcome: no savepoint, no second write of a row."""
+    """The payment found and moved by one conditional update that returns it (with its application's reference), the
+    application moved with the timeline's note in one statement, the notification kept with its outcome: no read
+    before a write, no savepoint, no second write of a row."""
     payment = payment_start(application=unpaid, by=resident)
     pay_at_checkout(payment)
 
     # SAVEPOINT and RELEASE: the notification's own transaction, inside the test's
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(5):
         response = notify(client, fakepay, payment, event_id="ev-counted")
 
     assert response.status_code == 200
