@@ -79,6 +79,8 @@ def application_get_for_resident(*, user, public_id) -> Application:
     application = get_object_or_404(reachable, public_id=public_id)
     if type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
         Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
+    if application.department_id == application.service.department_id:  # handled by the service's own department
+        Application.department.field.set_cached_value(application, application.service.department)  # no query
     return application
 
 

@@ -66,7 +66,11 @@ def audit_record(
             detail=detail[:500],
         )
 
-    return AuditEntry.objects.bulk_create([entry(application) for application in applications] or [entry(None)])
+    entries = [entry(application) for application in applications] or [entry(None)]
+    if len(entries) == 1:  # a page's one entry in one statement: bulk_create's transaction adds a BEGIN and a COMMIT
+        entries[0].save()
+        return entries
+    return AuditEntry.objects.bulk_create(entries)
 
 
 def audit_record_agent_look(*, request, application) -> AuditEntry:

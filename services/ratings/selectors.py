@@ -1,5 +1,7 @@
 """Reads on ratings: what the resident has rated and may rate, and the follow-ups a supervisor works on."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -18,14 +20,14 @@ def rating_list_for_application(*, application: Application) -> QuerySet[Rating]
 HANDLED_STEPS = (Status.IN_REVIEW, Status.AWAITING_INFORMATION, Status.APPROVED, Status.REJECTED)
 
 
-def rating_can_rate(*, application: Application, user) -> bool:
+def rating_can_rate(*, application: Application, user, ratings: Iterable[Rating] | None = None) -> bool:
     """Return whether the user may rate the application's current step now (theirs, a step the department has
-    handled, not yet rated)."""
-    return (
-        application.applicant_id == user.pk
-        and application.status in HANDLED_STEPS
-        and not Rating.objects.filter(application=application, step=application.status).exists()
-    )
+    handled, not yet rated). ``ratings``: the application's ratings when the caller has read them (no query then)."""
+    if application.applicant_id != user.pk or application.status not in HANDLED_STEPS:
+        return False
+    if ratings is None:
+        return not Rating.objects.filter(application=application, step=application.status).exists()
+    return all(rating.step != application.status for rating in ratings)
 
 
 def follow_up_list_for_staff(*, scope: StaffScope) -> QuerySet[FollowUp]:

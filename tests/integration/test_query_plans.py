@@ -131,6 +131,8 @@ def test_the_caseworkers_queue_reads_an_index(queue, query, client):
     queries = application_queries(lambda: client.get(url))
 
     assert len(queries) >= 2  # the count and the page
+    # Each asks, inside itself, which departments work in their own systems (no round trip of its own for that).
+    assert all('"integrations_departmentsystem"' in sql for sql in queries)
     assert_indexed(queries)
 
 
