@@ -86,7 +86,6 @@ class ApplicationOutputSerializer(serializers.Serializer):
 
 def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the list items ApplicationOutputSerializer gives, built straight from ``values()`` summary rows."""
-    labels = {value: resident_status_label(value) for value in Status.values}  # in the reader's language
     zone = timezone.get_current_timezone()
     return [
         {
@@ -94,7 +93,7 @@ def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[s
             "reference": row["reference"],
             "service": row["service__slug"],
             "status": row["status"],
-            "status_label": labels[row["status"]],
+            "status_label": resident_status_label(row["status"]),  # in the reader's language
             "form_version": row["form_version__number"],
             "answers": row["answers"],
             "submitted_at": _datetime_json(value=row["submitted_at"], zone=zone),
