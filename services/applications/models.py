@@ -1,5 +1,4 @@
 import datetime as dt
-import functools
 import re
 import uuid
 
@@ -7,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.catalogue.fees import yuan
@@ -32,15 +31,7 @@ RESIDENT_STATUS_LABELS = {Status.AWAITING_INFORMATION: _("Waiting for your infor
 
 def resident_status_label(status: str) -> str:
     """Return the status's label as the resident reads it, in the active language."""
-    return _resident_status_labels(translation.get_language())[status]
-
-
-@functools.cache
-def _resident_status_labels(language: str | None) -> dict[str, str]:
-    # Translated once per language and process: a lazy label costs a catalogue lookup each time (a list's page of
-    # the API asked for every status's label, about 4 % of the request).
-    with translation.override(language):
-        return {value: str(RESIDENT_STATUS_LABELS.get(value) or Status(value).label) for value in Status.values}
+    return str(RESIDENT_STATUS_LABELS.get(status) or Status(status).label)
 
 
 OPEN_STATUSES = (Status.SUBMITTED, Status.ROUTED, Status.IN_REVIEW, Status.AWAITING_INFORMATION)
