@@ -64,12 +64,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "services.accounts.middleware.PreferredLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Flash messages and allauth's tracking of a browser session are the web's only: API v1 passes them by.
+    "portal.middleware.WebOnlyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.middleware.WebOnlyUserSessionsMiddleware",
     "services.api.middleware.AuthRateLimitMiddleware",
-    "csp.middleware.CSPMiddleware",
+    # django-csp's, the site's policy built once per process (services/common/headers.py).
+    "services.common.headers.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

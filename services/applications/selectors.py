@@ -1,4 +1,5 @@
 import datetime as dt
+import functools
 from collections.abc import Collection
 from typing import Any
 
@@ -64,12 +65,19 @@ SUMMARY_COLUMNS = (
 def application_summaries_for_resident(*, user, statuses=(), service: str = "") -> QuerySet[dict[str, Any]]:
     """Return the resident's own applications for a list, newest first, as ``values()`` rows of only the columns
     a list shows (no model instances); optionally only those in ``statuses`` or for the service ``service``."""
-    applications = Application.objects.for_applicant(user)
+    applications = _summaries().for_applicant(user)
     if statuses:
         applications = applications.filter(status__in=statuses)
     if service:
         applications = applications.filter(service__slug=service)
-    return applications.values(*SUMMARY_COLUMNS)
+    return applications
+
+
+@functools.cache
+def _summaries() -> QuerySet[dict[str, Any]]:
+    # Built once per process and only ever copied (filtered, never read itself): setting up the columns and their
+    # joins was about 6 % of an API list request.
+    return Application.objects.values(*SUMMARY_COLUMNS)
 
 
 def application_get_for_resident(*, user, public_id) -> Application:

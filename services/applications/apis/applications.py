@@ -1,11 +1,12 @@
 """A resident's applications in API v1: list, create a draft, read, save answers, submit, withdraw."""
 
+import functools
 from collections.abc import Iterable
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -86,7 +87,7 @@ class ApplicationOutputSerializer(serializers.Serializer):
 
 def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Return the list items ApplicationOutputSerializer gives, built straight from ``values()`` summary rows."""
-    labels = {value: resident_status_label(value) for value in Status.values}  # in the reader's language
+    labels = _status_labels(translation.get_language())  # in the reader's language
     zone = timezone.get_current_timezone()
     return [
         {
@@ -105,6 +106,14 @@ def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[s
         }
         for row in rows
     ]
+
+
+@functools.cache
+def _status_labels(language: str | None) -> dict[str, str]:
+    """Return every status's label for residents in ``language``, translated once per process (translating each
+    status's lazy label for every page was about 4 % of a list request)."""
+    with translation.override(language):
+        return {value: resident_status_label(value) for value in Status.values}
 
 
 def _datetime_json(*, value: datetime | None, zone: tzinfo) -> str | None:
