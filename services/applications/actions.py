@@ -32,7 +32,7 @@ from .selectors import (
     application_prefill,
     staff_may_handle,
 )
-from .submission import check_answers, route_on_commit, submission_checked
+from .submission import announced_at_once, check_answers, route_on_commit, submission_checked
 from .workflow import Actor, actor_roles, application_first_move, application_transition, assignment_status, refuse
 
 logger = logging.getLogger(__name__)
@@ -81,8 +81,10 @@ def application_create_submitted(
         application.save(force_insert=True)  # attaching a document needs the row; a refusal rolls it back
     attach_answered_documents(application=application, changes=application.answers, by=by)
     changes = submission_checked(application=application, by=by)
+    announce = announced_at_once(application=application, by=by, changes=changes)
     changes["reference"] = _reference(application)
-    event = application_first_move(application=application, to=Status.SUBMITTED, by=by, changes=changes)
+    event = application_first_move(application=application, to=Status.SUBMITTED, by=by, changes=changes,
+                                   announce=announce)  # fmt: skip
     route_on_commit(application=application)
     return application, event
 
@@ -178,7 +180,10 @@ def application_submit(*, application: Application, by) -> Application:
     The checks only read; the one write is the transition, in its own transaction (inside a caller's, if any).
     """
     changes = submission_checked(application=application, by=by)
-    application = application_transition(application=application, to=Status.SUBMITTED, by=by, changes=changes)
+    announce = announced_at_once(application=application, by=by, changes=changes)
+    application = application_transition(
+        application=application, to=Status.SUBMITTED, by=by, changes=changes, announce=announce
+    )
     route_on_commit(application=application)
     return application
 

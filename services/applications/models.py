@@ -153,8 +153,7 @@ class Application(TimeStampedModel):
         related_name="applications",
         verbose_name=_("form version"),
     )
-    # Made by an agent for the applicant (the legal subject): who acted, under which mandate, and the mandate as it
-    # was then (it may change or end later).
+    # Made by an agent for the applicant (the legal subject): who, under which mandate, and that mandate as it was.
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -320,6 +319,7 @@ class ApplicationEvent(models.Model):
     # A system note (routing failed, overdue, intake checked...) is stored as a code and worded when shown.
     note = models.CharField(_("note"), max_length=30, choices=EventNote.choices, blank=True)
     visible_to_resident = models.BooleanField(_("visible to the resident"), default=True)
+    announced = models.BooleanField(_("announced"), default=True, db_default=True)  # False: routing tells of it
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:

@@ -1,7 +1,7 @@
 """Which CloudEvent each move of an application writes to the outbox (services.events) for the departments'
 systems. Events carry no personal data: a system reads the application itself through the systems API."""
 
-from services.events.actions import event_record, events_record
+from services.events.actions import events_record
 from services.events.models import TYPE_PREFIX
 
 from .models import DECIDED, ApplicationEvent, Status
@@ -44,12 +44,13 @@ def _record(event: ApplicationEvent) -> dict:
         "subject": str(application.public_id),
         "data": data,
         "department_id": department.pk,
+        "time": event.created_at,  # when it happened, also when written later (workflow.announce_pending)
     }
 
 
 def application_event_record(*, event: ApplicationEvent) -> None:
     """Write the outbox event of a move of an application, in the move's transaction."""
-    event_record(**_record(event))
+    events_record(records=[_record(event)])
 
 
 def application_events_record(*, events: list[ApplicationEvent]) -> None:

@@ -13,7 +13,7 @@ from services.identity.selectors import assurance_require
 
 from .attachments import MissingDocument, application_documents_missing
 from .fees import fee_status_for
-from .models import Application
+from .models import Application, FeeStatus
 from .selectors import application_eligibility, application_fee_quote, credential_answers
 from .workflow import routing_publish_on_commit
 
@@ -62,6 +62,13 @@ def submission_checked(*, application: Application, by) -> dict:
         )
     quote = application_fee_quote(application=application)
     return {"submitted_at": timezone.now(), "fee_fen": quote.full_fen, "fee_status": fee_status_for(quote)}
+
+
+def announced_at_once(*, application: Application, by, changes: dict) -> bool:
+    """Whether a submission's messages and outbox event are written in its own request: when its routing waits for
+    the fee, or an agent made it (the person is told of the act at once); else its routing writes them in its batch
+    (workflow.announce_pending), and the resident's request is spared them."""
+    return changes["fee_status"] == FeeStatus.DUE or by.pk != application.applicant_id
 
 
 def route_on_commit(*, application: Application) -> None:

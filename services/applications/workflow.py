@@ -116,9 +116,11 @@ def application_transition(
     changes: dict | None = None,
     version: int | None = None,
     notice: dict | None = None,
+    announce: bool = True,
 ) -> Application:
     """Move the application to ``to`` under a row lock, apply ``changes``, and record the event; ``notice`` adds
-    to what the resident's message about the move shows (e.g. the items an information request asks for).
+    to what the resident's message about the move shows (e.g. the items an information request asks for);
+    ``announce=False`` leaves the move's messages and outbox event to its next move (see announce_pending).
 
     ``version`` is the one the actor's page showed: if it has moved on since, the move is refused, not made over it.
 
@@ -132,10 +134,12 @@ def application_transition(
         locked = Application.objects.select_for_update().get(pk=application.pk)
         _reuse_loaded_relations(source=application, target=locked)
         roles = _check_move(locked=locked, seen=application.status, to=to, by=by, version=version)
+        announce_pending(applications=[locked])
         from_status, fields = _apply_move(locked=locked, to=to, changes=changes)
         locked.save(update_fields=fields)
         _record_event(roles=roles, notice=notice, application=locked, actor=by, from_status=from_status, to_status=to,
-                      message=message, note=note, visible_to_resident=visible_to_resident)  # fmt: skip
+                      message=message, note=note, visible_to_resident=visible_to_resident,
+                      announce=announce)  # fmt: skip
     return locked
 
 
@@ -144,8 +148,10 @@ def applications_transition_locked(
 ) -> list[Application]:
     """Make one move on many applications the caller has locked in its transaction, by application_transition's
     rules, in a few statements: one UPDATE, one INSERT of their events, one of their notifications and one of their
-    outbox events (``changes``: each application's own, by id). Raises as application_transition does."""
+    outbox events (``changes``: each application's own, by id), those of the submissions still to be told of first
+    (one read, one UPDATE). Raises as application_transition does."""
     events, acted_for, fields, now = [], [], set(), timezone.now()
+    pending = _pending_announcements(applications=applications)  # told first, in the same inserts
     for application in applications:
         roles = _check_move(locked=application, seen=application.status, to=to, by=by, version=None)
         if Actor.APPLICANT in roles and by is not None and by.pk != application.applicant_id:
@@ -158,18 +164,20 @@ def applications_transition_locked(
     if applications:
         rows_update(objects=applications, fields=sorted(fields))
         ApplicationEvent.objects.bulk_create(events)
-        notify_application_events(events=events)
+        notify_application_events(events=pending + events)
         for position in acted_for:
             notify_agent_act(event=events[position])
-        application_events_record(events=events)
+        application_events_record(events=pending + events)
     return applications
 
 
-def application_first_move(*, application: Application, to: Status, by, changes: dict) -> ApplicationEvent:
+def application_first_move(
+    *, application: Application, to: Status, by, changes: dict, announce: bool = True
+) -> ApplicationEvent:
     """Make the first move of an application created in the caller's transaction (a draft submitted as it is
     created): the table's check of the move and the actor, one insert of the row as it is after the move (or one
-    update, if it is inserted already) and the event with its messages, as application_transition; no other
-    request can see the row yet, so it takes no lock and reads nothing back."""
+    update, if it is inserted already) and the event with its messages (``announce``), as application_transition;
+    no other request can see the row yet, so it takes no lock and reads nothing back."""
     roles = _check_move(locked=application, seen=application.status, to=to, by=by, version=None)
     from_status, fields = _apply_move(locked=application, to=to, changes=changes)
     if application._state.adding:
@@ -177,7 +185,7 @@ def application_first_move(*, application: Application, to: Status, by, changes:
     else:
         application.save(update_fields=fields)
     return _record_event(roles=roles, notice=None, application=application, actor=by, from_status=from_status,
-                         to_status=to)  # fmt: skip
+                         to_status=to, announce=announce)  # fmt: skip
 
 
 def _check_move(*, locked: Application, seen: str, to: Status, by, version: int | None) -> set[Actor]:
@@ -215,16 +223,42 @@ def _apply_move(*, locked: Application, to: Status, changes: dict) -> tuple[str,
     return from_status, ["status", "version", "updated_at", *changes]
 
 
-def _record_event(*, roles: set[Actor], notice: dict | None, **fields) -> ApplicationEvent:
+def _record_event(*, roles: set[Actor], notice: dict | None, announce: bool = True, **fields) -> ApplicationEvent:
     """Write the move's timeline event and tell of it in its transaction (all of it goes out after commit): the
     notifications of whom it concerns, the person an agent acted for, and the outbox event for the departments'
-    systems."""
-    event = ApplicationEvent.objects.create(**fields)
+    systems; unless ``announce`` is False: then the application's next move tells of it first (announce_pending)."""
+    event = ApplicationEvent.objects.create(**fields, announced=announce)
+    if not announce:
+        return event
     notify_application_event(event=event, notice=notice)
     if Actor.APPLICANT in roles and event.actor_id != event.application.applicant_id:
         notify_agent_act(event=event)  # the person it is for is told of every act made for them
     application_event_record(event=event)
     return event
+
+
+def announce_pending(*, applications: list[Application]) -> None:
+    """Tell of the submissions among the locked ``applications`` whose messages and outbox event were left to their
+    next move (a withdrawal, a routing that failed), before the move's own."""
+    events = _pending_announcements(applications=applications)
+    if events:
+        notify_application_events(events=events)
+        application_events_record(events=events)
+
+
+def _pending_announcements(*, applications: list[Application]) -> list[ApplicationEvent]:
+    """Return the submissions' events among the locked ``applications`` still to be told of (a submission answers
+    sooner: its routing, in its batch, or its next move tells of it), marked as told in the caller's transaction, so
+    that each is told exactly once, and before the move that follows it."""
+    submitted = {application.pk: application for application in applications if application.status == Status.SUBMITTED}
+    if not submitted:
+        return []
+    events = list(ApplicationEvent.objects.filter(application_id__in=submitted, announced=False).order_by("pk"))
+    for event in events:
+        event.application = submitted[event.application_id]
+    if events:
+        ApplicationEvent.objects.filter(pk__in=[event.pk for event in events]).update(announced=True)
+    return events
 
 
 def routing_publish_on_commit(*, application: Application) -> None:

@@ -22,7 +22,7 @@ from services.applications.models import (
     Status,
 )
 from services.applications.notifications import notify_applications_overdue
-from services.applications.workflow import application_transition, applications_transition_locked
+from services.applications.workflow import announce_pending, application_transition, applications_transition_locked
 from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
 from services.common.errors import NotAllowed, ValidationFailed
@@ -146,6 +146,9 @@ def application_routing_failed(*, application_id: int) -> None:
             ApplicationEvent.objects.create(
                 application_id=application_id, note=EventNote.ROUTING_FAILED, visible_to_resident=False
             )
+            # The resident is told of the submission now, not after staff retry its routing (the row is locked).
+            failed = Application.objects.select_related("service__department").filter(pk=application_id)
+            announce_pending(applications=list(failed))
     if flagged:
         reference = Application.objects.filter(pk=application_id).values_list("reference", flat=True).first()
         logger.error("routing failed after its retries", extra={"reference": reference})

@@ -6,7 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from services.applications.models import Application, ApplicationEvent, Status
+from services.events.models import Event
 from services.notifications.models import Notification
+from services.routing.actions import applications_route_batch
 from tests.factories import VALID_ANSWERS, ApplicationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +35,8 @@ def test_one_call_answers_the_submitted_application_and_queues_its_routing(
     resident_client, resident, service, django_capture_on_commit_callbacks
 ):
     """201 with the submitted application (its one event in the timeline); the same record as the two calls make
-    (the event, the resident's message, the routing published after commit)."""
+    (the event, the routing published after commit; the resident's message and the outbox event written by the
+    routing, each once and before the routing's own)."""
     with django_capture_on_commit_callbacks() as published:
         response = one_call(resident_client, service, VALID_ANSWERS)
     paired = two_calls(resident_client, service, VALID_ANSWERS)
@@ -48,12 +51,20 @@ def test_one_call_answers_the_submitted_application_and_queues_its_routing(
     assert application.reference == body["reference"]
     ours, theirs = (ApplicationEvent.objects.get(application__public_id=r.json()["id"]) for r in (response, paired))
     assert ours.application == application and (ours.from_status, ours.to_status) == ("draft", "submitted")
+    assert not Notification.objects.exists() and not Event.objects.exists()  # left to the routing
+    assert any("route_submitted" in repr(callback) for callback in published)
+
+    applications_route_batch(limit=10)  # what the published message runs
+    applications_route_batch(limit=10)  # and again: nothing more
     told = {
         e: sorted(Notification.objects.filter(event_key=f"application-event:{e.pk}").values_list("channel", flat=True))
         for e in (ours, theirs)
     }
     assert told[ours] == told[theirs] and told[ours]
-    assert any("route_submitted" in repr(callback) for callback in published)
+    for event in (ours, theirs):
+        outbox = Event.objects.filter(subject=event.application.public_id).order_by("pk")
+        assert [e.type.rsplit(".", 1)[1] for e in outbox] == ["submitted", "routed"]
+        assert outbox[0].time == event.created_at
 
 
 def test_a_wrong_answer_is_refused_as_the_draft_would_be_and_nothing_is_created(resident_client, service):
@@ -111,7 +122,7 @@ def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_ap
     resident_client, resident, service
 ):
     """The one call reads the form, the profile and the rules once and nothing back, and nothing to prefill the
-    questions it answers: 12 queries (savepoints included) against the two calls' 24, whatever the resident
+    questions it answers: 8 queries (savepoints included) against the two calls' 20, whatever the resident
     applied for before."""
     with CaptureQueriesContext(connection) as paired:
         assert two_calls(resident_client, service, VALID_ANSWERS).status_code == 200
@@ -119,4 +130,4 @@ def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_ap
     ApplicationFactory.create_batch(20, applicant=resident, service=service, submitted=True)
     many = count_one_call(resident_client, service)
 
-    assert (few, many, len(paired)) == (12, 12, 24)
+    assert (few, many, len(paired)) == (8, 8, 20)

@@ -14,6 +14,8 @@ from services.applications.actions import (
 )
 from services.applications.models import Application, ApplicationEvent, Status
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
+from services.notifications.models import Channel as NotificationChannel
+from services.notifications.models import Event, Notification
 from tests.conftest import unavailable
 from tests.factories import VALID_ANSWERS, ApplicationFactory, ServiceFactory, StaffFactory
 
@@ -78,16 +80,19 @@ def test_submit_queues_routing_only_on_commit(service, resident, django_capture_
         draft.refresh_from_db()
         assert draft.status == Status.SUBMITTED  # nothing routed before the commit
 
-    assert len(callbacks) == 2  # one delivery of the resident's two notifications (inbox, email), then routing
+    assert len(callbacks) == 1  # the routing (which tells the resident of the submission first)
     draft.refresh_from_db()
     assert draft.status == Status.SUBMITTED
     assert draft.submitted_at is not None
+    assert not Notification.objects.filter(recipient=resident).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         callbacks[-1]()
     draft.refresh_from_db()
     assert draft.status == Status.ROUTED
     assert draft.department == service.department
+    told = Notification.objects.filter(recipient=resident, channel=NotificationChannel.IN_APP)
+    assert sorted(told.values_list("event", flat=True)) == sorted([Event.SUBMITTED, Event.ROUTED])
 
 
 def test_submit_by_someone_else_is_refused_and_queues_nothing(

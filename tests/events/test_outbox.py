@@ -15,12 +15,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_move_writes_one_cloudevent_with_a_stable_id(service, resident):
-    """Submitting writes ``application.submitted`` in the CloudEvents 1.0 format, naming no person."""
+    """Submitting writes ``application.submitted`` in the CloudEvents 1.0 format, naming no person (written by its
+    routing, before the routing's own, with the time of the submission)."""
+    from services.routing.actions import applications_route_batch
+
     application = ApplicationFactory(service=service, applicant=resident)
 
     application_submit(application=application, by=resident)
+    assert not Event.objects.exists()
+    applications_route_batch(limit=10)
 
-    event = Event.objects.get()
+    event, routed = Event.objects.order_by("pk")
+    assert routed.type == f"{TYPE_PREFIX}application.routed"
+    assert event.time == application.events.get(to_status="submitted").created_at
     cloudevent = event.as_cloudevent()
     assert cloudevent["specversion"] == "1.0"
     assert cloudevent["type"] == f"{TYPE_PREFIX}application.submitted"

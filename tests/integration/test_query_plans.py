@@ -33,7 +33,7 @@ from services.routing.actions import applications_route_batch
 from services.routing.selectors import overdue_application_ids, unrouted_application_ids
 from services.statistics.selectors import public_statistics
 from tests.conftest import staff_login, unavailable
-from tests.factories import ApplicationFactory, ServiceFactory, StaffFactory, TeamFactory, UserFactory
+from tests.factories import VALID_ANSWERS, ApplicationFactory, ServiceFactory, StaffFactory, TeamFactory, UserFactory
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
 
@@ -154,6 +154,20 @@ def test_the_overdue_and_routing_sweeps_and_the_routing_batch_read_an_index(queu
     queries += application_queries(lambda: applications_route_batch(limit=50))
 
     assert_indexed(queries)
+
+
+def test_the_routing_batch_finds_and_marks_the_submissions_still_to_be_told_of_through_an_index(queue, service):
+    """The batch's read of the submitted applications' events not yet told of (``announced``), and its mark."""
+    from services.applications.actions import application_create_submitted
+
+    application_create_submitted(applicant=UserFactory(), service=service, answers=VALID_ANSWERS)
+    with CaptureQueriesContext(connection) as queries:
+        applications_route_batch(limit=50)
+    events = "applications_applicationevent"
+    found = [q["sql"] for q in queries.captured_queries if '"announced"' in q["sql"] and "INSERT" not in q["sql"]]
+
+    assert [sql.split()[0] for sql in found] == ["SELECT", "UPDATE"]
+    assert_indexed(found, table=events)
 
 
 def test_a_webhook_batch_and_the_sweep_read_the_deliveries_through_an_index(postgresql, health):
