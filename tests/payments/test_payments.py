@@ -4,6 +4,7 @@ notifications — bad, unknown, repeated, early — the expiry, and a second pay
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -152,8 +153,9 @@ def test_a_notification_that_pays_costs_a_fixed_number_of_queries(
     payment = payment_start(application=unpaid, by=resident)
     pay_at_checkout(payment)
 
-    # SAVEPOINT and RELEASE: the notification's own transaction, inside the test's
-    with django_assert_num_queries(5):
+    # SAVEPOINT and RELEASE: the notification's own transaction, inside the test's; elsewhere than on PostgreSQL
+    # the application's move and its note are two statements (services/applications/fees.py)
+    with django_assert_num_queries(5 if connection.vendor == "postgresql" else 6):
         response = notify(client, fakepay, payment, event_id="ev-counted")
 
     assert response.status_code == 200
