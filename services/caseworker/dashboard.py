@@ -3,8 +3,9 @@ the on-time rate and the median processing time by week, as bar charts drawn in 
 script, no inline style: the CSP allows neither), each with its table of figures."""
 
 import datetime as dt
-from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from services.accounts.permissions import StaffScope
@@ -15,36 +16,28 @@ from .selectors import backlog_by_team, caseworker_workload, service_performance
 WIDTH, HEIGHT, BASELINE, GAP = 360, 130, 108, 6
 
 
-@dataclass(frozen=True)
-class Bar:
-    x: int
-    y: int
-    width: int
-    height: int
-    label: str  # the week, under the bar
-    value: str  # the number, above the bar and in its tooltip
-    flagged: bool  # drawn in the warning colour
-
-
-def bar_chart(*, title: str, points: list[tuple[str, float | None]], maximum: float, flag_below=None) -> dict:
-    """Return the geometry of a bar chart of ``points`` (label, value; None draws no bar) scaled to ``maximum``,
-    bars under ``flag_below`` flagged, for templates/admin/caseworker/bar_chart.html."""
+def bar_chart(*, title: str, points: list[tuple[str, float | None]], maximum: float, flag_below=None) -> SafeString:
+    """Return the markup of a bar chart of ``points`` (label, value; None draws no bar) scaled to ``maximum``, bars
+    under ``flag_below`` flagged: built as one string (a template loop per bar cost most of the page's time), each
+    bar titled with its label and value, the chart labelled and captioned with ``title``."""
     width = (WIDTH - GAP) // max(len(points), 1) - GAP
-    bars = []
+    title = escape(title)
+    parts = [
+        f'<figure class="chart">\n<svg width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-label="{title}">\n  <line class="axis" x1="0" y1="{BASELINE}" x2="{WIDTH}" y2="{BASELINE}"/>\n'
+    ]
     for index, (label, value) in enumerate(points):
         height = 0 if value is None or not maximum else round((BASELINE - 12) * min(value, maximum) / maximum)
-        bars.append(
-            Bar(
-                x=GAP + index * (width + GAP),
-                y=BASELINE - height,
-                width=width,
-                height=height,
-                label=label,
-                value="–" if value is None else f"{value:g}",
-                flagged=flag_below is not None and value is not None and value < flag_below,
-            )
+        x, y, label = GAP + index * (width + GAP), BASELINE - height, escape(label)
+        shown = "–" if value is None else f"{value:g}"
+        flagged = " bar-low" if flag_below is not None and value is not None and value < flag_below else ""
+        parts.append(
+            f'  <rect class="bar{flagged}" x="{x}" y="{y}" width="{width}" height="{height}"><title>{label}: {shown}'
+            f'</title></rect>\n  <text x="{x}" y="{y - 2}">{shown}</text>\n'
+            f'  <text x="{x}" y="{HEIGHT - 6}">{label}</text>\n'
         )
-    return {"title": title, "bars": bars, "width": WIDTH, "height": HEIGHT, "baseline": BASELINE}
+    parts.append(f"</svg>\n<figcaption>{title}</figcaption>\n</figure>")
+    return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703  # every text in it escaped above
 
 
 def supervisor_panels(*, scope: StaffScope, department_ids: list[int], today: dt.date) -> dict:
