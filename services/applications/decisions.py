@@ -5,10 +5,11 @@ while no request scans the decided ones. This month's submissions are counted th
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import Case, Count, F, Q, Sum, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from services.calendar.selectors import working_calendar
@@ -25,7 +26,7 @@ class DecisionCount:
     due date."""
 
     service_id: int
-    decided_on: dt.date | None  # None: the summary's days taken together (``by_day=False``)
+    decided_on: dt.date | None  # a Monday: the summary's days of a week; None: all of them (``decision_counts``)
     working_days: int  # the processing time: working days after the day of submission up to the day of decision
     on_time: bool  # decided by the due date (or it had none)
     n: int
@@ -71,21 +72,22 @@ def _counted(*, since: dt.date, until: dt.date | None, department_ids: list[int]
 
 
 def decision_counts(
-    *, since: dt.date, department_ids: list[int] | None = None, by_day: bool = True
+    *, since: dt.date, department_ids: list[int] | None = None, period: Literal["day", "week"] | None = "day"
 ) -> list[DecisionCount]:
     """Return the decisions made from day ``since`` on (in the departments, or all for None), counted by service, day
     of decision, processing time in working days and punctuality: the summary's days, then the applications decided
     since its rebuild (all of them counted there when the summary is older or does not reach back to ``since``).
-    Without ``by_day``, the summary's days are added up in the database (their ``decided_on`` is None)."""
+    The summary's days are added up in the database by ``period``: by week (their ``decided_on`` is the week's
+    Monday, a seventh of the rows for a reader of weeks) or, for None, all together (their ``decided_on`` is None)."""
     until = DecisionDay.objects.order_by().values_list("until", flat=True).first()
     if until is None or since < until - dt.timedelta(days=DAYS_KEPT):
         return _counted(since=since, until=None, department_ids=department_ids)
     summary = DecisionDay.objects.filter(day__gte=since)
     if department_ids is not None:
         summary = summary.filter(department_id__in=department_ids)
-    columns = ("service_id", "day", "working_days", "on_time") if by_day else ("service_id", "working_days", "on_time")
-    rows = summary.values_list(*columns).annotate(n=Sum("n")).order_by()
-    counts = [DecisionCount(*row) if by_day else DecisionCount(row[0], None, *row[1:]) for row in rows]
+    day = {"day": ["day"], "week": [TruncWeek("day")], None: []}[period]
+    rows = summary.values_list("service_id", *day, "working_days", "on_time").annotate(n=Sum("n")).order_by()
+    counts = [DecisionCount(*row) if period else DecisionCount(row[0], None, *row[1:]) for row in rows]
     return counts + _counted(since=max(since, until), until=None, department_ids=department_ids)
 
 

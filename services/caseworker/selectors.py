@@ -109,7 +109,7 @@ def service_performance(*, department_ids: list[int], today: dt.date, weeks: int
     however many were decided."""
     first_monday = today - dt.timedelta(days=today.weekday(), weeks=weeks - 1)
     tallies: dict[int, dict[dt.date, dict]] = {}
-    for decisions in decision_counts(since=first_monday, department_ids=department_ids):
+    for decisions in decision_counts(since=first_monday, department_ids=department_ids, period="week"):
         week = decisions.decided_on - dt.timedelta(days=decisions.decided_on.weekday())
         tally = tallies.setdefault(decisions.service_id, {}).setdefault(week, {"decided": 0, "on_time": 0, "days": {}})
         tally["decided"] += decisions.n

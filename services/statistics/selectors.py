@@ -175,7 +175,7 @@ def _tallies(*, month_start: dt.datetime, since: dt.datetime) -> dict[int, _Tall
     for service_id, n in submission_counts(since=timezone.localdate(month_start)).items():
         tally(service_id).submitted = n
 
-    for decisions in decision_counts(since=timezone.localdate(since), by_day=False):
+    for decisions in decision_counts(since=timezone.localdate(since), period=None):
         counts = tally(decisions.service_id)
         counts.decided += decisions.n
         counts.on_time += decisions.n if decisions.on_time else 0

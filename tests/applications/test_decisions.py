@@ -108,8 +108,28 @@ def test_the_days_added_up_in_the_database_are_the_same_counts(decisions):
         return totals
 
     since = today - dt.timedelta(days=89)
-    assert without_day(decision_counts(since=since, by_day=False)) == without_day(decision_counts(since=since))
-    assert any(count.decided_on is None for count in decision_counts(since=since, by_day=False))
+    assert without_day(decision_counts(since=since, period=None)) == without_day(decision_counts(since=since))
+    assert any(count.decided_on is None for count in decision_counts(since=since, period=None))
+
+
+def test_the_days_added_up_by_week_in_the_database_are_the_same_counts(decisions):
+    """By week (the supervisors' dashboard), the summary's days are added up in the database under their week's
+    Monday: the same counts per service, week, working days and punctuality as the days' counts."""
+    today = timezone.localdate()
+    decision_days_refresh(today=today)
+    _decided(decisions["service"], days_ago=0, took=5)
+
+    def by_week(counts) -> Counter:
+        totals = Counter()
+        for count in counts:
+            monday = count.decided_on - dt.timedelta(days=count.decided_on.weekday())
+            totals[count.service_id, monday, count.working_days, count.on_time] += count.n
+        return totals
+
+    since = today - dt.timedelta(days=today.weekday(), weeks=7)
+    weekly = decision_counts(since=since, period="week")
+    assert by_week(weekly) == by_week(decision_counts(since=since))
+    assert {count.decided_on.weekday() for count in weekly if count.decided_on < today} == {0}
 
 
 @pytest.mark.parametrize("rebuilt_days_ago", [0, 3])
