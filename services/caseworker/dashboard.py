@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from services.accounts.permissions import StaffScope
 from services.ratings.selectors import follow_up_list_for_staff
 
-from .selectors import backlog_by_team, caseworker_workload, service_performance
+from .selectors import WeekFigures, backlog_by_team, caseworker_workload, service_performance
 
 WIDTH, HEIGHT, BASELINE, GAP = 360, 130, 108, 6
 
@@ -40,6 +40,18 @@ def bar_chart(*, title: str, points: list[tuple[str, float | None]], maximum: fl
     return mark_safe("".join(parts))  # noqa: S308  # nosec B308, B703  # every text in it escaped above
 
 
+def figures_rows(weeks: list[WeekFigures]) -> SafeString:
+    """Return the rows of the table under a service's charts (the charts' figures, week by week), built as one
+    string as the charts are: numbers only, written as the template wrote them ("–" for none)."""
+    rows = [
+        f"<tr><td>{week.week:%Y-%m-%d}</td><td>{week.decided}</td><td>{week.on_time}</td>"
+        f"<td>{'–' if week.on_time_percent is None else week.on_time_percent}</td>"
+        f"<td>{'–' if week.median_days is None else week.median_days}</td></tr>"
+        for week in weeks
+    ]
+    return mark_safe("".join(rows))  # noqa: S308  # nosec B308, B703  # dates and numbers only
+
+
 def supervisor_panels(*, scope: StaffScope, department_ids: list[int], today: dt.date) -> dict:
     """Return the dashboard's panels for the departments a staff ``scope`` supervises (or administers)."""
     performance = service_performance(department_ids=department_ids, today=today)
@@ -57,6 +69,7 @@ def supervisor_panels(*, scope: StaffScope, department_ids: list[int], today: dt
             points=list(zip(labels, medians, strict=True)),
             maximum=max((m for m in medians if m is not None), default=0),
         )
+        row["figures"] = figures_rows(row["weeks"])
     return {
         "queues": backlog_by_team(department_ids=department_ids, today=today),
         "workload": caseworker_workload(department_ids=department_ids, today=today),

@@ -224,7 +224,8 @@ def public_statistics(*, today: dt.date) -> PublicStatistics:
 
     tallies = _tallies(month_start=aware(month_start), since=aware(window_start))
     by_department: dict[int, tuple] = {}
-    for service in Service.objects.active().select_related("department"):
+    named = ("slug", "title_zh", "title_en", "department__name_zh", "department__name_en")  # not the forms' JSON
+    for service in Service.objects.active().select_related("department").only(*named):
         department = service.department
         by_department.setdefault(department.pk, (department, []))[1].append(service)
 
