@@ -93,11 +93,35 @@ def test_broker_status_reads_queue_depths_and_redis_settings():
 
     with (
         mock.patch("services.routing.selectors.settings.CELERY_TASK_ALWAYS_EAGER", False),
-        mock.patch("services.routing.selectors.current_app.connection_for_read", return_value=connection),
+        mock.patch("services.routing.selectors.current_app") as app,
     ):
+        app.pool.acquire.return_value = connection
         status = broker_status(queues=["routing", "dept.health"])
 
     assert status == {
         "depths": {"routing": 7, "dept.health": 11},
         "redis": {"aof_enabled": True, "maxmemory_policy": "noeviction"},
     }
+
+
+def test_a_broker_lost_is_told_and_its_kept_connection_dropped():
+    """A kept connection whose broker went away reports the error (the page still answers) and is closed, so that
+    the next read connects afresh."""
+
+    class Lost(Exception):
+        pass
+
+    kept = mock.MagicMock(connection_errors=(Lost,), channel_errors=())
+    kept.default_channel.queue_declare.side_effect = Lost("Connection refused")
+    connection = mock.MagicMock()
+    connection.__enter__.return_value = kept
+
+    with (
+        mock.patch("services.routing.selectors.settings.CELERY_TASK_ALWAYS_EAGER", False),
+        mock.patch("services.routing.selectors.current_app") as app,
+    ):
+        app.pool.acquire.return_value = connection
+        status = broker_status(queues=["routing"])
+
+    assert status == {"error": "Lost: Connection refused"}
+    kept.collect.assert_called_once()
