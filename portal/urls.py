@@ -18,6 +18,9 @@ catalogue_urls = [
 ]
 
 urlpatterns = [
+    # First: the API's calls, the most frequent requests, are resolved without trying the pages' patterns (no
+    # pattern of a page begins with api/, so the order changes no match).
+    path("api/v1/", include("portal.api_urls")),
     path("", views.home, name="home"),
     path("services/", include((catalogue_urls, "catalogue"))),
     path("applications/", include("services.applications.urls")),
@@ -38,7 +41,6 @@ urlpatterns = [
     path("identity/", include("services.identity.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("portal.api_urls")),
     path("api/systems/v1/", include("services.integrations.urls")),
     path(
         "api/systems/v1/changes/<uuid:public_id>/acknowledgement/",

@@ -36,6 +36,7 @@ from .models import (
     RejectionReason,
     Status,
 )
+from .summary_rows import SummaryRows
 
 PREFILL_LOOKBACK = 20  # earlier applications searched for answers to reuse
 DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
@@ -77,7 +78,9 @@ def application_summaries_for_resident(*, user, statuses=(), service: str = "") 
 def _summaries() -> QuerySet[dict[str, Any]]:
     # Built once per process and only ever copied (filtered, never read itself): setting up the columns and their
     # joins was about 6 % of an API list request.
-    return Application.objects.values(*SUMMARY_COLUMNS)
+    summaries = Application.objects.values(*SUMMARY_COLUMNS)
+    summaries._iterable_class = SummaryRows
+    return summaries
 
 
 def application_get_for_resident(*, user, public_id) -> Application:

@@ -5,10 +5,11 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
+from rest_framework.test import APIClient
 
 from services.applications.apis.applications import ApplicationOutputSerializer
 from services.applications.models import Application, Status
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,26 @@ def test_the_list_is_byte_for_byte_what_the_output_serializer_gives(resident_cli
             assert response.content == JSONRenderer().render(expected)
     assert {item["status"] for item in first.json()["results"] + second.json()["results"]} == {
         Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.REJECTED}  # fmt: skip
+
+
+def test_the_first_page_compiled_once_is_each_residents_own(resident, service, django_assert_num_queries):
+    """The usual first page runs SQL compiled once per process: each resident in turn gets their own applications,
+    in one statement, and a filtered list or a later page still gets only the caller's."""
+    others = UserFactory()
+    mine = ApplicationFactory(applicant=resident, service=service)
+    theirs = [ApplicationFactory(applicant=others, service=service) for _ in range(3)]
+    clients = {}
+    for user in (resident, others):
+        clients[user] = APIClient()
+        clients[user].force_authenticate(user)
+
+    for _ in range(2):  # compiled by the first request, reused by the others
+        with django_assert_num_queries(1):
+            own = clients[resident].get("/api/v1/applications/").json()
+        first = clients[others].get("/api/v1/applications/?page_size=2").json()
+        second = clients[others].get(first["next"]).json()
+        filtered = clients[others].get("/api/v1/applications/", {"service": service.slug}).json()
+
+        assert [item["id"] for item in own["results"]] == [str(mine.public_id)]
+        assert {item["id"] for item in first["results"] + second["results"]} == {str(a.public_id) for a in theirs}
+        assert {item["id"] for item in filtered["results"]} == {str(a.public_id) for a in theirs}
