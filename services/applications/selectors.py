@@ -42,11 +42,19 @@ PREFILL_LOOKBACK = 20  # earlier applications searched for answers to reuse
 DUE_SOON_DAYS = 3  # calendar days before the due date when the queue marks an application "due soon"
 
 
+# What the resident's web list shows of each application (the link, reference, service, status, dates): the
+# answers, the service's form and texts and the form version's schema, JSON to decode row by row, stay unread.
+LIST_COLUMNS = (
+    "public_id", "reference", "service__title_zh", "service__title_en", "status", "updated_at", "submitted_at",
+    "due_date",
+)  # fmt: skip
+
+
 def application_list_for_resident(*, user) -> QuerySet[Application]:
-    """Return the resident's own applications, newest first (the same order page after page), with their service,
-    department and form version."""
+    """Return the resident's own applications, newest first (the same order page after page), with their service's
+    title; only the columns the list shows."""
     applications = Application.objects.for_applicant(user).order_by("-created_at", "-id")
-    return applications.select_related("service__department", "form_version")
+    return applications.select_related("service").only(*LIST_COLUMNS)
 
 
 def application_list_acted_for(*, user) -> QuerySet[Application]:

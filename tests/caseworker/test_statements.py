@@ -63,3 +63,17 @@ def test_an_application_page_writes_its_audit_entry_in_one_statement(service, he
     assert "INSERT audit_auditentry" in sent
     assert "BEGIN" not in sent and "COMMIT" not in sent
     assert AuditEntry.objects.filter(actor=health_caseworker, action="view", application=application).count() == 2
+
+
+def test_the_queue_page_reads_only_the_columns_its_rows_show(service, health_caseworker):
+    """The page of rows reads what a row shows (reference, service, applicant's name, status, dates, team,
+    caseworker): not the answers and snapshots, nor the users' passwords or the applicants' other personal data."""
+    ApplicationFactory(service=service, routed=True)
+    client = logged_in(health_caseworker)
+    client.get(CHANGELIST)
+
+    page = [sql for sql in statements(client, CHANGELIST) if sql.startswith('SELECT "applications_application"')]
+
+    assert len(page) == 1
+    for column in ("answers", "intake_flags", "mandate_snapshot", "decision_reason", "password", "id_number", "phone"):
+        assert f'."{column}"' not in page[0], column

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tests.factories import ApplicationFactory
 
@@ -47,3 +48,22 @@ def test_an_application_page_sends_these_queries(client, resident, service):
         "SELECT applications_applicationevent",  # the timeline
         "SELECT ratings_rating",  # the ratings given (and so whether this step may be rated)
     ]
+
+
+def test_my_applications_read_only_what_the_list_shows(client, resident, service):
+    """The list reads each application with its service's title and nothing else: not the answers, nor the service's
+    form, texts and rules, nor the form version's schema (JSON decoded row by row for nothing)."""
+    ApplicationFactory.create_batch(3, applicant=resident, service=service, routed=True)
+    client.force_login(resident)
+    url = reverse("applications:mine")
+    client.get(url)  # warm per-process caches
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+
+    assert response.status_code == 200 and service.title in response.content.decode()
+    rows = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "applications_application"')]
+    assert len(rows) == 1
+    for column in ("answers", "intake_flags", "mandate_snapshot", "form_schema", "eligibility_rules", "schema"):
+        assert f'."{column}"' not in rows[0], column
+    assert "catalogue_formversion" not in rows[0] and "catalogue_department" not in rows[0]

@@ -263,8 +263,9 @@ class ApplicationAdmin(ReadOnlyAdmin):
             ),
         )
 
-    def queue_rows(self, cl) -> list[list[str]] | None:
-        """Return the queue's table cells row by row (for the caseworker_queue template tag; see queue.queue_rows)."""
+    def queue_rows(self, cl) -> list[str] | None:
+        """Return the queue's table rows, each its cells as one string (for the caseworker_queue template tag; see
+        queue.queue_rows)."""
         return queue_rows(self, cl)
 
     # --- Pages ---

@@ -9,7 +9,8 @@ register = template.Library()
 
 @register.inclusion_tag("admin/change_list_results.html")
 def queue_result_list(cl):
-    """Return Django's result_list context for the queue, the rows from ApplicationAdmin.queue_rows."""
+    """Return Django's result_list context for the queue, the rows from ApplicationAdmin.queue_rows (each row's
+    cells one string, which the template writes between the row's tags as it would write them cell by cell)."""
     rows = cl.model_admin.queue_rows(cl)
     if rows is None:  # a column the fast rows do not know: Django's own rows
         return result_list(cl)
@@ -18,4 +19,4 @@ def queue_result_list(cl):
         context = result_list(cl)
     finally:
         cl.result_list = cl_rows
-    return {**context, "results": [ResultList(None, cells) for cells in rows]}
+    return {**context, "results": [ResultList(None, [row]) for row in rows]}  # a row's cells as one item
