@@ -43,18 +43,29 @@ def idempotency_key_claim(*, user, key: str, method: str, path: str, request_has
     and its retry runs, and one that committed is replayed even if its answer never reached the caller. A retry
     arriving while the first still runs waits on the row's lock, up to IDEMPOTENCY_WAIT_SECONDS, for its outcome.
     """
-    cutoff = timezone.now() - dt.timedelta(seconds=settings.IDEMPOTENCY_KEY_TTL_SECONDS)
-    IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=cutoff).delete()
-    try:
-        with transaction.atomic():  # a savepoint: a conflict leaves the request's transaction usable
-            _lock_timeout(settings.IDEMPOTENCY_WAIT_SECONDS)
-            IdempotencyKey.objects.create(user=user, key=key, method=method, path=path, request_hash=request_hash)
-            _lock_timeout(None)
-        return None
-    except IntegrityError:  # the first request with this key committed: replay its answer
+    now = timezone.now()
+    cutoff = now - dt.timedelta(seconds=settings.IDEMPOTENCY_KEY_TTL_SECONDS)
+    fields = {"user_id": user.pk, "key": key, "method": method, "path": path, "request_hash": request_hash}
+    if connection.vendor == "postgresql":
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(_CLAIM_SQL, {**fields, "now": now, "cutoff": cutoff, "wait": _wait_ms()})
+                if cursor.fetchone() is not None:
+                    return None
+        except OperationalError:  # still running after the wait (lock timeout): the transaction is spoilt
+            transaction.set_rollback(True)
+            raise KeyConflict(409) from None
         existing = IdempotencyKey.objects.filter(user=user, key=key).first()
-    except OperationalError:  # still running after the wait (lock timeout; SQLite: database locked)
-        raise KeyConflict(409) from None
+    else:
+        IdempotencyKey.objects.filter(user=user, key=key, created_at__lt=cutoff).delete()
+        try:
+            with transaction.atomic():  # a savepoint: a conflict leaves the request's transaction usable
+                IdempotencyKey.objects.create(**fields)
+            return None
+        except IntegrityError:  # the first request with this key committed: replay its answer
+            existing = IdempotencyKey.objects.filter(user=user, key=key).first()
+        except OperationalError:  # still running after the wait (SQLite: database locked)
+            raise KeyConflict(409) from None
     if existing is None or existing.state != IdempotencyKey.State.DONE:  # purged since, or left by an older version
         raise KeyConflict(409)
     if existing.request_hash != request_hash or existing.method != method or existing.path != path:
@@ -62,15 +73,24 @@ def idempotency_key_claim(*, user, key: str, method: str, path: str, request_has
     return existing
 
 
-def _lock_timeout(seconds: float | None) -> None:
-    """Bound how long this transaction waits for a row lock, or (None) stop bounding it (PostgreSQL; SQLite waits
-    its own busy timeout)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            if seconds is None:
-                cursor.execute("SET LOCAL lock_timeout TO DEFAULT")
-            else:
-                cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(seconds * 1000)}ms"])
+# The claim in one statement: the wait for a request still running with the key bounded (lock_timeout, set for the
+# statement and set back by its RETURNING), a new key inserted, an expired one taken over; a row back: claimed.
+_CLAIM_SQL = """
+    WITH timeout AS (
+        SELECT current_setting('lock_timeout') AS before, set_config('lock_timeout', %(wait)s, true) AS during
+    )
+    INSERT INTO api_idempotencykey (user_id, key, method, path, request_hash, state, response_headers, created_at)
+    SELECT %(user_id)s, %(key)s, %(method)s, %(path)s, %(request_hash)s, 'running', '{}'::jsonb, %(now)s FROM timeout
+    ON CONFLICT (user_id, key) DO UPDATE SET
+        method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash, state = 'running',
+        response_status = NULL, response_body = NULL, response_headers = '{}'::jsonb, created_at = EXCLUDED.created_at
+        WHERE api_idempotencykey.created_at < %(cutoff)s
+    RETURNING (SELECT set_config('lock_timeout', before, true) FROM timeout)
+"""
+
+
+def _wait_ms() -> str:
+    return f"{int(settings.IDEMPOTENCY_WAIT_SECONDS * 1000)}ms"
 
 
 def idempotency_key_finish(*, user, key: str, status_code: int, body, headers: dict | None = None) -> None:

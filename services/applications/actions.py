@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
-from services.catalogue.models import DocumentType, Service
+from services.catalogue.models import DocumentType, FormVersion, Service
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.credentials.actions import credential_issue
 from services.documents.models import Document
@@ -54,27 +54,42 @@ def _acting_fields(*, applicant, service: Service, acting) -> dict:
 
 @transaction.atomic
 def application_create_draft(
-    *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB, acting=None
+    *,
+    applicant,
+    service: Service,
+    answers: dict | None = None,
+    channel=Channel.WEB,
+    acting=None,
+    form_version: FormVersion | None = None,
 ) -> Application:
-    """Create a draft with a human reference, pinned to the service's current form version and filled in from
-    the applicant's profile and earlier applications; answers may be incomplete but never invalid. ``acting``:
-    the agent making it for the applicant under a mandate (then the applicant is the legal subject: their data
-    fill it and their eligibility counts)."""
-    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting)
+    """Create a draft with a human reference, pinned to the service's current form version (``form_version``, when
+    the caller has it: catalogue.selectors.service_form_get_active) and filled in from the applicant's profile and
+    earlier applications; answers may be incomplete but never invalid. ``acting``: the agent making it for the
+    applicant under a mandate (then the applicant is the legal subject: their data fill it and their eligibility
+    counts)."""
+    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting,
+                             form_version=form_version)  # fmt: skip
     _insert(application)
     return application
 
 
 @transaction.atomic
 def application_create_submitted(
-    *, applicant, service: Service, answers: dict, channel=Channel.MOBILE, acting=None
+    *,
+    applicant,
+    service: Service,
+    answers: dict,
+    channel=Channel.MOBILE,
+    acting=None,
+    form_version: FormVersion | None = None,
 ) -> tuple[Application, ApplicationEvent]:
     """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
     checks, records and errors of application_create_draft then application_submit, with the form version, the
     profile and the rules read once, and the row inserted once, submitted (a form asking for documents, or a
     database without sequences: inserted, then updated once with the move), never read back. A refused submission
-    leaves nothing behind (no draft)."""
-    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting)
+    leaves nothing behind (no draft). ``form_version``: as application_create_draft's."""
+    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting,
+                             form_version=form_version)  # fmt: skip
     by = acting or applicant
     _reserve_id(application)
     if application.pk is None or any("x-document-type" in prop for _name, prop in questions(application.schema)):
@@ -89,12 +104,14 @@ def application_create_submitted(
     return application, event
 
 
-def _new_draft(*, applicant, service: Service, answers: dict | None, channel, acting) -> Application:
+def _new_draft(
+    *, applicant, service: Service, answers: dict | None, channel, acting, form_version: FormVersion | None
+) -> Application:
     """Return the unsaved draft application_create_draft describes (its answers checked as a draft's)."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
     acting_fields = _acting_fields(applicant=applicant, service=service, acting=acting)
-    version = form_version_publish(service=service)
+    version = form_version or form_version_publish(service=service)
     answers = normalize_answers(schema=version.schema, answers=answers or {})
     check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
     prefill = application_prefill(

@@ -1,7 +1,9 @@
+import copy
 import re
 import unicodedata
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -41,6 +43,41 @@ def service_list(*, query: str = "", department: str = "", category: str = "", l
 def service_get_active(*, slug: str) -> Service:
     """Return the open service with this slug or raise Http404."""
     return get_object_or_404(Service.objects.active().select_related("department"), slug=slug)
+
+
+# The open services as this process last read them, by slug: (stamp, service, its current form version).
+_KEPT_SERVICES: dict[str, tuple[tuple, Service, FormVersion]] = {}
+# What changes when the service, its department or its form versions change: the rows' versions (the writing
+# transaction and the place of the row's version, which moves with every write, even in one transaction: an admin's
+# save and a bulk update alike) and the latest form version's id (versions never change).
+_SERVICE_STAMP_SQL = """
+    SELECT s.xmin::text, s.ctid::text, d.xmin::text, d.ctid::text,
+           (SELECT v.id FROM catalogue_formversion v WHERE v.service_id = s.id ORDER BY v.number DESC LIMIT 1)
+    FROM catalogue_service s JOIN catalogue_department d ON d.id = s.department_id
+    WHERE s.slug = %s AND s.is_active
+"""
+
+
+def service_form_get_active(*, slug: str) -> tuple[Service, FormVersion | None]:
+    """Return the open service with this slug (else 404) and its current form version (None while its form has
+    changed since the last version was published); on PostgreSQL from this process's copy while none of the service,
+    its department and its form versions has changed, which one small statement checks (loading them is two reads
+    through the ORM, most of a submission's own CPU time)."""
+    stamp = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_SERVICE_STAMP_SQL, [slug])
+            stamp = cursor.fetchone()
+    kept = _KEPT_SERVICES.get(slug)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return copy.copy(kept[1]), copy.copy(kept[2])
+    service = service_get_active(slug=slug)
+    version = form_version_current(service=service)
+    if version is None or version.schema != service.form_schema:
+        return service, None
+    if stamp is not None and stamp[-1] == version.pk:
+        _KEPT_SERVICES[slug] = (stamp, copy.copy(service), copy.copy(version))
+    return service, version
 
 
 def catalogue_facets() -> dict[str, list]:

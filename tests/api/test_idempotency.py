@@ -4,10 +4,12 @@ import datetime as dt
 from unittest import mock
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from services.api.actions import idempotency_keys_purge
+from services.api.actions import idempotency_key_claim, idempotency_keys_purge
 from services.api.models import IdempotencyKey
 from services.applications.actions import application_create_draft
 from services.applications.models import Application
@@ -185,3 +187,17 @@ def test_a_replay_keeps_the_location_header(resident_client):
     assert first.status_code == again.status_code == 202, first.content
     assert again["Idempotent-Replayed"] == "true"
     assert again["Location"] == first["Location"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="lock_timeout is PostgreSQL's")
+def test_the_claim_is_one_statement_and_leaves_the_request_without_its_wait_bound(resident):
+    """The key is claimed in one statement whose wait for a request still running is bounded, and the request's own
+    statements after it are not (lock_timeout set back)."""
+    with transaction.atomic(), CaptureQueriesContext(connection) as claiming:
+        claimed = idempotency_key_claim(user=resident, key="k-one", method="POST", path=LIST_URL, request_hash="h")
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW lock_timeout")
+            assert cursor.fetchone()[0] == "0"
+
+    assert claimed is None and len(claiming) == 2  # the claim, and the SHOW
+    assert IdempotencyKey.objects.get(key="k-one").state == IdempotencyKey.State.RUNNING

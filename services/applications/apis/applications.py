@@ -17,7 +17,7 @@ from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
 from services.api.serializers import StrictInputSerializer
 from services.catalogue.apis import FormOutputSerializer
-from services.catalogue.selectors import service_get_active
+from services.catalogue.selectors import service_form_get_active
 from services.common.errors import ValidationFailed
 from services.dynamic_forms.serializers import AnswerField
 from services.mandates.models import Mandate
@@ -245,14 +245,14 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
         submit it in one call (answers complete)."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        service = service_get_active(slug=data.validated_data["service"])
+        service, version = service_form_get_active(slug=data.validated_data["service"])
         applicant = request.user
         if "on_behalf_of" in data.validated_data:
             applicant = mandate_grantor_for(
                 grantee=request.user, public_id=str(data.validated_data["on_behalf_of"]), service=service
             )
         arguments = {"applicant": applicant, "service": service, "answers": data.validated_data["answers"],
-                     "channel": Channel.MOBILE, "acting": request.user}  # fmt: skip
+                     "channel": Channel.MOBILE, "acting": request.user, "form_version": version}  # fmt: skip
         with answers_errors():
             if data.validated_data["submit"]:
                 application, event = application_create_submitted(**arguments)
