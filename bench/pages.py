@@ -22,14 +22,14 @@ def portal_pages() -> str:
 
     from bench.tools import _session_for
     from services.accounts.models import DepartmentMembership, User
-    from services.applications.decisions import decision_days_refresh
+    from services.applications.decisions import SETTLING, decision_days_refresh
     from services.applications.management.commands.seed_scale import BENCH_RESIDENT
     from services.applications.models import Application
     from services.catalogue.models import Department
     from services.statistics.actions import city_supervisor_grant
 
     started = time.perf_counter()
-    rows = decision_days_refresh(today=timezone.localdate())
+    rows = decision_days_refresh(until=timezone.now() - SETTLING)
     refresh_s = time.perf_counter() - started
     resident = User.objects.get(email=BENCH_RESIDENT)
     supervisor, _created = User.objects.get_or_create(email=SUPERVISOR, defaults={"is_staff": True})

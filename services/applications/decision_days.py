@@ -15,9 +15,10 @@ class DecisionDay(models.Model):
     working_days = models.PositiveIntegerField(_("working days"))
     on_time = models.BooleanField(_("decided by the due date"))
     n = models.PositiveIntegerField(_("decisions"))
-    # The first day the rebuild did not count (every row of a rebuild has the same): decisions from then on are
-    # counted from the applications themselves, so the figures never wait for the next rebuild.
-    until = models.DateField(_("counted until"))
+    # The moment up to which the rebuild counted (every row of a rebuild has the same; the day it falls on is counted
+    # up to then): decisions from then on are counted from the applications themselves, so the figures never wait
+    # for the next rebuild.
+    until = models.DateTimeField(_("counted until"))
 
     class Meta:
         verbose_name = _("decisions of a day")
@@ -35,7 +36,7 @@ class SubmissionDay(models.Model):
     day = models.DateField(_("day of submission"))
     service = models.ForeignKey("catalogue.Service", on_delete=models.CASCADE, related_name="+")
     n = models.PositiveIntegerField(_("applications"))
-    until = models.DateField(_("counted until"))  # as DecisionDay's: submissions from then on are counted live
+    until = models.DateTimeField(_("counted until"))  # as DecisionDay's: submissions from then on are counted live
 
     class Meta:
         verbose_name = _("submissions of a day")

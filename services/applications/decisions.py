@@ -18,6 +18,9 @@ from .models import DECIDED, Application, DecisionDay, SubmissionDay
 
 DAYS_KEPT = 120  # the summary's days (the statistics' 90-day window and the dashboard's 8 weeks fit in it)
 SUBMISSION_DAYS_KEPT = 31  # the submissions' summary's days (this month's fit in it)
+# A rebuild counts what happened up to this long before it runs: a decision whose transaction is still open when the
+# rebuild reads is then counted live, after the summary, instead of by neither until the next rebuild.
+SETTLING = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,12 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _counted(*, since: dt.date, until: dt.date | None, department_ids: list[int] | None) -> list[DecisionCount]:
-    """Count the decisions made from day ``since`` to the day before ``until`` (None: to now) in the applications,
-    in one grouped query (and the working calendar)."""
-    decided = Application.objects.filter(
-        status__in=DECIDED, decided_at__gte=_midnight(since), submitted_at__isnull=False
-    )
+def _counted(*, since: dt.datetime, until: dt.datetime | None, department_ids: list[int] | None) -> list[DecisionCount]:
+    """Count the decisions made from ``since`` to before ``until`` (None: to now), in the applications, in one
+    grouped query (and the working calendar)."""
+    decided = Application.objects.filter(status__in=DECIDED, decided_at__gte=since, submitted_at__isnull=False)
     if until is not None:
-        decided = decided.filter(decided_at__lt=_midnight(until))
+        decided = decided.filter(decided_at__lt=until)
     if department_ids is not None:
         decided = decided.filter(department_id__in=department_ids)
     groups = (
@@ -80,24 +81,24 @@ def decision_counts(
     The summary's days are added up in the database by ``period``: by week (their ``decided_on`` is the week's
     Monday, a seventh of the rows for a reader of weeks) or, for None, all together (their ``decided_on`` is None)."""
     until = DecisionDay.objects.order_by().values_list("until", flat=True).first()
-    if until is None or since < until - dt.timedelta(days=DAYS_KEPT):
-        return _counted(since=since, until=None, department_ids=department_ids)
+    if until is None or since < timezone.localdate(until) - dt.timedelta(days=DAYS_KEPT):
+        return _counted(since=_midnight(since), until=None, department_ids=department_ids)
     summary = DecisionDay.objects.filter(day__gte=since)
     if department_ids is not None:
         summary = summary.filter(department_id__in=department_ids)
     day = {"day": ["day"], "week": [TruncWeek("day")], None: []}[period]
     rows = summary.values_list("service_id", *day, "working_days", "on_time").annotate(n=Sum("n")).order_by()
     counts = [DecisionCount(*row) if period else DecisionCount(row[0], None, *row[1:]) for row in rows]
-    return counts + _counted(since=max(since, until), until=None, department_ids=department_ids)
+    return counts + _counted(since=max(_midnight(since), until), until=None, department_ids=department_ids)
 
 
-def _submitted(*, since: dt.date, until: dt.date | None):
-    """Count the applications submitted from day ``since`` to the day before ``until`` (None: to now), by service
-    (and, with ``until``, by day of submission)."""
-    submitted = Application.objects.filter(submitted_at__gte=_midnight(since))
+def _submitted(*, since: dt.datetime, until: dt.datetime | None):
+    """Count the applications submitted from ``since`` to before ``until`` (None: to now), by service (and, with
+    ``until``, by day of submission)."""
+    submitted = Application.objects.filter(submitted_at__gte=since)
     if until is None:
         return submitted.values_list("service_id").annotate(n=Count("*")).order_by()  # app_submitted_service alone
-    submitted = submitted.filter(submitted_at__lt=_midnight(until)).annotate(day=TruncDate("submitted_at"))
+    submitted = submitted.filter(submitted_at__lt=until).annotate(day=TruncDate("submitted_at"))
     return submitted.values_list("service_id", "day").annotate(n=Count("*")).order_by()
 
 
@@ -106,21 +107,25 @@ def submission_counts(*, since: dt.date) -> dict[int, int]:
     since its rebuild (all of them from the applications when the summary is older or does not reach ``since``)."""
     until = SubmissionDay.objects.order_by().values_list("until", flat=True).first()
     counts: dict[int, int] = {}
-    if until is not None and since >= until - dt.timedelta(days=SUBMISSION_DAYS_KEPT):
+    start = _midnight(since)
+    if until is not None and since >= timezone.localdate(until) - dt.timedelta(days=SUBMISSION_DAYS_KEPT):
         summary = SubmissionDay.objects.filter(day__gte=since).values_list("service_id").annotate(n=Sum("n"))
         counts.update(summary.order_by())
-        since = max(since, until)
-    for service_id, n in _submitted(since=since, until=None):
+        start = max(start, until)
+    for service_id, n in _submitted(since=start, until=None):
         counts[service_id] = counts.get(service_id, 0) + n
     return counts
 
 
 @transaction.atomic
-def decision_days_refresh(*, today: dt.date) -> int:
-    """Rebuild the summary of decisions (``DecisionDay``) of the ``DAYS_KEPT`` days before ``today``, and of
-    submissions (``SubmissionDay``) of the ``SUBMISSION_DAYS_KEPT`` days, from the applications, replacing the previous
-    rows in one transaction (readers see the old summaries or the new, never a mix); return the decisions' rows."""
-    counts = _counted(since=today - dt.timedelta(days=DAYS_KEPT), until=today, department_ids=None)
+def decision_days_refresh(*, until: dt.datetime) -> int:
+    """Rebuild the summary of decisions (``DecisionDay``) of the ``DAYS_KEPT`` days before ``until``'s day and of that
+    day up to ``until`` (the periodic task: ``SETTLING`` before it runs), and of submissions (``SubmissionDay``) of the
+    ``SUBMISSION_DAYS_KEPT`` days, from the applications, replacing the previous rows in one transaction (readers see
+    the old summaries or the new, never a mix); return the decisions' rows. What comes after ``until`` is counted live,
+    so a reader counts at most the time since the last rebuild from the applications, not the whole of today."""
+    today = timezone.localdate(until)
+    counts = _counted(since=_midnight(today - dt.timedelta(days=DAYS_KEPT)), until=until, department_ids=None)
     DecisionDay.objects.all().delete()
     DecisionDay.objects.bulk_create(
         [
@@ -131,16 +136,16 @@ def decision_days_refresh(*, today: dt.date) -> int:
                 working_days=count.working_days,
                 on_time=count.on_time,
                 n=count.n,
-                until=today,
+                until=until,
             )
             for count in counts
         ],
         batch_size=2000,
     )
-    submitted = _submitted(since=today - dt.timedelta(days=SUBMISSION_DAYS_KEPT), until=today)
+    submitted = _submitted(since=_midnight(today - dt.timedelta(days=SUBMISSION_DAYS_KEPT)), until=until)
     SubmissionDay.objects.all().delete()
     SubmissionDay.objects.bulk_create(
-        [SubmissionDay(day=day, service_id=service_id, n=n, until=today) for service_id, day, n in submitted],
+        [SubmissionDay(day=day, service_id=service_id, n=n, until=until) for service_id, day, n in submitted],
         batch_size=2000,
     )
     return len(counts)

@@ -2,7 +2,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from .backlog import open_counts_roll_up
-from .decisions import decision_days_refresh
+from .decisions import SETTLING, decision_days_refresh
 from .drafts import application_drafts_purge, application_drafts_remind
 
 
@@ -14,8 +14,9 @@ def purge_stale_drafts() -> dict:
 
 @shared_task
 def refresh_decision_days() -> int:
-    """Rebuild the summary of the decisions of past days (a periodic job: every hour, so a lost run costs an hour)."""
-    return decision_days_refresh(today=timezone.localdate())
+    """Rebuild the summary of the decisions and submissions up to a few minutes ago (a periodic job: every hour, so
+    a reader counts at most the last hour or so from the applications, and a lost run costs an hour more)."""
+    return decision_days_refresh(until=timezone.now() - SETTLING)
 
 
 @shared_task

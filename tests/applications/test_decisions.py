@@ -62,9 +62,9 @@ def test_the_summary_and_the_days_since_count_what_the_applications_count(decisi
     since = today - dt.timedelta(days=89)
     before = _counted(since=since, department_ids=department_ids)
 
-    rows = decision_days_refresh(today=today)
+    rows = decision_days_refresh(until=_at(today, hour=0))
 
-    assert rows and set(DecisionDay.objects.values_list("until", flat=True)) == {today}
+    assert rows and set(DecisionDay.objects.values_list("until", flat=True)) == {_at(today, hour=0)}
     assert _counted(since=since, department_ids=department_ids) == before
     assert sum(before.values()) == (6 if departments == "all" else 5)
     _decided(decisions["service"], days_ago=0, took=5)
@@ -77,7 +77,7 @@ def test_a_window_longer_than_the_summary_is_counted_from_the_applications(decis
     since = today - dt.timedelta(days=DAYS_KEPT + 10)
     before = _counted(since=since)
 
-    decision_days_refresh(today=today)
+    decision_days_refresh(until=_at(today, hour=0))
 
     assert _counted(since=since) == before
     assert sum(before.values()) == 7
@@ -89,7 +89,7 @@ def test_a_summary_left_days_behind_is_completed_from_the_applications(decisions
     since = today - dt.timedelta(days=30)
     before = _counted(since=since)
 
-    decision_days_refresh(today=today - dt.timedelta(days=3))
+    decision_days_refresh(until=_at(today - dt.timedelta(days=3), hour=0))
 
     assert _counted(since=since) == before
 
@@ -98,7 +98,7 @@ def test_the_days_added_up_in_the_database_are_the_same_counts(decisions):
     """Without the day (the public statistics), the summary's days are added up in the database: the same counts per
     service, working days and punctuality."""
     today = timezone.localdate()
-    decision_days_refresh(today=today)
+    decision_days_refresh(until=_at(today, hour=0))
     _decided(decisions["service"], days_ago=0, took=5)
 
     def without_day(counts) -> Counter:
@@ -116,7 +116,7 @@ def test_the_days_added_up_by_week_in_the_database_are_the_same_counts(decisions
     """By week (the supervisors' dashboard), the summary's days are added up in the database under their week's
     Monday: the same counts per service, week, working days and punctuality as the days' counts."""
     today = timezone.localdate()
-    decision_days_refresh(today=today)
+    decision_days_refresh(until=_at(today, hour=0))
     _decided(decisions["service"], days_ago=0, took=5)
 
     def by_week(counts) -> Counter:
@@ -146,9 +146,29 @@ def test_the_submissions_summary_and_the_days_since_count_what_the_applications_
         Application.objects.filter(submitted_at__gte=_at(since, hour=0)).values_list("service_id", flat=True)
     )
 
-    decision_days_refresh(today=today - dt.timedelta(days=rebuilt_days_ago))
+    decision_days_refresh(until=_at(today - dt.timedelta(days=rebuilt_days_ago), hour=0))
 
     assert SubmissionDay.objects.exists()
     assert submission_counts(since=since) == before == dict(live)
     ApplicationFactory(service=decisions["service"], submitted=True)
     assert sum(submission_counts(since=since).values()) == sum(before.values()) + 1
+
+
+def test_a_rebuild_counts_its_day_up_to_its_moment_and_what_comes_after_live(decisions):
+    """The summary holds the day of the rebuild up to its moment (a reader counts only the time since from the
+    applications, not the whole of today); a decision and a submission after that moment are counted live."""
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=89)
+    before, submitted = _counted(since=since), submission_counts(since=today)
+    moment = _at(today, hour=0) + dt.timedelta(minutes=1)  # after today's decision (at midnight)
+
+    decision_days_refresh(until=moment)
+
+    assert DecisionDay.objects.filter(day=today).exists()  # today's decision, in the summary
+    assert _counted(since=since) == before and submission_counts(since=today) == submitted
+    later = moment + dt.timedelta(minutes=1)
+    ApplicationFactory(
+        service=decisions["service"], approved=True, submitted_at=later, decided_at=later, due_date=today
+    )
+    assert sum(_counted(since=since).values()) == sum(before.values()) + 1
+    assert sum(submission_counts(since=today).values()) == sum(submitted.values()) + 1
