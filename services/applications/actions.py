@@ -54,13 +54,7 @@ def _acting_fields(*, applicant, service: Service, acting) -> dict:
 
 @transaction.atomic
 def application_create_draft(
-    *,
-    applicant,
-    service: Service,
-    answers: dict | None = None,
-    channel=Channel.WEB,
-    acting=None,
-    form_version: FormVersion | None = None,
+    *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB, acting=None, form_version=None
 ) -> Application:
     """Create a draft with a human reference, pinned to the service's current form version (``form_version``, when
     the caller has it: catalogue.selectors.service_form_get_active) and filled in from the applicant's profile and
@@ -75,13 +69,7 @@ def application_create_draft(
 
 @transaction.atomic
 def application_create_submitted(
-    *,
-    applicant,
-    service: Service,
-    answers: dict,
-    channel=Channel.MOBILE,
-    acting=None,
-    form_version: FormVersion | None = None,
+    *, applicant, service: Service, answers: dict, channel=Channel.MOBILE, acting=None, form_version=None
 ) -> tuple[Application, ApplicationEvent]:
     """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
     checks, records and errors of application_create_draft then application_submit, with the form version, the
