@@ -19,6 +19,7 @@ from services.applications.models import OPEN_STATUSES, Application
 from services.calendar.selectors import working_calendar
 from services.catalogue.models import Department, Service
 from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
+from services.common.statements import Statement
 from services.common.tasks import publish_on_commit
 
 from .errors import SlotFull
@@ -26,6 +27,37 @@ from .models import Appointment, AppointmentStatus, CancelReason, Location, Open
 
 logger = logging.getLogger(__name__)
 ACTIVE = (AppointmentStatus.HELD, AppointmentStatus.BOOKED)
+
+# A hold's statements, built once per process (services/common/statements.py): 50 residents racing for a time's
+# last seats each run them, and building them was most of each one's CPU.
+_OFFERS_SERVICE = Statement(
+    Location.services.through,
+    lambda location_id, service_id: Location.services.through.objects.filter(
+        location_id=location_id, service_id=service_id
+    ).values_list("pk")[:1],
+)
+_ACTIVE_OF_APPLICATION = Statement(
+    Appointment,
+    lambda application_id, held, booked: Appointment.objects.filter(
+        application_id=application_id, status__in=(held, booked)
+    ).values_list("pk", "status"),
+)
+_FREE_SEAT_LOCKED = Statement(  # a seat another transaction is taking is skipped: "full" at once, not after it commits
+    Seat,
+    lambda location_id, starts_at, after, now: (
+        Seat.objects.select_for_update(skip_locked=True)
+        .filter(free_seat_q(now), location_id=location_id, starts_at=starts_at, counter__gt=after)
+        .order_by("counter")
+        .values_list("pk", "counter", "appointment_id")[:1]
+    ),
+)
+_SEAT_TAKE = Statement(
+    Seat,
+    lambda pk, now, appointment_id, until: (
+        Seat.objects.filter(free_seat_q(now), pk=pk),
+        {"appointment_id": appointment_id, "held_until": until},
+    ),
+)
 
 
 def seats_generate(*, location: Location, today: dt.date | None = None) -> int:
@@ -59,7 +91,7 @@ def _check_bookable(*, application: Application, by, location: Location, starts_
         raise InvalidTransition(_("Appointments are booked for a submitted application that is still open."))
     if application.awaits_payment:
         raise InvalidTransition(_("Pay the application's fee first; then book the appointment."))
-    if not location.is_active or not location.services.filter(pk=application.service_id).exists():
+    if not location.is_active or not _OFFERS_SERVICE.rows(location.pk, application.service_id):
         raise ValidationFailed(_("This place does not take appointments for this service."), errors={"location": []})
     if starts_at <= timezone.now():
         raise ValidationFailed(_("Choose a time that has not passed."), errors={"slot": [_("In the past.")]})
@@ -68,36 +100,31 @@ def _check_bookable(*, application: Application, by, location: Location, starts_
         raise ValidationFailed(message, errors={"slot": [message]})
 
 
-def _free_seat(*, location: Location, starts_at: dt.datetime, now: dt.datetime, tried=()) -> Seat | None:
-    """Return a free seat of the location at that time, locked; one another transaction is taking is skipped, so a
-    resident told "full" is told at once instead of waiting for the others' commits."""
-    seats = Seat.objects.select_for_update(skip_locked=True).filter(
-        free_seat_q(now), location=location, starts_at=starts_at
-    )
-    return seats.exclude(pk__in=tried).order_by("counter").first()
+def _seat_free(*, location: Location, starts_at: dt.datetime, now: dt.datetime, after: int = 0) -> tuple | None:
+    """Return a free seat of the location at that time past counter ``after``, locked, as (id, counter, its ran-out
+    hold's id or None); a seat another transaction is taking is skipped, so a resident told "full" is told at once
+    instead of waiting for the others' commits."""
+    found = _FREE_SEAT_LOCKED.rows(location.pk, starts_at, after, now)
+    return found[0] if found else None
 
 
-def _take_seat(*, seat: Seat, appointment: Appointment, now: dt.datetime) -> bool:
+def _take_seat(*, seat: tuple, appointment: Appointment, now: dt.datetime) -> bool:
     """Give the appointment ``seat`` (locked), or the next free one of its time if it was taken meanwhile; False
     when there is none.
 
     One seat is locked at a time: a transaction that locked several would keep the others from them until it
     commits, and residents would be told "full" while seats stay free. The conditional update decides where there
-    are no row locks (SQLite), and a lost one tries the next.
+    are no row locks (SQLite), and a lost one tries the next counter.
     """
-    tried: list[int] = []
     while seat is not None:
-        if seat.appointment_id:  # a hold that ran out: its seat goes to this one
-            Appointment.objects.filter(pk=seat.appointment_id, status=AppointmentStatus.HELD).update(
+        pk, counter, holder = seat
+        if holder:  # a hold that ran out: its seat goes to this one
+            Appointment.objects.filter(pk=holder, status=AppointmentStatus.HELD).update(
                 status=AppointmentStatus.EXPIRED
             )
-        taken = Seat.objects.filter(free_seat_q(now), pk=seat.pk).update(
-            appointment=appointment, held_until=appointment.hold_expires_at
-        )
-        if taken:
+        if _SEAT_TAKE.write(pk, now, appointment.pk, appointment.hold_expires_at):
             return True
-        tried.append(seat.pk)
-        seat = _free_seat(location=appointment.location, starts_at=appointment.starts_at, now=now, tried=tried)
+        seat = _seat_free(location=appointment.location, starts_at=appointment.starts_at, now=now, after=counter)
     return False
 
 
@@ -108,18 +135,18 @@ def appointment_hold(
     booking it is to replace (a reschedule), which stays booked until the new time is confirmed.
     Raises SlotFull when every counter is taken at that time (then nothing changed)."""
     _check_bookable(application=application, by=by, location=location, starts_at=starts_at)
-    active = list(application.appointments.filter(status__in=ACTIVE))  # booked, and holds they changed their mind on
-    booked = {appointment.pk for appointment in active if appointment.status == AppointmentStatus.BOOKED}
+    active = _ACTIVE_OF_APPLICATION.rows(application.pk, AppointmentStatus.HELD.value, AppointmentStatus.BOOKED.value)
+    booked = {pk for pk, status in active if status == AppointmentStatus.BOOKED}  # and holds they changed their mind on
     if replaces is not None and replaces.pk not in booked:
         raise InvalidTransition(_("Only a booked appointment can be moved."))
     if replaces is None and booked:
         raise InvalidTransition(_("This application already has an appointment: change its time instead."))
     now = timezone.now()
     with transaction.atomic():
-        for held in active:
-            if held.status == AppointmentStatus.HELD:
-                appointment_release(appointment=held, status=AppointmentStatus.EXPIRED)
-        seat = _free_seat(location=location, starts_at=starts_at, now=now)
+        held = [pk for pk, status in active if status == AppointmentStatus.HELD]
+        for earlier in Appointment.objects.filter(pk__in=held) if held else ():
+            appointment_release(appointment=earlier, status=AppointmentStatus.EXPIRED)
+        seat = _seat_free(location=location, starts_at=starts_at, now=now)
         if seat is None:
             raise SlotFull()  # before anything is written: rolls back the holds released above
         appointment = Appointment.objects.create(

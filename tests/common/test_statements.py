@@ -1,0 +1,86 @@
+"""A statement built once per process runs with new values exactly as the ORM would build it for them; it is kept
+only when its parameters are its values, each once and unchanged, and otherwise built again on every run."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from services.accounts.models import User
+from services.common.statements import Statement
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _counted(build):
+    """``build``, counting its calls (each a statement the ORM built)."""
+
+    def counted(*values):
+        counted.calls += 1
+        return build(*values)
+
+    counted.calls = 0
+    return counted
+
+
+def _joined_since(after, since):
+    return User.objects.filter(pk__gt=after, date_joined__gte=since).order_by("email").values_list("email")
+
+
+def test_a_kept_read_runs_with_new_values_as_the_orm_would():
+    now = timezone.now()
+    users = [UserFactory(date_joined=now - dt.timedelta(days=days)) for days in (1, 2, 3, 4)]
+    build = _counted(_joined_since)
+    statement = Statement(User, build)
+
+    for after, days in ((0, 5), (users[1].pk, 5), (0, 2), (users[0].pk, 3), (users[3].pk, 1)):
+        since = now - dt.timedelta(days=days, minutes=1)
+        assert statement.rows(after, since) == list(_joined_since(after, since))
+
+    # Built once, and once more for probe values. A date and time reaches PostgreSQL unchanged: kept. SQLite's
+    # adapter turns it into text: built again for each run.
+    assert build.calls == (2 if connection.vendor == "postgresql" else 6)
+
+
+def test_a_value_that_shapes_the_sql_is_never_kept():
+    """``is_active=True`` is ``WHERE is_active``, with no parameter: SQL kept from it would answer False wrongly."""
+    active, inactive = UserFactory(is_active=True), UserFactory(is_active=False)
+    build = _counted(lambda flag: User.objects.filter(is_active=flag).order_by("pk").values_list("pk"))
+    statement = Statement(User, build)
+
+    assert (active.pk,) in statement.rows(True) and (inactive.pk,) not in statement.rows(True)
+    assert (inactive.pk,) in statement.rows(False) and (active.pk,) not in statement.rows(False)
+    assert build.calls == 5  # and once for probe values
+
+
+def test_equal_values_are_told_apart_by_probe_values():
+    first, second = UserFactory(), UserFactory()
+    build = _counted(lambda pk, other: User.objects.filter(pk__in=(pk, other)).order_by("pk").values_list("pk"))
+    statement = Statement(User, build)
+
+    # One parameter for two equal values (IN dedupes them), two for the probes: not the same SQL, never kept
+    assert statement.rows(first.pk, first.pk) == [(first.pk,)]
+    assert statement.rows(first.pk, second.pk) == [(first.pk,), (second.pk,)]
+    assert build.calls == 3
+
+    by_id = _counted(lambda pk, other: User.objects.filter(pk__gte=pk, pk__lte=other).order_by("pk").values_list("pk"))
+    between = Statement(User, by_id)
+    assert between.rows(first.pk, first.pk) == [(first.pk,)]
+    assert between.rows(first.pk, second.pk) == [(first.pk,), (second.pk,)]
+    assert between.rows(second.pk, second.pk) == [(second.pk,)]
+    assert by_id.calls == 2  # the first run and its probe values; kept on either database (ids pass unchanged)
+
+
+def test_a_kept_update_changes_the_rows_its_new_values_pick():
+    first, second = UserFactory(is_active=True), UserFactory(is_active=True)
+    build = _counted(lambda pk, active: (User.objects.filter(pk=pk), {"is_active": active}))
+    statement = Statement(User, build)
+
+    assert statement.write(first.pk, False) == 1
+    assert statement.write(second.pk, False) == 1
+    assert statement.write(-1, True) == 0
+
+    assert build.calls == 2  # and once for probe values
+    assert list(User.objects.filter(pk__in=(first.pk, second.pk)).values_list("is_active", flat=True)) == [False, False]
