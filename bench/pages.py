@@ -20,19 +20,17 @@ def portal_pages() -> str:
     ``manage.py shell``)."""
     import time
 
-    from django.utils import timezone
-
     from bench.tools import _session_for
     from services.accounts.models import DepartmentMembership, User
     from services.applications.backlog import open_counts_roll_up
-    from services.applications.decisions import SETTLING, decision_days_refresh
+    from services.applications.decisions import decision_days_refresh
     from services.applications.management.commands.seed_scale import BENCH_RESIDENT
     from services.applications.models import Application
     from services.catalogue.models import Department
     from services.statistics.actions import city_supervisor_grant
 
     started = time.perf_counter()
-    rows = decision_days_refresh(until=timezone.now() - SETTLING)
+    rows = decision_days_refresh()
     refresh_s = time.perf_counter() - started
     open_counts_roll_up()
     resident = User.objects.get(email=BENCH_RESIDENT)

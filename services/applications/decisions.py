@@ -118,12 +118,14 @@ def submission_counts(*, since: dt.date) -> dict[int, int]:
 
 
 @transaction.atomic
-def decision_days_refresh(*, until: dt.datetime) -> int:
+def decision_days_refresh(*, until: dt.datetime | None = None) -> int:
     """Rebuild the summary of decisions (``DecisionDay``) of the ``DAYS_KEPT`` days before ``until``'s day and of that
-    day up to ``until`` (the periodic task: ``SETTLING`` before it runs), and of submissions (``SubmissionDay``) of the
-    ``SUBMISSION_DAYS_KEPT`` days, from the applications, replacing the previous rows in one transaction (readers see
-    the old summaries or the new, never a mix); return the decisions' rows. What comes after ``until`` is counted live,
-    so a reader counts at most the time since the last rebuild from the applications, not the whole of today."""
+    day up to ``until`` (by default ``SETTLING`` before now, as the periodic task runs it), and of submissions
+    (``SubmissionDay``) of the ``SUBMISSION_DAYS_KEPT`` days, from the applications, replacing the previous rows in
+    one transaction (readers see the old summaries or the new, never a mix); return the decisions' rows. What comes
+    after ``until`` is counted live, so a reader counts at most the time since the last rebuild from the
+    applications, not the whole of today."""
+    until = until or timezone.now() - SETTLING
     today = timezone.localdate(until)
     counts = _counted(since=_midnight(today - dt.timedelta(days=DAYS_KEPT)), until=until, department_ids=None)
     DecisionDay.objects.all().delete()

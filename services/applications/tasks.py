@@ -1,8 +1,7 @@
 from celery import shared_task
-from django.utils import timezone
 
 from .backlog import open_counts_roll_up
-from .decisions import SETTLING, decision_days_refresh
+from .decisions import decision_days_refresh
 from .drafts import application_drafts_purge, application_drafts_remind
 
 
@@ -16,7 +15,7 @@ def purge_stale_drafts() -> dict:
 def refresh_decision_days() -> int:
     """Rebuild the summary of the decisions and submissions up to a few minutes ago (a periodic job: every hour, so
     a reader counts at most the last hour or so from the applications, and a lost run costs an hour more)."""
-    return decision_days_refresh(until=timezone.now() - SETTLING)
+    return decision_days_refresh()
 
 
 @shared_task
