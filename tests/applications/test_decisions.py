@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from services.applications.decisions import (
     DAYS_KEPT,
+    SETTLING,
     SUBMISSION_DAYS_KEPT,
     decision_counts,
     decision_days_refresh,
     submission_counts,
 )
 from services.applications.models import Application, DecisionDay, SubmissionDay
+from services.applications.tasks import refresh_decision_days
 from tests.factories import ApplicationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -172,3 +174,22 @@ def test_a_rebuild_counts_its_day_up_to_its_moment_and_what_comes_after_live(dec
     )
     assert sum(_counted(since=since).values()) == sum(before.values()) + 1
     assert sum(submission_counts(since=today).values()) == sum(submitted.values()) + 1
+
+
+def test_the_hourly_rebuild_counts_up_to_a_few_minutes_ago(decisions):
+    """The periodic task's rebuild (no moment given) holds what was decided until SETTLING ago; a decision made
+    within those minutes (its transaction may still be committing elsewhere) is counted live."""
+    now = timezone.now()
+    recent = ApplicationFactory(
+        service=decisions["service"], approved=True, submitted_at=now, decided_at=now, due_date=timezone.localdate()
+    )
+
+    before = _counted(since=timezone.localdate() - dt.timedelta(days=89))
+
+    refresh_decision_days()
+
+    (until,) = set(DecisionDay.objects.values_list("until", flat=True)) | set(
+        SubmissionDay.objects.values_list("until", flat=True)
+    )
+    assert now - SETTLING <= until < now - SETTLING + dt.timedelta(seconds=30) < recent.decided_at
+    assert _counted(since=timezone.localdate() - dt.timedelta(days=89)) == before  # the recent one, counted live
