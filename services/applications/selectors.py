@@ -3,6 +3,7 @@ import functools
 from collections.abc import Collection
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -175,12 +176,7 @@ def application_prefill(
     if not (asked := [(name, prop) for name, prop in questions(schema) if name not in answered]):
         return {}
     facts = profile_facts(profile=profile_for_user(user=applicant))
-    earlier = list(
-        Application.objects.for_applicant(applicant)
-        .exclude(status=Status.DRAFT)
-        .order_by("-created_at")
-        .values_list("answers", "reference", "form_version_id", "service_id")[:PREFILL_LOOKBACK]
-    )
+    earlier = _earlier_answers(applicant_id=applicant.pk)
     # Each form once (the same few forms come back with every earlier application otherwise).
     schemas = form_schemas(version_ids={row[2] for row in earlier if row[2]},
                            service_ids={row[3] for row in earlier if not row[2]},
@@ -206,6 +202,24 @@ def application_prefill(
         if not validate_answers(schema=schema, answers={name: candidate[0]}, partial=True):
             prefill[name] = candidate
     return prefill
+
+
+def _earlier_answers(*, applicant_id) -> list[tuple[Any, str, int | None, int]]:
+    """Return the answers, reference, form version and service of the applicant's latest PREFILL_LOOKBACK
+    applications past draft, newest first: the ORM's query written out (building and compiling it was about 0.5 ms
+    of CPU, a third of a one-call submission's prefill), its answers read as the JSON field reads them."""
+    connection = connections[router.db_for_read(Application)]
+    with connection.cursor() as cursor:
+        cursor.execute(_EARLIER_SQL, [applicant_id, Status.DRAFT.value, PREFILL_LOOKBACK])
+        rows = cursor.fetchall()
+    answers = Application._meta.get_field("answers")
+    return [(answers.from_db_value(row[0], None, connection), *row[1:]) for row in rows]
+
+
+_EARLIER_SQL = """
+    SELECT answers, reference, form_version_id, service_id FROM applications_application
+    WHERE applicant_id = %s AND status <> %s ORDER BY created_at DESC LIMIT %s
+"""
 
 
 def _credential_evidence(*, applicant, prop: dict) -> tuple[Any, str] | None:
