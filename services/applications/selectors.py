@@ -95,9 +95,14 @@ def _summaries() -> QuerySet[dict[str, Any]]:
 def application_get_for_resident(*, user, public_id) -> Application:
     """Return the resident's own application, or one of a person they act for within the mandate's scope; raise
     Http404 for any other (another person's is not found, nor is it once the mandate is revoked or expired)."""
-    reachable = Application.objects.visible_to_resident(user).select_related("service__department", "form_version")
-    application = get_object_or_404(reachable, public_id=public_id)
-    if type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
+    # Their own first, by the applicant's index: building the condition on mandates took more CPU than the rest of
+    # the read (2.3 against 1.0 ms in process); an agent's or a missing application costs that one statement more.
+    related = ("service__department", "form_version")
+    application = Application.objects.for_applicant(user).select_related(*related).filter(public_id=public_id).first()
+    if application is None:
+        application = get_object_or_404(Application.objects.visible_to_resident(user).select_related(*related),
+                                         public_id=public_id)  # fmt: skip
+    elif type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
         Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
     if application.department_id == application.service.department_id:  # handled by the service's own department
         Application.department.field.set_cached_value(application, application.service.department)  # no query
