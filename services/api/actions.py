@@ -94,13 +94,27 @@ def _wait_ms() -> str:
 
 
 def idempotency_key_finish(*, user, key: str, status_code: int, body, headers: dict | None = None) -> None:
-    """Store the response to replay, in the request's transaction (``idempotency_key_claim``)."""
+    """Store the response to replay, in the request's transaction (``idempotency_key_claim``); on PostgreSQL with
+    the statement written out, as the claim (building the ORM's update was about 5 % of a one-call submission's CPU).
+    The JSON is what the ORM writes: json.dumps, a None body as NULL."""
+    if connection.vendor == "postgresql":
+        body_json = None if body is None else json.dumps(body)
+        with connection.cursor() as cursor:
+            cursor.execute(_FINISH_SQL, [status_code, body_json, json.dumps(headers or {}), user.pk, key])
+        return
     IdempotencyKey.objects.filter(user=user, key=key, state=IdempotencyKey.State.RUNNING).update(
         state=IdempotencyKey.State.DONE,
         response_status=status_code,
         response_body=body,
         response_headers=headers or {},
     )
+
+
+_FINISH_SQL = """
+    UPDATE api_idempotencykey SET state = 'done', response_status = %s, response_body = %s::jsonb,
+        response_headers = %s::jsonb
+    WHERE user_id = %s AND key = %s AND state = 'running'
+"""
 
 
 def idempotency_keys_purge(*, now: dt.datetime | None = None) -> int:

@@ -1,6 +1,7 @@
 """Writes on applications; the web, the API, the admin and tasks all call these."""
 
 import logging
+from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.http import Http404
@@ -27,11 +28,7 @@ from .models import (
     RejectionReason,
     Status,
 )
-from .selectors import (
-    application_draft_for_service,
-    application_prefill,
-    staff_may_handle,
-)
+from .selectors import application_draft_for_service, application_prefill, staff_may_handle
 from .submission import announced_at_once, check_answers, route_on_commit, submission_checked
 from .workflow import Actor, actor_roles, application_first_move, application_transition, assignment_status, refuse
 
@@ -67,22 +64,31 @@ def application_create_draft(
     return application
 
 
-@transaction.atomic
 def application_create_submitted(
     *, applicant, service: Service, answers: dict, channel=Channel.MOBILE, acting=None, form_version=None
 ) -> tuple[Application, ApplicationEvent]:
     """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
     checks, records and errors of application_create_draft then application_submit, with the form version, the
-    profile and the rules read once, and the row inserted once, submitted (a form asking for documents, or a
-    database without sequences: inserted, then updated once with the move), never read back. A refused submission
-    leaves nothing behind (no draft). ``form_version``: as application_create_draft's."""
-    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting,
-                             form_version=form_version)  # fmt: skip
-    by = acting or applicant
-    _reserve_id(application)
-    if application.pk is None or any("x-document-type" in prop for _name, prop in questions(application.schema)):
-        application.save(force_insert=True)  # attaching a document needs the row; a refusal rolls it back
-    attach_answered_documents(application=application, changes=application.answers, by=by)
+    profile and the rules read once, and the row inserted once, submitted, never read back. A refused submission
+    leaves nothing behind (no draft). ``form_version``: as application_create_draft's. Every check comes before the
+    row's first write, so in a caller's transaction (an Idempotency-Key's) it takes no savepoint: a refusal wrote
+    none of it, any other error fails the whole transaction; only a form asking for documents (or a database without
+    sequences) inserts the row first, for the attaching, then updates it with the move, in a savepoint: a refusal
+    rolls the row back and the caller's transaction goes on to record it."""
+    outer = connection.in_atomic_block
+    with nullcontext() if outer else transaction.atomic():
+        application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel,
+                                 acting=acting, form_version=form_version)  # fmt: skip
+        _reserve_id(application)
+        if application.pk is not None and not any("x-document-type" in p for _n, p in questions(application.schema)):
+            return _submit_new(application=application, by=acting or applicant)
+        with transaction.atomic(savepoint=outer):
+            application.save(force_insert=True)
+            attach_answered_documents(application=application, changes=application.answers, by=acting or applicant)
+            return _submit_new(application=application, by=acting or applicant)
+
+
+def _submit_new(*, application: Application, by) -> tuple[Application, ApplicationEvent]:
     changes = submission_checked(application=application, by=by)
     announce = announced_at_once(application=application, by=by, changes=changes)
     changes["reference"] = _reference(application)

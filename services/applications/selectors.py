@@ -3,6 +3,7 @@ import functools
 from collections.abc import Collection
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -94,9 +95,14 @@ def _summaries() -> QuerySet[dict[str, Any]]:
 def application_get_for_resident(*, user, public_id) -> Application:
     """Return the resident's own application, or one of a person they act for within the mandate's scope; raise
     Http404 for any other (another person's is not found, nor is it once the mandate is revoked or expired)."""
-    reachable = Application.objects.visible_to_resident(user).select_related("service__department", "form_version")
-    application = get_object_or_404(reachable, public_id=public_id)
-    if type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
+    # Their own first, by the applicant's index: building the condition on mandates took more CPU than the rest of
+    # the read (2.3 against 1.0 ms in process); an agent's or a missing application costs that one statement more.
+    related = ("service__department", "form_version")
+    application = Application.objects.for_applicant(user).select_related(*related).filter(public_id=public_id).first()
+    if application is None:
+        application = get_object_or_404(Application.objects.visible_to_resident(user).select_related(*related),
+                                         public_id=public_id)  # fmt: skip
+    elif type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
         Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
     if application.department_id == application.service.department_id:  # handled by the service's own department
         Application.department.field.set_cached_value(application, application.service.department)  # no query
@@ -175,12 +181,7 @@ def application_prefill(
     if not (asked := [(name, prop) for name, prop in questions(schema) if name not in answered]):
         return {}
     facts = profile_facts(profile=profile_for_user(user=applicant))
-    earlier = list(
-        Application.objects.for_applicant(applicant)
-        .exclude(status=Status.DRAFT)
-        .order_by("-created_at")
-        .values_list("answers", "reference", "form_version_id", "service_id")[:PREFILL_LOOKBACK]
-    )
+    earlier = _earlier_answers(applicant_id=applicant.pk)
     # Each form once (the same few forms come back with every earlier application otherwise).
     schemas = form_schemas(version_ids={row[2] for row in earlier if row[2]},
                            service_ids={row[3] for row in earlier if not row[2]},
@@ -206,6 +207,24 @@ def application_prefill(
         if not validate_answers(schema=schema, answers={name: candidate[0]}, partial=True):
             prefill[name] = candidate
     return prefill
+
+
+def _earlier_answers(*, applicant_id) -> list[tuple[Any, str, int | None, int]]:
+    """Return the answers, reference, form version and service of the applicant's latest PREFILL_LOOKBACK
+    applications past draft, newest first: the ORM's query written out (building and compiling it was about 0.5 ms
+    of CPU, a third of a one-call submission's prefill), its answers read as the JSON field reads them."""
+    connection = connections[router.db_for_read(Application)]
+    with connection.cursor() as cursor:
+        cursor.execute(_EARLIER_SQL, [applicant_id, Status.DRAFT.value, PREFILL_LOOKBACK])
+        rows = cursor.fetchall()
+    answers = Application._meta.get_field("answers")
+    return [(answers.from_db_value(row[0], None, connection), *row[1:]) for row in rows]
+
+
+_EARLIER_SQL = """
+    SELECT answers, reference, form_version_id, service_id FROM applications_application
+    WHERE applicant_id = %s AND status <> %s ORDER BY created_at DESC LIMIT %s
+"""
 
 
 def _credential_evidence(*, applicant, prop: dict) -> tuple[Any, str] | None:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from services.api.actions import idempotency_key_claim, idempotency_keys_purge
+from services.api.actions import idempotency_key_claim, idempotency_key_finish, idempotency_keys_purge
 from services.api.models import IdempotencyKey
 from services.applications.actions import application_create_draft
 from services.applications.models import Application
@@ -201,3 +201,24 @@ def test_the_claim_is_one_statement_and_leaves_the_request_without_its_wait_boun
 
     assert claimed is None and len(claiming) == 2  # the claim, and the SHOW
     assert IdempotencyKey.objects.get(key="k-one").state == IdempotencyKey.State.RUNNING
+
+
+def test_the_answer_kept_is_the_running_keys_own_and_a_missing_body_is_null(resident):
+    """The answer is written once, onto the caller's running key only (another's key, or one done already, stays
+    as it is): its status, body and headers, JSON as the ORM writes it, and no body as NULL."""
+    other = UserFactory()
+    for user, key in [(resident, "a"), (resident, "b"), (other, "a")]:
+        idempotency_key_claim(user=user, key=key, method="POST", path="/p/", request_hash="h")
+
+    idempotency_key_finish(user=resident, key="a", status_code=201, body={"id": "x", "名": [1, None]},
+                           headers={"Location": "/p/x/"})  # fmt: skip
+    idempotency_key_finish(user=resident, key="a", status_code=500, body={"again": True})
+    idempotency_key_finish(user=resident, key="b", status_code=204, body=None)
+
+    rows = {(row.user_id, row.key): row for row in IdempotencyKey.objects.all()}
+    first, empty, theirs = rows[resident.pk, "a"], rows[resident.pk, "b"], rows[other.pk, "a"]
+    assert (first.state, first.response_status, first.response_body, first.response_headers) == (
+        "done", 201, {"id": "x", "名": [1, None]}, {"Location": "/p/x/"})  # fmt: skip
+    assert (empty.state, empty.response_status, empty.response_headers) == ("done", 204, {})
+    assert IdempotencyKey.objects.filter(pk=empty.pk, response_body__isnull=True).exists()
+    assert (theirs.state, theirs.response_status) == ("running", None)

@@ -1,4 +1,5 @@
-"""The applications list reads only the columns it shows, and shows them as the application's own page does."""
+"""The applications list reads only the columns it shows, and shows them as the application's own page does; the
+application's page is what its serializer gives."""
 
 from datetime import date, timedelta
 
@@ -7,8 +8,12 @@ from django.utils import timezone, translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
-from services.applications.apis.applications import ApplicationOutputSerializer
-from services.applications.models import Application, Status
+from services.applications.apis.applications import ApplicationDetailOutputSerializer, ApplicationOutputSerializer
+from services.applications.models import Application, ApplicationEvent, Status
+from services.applications.selectors import application_get_for_resident
+from services.mandates.actions import mandate_grant
+from services.mandates.models import Mandate
+from services.mandates.selectors import mandate_snapshot
 from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +88,39 @@ def test_the_first_page_compiled_once_is_each_residents_own(resident, service, d
         assert [item["id"] for item in own["results"]] == [str(mine.public_id)]
         assert {item["id"] for item in first["results"] + second["results"]} == {str(a.public_id) for a in theirs}
         assert {item["id"] for item in filtered["results"]} == {str(a.public_id) for a in theirs}
+
+
+@pytest.mark.parametrize("zone", ["Asia/Shanghai", "UTC"])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_detail_is_byte_for_byte_what_the_detail_serializer_gives(resident_client, resident, service, settings,
+                                                                      language, zone):  # fmt: skip
+    """An application's page, built without the serializer, renders exactly as ApplicationDetailOutputSerializer's:
+    a draft (its fee quote), one without a form version, a decided one with its timeline, one an agent made."""
+    settings.TIME_ZONE = zone
+    decided = timezone.now() - timedelta(days=1)
+    agent = UserFactory()
+    mandate, _token = mandate_grant(grantor=resident, access="apply")
+    Mandate.objects.filter(pk=mandate.pk).update(grantee=agent, status="active")
+    mandate.refresh_from_db()
+    applications = [
+        ApplicationFactory(applicant=resident, service=service),
+        ApplicationFactory(applicant=resident, service=service, form_version=None, answers={}),
+        ApplicationFactory(applicant=resident, service=service, rejected=True, decided_at=decided,
+                           due_date=date(2027, 1, 15), decision_reason="Not resident in the district."),
+        ApplicationFactory(applicant=resident, acting_user=agent, service=service, submitted=True,
+                           mandate_snapshot=mandate_snapshot(mandate=mandate)),
+    ]  # fmt: skip
+    ApplicationEvent.objects.create(application=applications[2], from_status="in_review", to_status="rejected",
+                                    message="Not resident in the district.")  # fmt: skip
+    ApplicationEvent.objects.create(application=applications[2], note="overdue", visible_to_resident=False)
+
+    for application in applications:
+        response = resident_client.get(f"/api/v1/applications/{application.public_id}/", HTTP_ACCEPT_LANGUAGE=language)
+        with translation.override(language):
+            loaded = application_get_for_resident(user=resident, public_id=application.public_id)
+            expected = JSONRenderer().render(ApplicationDetailOutputSerializer(loaded).data)
+        assert response.status_code == 200
+        assert response.content == expected
+    assert resident_client.get(f"/api/v1/applications/{applications[2].public_id}/").json()["timeline"]
+    assert resident_client.get(f"/api/v1/applications/{applications[3].public_id}/").json()["made_by_agent"]
+    assert resident_client.get(f"/api/v1/applications/{applications[0].public_id}/").json()["fee_quote"]

@@ -112,9 +112,9 @@ def test_a_retry_with_its_idempotency_key_replays_the_answer_and_submits_once(re
     assert Application.objects.filter(status=Status.SUBMITTED).count() == 1
 
 
-def count_one_call(client, service) -> int:
+def count_one_call(client, service, **headers) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert one_call(client, service, VALID_ANSWERS).status_code == 201
+        assert one_call(client, service, VALID_ANSWERS, **headers).status_code == 201
     return len(queries)
 
 
@@ -123,8 +123,10 @@ def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_ap
 ):
     """The one call reads the profile and the rules once and nothing back, nothing to prefill the questions it
     answers, and the service with its form from the process's copy once it has read them (one small statement checks
-    that they have not changed, on PostgreSQL; SQLite reads them): 7 queries (savepoints included) against the two
-    calls' 15, whatever the resident applied for before."""
+    that they have not changed, on PostgreSQL; SQLite reads them): 5 queries against the two calls' 15, whatever the
+    resident applied for before. (The test's own transaction stands in for the BEGIN and COMMIT a request adds, as
+    for the two calls' savepoints; the one call takes none in it, see the next test. SQLite, with no sequence to
+    take the id from first, inserts the row and then updates it, in a savepoint.)"""
     count_one_call(resident_client, service)  # the process reads the service and its form
     with CaptureQueriesContext(connection) as paired:
         assert two_calls(resident_client, service, VALID_ANSWERS).status_code == 200
@@ -132,4 +134,36 @@ def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_ap
     ApplicationFactory.create_batch(20, applicant=resident, service=service, submitted=True)
     many = count_one_call(resident_client, service)
 
-    assert (few, many, len(paired)) == ((7, 7, 15) if connection.vendor == "postgresql" else (8, 8, 14))
+    assert (few, many, len(paired)) == ((5, 5, 15) if connection.vendor == "postgresql" else (8, 8, 14))
+
+
+def test_with_an_idempotency_key_it_takes_no_savepoint_in_the_keys_transaction(resident_client, service):
+    """With a key, one transaction holds the key, the application and the answer (here a savepoint in the test's,
+    a BEGIN and COMMIT in a request): the key claimed and its answer kept are its statements more, and the
+    application's writes take no savepoint of their own (every check comes before them)."""
+    count_one_call(resident_client, service)  # the process reads the service and its form, keeps them next time
+    count_one_call(resident_client, service)
+    plain = count_one_call(resident_client, service)
+    with CaptureQueriesContext(connection) as queries:
+        assert one_call(resident_client, service, VALID_ANSWERS, HTTP_IDEMPOTENCY_KEY="count-1").status_code == 201
+
+    savepoints = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT")]
+    if connection.vendor == "postgresql":  # the key's transaction, then the claim and the answer kept
+        assert (len(savepoints), len(queries)) == (1, plain + 2 + 1 + 1)
+    else:  # and SQLite's claim: the purge of an expired key, then the insert in a savepoint of its own
+        assert (len(savepoints), len(queries)) == (3, plain + 2 + 4 + 1)  # the row's insert first: its savepoint
+
+
+@pytest.mark.parametrize("answers", [{"full_name": "Li Lei"}, VALID_ANSWERS], ids=["incomplete", "not eligible"])
+def test_a_refusal_under_an_idempotency_key_is_kept_and_replayed_and_creates_nothing(resident_client, service, answers):
+    """A refused one call with a key leaves its transaction usable: the refusal is kept with the key, a retry gets
+    the same problem replayed, and no application was created."""
+    service.eligibility_rules = [{"kind": "answer", "field": "urgent", "equals": True}]
+    service.save()
+
+    first = one_call(resident_client, service, answers, HTTP_IDEMPOTENCY_KEY="refused-1")
+    again = one_call(resident_client, service, answers, HTTP_IDEMPOTENCY_KEY="refused-1")
+
+    assert first.status_code == again.status_code == 400
+    assert again["Idempotent-Replayed"] == "true" and again.json() == first.json()
+    assert not Application.objects.exists()

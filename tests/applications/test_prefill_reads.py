@@ -1,9 +1,12 @@
 """Prefilling a new draft reads each earlier form once, and still reuses answers of rows made without a version."""
 
-import pytest
-from django.utils import translation
+import datetime as dt
 
-from services.applications.selectors import application_prefill
+import pytest
+from django.utils import timezone, translation
+
+from services.applications.models import Application
+from services.applications.selectors import PREFILL_LOOKBACK, application_prefill
 from tests.factories import ApplicationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +51,23 @@ def test_answered_questions_are_left_out_and_nothing_is_read_when_none_is_left(
         prefill = application_prefill(applicant=resident, schema=CHILD, form_version_id=version.pk)
 
     assert prefill["child_name"][0] == "李小明"
+
+
+def test_only_the_latest_earlier_applications_past_draft_are_read_the_newest_winning(health, resident):
+    """A draft's answers are never reused, nor another person's; of the applicant's own, only the PREFILL_LOOKBACK
+    newest are read, and the newest answer wins."""
+    vaccination = ServiceFactory(department=health, form_schema=CHILD)
+    oldest = ApplicationFactory(applicant=resident, service=vaccination, approved=True, answers={"child_name": "老"})
+    ApplicationFactory.create_batch(PREFILL_LOOKBACK, applicant=resident, service=vaccination, approved=True,
+                                    answers={})  # fmt: skip
+    Application.objects.filter(pk=oldest.pk).update(created_at=timezone.now() - dt.timedelta(days=1))
+
+    assert application_prefill(applicant=resident, schema=CHILD) == {}  # the oldest is past the lookback
+    newest = ApplicationFactory(applicant=resident, service=vaccination, submitted=True, answers={"child_name": "新"})
+    ApplicationFactory(applicant=resident, service=vaccination, answers={"child_name": "草稿"})  # a draft
+    ApplicationFactory(service=vaccination, submitted=True, answers={"child_name": "别人"})  # someone else's
+
+    with translation.override("en"):
+        assert application_prefill(applicant=resident, schema=CHILD) == {
+            "child_name": ("新", f"From your application {newest.reference}")
+        }

@@ -6,12 +6,14 @@ import re
 
 import pytest
 from django.contrib.admin.sites import site
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from services.accounts.models import ResidentProfile
 from services.applications.models import Application, Status
+from services.applications.selectors import application_get_for_resident
 from services.audit.models import AuditEntry, AuditRole
 from services.caseworker.admin.applications import ApplicationAdmin
 from services.common.errors import NotAllowed
@@ -302,3 +304,23 @@ def test_eligibility_is_the_legal_subjects(client):
     client.post(reverse("applications:check", kwargs={"public_id": own.public_id}))
     own.refresh_from_db()
     assert own.status == Status.DRAFT  # the parent, 41, is not
+
+
+def test_an_agent_finds_the_persons_application_theirs_and_their_own_with_one_read(
+    client, service, django_assert_num_queries
+):
+    """The resident's own application is found with one read; one of the person they act for with one more (the
+    mandate's condition), and it is the person's, not the agent's; another person's is not found."""
+    grantor, agent = UserFactory(), UserFactory()
+    grant_and_accept(client, grantor, agent)
+    theirs = ApplicationFactory(applicant=grantor, service=service, submitted=True)
+    own = ApplicationFactory(applicant=agent, service=service)
+    stranger = ApplicationFactory(service=service)
+
+    with django_assert_num_queries(1):
+        assert application_get_for_resident(user=agent, public_id=own.public_id).applicant == agent
+    with django_assert_num_queries(2):
+        found = application_get_for_resident(user=agent, public_id=theirs.public_id)
+    assert found == theirs and found.applicant_id == grantor.pk and found.applicant == grantor
+    with pytest.raises(Http404):
+        application_get_for_resident(user=agent, public_id=stranger.public_id)

@@ -32,6 +32,7 @@ from ..actions import (
 )
 from ..models import Application, Channel, FeeStatus, Status, resident_status_label
 from ..selectors import (
+    SUMMARY_COLUMNS,
     application_fee_quote,
     application_get_for_resident,
     application_summaries_for_resident,
@@ -165,10 +166,42 @@ class ApplicationDetailOutputSerializer(ApplicationOutputSerializer):
 
     @extend_schema_field(EventOutputSerializer(many=True))
     def get_timeline(self, application):
-        # A view that has just written the whole timeline passes it in the context ("timeline"): no read-back.
-        events = self.context.get("timeline")
-        events = application_timeline(application=application, for_resident=True) if events is None else events
-        return EventOutputSerializer(events, many=True).data
+        return EventOutputSerializer(application_timeline(application=application, for_resident=True), many=True).data
+
+
+def application_detail_json(*, application: Application, timeline: Iterable | None = None) -> dict[str, Any]:
+    """Return what ApplicationDetailOutputSerializer gives, built directly: the list item's fields as the list builds
+    them, then the rest (the serializer's fields deep-copied and run for each response were about 8 % of a one-call
+    submission's CPU). ``timeline``: the application's events, when the caller has just written the whole of it."""
+    row = {column: _column_value(application, column) for column in SUMMARY_COLUMNS}
+    snapshot, zone = application.mandate_snapshot, timezone.get_current_timezone()
+    events = application_timeline(application=application, for_resident=True) if timeline is None else timeline
+    draft = application.status == Status.DRAFT
+    return {
+        **application_summaries_json(rows=[row])[0],
+        "made_by_agent": MandateSnapshotOutputSerializer(snapshot).data if snapshot else None,
+        "form": FormOutputSerializer(application.form_version).data if application.form_version_id else None,
+        "fee_fen": application.fee_fen,
+        "fee_status": application.fee_status,
+        "fee_quote": FeeQuoteOutputSerializer(application_fee_quote(application=application)).data if draft else None,
+        "timeline": [
+            {
+                "at": _datetime_json(value=event.created_at, zone=zone),
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "message": event.message,
+            }
+            for event in events
+        ],
+    }
+
+
+def _column_value(application: Application, column: str) -> Any:
+    """Return the value a ``values()`` column names (``service__slug``) on the loaded application."""
+    value = application
+    for name in column.split("__"):
+        value = None if value is None else getattr(value, name)
+    return value
 
 
 class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
@@ -256,13 +289,10 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
         with answers_errors():
             if data.validated_data["submit"]:
                 application, event = application_create_submitted(**arguments)
-                output = ApplicationDetailOutputSerializer(application, context={"timeline": [event]})
-            else:
-                # A new draft has no event yet: nothing to read back.
-                output = ApplicationDetailOutputSerializer(
-                    application_create_draft(**arguments), context={"timeline": []}
-                )
-        return Response(output.data, status=status.HTTP_201_CREATED)
+                output = application_detail_json(application=application, timeline=[event])
+            else:  # a new draft has no event yet: nothing to read back
+                output = application_detail_json(application=application_create_draft(**arguments), timeline=[])
+        return Response(output, status=status.HTTP_201_CREATED)
 
 
 class ApplicationDetailApi(APIView):
@@ -282,7 +312,7 @@ class ApplicationDetailApi(APIView):
     def get(self, request, public_id):
         """Show one of the caller's applications with its form version and timeline."""
         application = application_get_for_resident(user=request.user, public_id=public_id)
-        return Response(ApplicationDetailOutputSerializer(application).data)
+        return Response(application_detail_json(application=application))
 
     @extend_schema(
         operation_id="applications_partial_update",
@@ -300,7 +330,7 @@ class ApplicationDetailApi(APIView):
             application = application_save_answers(
                 application=application, changes=data.validated_data["answers"], by=request.user
             )
-        return Response(ApplicationDetailOutputSerializer(application).data)
+        return Response(application_detail_json(application=application))
 
 
 class ApplicationSubmitApi(IdempotentPostMixin, APIView):
@@ -318,7 +348,7 @@ class ApplicationSubmitApi(IdempotentPostMixin, APIView):
         application = application_get_for_resident(user=request.user, public_id=public_id)
         with answers_errors():
             application = application_submit(application=application, by=request.user)
-        return Response(ApplicationDetailOutputSerializer(application).data)
+        return Response(application_detail_json(application=application))
 
 
 class ApplicationWithdrawApi(IdempotentPostMixin, APIView):
@@ -332,4 +362,4 @@ class ApplicationWithdrawApi(IdempotentPostMixin, APIView):
         """Withdraw an open application (submitted, routed, in review or awaiting information); not a draft."""
         application = application_get_for_resident(user=request.user, public_id=public_id)
         application = application_withdraw(application=application, by=request.user)
-        return Response(ApplicationDetailOutputSerializer(application).data)
+        return Response(application_detail_json(application=application))
