@@ -3,7 +3,6 @@ import functools
 from collections.abc import Collection
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -16,6 +15,7 @@ from services.catalogue.eligibility import EligibilityResult
 from services.catalogue.fees import FeeQuote
 from services.catalogue.models import DocumentType, Service
 from services.catalogue.selectors import eligibility_check, form_schemas, service_fee_quote
+from services.common.statements import Statement
 from services.credentials.selectors import (
     credential_facts,
     credential_list_for_holder,
@@ -211,20 +211,20 @@ def application_prefill(
 
 def _earlier_answers(*, applicant_id) -> list[tuple[Any, str, int | None, int]]:
     """Return the answers, reference, form version and service of the applicant's latest PREFILL_LOOKBACK
-    applications past draft, newest first: the ORM's query written out (building and compiling it was about 0.5 ms
-    of CPU, a third of a one-call submission's prefill), its answers read as the JSON field reads them."""
-    connection = connections[router.db_for_read(Application)]
-    with connection.cursor() as cursor:
-        cursor.execute(_EARLIER_SQL, [applicant_id, Status.DRAFT.value, PREFILL_LOOKBACK])
-        rows = cursor.fetchall()
-    answers = Application._meta.get_field("answers")
-    return [(answers.from_db_value(row[0], None, connection), *row[1:]) for row in rows]
+    applications past draft, newest first (built once per process: building and compiling it was about 0.5 ms of
+    CPU, a third of a one-call submission's prefill)."""
+    return _EARLIER.rows(applicant_id, Status.DRAFT.value)
 
 
-_EARLIER_SQL = """
-    SELECT answers, reference, form_version_id, service_id FROM applications_application
-    WHERE applicant_id = %s AND status <> %s ORDER BY created_at DESC LIMIT %s
-"""
+_EARLIER = Statement(
+    Application,
+    lambda applicant_id, draft: (
+        Application.objects.for_applicant(applicant_id)
+        .exclude(status=draft)
+        .order_by("-created_at")
+        .values_list("answers", "reference", "form_version_id", "service_id")[:PREFILL_LOOKBACK]
+    ),
+)
 
 
 def _credential_evidence(*, applicant, prop: dict) -> tuple[Any, str] | None:

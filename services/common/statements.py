@@ -30,17 +30,20 @@ class Statement:
 
     def __init__(self, model, build: Callable[..., QuerySet | tuple[QuerySet, dict]]):
         self.model, self.build = model, build
-        self._kept: dict[str, tuple[str, list[int]]] = {}  # database alias -> (SQL, value index of each parameter)
+        self._kept: dict[
+            str, tuple[str, list[int], dict]
+        ] = {}  # alias -> (SQL, value index of each parameter, converters)
         self._tried: set[str] = set()
 
     def _run(self, values: tuple, result: Callable):
         alias = router.db_for_write(self.model)
-        sql, params = self._compiled(alias, values)
-        with connections[alias].cursor() as cursor:
+        sql, params, converters = self._compiled(alias, values)
+        connection = connections[alias]
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return result(cursor)
+            return result(cursor, connection, converters)
 
-    def _sql(self, alias: str, values: tuple) -> tuple[str, list]:
+    def _sql(self, alias: str, values: tuple) -> tuple[str, list, dict]:
         built = self.build(*values)
         if isinstance(built, tuple):
             queryset, changes = built
@@ -48,30 +51,48 @@ class Statement:
             query.add_update_values(changes)
         else:
             query = built.query
-        sql, params = query.get_compiler(using=alias).as_sql()
-        return sql, list(params)
+        compiler = query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        # What the compiler's apply_converters() does to a row read: a JSON field's text parsed, above all.
+        selected = [column[0] for column in compiler.select[: compiler.col_count]] if compiler.select else []
+        return sql, list(params), compiler.get_converters(selected) if selected else {}
 
-    def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple]:
+    def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple, dict]:
         kept = self._kept.get(alias)
         if kept is not None:
-            return kept[0], tuple(values[index] for index in kept[1])
-        sql, params = self._sql(alias, values)
+            sql, order, converters = kept
+            return sql, tuple(values[index] for index in order), converters
+        sql, params, converters = self._sql(alias, values)
         if alias not in self._tried:
             self._tried.add(alias)
             probes = tuple(_probe(value, n) for n, value in enumerate(values))
-            probe_sql, probe_params = self._sql(alias, probes)
+            probe_sql, probe_params, _converters = self._sql(alias, probes)
             order = _places(probe_params, probes)
             if probe_sql == sql and order is not None and _typed(params) == _typed(values[n] for n in order):
-                self._kept[alias] = (sql, order)
-        return sql, tuple(params)
+                self._kept[alias] = (sql, order, converters)
+        return sql, tuple(params), converters
 
     def rows(self, *values) -> list[tuple]:
-        """Run a read; return its rows."""
-        return self._run(values, lambda cursor: cursor.fetchall())
+        """Run a read; return its rows, each value as the ORM reads it."""
+        return self._run(values, _converted)
 
     def write(self, *values) -> int:
         """Run an ``UPDATE``; return how many rows it changed."""
-        return self._run(values, lambda cursor: cursor.rowcount)
+        return self._run(values, lambda cursor, _connection, _converters: cursor.rowcount)
+
+
+def _converted(cursor, connection, converters: dict) -> list[tuple]:
+    rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        values = list(row)
+        for position, (functions, expression) in converters.items():
+            for function in functions:
+                values[position] = function(values[position], expression, connection)
+        converted.append(tuple(values))
+    return converted
 
 
 def _probe(value, n: int):

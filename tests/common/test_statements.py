@@ -8,8 +8,9 @@ from django.db import connection
 from django.utils import timezone
 
 from services.accounts.models import User
+from services.applications.models import Application
 from services.common.statements import Statement
-from tests.factories import UserFactory
+from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,14 @@ def test_a_kept_update_changes_the_rows_its_new_values_pick():
 
     assert build.calls == 2  # and once for probe values
     assert list(User.objects.filter(pk__in=(first.pk, second.pk)).values_list("is_active", flat=True)) == [False, False]
+
+
+def test_a_read_gives_each_value_as_the_orm_reads_it():
+    """A JSON field's text parsed (and, on SQLite, a date and time): the compiler's converters, kept with the SQL."""
+    application = ApplicationFactory(answers={"name": "张三", "copies": 2})
+    read = Statement(Application, lambda pk: Application.objects.filter(pk=pk).values_list("answers", "created_at"))
+
+    for _run in range(2):  # built, then kept (on PostgreSQL)
+        rows = read.rows(application.pk)
+        assert rows == list(Application.objects.filter(pk=application.pk).values_list("answers", "created_at"))
+        assert rows[0][0] == {"name": "张三", "copies": 2}
