@@ -3,6 +3,7 @@ the admin's field machinery, which at 50 rows cost more than the rest of the pag
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import ResultList, result_list
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -19,4 +20,6 @@ def queue_result_list(cl):
         context = result_list(cl)
     finally:
         cl.result_list = cl_rows
-    return {**context, "results": [ResultList(None, [row]) for row in rows]}  # a row's cells as one item
+    # The rows as one item of one row: the template's <tr> and </tr> around it, the rows' own between them.
+    body = mark_safe("</tr>\n<tr>".join(rows))  # noqa: S308  # nosec B308, B703  # each row escaped (queue_rows)
+    return {**context, "results": [ResultList(None, [body])] if rows else []}
