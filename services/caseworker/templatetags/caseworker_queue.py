@@ -1,8 +1,12 @@
-"""The caseworker's queue table, its rows written directly: Django's generic row builder looks every cell up through
-the admin's field machinery, which at 50 rows cost more than the rest of the page."""
+"""The caseworker's queue table and filters, written directly: Django's generic row builder looks every cell up
+through the admin's field machinery, which at 50 rows cost more than the rest of the page, and its templates cost a
+node for every header, choice and link. The markup and the words are Django's (tests/caseworker/test_queue_page.py
+holds the page equal to Django's own)."""
 
 from django import template
-from django.contrib.admin.templatetags.admin_list import ResultList, result_list
+from django.contrib.admin.templatetags.admin_list import result_headers, result_list
+from django.template.defaultfilters import capfirst
+from django.template.loader import get_template
 from django.utils.encoding import iri_to_uri
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -11,21 +15,50 @@ from django.utils.translation import gettext
 register = template.Library()
 
 
-@register.inclusion_tag("admin/change_list_results.html")
+@register.simple_tag
 def queue_result_list(cl):
-    """Return Django's result_list context for the queue, the rows from ApplicationAdmin.queue_rows (each row's
-    cells one string, which the template writes between the row's tags as it would write them cell by cell)."""
+    """Return the queue's table as Django's admin/change_list_results.html writes it, the rows from
+    ApplicationAdmin.queue_rows (each row's cells one string) and the headers written here; Django's own table for a
+    change list the fast rows do not know."""
     rows = cl.model_admin.queue_rows(cl)
-    if rows is None:  # a column the fast rows do not know: Django's own rows
-        return result_list(cl)
-    cl_rows, cl.result_list = cl.result_list, []  # the headers only, without building the rows twice
-    try:
-        context = result_list(cl)
-    finally:
-        cl.result_list = cl_rows
-    # The rows as one item of one row: the template's <tr> and </tr> around it, the rows' own between them.
-    body = mark_safe("</tr>\n<tr>".join(rows))  # noqa: S308  # nosec B308, B703  # each row escaped (queue_rows)
-    return {**context, "results": [ResultList(None, [body])] if rows else []}
+    if rows is None:  # a column the fast rows do not know, a form in the rows: Django's own
+        return get_template("admin/change_list_results.html").render(result_list(cl))
+    if not rows:
+        return ""
+    headers = list(result_headers(cl))
+    sorted_fields = sum(1 for header in headers if header["sortable"] and header["sorted"])
+    heads = "\n".join(_header(header, sorted_fields) for header in headers)
+    body = "</tr>\n<tr>".join(rows)
+    return mark_safe(  # noqa: S308  # nosec B308, B703  # the headers escaped (_header), each row escaped (queue_rows)
+        '<div class="results">\n<table id="result_list">\n<thead>\n<tr>\n'
+        f"{heads}\n</tr>\n</thead>\n<tbody>\n<tr>{body}</tr>\n</tbody>\n</table>\n</div>\n"
+    )
+
+
+def _header(header: dict, sorted_fields: int) -> str:
+    """A column's header as Django's template writes it: its sort links and priority, and its title."""
+    escape = conditional_escape
+    text = escape(capfirst(header["text"]))  # the select-all checkbox's markup is safe already, and kept
+    if not header["sortable"]:
+        title = f"<span>{text}</span>"
+    else:
+        title = f'<a href="{escape(header["url_primary"])}">{text}</a>'
+    options = ""
+    if header["sortable"] and header["sort_priority"] > 0:
+        priority = header["sort_priority"]
+        said = gettext("Sorting priority: %(priority_number)s") % {"priority_number": priority}  # noqa: INT003
+        order = "ascending" if header["ascending"] else "descending"
+        options = (
+            f'<div class="sortoptions">\n<a class="sortremove" href="{escape(header["url_remove"])}" '
+            f'title="{escape(gettext("Remove from sorting"))}"></a>\n'
+            + (f'<span class="sortpriority" title="{escape(said)}">{priority}</span>\n' if sorted_fields > 1 else "")
+            + f'<a href="{escape(header["url_toggle"])}" class="toggle {order}" '
+            f'title="{escape(gettext("Toggle sorting"))}"></a>\n</div>\n'
+        )
+    return (
+        f'<th scope="col"{header["class_attrib"]}>\n{options}<div class="text">{title}</div>\n'
+        '<div class="clear"></div>\n</th>'
+    )
 
 
 @register.simple_tag
