@@ -7,6 +7,7 @@ import pytest
 
 from services.caseworker.admin import ApplicationAdmin
 from services.caseworker.admin.filters import WrittenOut
+from services.caseworker.templatetags import caseworker_queue
 from tests.factories import ApplicationFactory, ResidentProfileFactory, TeamFactory
 
 from .conftest import CHANGELIST, logged_in
@@ -25,9 +26,10 @@ def page(response) -> str:
 
 
 def djangos_own(monkeypatch):
-    """Make the queue write its page as Django's change list does (its rows and its filters' template)."""
+    """Make the queue write its page as Django's change list does (its table, filters and action form's widgets)."""
     monkeypatch.setattr(ApplicationAdmin, "queue_rows", lambda self, cl: None)
     monkeypatch.setattr(WrittenOut, "template", "admin/filter.html")
+    monkeypatch.setattr(caseworker_queue, "_widget", str)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ through the admin's field machinery, which at 50 rows cost more than the rest of
 node for every header, choice and link. The markup and the words are Django's (tests/caseworker/test_queue_page.py
 holds the page equal to Django's own)."""
 
-from django import template
+from django import forms, template
 from django.contrib.admin.templatetags.admin_list import result_headers, result_list
 from django.template.defaultfilters import capfirst
 from django.template.loader import get_template
@@ -77,4 +77,45 @@ def queue_filter(title, choices):
     return mark_safe(  # noqa: S308  # nosec B308, B703  # every value escaped above, the words Django's
         f'<details data-filter-title="{title}" open>\n  <summary>\n    {by}\n  </summary>\n  <ul>\n  {items}</ul>\n'
         "</details>\n"
+    )
+
+
+@register.simple_tag
+def queue_action_fields(form):
+    """Return the fields of the queue's action form as Django's admin/actions.html and its widgets' templates write
+    them (the select of the actions and the hidden inputs), a field of another widget as Django writes it."""
+    return mark_safe(  # noqa: S308  # nosec B308, B703  # the labels escaped here, the widgets in _widget
+        "".join(
+            f"<label>{conditional_escape(field.label)} {_widget(field)}</label>" if field.label else _widget(field)
+            for field in form
+        )
+    )
+
+
+def _widget(field) -> str:
+    widget = field.field.widget
+    if type(widget) not in (forms.Select, forms.HiddenInput):
+        return str(field)
+    context = widget.get_context(field.html_name, field.value(), field.build_widget_attrs({}, widget))["widget"]
+    name, attrs = conditional_escape(context["name"]), _attributes(context["attrs"])
+    if widget.input_type != "select":
+        value = "" if context["value"] is None else f' value="{conditional_escape(context["value"])}"'
+        return f'<input type="{context["type"]}" name="{name}"{value}{attrs}>'
+    if any(group for group, _options, _index in context["optgroups"]):  # groups of actions: Django's markup
+        return str(field)
+    options = "".join(
+        f'\n  <option value="{conditional_escape(option["value"])}"{_attributes(option["attrs"])}>'
+        f"{conditional_escape(option['label'])}</option>\n"
+        for _group, group_options, _index in context["optgroups"]
+        for option in group_options
+    )
+    return f'<select name="{name}"{attrs}>{options}\n</select>'
+
+
+def _attributes(attrs: dict) -> str:
+    """A widget's attributes as django/forms/widgets/attrs.html writes them: a True one by its name alone."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{conditional_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )
