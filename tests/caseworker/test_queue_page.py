@@ -4,6 +4,7 @@ caseworker_queue template tags): the page must say all that Django's own page sa
 import re
 
 import pytest
+from django.core.cache import cache
 
 from services.caseworker.admin import ApplicationAdmin
 from services.caseworker.admin.filters import WrittenOut
@@ -33,8 +34,10 @@ def djangos_own(monkeypatch):
 
 
 @pytest.fixture
-def queue(health, service, health_caseworker):
+def queue(health, education, service, health_caseworker):
     team = TeamFactory(department=health, code="pudong")
+    elsewhere = TeamFactory(department=education, code="jingan")  # not among the filters' teams: read by id
+    ApplicationFactory(service=service, routed=True, team=elsewhere, reference="HLT-2026-000003")
     ApplicationFactory(service=service, routed=True, due_date="2026-01-05", reference="HLT-2026-000001",
                        applicant=ResidentProfileFactory(legal_name="<b>O'Brien</b>").user)  # fmt: skip
     ApplicationFactory(service=service, in_review=True, team=team, assignee=health_caseworker, due_date="2099-01-01",
@@ -54,6 +57,7 @@ def test_the_queue_page_is_djangos_change_list_page(queue, health_caseworker, la
 
     assert written == djangos
     assert 'id="changelist-filter"' in written
+    assert "jingan" in written.lower() or query != ""  # a team of another department named too
     assert ("HLT-2026-00000" in written) == (query != "?q=HLT-1999")  # none found: no table
     assert "&lt;b&gt;O&#x27;Brien&lt;/b&gt;" in written or "?q=" in query  # the name escaped
 
@@ -67,3 +71,20 @@ def test_an_administrators_queue_page_with_its_routing_filter_is_djangos(queue, 
 
     assert written == djangos
     assert 'data-filter-title="routing"' in written
+
+
+def test_the_rows_name_services_as_the_filters_do_until_their_choices_are_read_again(queue, service, health_caseworker):
+    """The rows' services and teams are named from the filters' kept choices (a minute at most), not read for every
+    page: a renamed service is named anew in the filter and the rows together."""
+    client = logged_in(health_caseworker)
+    old = service.title_en
+    client.get(CHANGELIST)
+    service.title_en = "Renamed service"
+    service.save()
+
+    kept = client.get(CHANGELIST).content.decode()
+    cache.clear()  # the choices' minute over
+    read_again = client.get(CHANGELIST).content.decode()
+
+    assert kept.count(old) == read_again.count("Renamed service") > 1  # in the filter and the rows
+    assert "Renamed service" not in kept and old not in read_again

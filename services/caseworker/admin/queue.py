@@ -15,18 +15,21 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from services.accounts.permissions import staff_scope
 from services.applications.models import Application, Priority, Status
 from services.applications.selectors import application_deadline_flag
 from services.catalogue.models import Service
 from services.integrations.selectors import departments_handled_elsewhere
 from services.routing.models import Team
 
+from ..selectors import queue_names
+
 
 class QueueChangeList(ChangeList):
     """The queue's rows with only what the list shows. The applicant and the caseworker are joined; the few services
-    and teams are read by id in two small queries (joining them as well cost the planner ten times as long as the
-    query took); the answers, the intake findings and the service's form and texts, the widest fields and JSON to
-    decode, are not read."""
+    and teams are named from the filters' kept choices on the queue's own rows, and read by id in two small queries
+    otherwise (joining them as well cost the planner ten times as long as the query took); the answers, the intake
+    findings and the service's form and texts, the widest fields and JSON to decode, are not read."""
 
     def get_queryset(self, request, exclude_parameters=None):
         services = Service.objects.defer(
@@ -49,8 +52,21 @@ class QueueChangeList(ChangeList):
         # read as values of the row, not as two users and a profile built for each (an action still gets whole rows:
         # get_queryset). Only the page's query reads them: the count joins nothing.
         self.queryset = self.queryset.select_related(None).only(*QUEUE_COLUMNS)
+        if writes_own_rows(self):  # the services' and teams' names from the filters' kept choices (queue_rows)
+            self.queryset = self.queryset.prefetch_related(None)
+            departments = staff_scope(request).departments()
+            self.department_ids = None if departments is None else list(departments)
         super().get_results(request)
         self.result_list = self.result_list.annotate(**QUEUE_VALUES)
+
+
+def writes_own_rows(cl) -> bool:
+    """Whether queue_rows writes the change list's rows: not in a popup or with forms in the rows, and only with the
+    columns it knows, linked by their reference."""
+    columns = [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
+    if cl.is_popup or cl.list_editable or list(cl.list_display_links or ()) != ["reference"]:
+        return False
+    return not set(columns) - set(QUEUE_CELLS)
 
 
 # What a row of the queue shows: its reference (or id), service, applicant, status, priority, dates and deadline flag,
@@ -58,6 +74,7 @@ class QueueChangeList(ChangeList):
 QUEUE_COLUMNS = (
     "public_id", "reference", "service", "status", "priority", "submitted_at", "due_date", "team", "assignee",
 )  # fmt: skip
+QUEUE_CELLS = ("service", "applicant_name", "status", "priority", "submitted", "due", "team", "assignee")
 QUEUE_VALUES = {
     # As ApplicationAdmin.applicant_name says it: the legal name, or the address of an applicant without one.
     "queue_applicant": Coalesce(
@@ -114,20 +131,25 @@ def queue_rows(model_admin, cl) -> list[str] | None:
 
         return cell
 
+    if cl.formset or not writes_own_rows(cl):
+        return None
     written = {"service": {}, "team": {}, "assignee": {}}
+    services, teams = (
+        queue_names(model=model, department_ids=cl.department_ids,
+                    ids={getattr(a, attname) for a in cl.result_list} - {None})
+        for model, attname in ((Service, "service_id"), (Team, "team_id"))
+    )  # fmt: skip
     cells = {
-        "service": once("service", lambda a: a.service),
+        "service": once("service", lambda a: services[a.service_id]),
         "applicant_name": lambda a: html_escape(a.queue_applicant),
         "status": lambda a: statuses.get(a.status) or conditional_escape(a.status),
         "priority": lambda a: priorities.get(a.priority) or conditional_escape(a.priority),
         "submitted": lambda a: model_admin.submitted(a),  # markup, or a dash
         "due": lambda a: deadline_cell(a, today=today, words=words),  # markup, or a dash
-        "team": once("team", lambda a: a.team),
+        "team": once("team", lambda a: teams[a.team_id]),
         "assignee": once("assignee", lambda a: a.queue_assignee),
     }
     columns = [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
-    if cl.is_popup or cl.formset or list(cl.list_display_links or ()) != ["reference"] or set(columns) - set(cells):
-        return None
     # One link for the first row, the others by its pattern: the same URL and preserved filters but the id.
     first_url = add_preserved_filters(
         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(Application(pk=0))
