@@ -37,10 +37,10 @@ def queue_filter_choices(*, model: type[Team] | type[Service], department_ids: l
     return choices
 
 
-def queue_names(*, model: type[Team] | type[Service], department_ids: list[int] | None, ids: set[int]) -> dict:
-    """Return the names of these teams or services by id, as the queue's filters name them: the departments' kept
-    choices (queue_filter_choices, up to a minute old), and those of another department read."""
-    names = dict(queue_filter_choices(model=model, department_ids=department_ids))
+def queue_names(*, model: type[Team] | type[Service], choices: list[tuple], ids: set[int]) -> dict:
+    """Return the names of these teams or services by id, as the queue's filters name them: from the filters'
+    ``choices`` (queue_filter_choices, up to a minute old), those of another department read."""
+    names = dict(choices)
     missing = ids - names.keys()
     if missing:
         names.update((row.pk, str(row)) for row in _named(model).filter(pk__in=missing))

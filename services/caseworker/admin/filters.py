@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from services.accounts.permissions import staff_scope
 from services.applications.models import Status
 from services.applications.selectors import DUE_SOON_DAYS, application_list_by_deadline_flag
+from services.catalogue.models import Service
+from services.routing.models import Team
 
 from ..selectors import queue_filter_choices
 
@@ -92,7 +94,16 @@ class InUserDepartmentsFilter(WrittenOut, admin.RelatedFieldListFilter):
     scanning the applications)."""
 
     def field_choices(self, field, request, model_admin):
+        return kept_choices(request, field.related_model)
+
+
+def kept_choices(request, model: type[Team] | type[Service]) -> list[tuple]:
+    """Return the teams or services of the user's departments as (id, name) choices (queue_filter_choices), asked of
+    the cache once per request: the filters offer them and the rows name theirs with them."""
+    kept = request.__dict__.setdefault("_queue_choices", {})
+    if model not in kept:
         departments = staff_scope(request).departments()
-        return queue_filter_choices(
-            model=field.related_model, department_ids=None if departments is None else list(departments)
+        kept[model] = queue_filter_choices(
+            model=model, department_ids=None if departments is None else list(departments)
         )
+    return kept[model]

@@ -15,7 +15,6 @@ from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from services.accounts.permissions import staff_scope
 from services.applications.models import Application, Priority, Status
 from services.applications.selectors import application_deadline_flag
 from services.catalogue.models import Service
@@ -23,6 +22,7 @@ from services.integrations.selectors import departments_handled_elsewhere
 from services.routing.models import Team
 
 from ..selectors import queue_names
+from .filters import kept_choices
 
 
 class QueueChangeList(ChangeList):
@@ -54,8 +54,7 @@ class QueueChangeList(ChangeList):
         self.queryset = self.queryset.select_related(None).only(*QUEUE_COLUMNS)
         if writes_own_rows(self):  # the services' and teams' names from the filters' kept choices (queue_rows)
             self.queryset = self.queryset.prefetch_related(None)
-            departments = staff_scope(request).departments()
-            self.department_ids = None if departments is None else list(departments)
+            self.kept_choices = {Service: kept_choices(request, Service), Team: kept_choices(request, Team)}
         super().get_results(request)
         self.result_list = self.result_list.annotate(**QUEUE_VALUES)
 
@@ -135,7 +134,7 @@ def queue_rows(model_admin, cl) -> list[str] | None:
         return None
     written = {"service": {}, "team": {}, "assignee": {}}
     services, teams = (
-        queue_names(model=model, department_ids=cl.department_ids,
+        queue_names(model=model, choices=cl.kept_choices[model],
                     ids={getattr(a, attname) for a in cl.result_list} - {None})
         for model, attname in ((Service, "service_id"), (Team, "team_id"))
     )  # fmt: skip
