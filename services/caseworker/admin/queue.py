@@ -119,44 +119,10 @@ def queue_rows(model_admin, cl) -> list[str] | None:
     caseworker_queue template tag); None when a column is not one of these. What every row shares (today, the labels,
     the link's pattern, the few services, teams and caseworkers of a page, each written once) is worked out once per
     page, and a row is one string: the template writes 50 rows, not 500 cells."""
-    empty = model_admin.get_empty_value_display()
-    today, words, zone = timezone.localdate(), deadline_words(), timezone.get_current_timezone()
-    statuses = {value: conditional_escape(label) for value, label in Status.choices}
-    priorities = {value: conditional_escape(label) for value, label in Priority.choices}
-
-    def once(key, value):
-        """The escaped text of a related row (a service, team or caseworker), written once per page."""
-
-        attname = f"{key}_id"
-
-        def cell(application):
-            related_id = getattr(application, attname)
-            if related_id is None:
-                return conditional_escape(empty)
-            if related_id not in written[key]:
-                written[key][related_id] = conditional_escape(value(application))
-            return written[key][related_id]
-
-        return cell
-
     if cl.formset or not writes_own_rows(cl):
         return None
-    written = {"service": {}, "team": {}, "assignee": {}}
-    services, teams = (
-        queue_names(model=model, choices=cl.kept_choices[model],
-                    ids={getattr(a, attname) for a in cl.result_list} - {None})
-        for model, attname in ((Service, "service_id"), (Team, "team_id"))
-    )  # fmt: skip
-    cells = {
-        "service": once("service", lambda a: services[a.service_id]),
-        "applicant_name": lambda a: html_escape(a.queue_applicant),
-        "status": lambda a: statuses.get(a.status) or conditional_escape(a.status),
-        "priority": lambda a: priorities.get(a.priority) or conditional_escape(a.priority),
-        "submitted": lambda a: submitted_cell(a, zone=zone),  # markup, or a dash
-        "due": lambda a: deadline_cell(a, today=today, words=words),  # markup, or a dash
-        "team": once("team", lambda a: teams[a.team_id]),
-        "assignee": once("assignee", lambda a: a.queue_assignee),
-    }
+    empty = model_admin.get_empty_value_display()
+    cells = _cells(cl, empty)
     columns = [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
     # One link for the first row, the others by its pattern: the same URL and preserved filters but the id.
     first_url = add_preserved_filters(
@@ -179,3 +145,40 @@ def queue_rows(model_admin, cl) -> list[str] | None:
         html += "".join([f"{start}{cell(application)}</td>" for start, cell in td])
         rows.append(SafeString(html))  # nosec B703  # each value escaped above
     return rows
+
+
+def _cells(cl, empty: str) -> dict:
+    """The queue's cells by column: each a function of a row returning its escaped text or markup."""
+    today, words, zone = timezone.localdate(), deadline_words(), timezone.get_current_timezone()
+    statuses = {value: conditional_escape(label) for value, label in Status.choices}
+    priorities = {value: conditional_escape(label) for value, label in Priority.choices}
+    services, teams = (
+        queue_names(model=model, choices=cl.kept_choices[model],
+                    ids={getattr(a, attname) for a in cl.result_list} - {None})
+        for model, attname in ((Service, "service_id"), (Team, "team_id"))
+    )  # fmt: skip
+
+    def once(key, value):
+        """The escaped text of a related row (a service, team or caseworker), written once per page."""
+        attname, written = f"{key}_id", {}
+
+        def cell(application):
+            related_id = getattr(application, attname)
+            if related_id is None:
+                return conditional_escape(empty)
+            if related_id not in written:
+                written[related_id] = conditional_escape(value(application))
+            return written[related_id]
+
+        return cell
+
+    return {
+        "service": once("service", lambda a: services[a.service_id]),
+        "applicant_name": lambda a: html_escape(a.queue_applicant),
+        "status": lambda a: statuses.get(a.status) or conditional_escape(a.status),
+        "priority": lambda a: priorities.get(a.priority) or conditional_escape(a.priority),
+        "submitted": lambda a: submitted_cell(a, zone=zone),  # markup, or a dash
+        "due": lambda a: deadline_cell(a, today=today, words=words),  # markup, or a dash
+        "team": once("team", lambda a: teams[a.team_id]),
+        "assignee": once("assignee", lambda a: a.queue_assignee),
+    }
