@@ -29,12 +29,27 @@ def queue_filter_choices(*, model: type[Team] | type[Service], department_ids: l
     key = f"caseworker:filter:{model._meta.label_lower}:{departments}:{get_language()}"
     choices = cache.get(key)
     if choices is None:
-        rows = model.objects.select_related("department") if model is Team else model.objects.all()
+        rows = _named(model)
         if department_ids is not None:
             rows = rows.filter(department_id__in=department_ids)
         choices = [(row.pk, str(row)) for row in rows]
         cache.set(key, choices, FILTER_CHOICES_SECONDS)
     return choices
+
+
+def queue_names(*, model: type[Team] | type[Service], choices: list[tuple], ids: set[int]) -> dict:
+    """Return the names of these teams or services by id, as the queue's filters name them: from the filters'
+    ``choices`` (queue_filter_choices, up to a minute old), those of another department read."""
+    names = dict(choices)
+    missing = ids - names.keys()
+    if missing:
+        names.update((row.pk, str(row)) for row in _named(model).filter(pk__in=missing))
+    return names
+
+
+def _named(model: type[Team] | type[Service]):
+    """The rows of teams or services with what their names need (a team's department)."""
+    return model.objects.select_related("department") if model is Team else model.objects.all()
 
 
 # --- The supervisors' dashboard ------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ from .filters import (
     QueueStatusFilter,
     RoutingFailedFilter,
 )
-from .queue import QueueChangeList, deadline_cell, deadline_words, queue_rows, unbroken_date
+from .queue import QueueChangeList, deadline_cell, deadline_words, queue_rows, submitted_cell
 
 
 @admin.register(Application)
@@ -192,11 +192,7 @@ class ApplicationAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("submitted at"), ordering="submitted_at")
     def submitted(self, application):
-        return (
-            unbroken_date(localtime(application.submitted_at).strftime("%Y-%m-%d %H:%M"))
-            if application.submitted_at
-            else "—"
-        )
+        return submitted_cell(application, zone=timezone.get_current_timezone())
 
     @admin.display(description=_("due date"), ordering="due_date")
     def due(self, application):
