@@ -30,9 +30,8 @@ class Statement:
 
     def __init__(self, model, build: Callable[..., QuerySet | tuple[QuerySet, dict]]):
         self.model, self.build = model, build
-        self._kept: dict[
-            str, tuple[str, list[int], dict]
-        ] = {}  # alias -> (SQL, value index of each parameter, converters)
+        # database alias -> (SQL, the value of each parameter by its index, the compiler's converters)
+        self._kept: dict[str, tuple[str, list[int], dict]] = {}
         self._tried: set[str] = set()
 
     def _run(self, values: tuple, result: Callable):
@@ -66,7 +65,10 @@ class Statement:
         if alias not in self._tried:
             self._tried.add(alias)
             probes = tuple(_probe(value, n) for n, value in enumerate(values))
-            probe_sql, probe_params, _converters = self._sql(alias, probes)
+            try:
+                probe_sql, probe_params, _converters = self._sql(alias, probes)
+            except Exception:  # noqa: BLE001  # a probe the query refuses: this run goes on, its SQL not kept
+                return sql, tuple(params), converters
             order = _places(probe_params, probes)
             if probe_sql == sql and order is not None and _typed(params) == _typed(values[n] for n in order):
                 self._kept[alias] = (sql, order, converters)

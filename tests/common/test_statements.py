@@ -96,3 +96,20 @@ def test_a_read_gives_each_value_as_the_orm_reads_it():
         rows = read.rows(application.pk)
         assert rows == list(Application.objects.filter(pk=application.pk).values_list("answers", "created_at"))
         assert rows[0][0] == {"name": "张三", "copies": 2}
+
+
+def test_a_query_that_refuses_the_probe_values_still_runs_and_is_built_each_time():
+    user = UserFactory(email="probe@example.test")
+
+    def by_email(email):
+        by_email.calls += 1
+        if "@" not in email:  # as a query that checks its value before it builds
+            raise ValueError("not an address")
+        return User.objects.filter(email=email).values_list("pk")
+
+    by_email.calls = 0
+    statement = Statement(User, by_email)
+
+    assert statement.rows(user.email) == [(user.pk,)]
+    assert statement.rows(user.email) == [(user.pk,)]
+    assert by_email.calls == 3  # the first run, its refused probe, the second run
