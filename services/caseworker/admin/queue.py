@@ -62,10 +62,14 @@ class QueueChangeList(ChangeList):
 def writes_own_rows(cl) -> bool:
     """Whether queue_rows writes the change list's rows: not in a popup or with forms in the rows, and only with the
     columns it knows, linked by their reference."""
-    columns = [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
     if cl.is_popup or cl.list_editable or list(cl.list_display_links or ()) != ["reference"]:
         return False
-    return not set(columns) - set(QUEUE_CELLS)
+    return not set(_columns(cl)) - set(QUEUE_CELLS)
+
+
+def _columns(cl) -> list[str]:
+    """The change list's columns after the checkbox and the reference: those a row's cells write."""
+    return [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
 
 
 # What a row of the queue shows: its reference (or id), service, applicant, status, priority, dates and deadline flag,
@@ -119,11 +123,11 @@ def queue_rows(model_admin, cl) -> list[str] | None:
     caseworker_queue template tag); None when a column is not one of these. What every row shares (today, the labels,
     the link's pattern, the few services, teams and caseworkers of a page, each written once) is worked out once per
     page, and a row is one string: the template writes 50 rows, not 500 cells."""
-    if cl.formset or not writes_own_rows(cl):
+    if not writes_own_rows(cl):  # a popup, forms in the rows (list_editable), a column it does not know
         return None
     empty = model_admin.get_empty_value_display()
     cells = _cells(cl, empty)
-    columns = [name for name in cl.list_display if name not in ("action_checkbox", "reference")]
+    columns = _columns(cl)
     # One link for the first row, the others by its pattern: the same URL and preserved filters but the id.
     first_url = add_preserved_filters(
         {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(Application(pk=0))
