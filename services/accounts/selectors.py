@@ -7,9 +7,12 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
+from django.db import router
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from services.common.statements import Statement
 
 from .models import DataExport, DepartmentMembership, Device, ResidentProfile, User
 
@@ -28,11 +31,28 @@ PROFILE_FACTS: dict[str, tuple[str, Callable[[ResidentProfile], Any]]] = {
 
 
 def profile_for_user(*, user: User) -> ResidentProfile:
-    """Return the user's resident profile, an unsaved empty one if they have none yet."""
+    """Return the user's resident profile, an unsaved empty one if they have none yet; read once for the user
+    (kept on it as ``user.profile`` keeps it), by a statement built once per process (through the ORM's ``profile``
+    it was about a tenth of a one-call submission's CPU)."""
+    related = User.profile.related
+    if user.pk is not None and not related.is_cached(user):
+        rows = _PROFILE.rows(user.pk)
+        profile = (
+            ResidentProfile.from_db(router.db_for_write(ResidentProfile), _PROFILE_FIELDS, rows[0]) if rows else None
+        )
+        related.set_cached_value(user, profile)
+        if profile is not None:
+            ResidentProfile.user.field.set_cached_value(profile, user)
     try:
         return user.profile
     except ResidentProfile.DoesNotExist:
         return ResidentProfile(user=user)
+
+
+_PROFILE_FIELDS = [field.attname for field in ResidentProfile._meta.concrete_fields]
+_PROFILE = Statement(
+    ResidentProfile, lambda user_id: ResidentProfile.objects.filter(user_id=user_id).values_list(*_PROFILE_FIELDS)
+)
 
 
 def device_tokens_for_user(*, user: User) -> list[str]:

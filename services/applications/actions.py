@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType, FormVersion, Service
-from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
+from services.common.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
 from services.credentials.actions import credential_issue
 from services.documents.models import Document
 from services.dynamic_forms.structure import answers_merge, questions
@@ -78,18 +78,29 @@ def application_create_submitted(
     outer = connection.in_atomic_block
     with nullcontext() if outer else transaction.atomic():
         application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel,
-                                 acting=acting, form_version=form_version)  # fmt: skip
+                                 acting=acting, form_version=form_version, checked_later=True)  # fmt: skip
         _reserve_id(application)
         if application.pk is not None and not any("x-document-type" in p for _n, p in questions(application.schema)):
-            return _submit_new(application=application, by=acting or applicant)
+            return _submit_new(application=application, by=acting or applicant, given=answers)
+        _check_given(application=application, given=answers)  # before the row is written for the attaching
         with transaction.atomic(savepoint=outer):
             application.save(force_insert=True)
             attach_answered_documents(application=application, changes=application.answers, by=acting or applicant)
-            return _submit_new(application=application, by=acting or applicant)
+            return _submit_new(application=application, by=acting or applicant, given=answers)
 
 
-def _submit_new(*, application: Application, by) -> tuple[Application, ApplicationEvent]:
-    changes = submission_checked(application=application, by=by)
+def _check_given(*, application: Application, given: dict) -> None:
+    """The draft's own check of the answers as given (application_create_draft's)."""
+    given = normalize_answers(schema=application.schema, answers=given)
+    check_answers(schema=application.schema, answers=given, partial=True, applicant=application.applicant)
+
+
+def _submit_new(*, application: Application, by, given: dict) -> tuple[Application, ApplicationEvent]:
+    try:
+        changes = submission_checked(application=application, by=by)
+    except DomainError:  # refused: the draft's own check of the answers as given comes first, as in the two calls
+        _check_given(application=application, given=given)
+        raise
     announce = announced_at_once(application=application, by=by, changes=changes)
     changes["reference"] = _reference(application)
     event = application_first_move(application=application, to=Status.SUBMITTED, by=by, changes=changes,
@@ -99,15 +110,25 @@ def _submit_new(*, application: Application, by) -> tuple[Application, Applicati
 
 
 def _new_draft(
-    *, applicant, service: Service, answers: dict | None, channel, acting, form_version: FormVersion | None
+    *,
+    applicant,
+    service: Service,
+    answers: dict | None,
+    channel,
+    acting,
+    form_version: FormVersion | None,
+    checked_later: bool = False,
 ) -> Application:
-    """Return the unsaved draft application_create_draft describes (its answers checked as a draft's)."""
+    """Return the unsaved draft application_create_draft describes (its answers checked as a draft's, unless
+    ``checked_later``: the caller checks them in full, which finds every wrong answer the draft's check would, and
+    makes the draft's check only when that refuses them, for the draft's errors)."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
     acting_fields = _acting_fields(applicant=applicant, service=service, acting=acting)
     version = form_version or form_version_publish(service=service)
     answers = normalize_answers(schema=version.schema, answers=answers or {})
-    check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
+    if not checked_later:
+        check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
     prefill = application_prefill(
         applicant=applicant, schema=version.schema, answered=answers, form_version_id=version.pk
     )

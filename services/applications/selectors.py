@@ -199,10 +199,9 @@ def application_prefill(
                            known={form_version_id: schema} if form_version_id else {})  # fmt: skip
     given: dict[str, tuple[Any, str]] = {}  # what an earlier application answered, by profile fact or name
     for answers, reference, version_id, service_id in reversed(earlier):  # the latest wins
-        source = _("From your application %(reference)s") % {"reference": reference}
         for name, prop in schemas[version_id or ("service", service_id)].get("properties", {}).items():
             if name in answers:
-                given[prop.get("x-prefill") or name] = (answers[name], source)
+                given[prop.get("x-prefill") or name] = (answers[name], reference)  # the reference: worded if used
     prefill = {}
     for name, prop in asked:
         fact = prop.get("x-prefill")
@@ -212,7 +211,8 @@ def application_prefill(
         elif fact in facts:
             candidate = (facts[fact], _("From your profile"))
         elif (fact or name) in given:
-            candidate = given[fact or name]
+            value, reference = given[fact or name]
+            candidate = (value, _("From your application %(reference)s") % {"reference": reference})
         else:
             continue
         if not validate_answers(schema=schema, answers={name: candidate[0]}, partial=True):
