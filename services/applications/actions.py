@@ -12,6 +12,7 @@ from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType, FormVersion, Service
 from services.common.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
+from services.common.statements import row_insert
 from services.credentials.actions import credential_issue
 from services.documents.models import Document
 from services.dynamic_forms.structure import answers_merge, questions
@@ -162,7 +163,7 @@ def _insert(application: Application) -> None:
     _reserve_id(application)
     if application.pk is not None:
         application.reference = _reference(application)
-        application.save(force_insert=True)
+        row_insert(application)
         return
     application.save(force_insert=True)
     application.reference = _reference(application)

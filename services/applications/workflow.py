@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from services.accounts.permissions import StaffScope, staff_scope_for
 from services.common.bulk import rows_update
 from services.common.errors import InvalidTransition, NotAllowed
+from services.common.statements import row_insert
 from services.common.tasks import publish_coalesced
 from services.mandates.selectors import mandate_for
 
@@ -181,7 +182,7 @@ def application_first_move(
     roles = _check_move(locked=application, seen=application.status, to=to, by=by, version=None)
     from_status, fields = _apply_move(locked=application, to=to, changes=changes)
     if application._state.adding:
-        application.save(force_insert=True)
+        row_insert(application)
     else:
         application.save(update_fields=fields)
     return _record_event(roles=roles, notice=None, application=application, actor=by, from_status=from_status,
@@ -227,7 +228,8 @@ def _record_event(*, roles: set[Actor], notice: dict | None, announce: bool = Tr
     """Write the move's timeline event and tell of it in its transaction (all of it goes out after commit): the
     notifications of whom it concerns, the person an agent acted for, and the outbox event for the departments'
     systems; unless ``announce`` is False: then the application's next move tells of it first (announce_pending)."""
-    event = ApplicationEvent.objects.create(**fields, announced=announce)
+    event = ApplicationEvent(**fields, announced=announce)
+    row_insert(event)
     if not announce:
         return event
     notify_application_event(event=event, notice=notice)

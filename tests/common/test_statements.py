@@ -5,11 +5,15 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.signals import post_save
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services.accounts.models import User
-from services.applications.models import Application
-from services.common.statements import Statement
+from services.applications.models import Application, ApplicationEvent
+from services.common.statements import Statement, row_insert
 from tests.factories import ApplicationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +117,57 @@ def test_a_query_that_refuses_the_probe_values_still_runs_and_is_built_each_time
     assert statement.rows(user.email) == [(user.pk,)]
     assert statement.rows(user.email) == [(user.pk,)]
     assert by_email.calls == 3  # the first run, its refused probe, the second run
+
+
+def _row(model, pk) -> dict:
+    return model.objects.filter(pk=pk).values().get()
+
+
+def test_a_kept_insert_writes_the_row_the_orms_save_writes_and_gives_the_object_its_id():
+    """The first insert of a model is compiled by the ORM and kept; those after run the kept SQL with each value
+    through its field: the same SQL, and rows equal to the ORM's save of an equal object."""
+    applicant, actor = UserFactory(), UserFactory()
+    application = ApplicationFactory(applicant=applicant)
+    made = [ApplicationEvent(application=application, actor=actor, to_status="submitted") for _ in range(3)]
+    with CaptureQueriesContext(connection) as kept:
+        for event in made:
+            row_insert(event)
+    saved = ApplicationEvent(application=application, actor=actor, to_status="submitted")
+    with CaptureQueriesContext(connection) as orm:
+        saved.save(force_insert=True)
+
+    assert {q["sql"].split(" VALUES ")[0] for q in kept.captured_queries} == {
+        orm.captured_queries[0]["sql"].split(" VALUES ")[0]
+    }
+    assert all(event.pk and not event._state.adding and event._state.db == "default" for event in made)
+    assert len({event.pk for event in made}) == 3
+    ignore = {"id", "created_at"}
+    rows = [{k: v for k, v in _row(ApplicationEvent, e.pk).items() if k not in ignore} for e in [*made, saved]]
+    assert rows[0] == rows[1] == rows[2] == rows[3]
+    assert _row(ApplicationEvent, made[2].pk)["created_at"] == made[2].created_at  # auto_now_add, through pre_save
+
+
+def test_an_insert_with_a_save_signal_listened_to_is_the_orms_save():
+    heard = []
+
+    def listener(sender, instance, created, **kwargs):
+        heard.append((instance.pk, created))
+
+    post_save.connect(listener, sender=ApplicationEvent, dispatch_uid="test-row-insert")
+    try:
+        event = ApplicationEvent(application=ApplicationFactory(), to_status="submitted")
+        row_insert(event)
+    finally:
+        post_save.disconnect(dispatch_uid="test-row-insert", sender=ApplicationEvent)
+
+    assert heard == [(event.pk, True)]
+
+
+def test_an_insert_with_an_expression_for_a_value_is_the_orms_save():
+    application = ApplicationFactory()
+    row_insert(ApplicationEvent(application=application, to_status="submitted"))  # kept
+
+    event = ApplicationEvent(application=application, to_status="submitted", message=Upper(Value("said")))
+    row_insert(event)
+
+    assert _row(ApplicationEvent, event.pk)["message"] == "SAID"
