@@ -139,6 +139,21 @@ def application_timeline(*, application: Application, for_resident: bool) -> Que
     return events.select_related("actor")
 
 
+def resident_timeline_rows(*, application_id: int) -> list[tuple]:
+    """Return the events of the application that its resident sees (``application_timeline``'s), in order, as the
+    API shows them: (time, from status, to status, message); by a statement built once per process (the events with
+    all they relate to, built and read through the ORM, were a fifth of an API submit's CPU)."""
+    return _RESIDENT_TIMELINE.rows(application_id)
+
+
+_RESIDENT_TIMELINE = Statement(
+    ApplicationEvent,
+    lambda application_id: application_timeline(
+        application=Application(pk=application_id), for_resident=True
+    ).values_list("created_at", "from_status", "to_status", "message"),
+)
+
+
 def application_deadline_flag(*, application: Application, today: dt.date) -> str | None:
     """Return the application's deadline flag on ``today``: "paused", "overdue", "soon" or None (nothing to flag)."""
     if application.due_date is None:

@@ -37,6 +37,7 @@ from ..selectors import (
     application_get_for_resident,
     application_summaries_for_resident,
     application_timeline,
+    resident_timeline_rows,
 )
 
 
@@ -175,7 +176,10 @@ def application_detail_json(*, application: Application, timeline: Iterable | No
     submission's CPU). ``timeline``: the application's events, when the caller has just written the whole of it."""
     row = {column: _column_value(application, column) for column in SUMMARY_COLUMNS}
     snapshot, zone = application.mandate_snapshot, timezone.get_current_timezone()
-    events = application_timeline(application=application, for_resident=True) if timeline is None else timeline
+    if timeline is None:
+        events = resident_timeline_rows(application_id=application.pk)
+    else:
+        events = [(event.created_at, event.from_status, event.to_status, event.message) for event in timeline]
     draft = application.status == Status.DRAFT
     return {
         **application_summaries_json(rows=[row])[0],
@@ -185,13 +189,8 @@ def application_detail_json(*, application: Application, timeline: Iterable | No
         "fee_status": application.fee_status,
         "fee_quote": FeeQuoteOutputSerializer(application_fee_quote(application=application)).data if draft else None,
         "timeline": [
-            {
-                "at": _datetime_json(value=event.created_at, zone=zone),
-                "from_status": event.from_status,
-                "to_status": event.to_status,
-                "message": event.message,
-            }
-            for event in events
+            {"at": _datetime_json(value=at, zone=zone), "from_status": from_, "to_status": to, "message": message}
+            for at, from_, to, message in events
         ],
     }
 
