@@ -1,5 +1,6 @@
 import datetime as dt
 import functools
+import uuid
 from collections.abc import Collection
 from typing import Any
 
@@ -108,16 +109,28 @@ def application_get_for_resident(*, user, public_id) -> Application:
     Http404 for any other (another person's is not found, nor is it once the mandate is revoked or expired)."""
     # Their own first, by the applicant's index: building the condition on mandates took more CPU than the rest of
     # the read (2.3 against 1.0 ms in process); an agent's or a missing application costs that one statement more.
-    related = ("service__department", "form_version")
-    application = Application.objects.for_applicant(user).select_related(*related).filter(public_id=public_id).first()
+    if isinstance(public_id, uuid.UUID):  # by a statement built once per process: building it was 60 % of the read
+        application = next(iter(_OWN_APPLICATION.objects(user.pk, public_id)), None)
+    else:
+        application = _own_application(user.pk, public_id).first()
     if application is None:
-        application = get_object_or_404(Application.objects.visible_to_resident(user).select_related(*related),
+        application = get_object_or_404(Application.objects.visible_to_resident(user).select_related(*_RELATED),
                                          public_id=public_id)  # fmt: skip
     elif type(user) is Application.applicant.field.related_model:  # a user, not a lazy request.user
         Application.applicant.field.set_cached_value(application, user)  # theirs: no query for the applicant
     if application.department_id == application.service.department_id:  # handled by the service's own department
         Application.department.field.set_cached_value(application, application.service.department)  # no query
     return application
+
+
+_RELATED = ("service__department", "form_version")
+
+
+def _own_application(applicant_id, public_id) -> QuerySet[Application]:
+    return Application.objects.for_applicant(applicant_id).select_related(*_RELATED).filter(public_id=public_id)
+
+
+_OWN_APPLICATION = Statement(Application, lambda applicant_id, public_id: _own_application(applicant_id, public_id)[:1])
 
 
 def application_get_decided_for_resident(*, user, public_id) -> Application:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql.subqueries import InsertQuery, UpdateQuery
 
@@ -31,17 +32,17 @@ class Statement:
 
     def __init__(self, model, build: Callable[..., QuerySet | tuple[QuerySet, dict]]):
         self.model, self.build = model, build
-        # database alias -> (SQL, the value of each parameter by its index, the compiler's converters)
+        # database alias -> (SQL, the value of each parameter by its index, how its rows are read: _sql's)
         self._kept: dict[str, tuple[str, list[int], dict]] = {}
         self._tried: set[str] = set()
 
     def _run(self, values: tuple, result: Callable):
         alias = router.db_for_write(self.model)
-        sql, params, converters = self._compiled(alias, values)
+        sql, params, reading = self._compiled(alias, values)
         connection = connections[alias]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return result(cursor, connection, converters)
+            return result(cursor, connection, reading)
 
     def _sql(self, alias: str, values: tuple) -> tuple[str, list, dict]:
         built = self.build(*values)
@@ -55,33 +56,39 @@ class Statement:
         sql, params = compiler.as_sql()
         # What the compiler's apply_converters() does to a row read: a JSON field's text parsed, above all.
         selected = [column[0] for column in compiler.select[: compiler.col_count]] if compiler.select else []
-        return sql, list(params), compiler.get_converters(selected) if selected else {}
+        converters = compiler.get_converters(selected) if selected else {}
+        return sql, list(params), (converters, _instances(compiler, alias) if compiler.klass_info else None)
 
     def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple, dict]:
         kept = self._kept.get(alias)
         if kept is not None:
-            sql, order, converters = kept
-            return sql, tuple(values[index] for index in order), converters
-        sql, params, converters = self._sql(alias, values)
+            sql, order, reading = kept
+            return sql, tuple(values[index] for index in order), reading
+        sql, params, reading = self._sql(alias, values)
         if alias not in self._tried:
             self._tried.add(alias)
             probes = tuple(_probe(value, n) for n, value in enumerate(values))
             try:
-                probe_sql, probe_params, _converters = self._sql(alias, probes)
+                probe_sql, probe_params, _reading = self._sql(alias, probes)
             except Exception:  # noqa: BLE001  # a probe the query refuses: this run goes on, its SQL not kept
-                return sql, tuple(params), converters
+                return sql, tuple(params), reading
             order = _places(probe_params, probes)
             if probe_sql == sql and order is not None and _typed(params) == _typed(values[n] for n in order):
-                self._kept[alias] = (sql, order, converters)
-        return sql, tuple(params), converters
+                self._kept[alias] = (sql, order, reading)
+        return sql, tuple(params), reading
 
     def rows(self, *values) -> list[tuple]:
         """Run a read; return its rows, each value as the ORM reads it."""
-        return self._run(values, _converted)
+        return self._run(values, lambda cursor, connection, reading: _converted(cursor, connection, reading[0]))
+
+    def objects(self, *values) -> list:
+        """Run a read of model instances (``build`` gives a queryset of them, with what it selects related, not what
+        it prefetches); return them as the ORM's ``ModelIterable`` makes them."""
+        return self._run(values, _objects)
 
     def write(self, *values) -> int:
         """Run an ``UPDATE``; return how many rows it changed."""
-        return self._run(values, lambda cursor, _connection, _converters: cursor.rowcount)
+        return self._run(values, lambda cursor, _connection, _reading: cursor.rowcount)
 
 
 def _converted(cursor, connection, converters: dict) -> list[tuple]:
@@ -96,6 +103,25 @@ def _converted(cursor, connection, converters: dict) -> list[tuple]:
                 values[position] = function(values[position], expression, connection)
         converted.append(tuple(values))
     return converted
+
+
+def _instances(compiler, alias: str) -> tuple:
+    """What ``ModelIterable`` makes each row's instance with, from the compiler of its query."""
+    klass_info, select = compiler.klass_info, compiler.select
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    names = [column[0].target.attname for column in select[start:end]]
+    return klass_info["model"], names, start, end, get_related_populators(klass_info, select, alias)
+
+
+def _objects(cursor, connection, reading) -> list:
+    converters, (model, names, start, end, populators) = reading
+    objects = []
+    for row in _converted(cursor, connection, converters):
+        obj = model.from_db(connection.alias, names, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        objects.append(obj)
+    return objects
 
 
 def _probe(value, n: int):

@@ -171,3 +171,31 @@ def test_an_insert_with_an_expression_for_a_value_is_the_orms_save():
     row_insert(event)
 
     assert _row(ApplicationEvent, event.pk)["message"] == "SAID"
+
+
+def test_kept_objects_are_the_orms_with_what_they_select_related():
+    """Instances read by a kept statement equal the ORM's, their related objects loaded with them (no query)."""
+    applications = [ApplicationFactory() for _ in range(3)]
+    build = _counted(
+        lambda applicant_id, public_id: (
+            Application.objects.filter(applicant_id=applicant_id, public_id=public_id)
+            .select_related("service__department", "form_version")
+            .order_by("pk")
+        )
+    )
+    statement = Statement(Application, build)
+
+    for application in [*applications, applications[0]]:
+        (read,) = statement.objects(application.applicant_id, application.public_id)
+        orm = Application.objects.get(pk=application.pk)
+        with CaptureQueriesContext(connection) as queries:
+            related = (read.service.department.code, read.form_version.schema)
+        assert not queries.captured_queries
+        assert related == (orm.service.department.code, orm.form_version.schema)
+        assert [getattr(read, f.attname) for f in Application._meta.concrete_fields] == [
+            getattr(orm, f.attname) for f in Application._meta.concrete_fields
+        ]
+        assert not read._state.adding and read._state.db == "default"
+    assert statement.objects(applications[0].applicant_id, applications[1].public_id) == []
+    # Kept on PostgreSQL (built once, and once for probes); SQLite's adapter turns the UUID into text: built each run.
+    assert build.calls == (2 if connection.vendor == "postgresql" else 6)
