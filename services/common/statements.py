@@ -33,7 +33,7 @@ class Statement:
     def __init__(self, model, build: Callable[..., QuerySet | tuple[QuerySet, dict]]):
         self.model, self.build = model, build
         # database alias -> (SQL, the value of each parameter by its index, how its rows are read: _sql's)
-        self._kept: dict[str, tuple[str, list[int], dict]] = {}
+        self._kept: dict[str, tuple[str, list[int], tuple]] = {}
         self._tried: set[str] = set()
 
     def _run(self, values: tuple, result: Callable):
@@ -44,7 +44,7 @@ class Statement:
             cursor.execute(sql, params)
             return result(cursor, connection, reading)
 
-    def _sql(self, alias: str, values: tuple) -> tuple[str, list, dict]:
+    def _sql(self, alias: str, values: tuple) -> tuple[str, list, tuple]:
         built = self.build(*values)
         if isinstance(built, tuple):
             queryset, changes = built
@@ -59,7 +59,7 @@ class Statement:
         converters = compiler.get_converters(selected) if selected else {}
         return sql, list(params), (converters, _instances(compiler, alias) if compiler.klass_info else None)
 
-    def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple, dict]:
+    def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple, tuple]:
         kept = self._kept.get(alias)
         if kept is not None:
             sql, order, reading = kept
