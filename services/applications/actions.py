@@ -1,7 +1,6 @@
 """Writes on applications; the web, the API, the admin and tasks all call these."""
 
 import logging
-from contextlib import nullcontext
 
 from django.db import connection, transaction
 from django.http import Http404
@@ -11,11 +10,11 @@ from django.utils.translation import gettext as _
 from services.accounts.selectors import profile_for_user
 from services.catalogue.actions import form_version_publish
 from services.catalogue.models import DocumentType, FormVersion, Service
-from services.common.errors import DomainError, InvalidTransition, NotAllowed, ValidationFailed
+from services.common.errors import InvalidTransition, NotAllowed, ValidationFailed
 from services.common.statements import row_insert
 from services.credentials.actions import credential_issue
 from services.documents.models import Document
-from services.dynamic_forms.structure import answers_merge, questions
+from services.dynamic_forms.structure import answers_merge
 from services.dynamic_forms.validation import normalize_answers, validate_answers
 from services.mandates.selectors import mandate_for, mandate_snapshot
 
@@ -29,9 +28,10 @@ from .models import (
     RejectionReason,
     Status,
 )
-from .selectors import application_draft_for_service, application_prefill, staff_may_handle
+from .prefill import application_prefill
+from .selectors import application_draft_for_service, staff_may_handle
 from .submission import announced_at_once, check_answers, route_on_commit, submission_checked
-from .workflow import Actor, actor_roles, application_first_move, application_transition, assignment_status, refuse
+from .workflow import Actor, actor_roles, application_transition, assignment_status, refuse
 
 logger = logging.getLogger(__name__)
 
@@ -63,51 +63,6 @@ def application_create_draft(
                              form_version=form_version)  # fmt: skip
     _insert(application)
     return application
-
-
-def application_create_submitted(
-    *, applicant, service: Service, answers: dict, channel=Channel.MOBILE, acting=None, form_version=None
-) -> tuple[Application, ApplicationEvent]:
-    """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
-    checks, records and errors of application_create_draft then application_submit, with the form version, the
-    profile and the rules read once, and the row inserted once, submitted, never read back. A refused submission
-    leaves nothing behind (no draft). ``form_version``: as application_create_draft's. Every check comes before the
-    row's first write, so in a caller's transaction (an Idempotency-Key's) it takes no savepoint: a refusal wrote
-    none of it, any other error fails the whole transaction; only a form asking for documents (or a database without
-    sequences) inserts the row first, for the attaching, then updates it with the move, in a savepoint: a refusal
-    rolls the row back and the caller's transaction goes on to record it."""
-    outer = connection.in_atomic_block
-    with nullcontext() if outer else transaction.atomic():
-        application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel,
-                                 acting=acting, form_version=form_version, checked_later=True)  # fmt: skip
-        _reserve_id(application)
-        if application.pk is not None and not any("x-document-type" in p for _n, p in questions(application.schema)):
-            return _submit_new(application=application, by=acting or applicant, given=answers)
-        _check_given(application=application, given=answers)  # before the row is written for the attaching
-        with transaction.atomic(savepoint=outer):
-            application.save(force_insert=True)
-            attach_answered_documents(application=application, changes=application.answers, by=acting or applicant)
-            return _submit_new(application=application, by=acting or applicant, given=answers)
-
-
-def _check_given(*, application: Application, given: dict) -> None:
-    """The draft's own check of the answers as given (application_create_draft's)."""
-    given = normalize_answers(schema=application.schema, answers=given)
-    check_answers(schema=application.schema, answers=given, partial=True, applicant=application.applicant)
-
-
-def _submit_new(*, application: Application, by, given: dict) -> tuple[Application, ApplicationEvent]:
-    try:
-        changes = submission_checked(application=application, by=by)
-    except DomainError:  # refused: the draft's own check of the answers as given comes first, as in the two calls
-        _check_given(application=application, given=given)
-        raise
-    announce = announced_at_once(application=application, by=by, changes=changes)
-    changes["reference"] = _reference(application)
-    event = application_first_move(application=application, to=Status.SUBMITTED, by=by, changes=changes,
-                                   announce=announce)  # fmt: skip
-    route_on_commit(application=application)
-    return application, event
 
 
 def _new_draft(

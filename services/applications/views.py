@@ -35,6 +35,7 @@ from .attachments import application_documents_missing
 from .document_views import document_options, upload_step_documents
 from .forms import AnswerForm
 from .models import Status
+from .prefill import application_prefill
 from .selectors import (
     application_fee_quote,
     application_get_decided_for_resident,
@@ -43,7 +44,6 @@ from .selectors import (
     application_list_for_resident,
     application_needs_profile_first,
     application_next_step,
-    application_prefill,
     application_timeline,
     attachable_document_list,
     decision_letter_html,

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
-from services.applications.selectors import application_prefill
+from services.applications.prefill import application_prefill
 from services.common.errors import DomainError, ValidationFailed
 from services.dynamic_forms.forms import AnswersForm
 

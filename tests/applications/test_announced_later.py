@@ -3,8 +3,9 @@ in the resident's request: each exactly once, before the next move's own, whatev
 
 import pytest
 
-from services.applications.actions import application_create_submitted, application_submit, application_withdraw
+from services.applications.actions import application_submit, application_withdraw
 from services.applications.models import ApplicationEvent, FeeStatus, Status
+from services.applications.one_call import application_create_submitted
 from services.events.models import Event
 from services.notifications.models import Notification
 from services.routing.actions import (

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from services.applications.models import Application
-from services.applications.selectors import PREFILL_LOOKBACK, application_prefill
+from services.applications.prefill import PREFILL_LOOKBACK, application_prefill
 from tests.factories import ApplicationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db

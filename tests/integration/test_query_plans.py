@@ -212,7 +212,7 @@ def test_the_overdue_and_routing_sweeps_and_the_routing_batch_read_an_index(queu
 
 def test_the_routing_batch_finds_and_marks_the_submissions_still_to_be_told_of_through_an_index(queue, service):
     """The batch's read of the submitted applications' events not yet told of (``announced``), and its mark."""
-    from services.applications.actions import application_create_submitted
+    from services.applications.one_call import application_create_submitted
 
     application_create_submitted(applicant=UserFactory(), service=service, answers=VALID_ANSWERS)
     with CaptureQueriesContext(connection) as queries:

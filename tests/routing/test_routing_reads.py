@@ -91,7 +91,7 @@ def test_the_admins_dry_run_reads_the_rules_afresh(calendar_kept, health, django
 def _statements_of_a_batch(count: int, *, service) -> tuple[int, list]:
     """Submit ``count`` applications in one call each (each its own resident: their submissions still to be told
     of), route them as one batch; return its statements."""
-    from services.applications.actions import application_create_submitted
+    from services.applications.one_call import application_create_submitted
     from services.routing.actions import applications_route_batch
 
     for _n in range(count):

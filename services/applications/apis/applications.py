@@ -25,12 +25,12 @@ from services.mandates.selectors import mandate_grantor_for
 
 from ..actions import (
     application_create_draft,
-    application_create_submitted,
     application_save_answers,
     application_submit,
     application_withdraw,
 )
 from ..models import Application, Channel, FeeStatus, Status, resident_status_label
+from ..one_call import application_create_submitted
 from ..selectors import (
     SUMMARY_COLUMNS,
     application_fee_quote,
