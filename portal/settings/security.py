@@ -53,6 +53,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The code shown until a moment ago is still taken (one 30-second step back and forward, as RFC 6238 §5.2
+# recommends for the time it takes to type it), and each code only once: allauth keeps a used code for the whole
+# window, so it cannot be replayed.
+MFA_TOTP_TOLERANCE = 1
 # Staff open the admin only with an activated authenticator app (TOTP), signed in with it in this session.
 # Only the embedded demo (DEBUG) may switch this off, so that its published demo logins work.
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=True)

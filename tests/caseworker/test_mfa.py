@@ -4,6 +4,7 @@ switched that off; the admin's own login is the portal's (allauth's, throttled).
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -17,11 +18,17 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct-horse-battery"  # the factories' password
 
 
-def current_code(secret: str) -> str:
-    """The code the staff member's authenticator app shows now (allauth's own TOTP arithmetic)."""
-    import time
+def current_code(secret: str, steps_ago: int = 0) -> str:
+    """The code the staff member's authenticator app shows now, or showed that many 30-second steps ago (allauth's
+    own TOTP arithmetic)."""
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30 - steps_ago))
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+def password_given(user) -> Client:
+    client = Client(headers={"accept-language": "en"})
+    answer = client.post(reverse("account_login") + "?next=/admin/", {"login": user.email, "password": PASSWORD})
+    assert answer.url == reverse("mfa_authenticate")
+    return client
 
 
 def test_staff_without_an_authenticator_are_sent_to_set_one_up(health_caseworker):
@@ -70,6 +77,22 @@ def test_sign_in_with_password_and_code_opens_the_admin(health_caseworker):
     index = client.get("/admin/")
     assert index.status_code == 200
     assert reverse("admin:applications_application_changelist") in index.content.decode()
+
+
+def test_the_code_that_just_rolled_over_is_taken_once_and_an_older_one_never(health_caseworker):
+    """Typing a code takes a few seconds: the one shown until a moment ago is still taken (a caseworker, or a browser
+    test, is not refused at the turn of the 30 seconds), but only once, and the one before it is refused."""
+    secret = generate_totp_secret()
+    TOTP.activate(health_caseworker, secret)
+    just_rolled_over = current_code(secret, steps_ago=1)
+
+    older = password_given(health_caseworker).post(reverse("mfa_authenticate"), {"code": current_code(secret, 2)})
+    taken = password_given(health_caseworker).post(reverse("mfa_authenticate"), {"code": just_rolled_over})
+    replayed = password_given(health_caseworker).post(reverse("mfa_authenticate"), {"code": just_rolled_over})
+
+    assert older.status_code == 200 and "Incorrect code" in older.content.decode()
+    assert taken.status_code == 302 and taken.url == "/admin/"
+    assert replayed.status_code == 200
 
 
 def test_the_embedded_demo_may_switch_it_off(health_caseworker, settings):

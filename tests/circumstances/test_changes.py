@@ -30,7 +30,6 @@ from tests.web.html import assert_accessible
 from .conftest import credential_for
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 MOVE = {"effective_date": "2026-11-02", "district": "xuhui", "street_address": "漕溪北路88号"}
 
 
@@ -148,13 +147,17 @@ def test_an_active_credential_brings_its_department_and_a_revoked_one_does_not(p
 @pytest.mark.parametrize(
     ("date", "message"),
     [
-        ((TODAY + dt.timedelta(days=1)).isoformat(), "cannot be in the future"),
+        (1, "cannot be in the future"),
         ("1949-12-30", "before the date of birth"),
         ("2026-02-30", "Enter a real date"),
         ("yesterday", "Enter a real date"),
     ],
 )
 def test_a_bad_birth_date_is_refused_on_the_web_keeping_what_was_typed(en_client, person, certificate, date, message):
+    """A whole number is that many days from today, worked out when the test runs (not at collection, which may be
+    before midnight in the portal's time zone)."""
+    if isinstance(date, int):
+        date = (timezone.localdate() + dt.timedelta(days=date)).isoformat()
     en_client.force_login(person)
     typed = {"effective_date": date, "child_name": "张小明", "evidence": str(certificate.public_id)}
 
@@ -187,7 +190,7 @@ def test_a_birth_or_a_death_without_evidence_is_refused(en_client, person, kind)
 def test_the_api_reports_a_birth_and_refuses_bad_dates_with_problems(person, certificate):
     client = api(person)
     birth = {"kind": "birth", "child_name": "张小明", "evidence": str(certificate.public_id)}
-    future = (TODAY + dt.timedelta(days=3)).isoformat()
+    future = (timezone.localdate() + dt.timedelta(days=3)).isoformat()
     for date in (future, "1900-01-01", "not-a-date"):
         body = assert_problem(client.post("/api/v1/changes/", {**birth, "effective_date": date}, format="json"), 400)
         assert error_fields(body) == {"effective_date"}
