@@ -6,6 +6,7 @@ import json
 import os
 import tempfile
 import time
+from functools import partial
 
 from bench.pg import db
 from bench.run import (
@@ -15,8 +16,10 @@ from bench.run import (
     PORTAL,
     PORTAL_ENV,
     RESULTS,
+    ROUNDS,
     SECONDS,
     Server,
+    against_baseline,
     create_database,
     log,
     manage,
@@ -51,12 +54,14 @@ def main() -> None:
     count = 1000 * (SECONDS + 1)  # more than the portal takes in the warm-up and the run: each one is sent once
     log(f"payment notifications: {count:,} signed by FakePay")
     tools(f"notification_file({count}, {path!r})")
-    baseline = Server("bench.baseline.wsgi", BASELINE, BASELINE_ENV)
-    base_create = wrk(f"{BASELINE}/items/create/", script="baseline_create.lua", connections=4, threads=4)
-    baseline.stop()
     os.environ["BENCH_NOTIFY_FILE"] = path
-    portal = Server("portal.wsgi", PORTAL, ENV)
-    notify = wrk(f"{PORTAL}/payments/notify/fake/", script="payment_notify.lua", connections=4, threads=NOTIFY_THREADS)
+    baseline, portal = Server("bench.baseline.wsgi", BASELINE, BASELINE_ENV), Server("portal.wsgi", PORTAL, ENV)
+    notify, base_create = against_baseline(
+        partial(wrk, f"{PORTAL}/payments/notify/fake/", script="payment_notify.lua", connections=4,
+                threads=NOTIFY_THREADS),
+        partial(wrk, f"{BASELINE}/items/create/", script="baseline_create.lua", connections=4, threads=4),
+    )  # fmt: skip
+    baseline.stop()
     portal.stop()
     done = json.loads(tools(f"print(notifications_done({path!r}))"))
     with open(f"{path}.sent", encoding="utf-8") as lines:  # how many each wrk thread sent (lua/payment_notify.lua)
@@ -102,8 +107,8 @@ def notifications_unprocessed(sent: list[int], count: int, *, paid: int) -> str:
     shares = [len(range(thread, count, NOTIFY_THREADS)) for thread in range(NOTIFY_THREADS)]
     if any(n > share for n, share in zip(sent, shares, strict=True)):
         return f"the {count:,} notifications ran out (sent {sum(sent):,}): repeats were measured; write more"
-    # Up to one request per connection was still unanswered when each of the two wrk runs stopped.
-    if paid < sum(sent) - 2 * NOTIFY_THREADS:
+    # Up to one request per connection was still unanswered when each wrk run stopped (the warm-up and each slice).
+    if paid < sum(sent) - (1 + ROUNDS) * NOTIFY_THREADS:
         return f"{sum(sent):,} notifications answered 2xx but only {paid:,} payments paid"
     return ""
 

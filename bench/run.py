@@ -1,8 +1,8 @@
 """`make bench`: the portal in full mode against a bare Django/DRF/Celery baseline, in one run.
 
 Both apps run under the same gunicorn configuration on the same PostgreSQL server and Redis; wrk loads
-them from a separate process. Every figure is reported with its ratio to the baseline measured minutes
-apart, and a markdown table goes to stdout and bench/results/.
+them from a separate process. Every figure with a ratio target is measured in slices alternating with its baseline's
+(`against_baseline`), and a markdown table goes to stdout and bench/results/.
 """
 
 import datetime as dt
@@ -15,8 +15,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from statistics import median
 
 from bench import cityview, integration, pages
 from bench.pg import INSTANCE, PG, create_database, db, sql
@@ -26,6 +29,8 @@ PY = sys.executable
 BIN = Path(PY).parent
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+# A path with a ratio target and its baseline each get SECONDS in this many slices, taken in turn.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 APPLICATIONS = int(os.environ.get("BENCH_APPLICATIONS", "1000000"))
 RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "100000"))
 BACKLOG = int(os.environ.get("BENCH_BACKLOG", "20000"))
@@ -168,16 +173,19 @@ def _ms(out: str, percentile: str) -> float:
     return float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match.group(2)]
 
 
-def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None = None, headers=()) -> Load:
-    """Run wrk for BENCH_SECONDS and parse requests/s, p50, p99 and errors (non-2xx/3xx, socket errors).
+def wrk(url: str, *, connections: int = 8, threads: int = 2, script: str | None = None, headers=(),
+        seconds: int = SECONDS, warm: bool = True) -> Load:  # fmt: skip
+    """Run wrk for BENCH_SECONDS (or ``seconds``) and parse requests/s, p50, p99 and errors (non-2xx/3xx, socket
+    errors).
 
-    A second of the same load first, not counted, warms every gunicorn worker for the path (imports, caches,
-    database connections), so the figure is the steady state and not the first requests of a fresh worker.
+    With ``warm``, a second of the same load first, not counted, warms every gunicorn worker for the path (imports,
+    caches, database connections), so the figure is the steady state and not the first requests of a fresh worker.
     """
     options = [f"-t{threads}", f"-c{connections}", "--timeout", "10s", *(x for h in headers for x in ("-H", h))]
     options += ["-s", str(ROOT / "bench" / "lua" / script)] if script else []
-    subprocess.run(["wrk", *options, "-d1s", url], capture_output=True, check=True, env=os.environ)
-    command = ["wrk", *options, f"-d{SECONDS}s", "--latency"]
+    if warm:
+        subprocess.run(["wrk", *options, "-d1s", url], capture_output=True, check=True, env=os.environ)
+    command = ["wrk", *options, f"-d{seconds}s", "--latency"]
     return wrk_figures(
         subprocess.run([*command, url], capture_output=True, text=True, check=True, env=os.environ).stdout
     )
@@ -192,6 +200,33 @@ def wrk_figures(out: str) -> Load:
         p50_ms=_ms(out, "50"),
         p99_ms=_ms(out, "99"),
         errors=(int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, socket.groups())) if socket else 0),
+    )
+
+
+def against_baseline(path: Callable[..., Load], baseline: Callable[..., Load]) -> tuple[Load, Load]:
+    """Measure a path and its baseline in turn, ROUNDS slices of each (baseline, path, baseline, path, ...), both
+    servers running, and return (path, baseline), each its slices together: the mean requests/s, the median p50, the
+    worst p99 and every error.
+
+    On a shared machine the speed moves by half from one minute to the next (the bare DRF list gave 950 req/s in one
+    run and 568 in the next, the portal's paths the same in both): measured minutes apart, a ratio measured the
+    machine as much as the portal. Taken in turn, a slow minute slows both sides of the ratio alike.
+    """
+    seconds = max(1, SECONDS // ROUNDS)
+    path_slices, baseline_slices = [], []
+    for round_ in range(ROUNDS):
+        baseline_slices.append(baseline(seconds=seconds, warm=round_ == 0))
+        path_slices.append(path(seconds=seconds, warm=round_ == 0))
+        log(f"  slice {round_ + 1}: {path_slices[-1].rps:.0f} against {baseline_slices[-1].rps:.0f} req/s")
+    return together(path_slices), together(baseline_slices)
+
+
+def together(slices: list[Load]) -> Load:
+    return Load(
+        rps=sum(load.rps for load in slices) / len(slices),
+        p50_ms=median(load.p50_ms for load in slices),
+        p99_ms=max(load.p99_ms for load in slices),
+        errors=sum(load.errors for load in slices),
     )
 
 
@@ -231,33 +266,32 @@ def main() -> None:
 
     log("measuring HTTP paths")
     baseline = Server("bench.baseline.wsgi", BASELINE, BASELINE_ENV)
-    base_json = wrk(f"{BASELINE}/json/")
-    base_list = wrk(f"{BASELINE}/items/")
-    base_create = (
-        wrk(f"{BASELINE}/items/create/", script="baseline_create.lua", connections=4, threads=4)
-        if wanted("create")
-        else None
-    )
-    baseline_web_kib = baseline.stop()
     portal = Server("portal.wsgi", PORTAL, PORTAL_ENV)
+    base_json = wrk(f"{BASELINE}/json/")
+    base_list = partial(wrk, f"{BASELINE}/items/")
+    base_create = partial(wrk, f"{BASELINE}/items/create/", script="baseline_create.lua", connections=4, threads=4)
     paths = []
     if wanted("catalogue"):
-        paths.append(("catalogue list (API)", wrk(f"{PORTAL}/api/v1/services/"), base_list, 1.0))
+        catalogue = partial(wrk, f"{PORTAL}/api/v1/services/")
+        paths.append(("catalogue list (API)", *against_baseline(catalogue, base_list), 1.0))
     if wanted("detail"):
-        paths.append(("service detail with form", wrk(f"{PORTAL}{logins['service_detail']}"), base_list, 1.0))
+        detail = partial(wrk, f"{PORTAL}{logins['service_detail']}")
+        paths.append(("service detail with form", *against_baseline(detail, base_list), 1.0))
     if wanted("mine"):
-        mine = wrk(f"{PORTAL}/api/v1/applications/", headers=[token])
-        paths.append(("my applications (API)", mine, base_list, 0.6))
+        mine = partial(wrk, f"{PORTAL}/api/v1/applications/", headers=[token])
+        paths.append(("my applications (API)", *against_baseline(mine, base_list), 0.6))
     if wanted("verify"):
-        verify = wrk(f"{PORTAL}/api/v1/credentials/verify/?token={logins['credential_token']}")
-        paths.append(("credential verification (API)", verify, base_list, 0.8))
+        verify = partial(wrk, f"{PORTAL}/api/v1/credentials/verify/?token={logins['credential_token']}")
+        paths.append(("credential verification (API)", *against_baseline(verify, base_list), 0.8))
     if wanted("create"):
-        one = wrk(f"{PORTAL}/", script="create_submitted.lua", connections=4, threads=4, headers=[token])
-        paths.append(("create + submit in one call (API)", one, base_create, 0.4))
-        create = wrk(f"{PORTAL}/", script="create_submit.lua", connections=4, threads=4, headers=[token])
+        load = partial(wrk, f"{PORTAL}/", connections=4, threads=4, headers=[token])
+        one, base = against_baseline(partial(load, script="create_submitted.lua"), base_create)
+        paths.append(("create + submit in one call (API)", one, base, 0.4))
+        create, base = against_baseline(partial(load, script="create_submit.lua"), base_create)
         # Each create+submit is two requests: the pair rate is half the request rate.
         pairs = Load(create.rps / 2, create.p50_ms, create.p99_ms, create.errors)
-        paths.append(("create + submit, two calls (API, pairs/s)", pairs, base_create, 0.2))
+        paths.append(("create + submit, two calls (API, pairs/s)", pairs, base, 0.2))
+    baseline_web_kib = baseline.stop()
     if wanted("admin"):
         queue = wrk(f"{PORTAL}/admin/applications/application/", headers=[cookie])
         page = wrk(f"{PORTAL}{logins['admin_page']}", headers=[cookie])
