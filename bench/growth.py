@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 from bench.integration import Receiver
+from bench.load import wrk_figures
 from bench.pg import PG, db
 from bench.run import (
     PORTAL,
@@ -33,7 +34,6 @@ from bench.run import (
     manage,
     peak_rss_kib,
     shell,
-    wrk_figures,
 )
 
 SECONDS = int(os.environ.get("BENCH_GROWTH_SECONDS", "600"))

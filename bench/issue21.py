@@ -8,6 +8,7 @@ import tempfile
 import time
 from functools import partial
 
+from bench.load import ROUNDS, against_baseline
 from bench.pg import db
 from bench.run import (
     BASELINE,
@@ -16,10 +17,8 @@ from bench.run import (
     PORTAL,
     PORTAL_ENV,
     RESULTS,
-    ROUNDS,
     SECONDS,
     Server,
-    against_baseline,
     create_database,
     log,
     manage,

@@ -264,7 +264,10 @@ class Application(TimeStampedModel):
             ),
             models.Index(fields=["submitted_at", "service"], name="app_submitted_service"),
             models.Index(fields=["submitted_at"], name="app_unrouted", condition=Q(status="submitted")),
-            models.Index(fields=["updated_at"], name="app_draft_updated", condition=Q(status="draft")),
+            # Drafts only: a resident's, last saved first (the home page's "continue your draft"), and every one
+            # for the draft sweeps. Ordered by the last save alone, PostgreSQL walked every resident's drafts back
+            # from the newest to find one resident's (46 ms among 9,807 drafts at a million applications).
+            models.Index(fields=["applicant", "-updated_at"], name="app_applicant_drafts", condition=Q(status="draft")),
             # The overdue sweep (status in CLOCK_RUNNING, past due, not yet notified) and one status across departments.
             models.Index(fields=["status", "due_date"], name="app_due"),
             models.Index(fields=["routed_at"], name="app_routed_at"),

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from services.audit.selectors import audit_list_for_resident
 from services.catalogue.selectors import eligibility_check, service_get_active
 from services.common.errors import DomainError, NotEligible, ValidationFailed
 from services.common.http import client_address
+from services.common.pagination import page_of
 from services.dynamic_forms.fields import label_of
 from services.dynamic_forms.forms import AnswersForm
 from services.dynamic_forms.selectors import answers_by_step, answers_for_display
@@ -264,7 +264,7 @@ MINE_PER_PAGE = 20
 
 @login_required
 def mine(request):
-    page = Paginator(application_list_for_resident(user=request.user), MINE_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(application_list_for_resident(user=request.user), request.GET.get("page"), MINE_PER_PAGE)
     context = {
         "page": page,
         "acted_for": application_list_acted_for(user=request.user),
@@ -341,5 +341,5 @@ def decision_letter(request, public_id):
 @login_required
 def access_log(request, public_id):
     application = application_get_for_resident(user=request.user, public_id=public_id)
-    page = Paginator(audit_list_for_resident(application=application), 50).get_page(request.GET.get("page"))
+    page = page_of(audit_list_for_resident(application=application), request.GET.get("page"), 50)
     return render(request, "applications/access_log.html", {"application": application, "page": page})

@@ -78,7 +78,7 @@ class NotificationUnreadCountApi(APIView):
         responses={200: CountOutputSerializer, **problems(401, 429)},
     )
     def get(self, request):
-        """Count the caller's unread in-app messages."""
+        """Count the caller's unread in-app messages, up to 100: 100 means 100 or more (a badge shows "99+")."""
         return Response({"count": unread_count(user=request.user)})
 
 

@@ -2,6 +2,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from services.common.models import TimeStampedModel
@@ -86,6 +87,12 @@ class Notification(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["recipient", "channel", "-created_at"], name="notif_inbox"),
+            # The unread count reads only unread entries (up to its cap), not each of the resident's messages.
+            models.Index(
+                fields=["recipient"],
+                name="notif_unread",
+                condition=Q(channel=Channel.IN_APP, status=DeliveryStatus.SENT, read_at__isnull=True),
+            ),
             models.Index(fields=["status", "updated_at"], name="notif_undelivered"),
         ]
 

@@ -38,9 +38,15 @@ def inbox_get(*, user, public_id) -> Notification:
     return notification
 
 
+# Unread messages are counted up to this many: the badge then says "99+", and the count reads at most this many
+# entries of the unread index, however many a resident has left unread.
+UNREAD_COUNTED_UP_TO = 100
+
+
 def unread_count(*, user) -> int:
-    """Return how many of the user's in-app notifications are unread."""
-    return Notification.objects.inbox_of(user).unread().count()
+    """Return how many of the user's in-app notifications are unread, up to UNREAD_COUNTED_UP_TO (which then means
+    that many or more)."""
+    return Notification.objects.inbox_of(user).unread().order_by()[:UNREAD_COUNTED_UP_TO].count()
 
 
 def notification_message(*, notification: Notification) -> Message:

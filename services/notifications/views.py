@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from services.common.pagination import page_of
 
 from .actions import notification_mark_read, notifications_mark_all_read
 from .selectors import inbox_get, inbox_list, notification_message
@@ -11,7 +12,7 @@ from .selectors import inbox_get, inbox_list, notification_message
 
 @login_required
 def inbox(request):
-    page = Paginator(inbox_list(user=request.user), 20).get_page(request.GET.get("page"))
+    page = page_of(inbox_list(user=request.user), request.GET.get("page"), 20)
     items = [(notification, notification_message(notification=notification)) for notification in page]
     return render(request, "notifications/inbox.html", {"page": page, "items": items})
 

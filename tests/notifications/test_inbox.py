@@ -120,6 +120,24 @@ def test_api_unread_count_and_marking_read(api, resident):
     assert api.get("/api/v1/notifications/unread-count/").json() == {"count": 0}
 
 
+def test_the_unread_count_stops_at_100_on_the_web_and_in_the_api(client, api, resident):
+    """A resident who left hundreds of messages unread sees "99+", and the count reads no more than 100 of them."""
+    delivered(resident, "first")
+    Notification.objects.bulk_create(
+        Notification(recipient=resident, event=Event.SUBMITTED, event_key=f"many-{n}", channel=Channel.IN_APP,
+                     status=DeliveryStatus.SENT, payload=PAYLOAD, sent_at=timezone.now())
+        for n in range(100)
+    )  # fmt: skip
+    client.force_login(resident)
+
+    header = client.get("/notifications/").content.decode()
+
+    assert ">99+<span" in header and ">101<" not in header
+    assert api.get("/api/v1/notifications/unread-count/").json() == {"count": 100}
+    Notification.objects.filter(event_key__startswith="many-").update(read_at=timezone.now())
+    assert api.get("/api/v1/notifications/unread-count/").json() == {"count": 1}
+
+
 def test_api_errors_are_problems(api):
     assert_problem(api.get("/api/v1/notifications/", {"since": "yesterday"}), 400)
     theirs = delivered(UserFactory(), "x")

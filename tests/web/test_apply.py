@@ -276,7 +276,7 @@ def test_my_applications_come_20_a_page_newest_first(signed_in, resident, form_s
     assert_accessible(pages[0])
     assert shown[:3] == [references[:20], references[20:40], references[40:]]
     assert shown[3] == shown[2]
-    assert "Page 2 of 3" in pages[1].content.decode()
+    assert "Page 2" in pages[1].content.decode()
     assert 'href="?page=1"' in pages[1].content.decode() and 'href="?page=3"' in pages[1].content.decode()
 
 
