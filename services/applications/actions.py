@@ -59,13 +59,13 @@ def application_create_draft(
     earlier applications; answers may be incomplete but never invalid. ``acting``: the agent making it for the
     applicant under a mandate (then the applicant is the legal subject: their data fill it and their eligibility
     counts)."""
-    application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel, acting=acting,
-                             form_version=form_version)  # fmt: skip
+    application = application_draft_new(applicant=applicant, service=service, answers=answers, channel=channel,
+                                        acting=acting, form_version=form_version)  # fmt: skip
     _insert(application)
     return application
 
 
-def _new_draft(
+def application_draft_new(
     *,
     applicant,
     service: Service,
@@ -99,11 +99,12 @@ def _new_draft(
     )
 
 
-def _reference(application: Application) -> str:
+def application_reference(application: Application) -> str:
+    """The application's human reference (department prefix, year, id), once it has an id."""
     return f"{application.service.department.reference_prefix}-{timezone.localdate().year}-{application.pk:06d}"
 
 
-def _reserve_id(application: Application) -> None:
+def application_id_reserve(application: Application) -> None:
     """Give the unsaved application the next id of its table's sequence on PostgreSQL, so that its reference is
     known before the insert (elsewhere the id comes with the insert)."""
     if application.pk is None and connection.vendor == "postgresql":
@@ -115,13 +116,13 @@ def _reserve_id(application: Application) -> None:
 def _insert(application: Application) -> None:
     """Insert the new application with its reference: in one statement where the id can be known first (an update
     of a fresh row writes every one of the table's indexes again), else inserted then given its reference."""
-    _reserve_id(application)
+    application_id_reserve(application)
     if application.pk is not None:
-        application.reference = _reference(application)
+        application.reference = application_reference(application)
         row_insert(application)
         return
     application.save(force_insert=True)
-    application.reference = _reference(application)
+    application.reference = application_reference(application)
     application.save(update_fields=["reference"])
 
 

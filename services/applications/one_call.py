@@ -9,7 +9,7 @@ from services.common.errors import DomainError
 from services.dynamic_forms.structure import questions
 from services.dynamic_forms.validation import normalize_answers
 
-from .actions import _new_draft, _reference, _reserve_id
+from .actions import application_draft_new, application_id_reserve, application_reference
 from .attachments import attach_answered_documents
 from .models import Application, ApplicationEvent, Channel, Status
 from .submission import announced_at_once, check_answers, route_on_commit, submission_checked
@@ -29,9 +29,9 @@ def application_create_submitted(
     rolls the row back and the caller's transaction goes on to record it."""
     outer = connection.in_atomic_block
     with nullcontext() if outer else transaction.atomic():
-        application = _new_draft(applicant=applicant, service=service, answers=answers, channel=channel,
+        application = application_draft_new(applicant=applicant, service=service, answers=answers, channel=channel,
                                  acting=acting, form_version=form_version, checked_later=True)  # fmt: skip
-        _reserve_id(application)
+        application_id_reserve(application)
         if application.pk is not None and not any("x-document-type" in p for _n, p in questions(application.schema)):
             return _submit_new(application=application, by=acting or applicant, given=answers)
         _check_given(application=application, given=answers)  # before the row is written for the attaching
@@ -54,7 +54,7 @@ def _submit_new(*, application: Application, by, given: dict) -> tuple[Applicati
         _check_given(application=application, given=given)
         raise
     announce = announced_at_once(application=application, by=by, changes=changes)
-    changes["reference"] = _reference(application)
+    changes["reference"] = application_reference(application)
     event = application_first_move(application=application, to=Status.SUBMITTED, by=by, changes=changes,
                                    announce=announce)  # fmt: skip
     route_on_commit(application=application)

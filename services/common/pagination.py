@@ -20,9 +20,6 @@ class Page:
     def __iter__(self):
         return iter(self.object_list)
 
-    def __len__(self):
-        return len(self.object_list)
-
     @property
     def has_previous(self) -> bool:
         return self.number > 1

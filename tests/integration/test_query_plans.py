@@ -93,12 +93,7 @@ def table_scans(sql: str, table: str = TABLE) -> list[str]:
     without sequential scans: "Seq Scan", or a whole index read with no condition on a full index (as costly), else
     "index"."""
     indexes = _indexes(table)
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
-        plan = cursor.fetchone()[0]
-        cursor.execute("SET LOCAL enable_seqscan = on")
-    plan = json.loads(plan) if isinstance(plan, str) else plan
+    plan = _plan_without_seqscan(sql)
     scans = []
 
     def walk(node):
@@ -115,6 +110,15 @@ def table_scans(sql: str, table: str = TABLE) -> list[str]:
 
     walk(plan[0]["Plan"])
     return scans
+
+
+def _plan_without_seqscan(sql: str) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        plan = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    return json.loads(plan) if isinstance(plan, str) else plan
 
 
 def assert_indexed(queries: list[str], table: str = TABLE) -> None:
@@ -206,12 +210,7 @@ def test_a_residents_pages_read_a_page_of_their_history_not_all_of_it(queue, cli
 
 def plan_text(sql: str) -> str:
     """Return ``sql``'s plan as text, planned without sequential scans (as ``table_scans`` plans)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET LOCAL enable_seqscan = on")
-    return plan
+    return json.dumps(_plan_without_seqscan(sql))
 
 
 def _copies(*, applicant, count: int) -> None:
