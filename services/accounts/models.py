@@ -1,11 +1,10 @@
-import uuid
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 from .validators import validate_resident_id
@@ -159,7 +158,7 @@ class Device(TimeStampedModel):
         ANDROID = "android", "Android"
 
     # The device's id in the API's addresses (DELETE /api/v1/devices/<id>/): a push token never travels in a URL.
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
     platform = models.CharField(_("platform"), max_length=10, choices=Platform.choices)
     token = models.CharField(_("push token"), max_length=255, unique=True)
@@ -182,7 +181,7 @@ class DataExport(TimeStampedModel):
         READY = "ready", _("Ready to download")
         FAILED = "failed", _("Failed")
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)

@@ -1,6 +1,5 @@
 import datetime as dt
 import re
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.catalogue.fees import yuan
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 from services.mandates.selectors import mandate_covering_q, mandate_grantor_ids
 
@@ -132,7 +132,7 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(TimeStampedModel):
     """A resident's application for one service, from draft to decision."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, null=True, editable=False)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -341,7 +341,7 @@ class ApplicationEvent(models.Model):
 class InformationRequest(TimeStampedModel):
     """A caseworker's question to the resident, listing everything missing at once, and the resident's answer."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="information_requests", verbose_name=_("application")
     )

@@ -2,7 +2,6 @@
 time (a seat) so that a seat is taken by one booking at most, and the bookings themselves."""
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from services.accounts.models import District
 from services.common.i18n import localized
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 
@@ -110,7 +110,7 @@ class Appointment(TimeStampedModel):
     """A resident's booking for an application at a location and time; a reschedule is a new booking that replaces
     the old one when confirmed."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     application = models.ForeignKey(
         "applications.Application",
         on_delete=models.CASCADE,

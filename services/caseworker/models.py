@@ -1,11 +1,10 @@
 """The caseworker workspace's own rows: bulk actions on many applications, run in the background."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 
@@ -22,7 +21,7 @@ class BulkJob(TimeStampedModel):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # The token of the form that asked: the same form posted twice finds this job instead of starting another.
     form_token = models.UUIDField(_("form token"), editable=False)

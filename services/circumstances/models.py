@@ -1,13 +1,12 @@
 """Changes of circumstances (一次告知): a resident tells the portal once, and each department with a case for them
 acknowledges it."""
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 
@@ -23,7 +22,7 @@ class Change(TimeStampedModel):
     """A change in a person's circumstances, reported once by them (or by an agent under a mandate): its facts (codes
     and dates, worded at display time), the day it took effect and, where the kind needs it, its evidence."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -2,7 +2,6 @@
 evidence, and the departments' signing keys."""
 
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.common.i18n import localized
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 
@@ -67,7 +67,7 @@ def state_at(*, status: str, valid_until: dt.datetime | None, now: dt.datetime) 
 class Credential(TimeStampedModel):
     """A credential issued to a resident: its claims, validity and status, and its signed token (JWS)."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     type = models.ForeignKey(
         CredentialType, on_delete=models.PROTECT, related_name="credentials", verbose_name=_("type")
     )

@@ -2,7 +2,6 @@
 
 import base64
 import secrets
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -11,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 from .signing import host_allowed
@@ -48,7 +48,7 @@ def new_secret() -> str:
 class Event(models.Model):
     """Something that happened, as a CloudEvent, written in the transaction of the change it tells of."""
 
-    event_id = models.UUIDField(_("event id"), default=uuid.uuid4, unique=True, editable=False)
+    event_id = models.UUIDField(_("event id"), default=uuid7, unique=True, editable=False)
     type = models.CharField(_("type"), max_length=100)
     source = models.CharField(_("source"), max_length=200)
     subject = models.CharField(_("subject"), max_length=100, blank=True)

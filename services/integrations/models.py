@@ -2,12 +2,12 @@
 
 import hashlib
 import secrets
-import uuid
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 from services.events.models import new_secret
 
@@ -25,7 +25,7 @@ class DepartmentSystem(TimeStampedModel):
     """A department's own case system: it acts on the department's applications as its own staff account (so the
     timeline and the audit log name it), through the API with a token or through signed inbound calls."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     name = models.CharField(_("name"), max_length=100)
     department = models.ForeignKey(
         "catalogue.Department", on_delete=models.PROTECT, related_name="systems", verbose_name=_("department")

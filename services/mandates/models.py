@@ -1,5 +1,4 @@
 import datetime as dt
-import uuid
 
 from django.conf import settings
 from django.db import models
@@ -7,6 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 
@@ -38,7 +38,7 @@ class Mandate(TimeStampedModel):
         REVOKED = "revoked", _("Revoked")
         EXPIRED = "expired", _("Expired")
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     grantor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mandates_granted", verbose_name=_("for")
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from services.catalogue.fees import yuan
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 
@@ -56,7 +57,7 @@ def new_trade_number() -> str:
 class Payment(TimeStampedModel):
     """One attempt to pay an application's fee at a provider."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     application = models.ForeignKey(
         "applications.Application", on_delete=models.PROTECT, related_name="payments", verbose_name=_("application")
     )
@@ -144,7 +145,7 @@ class RefundStatus(models.TextChoices):
 class Refund(TimeStampedModel):
     """Money given back on a payment: asked for with a reason, approved by a supervisor, sent to the provider."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment"))
     amount_fen = models.PositiveIntegerField(_("amount (fen)"))
     reason = models.TextField(_("reason"))

@@ -1,13 +1,12 @@
 """Proactive services (免申即享): rules that offer or grant a service's benefit to the residents who qualify, when
 an event happens or on a periodic check, and the entitlements they make, one per rule, person and period."""
 
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 from .triggers import TRIGGERS
@@ -91,7 +90,7 @@ class EntitlementStatus(models.TextChoices):
 class Entitlement(TimeStampedModel):
     """A benefit a rule found a person entitled to: offered to them, or granted; with the facts it rested on."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     rule = models.ForeignKey(
         ProactiveRule, on_delete=models.PROTECT, related_name="entitlements", verbose_name=_("rule")
     )

@@ -1,14 +1,13 @@
 """Good-bad review (好差评): a resident's rating of one step of their application, and the supervisor's follow-up
 of a bad one."""
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from services.applications.models import Status
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -26,7 +25,7 @@ class Score(models.IntegerChoices):
 class Rating(TimeStampedModel):
     """One resident's rating of one step (the application's status when rated): one per application and step."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     application = models.ForeignKey(
         "applications.Application", on_delete=models.CASCADE, related_name="ratings", verbose_name=_("application")
     )

@@ -1,5 +1,3 @@
-import uuid
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -8,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from services.applications.models import Priority
 from services.catalogue.models import Department
 from services.common.i18n import localized
+from services.common.ids import uuid7
 from services.common.models import TimeStampedModel
 
 from .conditions import CONDITIONS, condition_choices
@@ -149,7 +148,7 @@ class BundleService(models.Model):
 class BundleSubmission(TimeStampedModel):
     """One resident's submission of a bundle; each service's part is its own application."""
 
-    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    public_id = models.UUIDField(_("public id"), default=uuid7, unique=True, editable=False)
     bundle = models.ForeignKey(Bundle, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("bundle"))
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -13,7 +13,6 @@ import json
 import random
 import sys
 import time
-import uuid
 
 from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
@@ -222,7 +221,6 @@ class Command(BaseCommand):
         department = service.department
         created = now - dt.timedelta(minutes=self.random.randint(60, 60 * 24 * 120))
         app = Application(
-            public_id=uuid.uuid4(),
             reference=f"{department.reference_prefix}-{created.year}-S{index:07d}",
             applicant_id=applicant_id,
             service=service,
