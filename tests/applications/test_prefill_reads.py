@@ -71,3 +71,20 @@ def test_only_the_latest_earlier_applications_past_draft_are_read_the_newest_win
         assert application_prefill(applicant=resident, schema=CHILD) == {
             "child_name": ("新", f"From your application {newest.reference}")
         }
+
+
+@pytest.mark.parametrize("name", ["child_name", "孩子姓名", 'child "nick" name', "back\\slash"])
+def test_an_earlier_answer_is_found_under_any_question_name(health, resident, name):
+    """Only the earlier answers that may hold a question asked are parsed (found by its name in their JSON text);
+    a name that JSON may write escaped (not plain ASCII, a quote, a backslash) is looked for in the parsed answers,
+    so it is found however the database wrote it."""
+    schema = {"type": "object", "properties": {name: {"type": "string", "title": "Name"}, "other": {"type": "string"}}}
+    vaccination = ServiceFactory(department=health, form_schema=schema)
+    found = ApplicationFactory(applicant=resident, service=vaccination, approved=True, answers={name: "李小明"})
+    ApplicationFactory(applicant=resident, service=vaccination, approved=True, answers={"other": f"not {name}"})
+
+    with translation.override("en"):
+        assert application_prefill(applicant=resident, schema=schema) == {
+            name: ("李小明", f"From your application {found.reference}"),
+            "other": (f"not {name}", f"From your application {Application.objects.latest('created_at').reference}"),
+        }
