@@ -50,7 +50,6 @@ def _acting_fields(*, applicant, service: Service, acting) -> dict:
     return {"acting_user": acting, "mandate": mandate, "mandate_snapshot": mandate_snapshot(mandate=mandate)}
 
 
-@transaction.atomic
 def application_create_draft(
     *, applicant, service: Service, answers: dict | None = None, channel=Channel.WEB, acting=None, form_version=None
 ) -> Application:
@@ -58,7 +57,8 @@ def application_create_draft(
     the caller has it: catalogue.selectors.service_form_get_active) and filled in from the applicant's profile and
     earlier applications; answers may be incomplete but never invalid. ``acting``: the agent making it for the
     applicant under a mandate (then the applicant is the legal subject: their data fill it and their eligibility
-    counts)."""
+    counts). Its one write is the insert: it takes no transaction of its own (a begin and a commit, two round trips
+    to the database) where that is one statement."""
     application = application_draft_new(applicant=applicant, service=service, answers=answers, channel=channel,
                                         acting=acting, form_version=form_version)  # fmt: skip
     _insert(application)
@@ -121,9 +121,10 @@ def _insert(application: Application) -> None:
         application.reference = application_reference(application)
         row_insert(application)
         return
-    application.save(force_insert=True)
-    application.reference = application_reference(application)
-    application.save(update_fields=["reference"])
+    with transaction.atomic():
+        application.save(force_insert=True)
+        application.reference = application_reference(application)
+        application.save(update_fields=["reference"])
 
 
 def application_start(*, applicant, service: Service, carried: dict | None = None, acting=None) -> Application:

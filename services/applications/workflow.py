@@ -181,12 +181,11 @@ def application_first_move(
     no other request can see the row yet, so it takes no lock and reads nothing back."""
     roles = _check_move(locked=application, seen=application.status, to=to, by=by, version=None)
     from_status, fields = _apply_move(locked=application, to=to, changes=changes)
-    if application._state.adding:
-        row_insert(application)
-    else:
+    new = application._state.adding
+    if not new:
         application.save(update_fields=fields)
     return _record_event(roles=roles, notice=None, application=application, actor=by, from_status=from_status,
-                         to_status=to, announce=announce)  # fmt: skip
+                         to_status=to, announce=announce, inserted_first=(application,) if new else ())  # fmt: skip
 
 
 def _check_move(*, locked: Application, seen: str, to: Status, by, version: int | None) -> set[Actor]:
@@ -224,12 +223,15 @@ def _apply_move(*, locked: Application, to: Status, changes: dict) -> tuple[str,
     return from_status, ["status", "version", "updated_at", *changes]
 
 
-def _record_event(*, roles: set[Actor], notice: dict | None, announce: bool = True, **fields) -> ApplicationEvent:
+def _record_event(
+    *, roles: set[Actor], notice: dict | None, announce: bool = True, inserted_first: tuple = (), **fields
+) -> ApplicationEvent:
     """Write the move's timeline event and tell of it in its transaction (all of it goes out after commit): the
     notifications of whom it concerns, the person an agent acted for, and the outbox event for the departments'
-    systems; unless ``announce`` is False: then the application's next move tells of it first (announce_pending)."""
+    systems; unless ``announce`` is False: then the application's next move tells of it first (announce_pending).
+    ``inserted_first``: new rows inserted just before the event (in its round trip: row_insert)."""
     event = ApplicationEvent(**fields, announced=announce)
-    row_insert(event)
+    row_insert(*inserted_first, event)
     if not announce:
         return event
     notify_application_event(event=event, notice=notice)

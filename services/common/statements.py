@@ -150,17 +150,63 @@ def _typed(values) -> list[tuple]:
     return [(type(value), value) for value in values]
 
 
-def row_insert(obj) -> None:
-    """Insert the new ``obj`` as ``obj.save(force_insert=True)`` does, with the ``INSERT`` the ORM compiles for its
-    model kept per process and database (compiling it was about a tenth of a one-call submission's CPU): each value
-    still goes through its field (``pre_save``, then as the database takes it), and the id the database gives is set
-    on it. Saved the ORM's way instead: a model with a save of its own, save signals listened to or a parent model,
-    a value that is an expression (SQL of its own), or a returned value that needs converting."""
+def row_insert(*objs) -> None:
+    """Insert each new object in ``objs`` as ``obj.save(force_insert=True)`` does, with the ``INSERT`` the ORM
+    compiles for its model kept per process and database (compiling it was about a tenth of a one-call submission's
+    CPU): each value still goes through its field (``pre_save``, then as the database takes it), and the id the
+    database gives is set on it. On PostgreSQL the statements go in one round trip (each one costs about 0.2 ms of
+    CPU between this process and the database); every object but the last then has its id already, the only value
+    its statement returns. Saved the ORM's way instead: a model with a save of its own, save signals listened to or
+    a parent model, a value that is an expression (SQL of its own), or a returned value that needs converting."""
+    pending = []  # (obj, alias, SQL, parameters, fields it returns): the inserts to send together
+    for obj in objs:
+        if pending and not _may_follow(pending[-1], obj):
+            _inserts_run(pending)
+            pending = []
+        statement = _insert_statement(obj)  # its related rows must have their ids: those before it have theirs
+        if statement is None:
+            if pending:
+                _inserts_run(pending)
+                pending = []
+            obj.save(force_insert=True)
+        else:
+            pending.append((obj, *statement))
+    if pending:
+        _inserts_run(pending)
+
+
+def _may_follow(previous: tuple, obj) -> bool:
+    """Whether ``obj``'s insert can follow the ``previous`` one in its round trip: the same PostgreSQL database, and
+    the previous one returns nothing its object does not hold already (its id, given before)."""
+    before, alias, _sql, _params, returning = previous
+    return (
+        router.db_for_write(type(obj), instance=obj) == alias
+        and connections[alias].vendor == "postgresql"
+        and all(field.primary_key for field in returning)
+        and before._is_pk_set()
+    )
+
+
+def _inserts_run(pending: list[tuple]) -> None:
+    alias = pending[0][1]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(";\n".join(sql for _obj, _alias, sql, _params, _ret in pending),
+                       [param for *_head, params, _ret in pending for param in params])  # fmt: skip
+        obj, _alias, _sql, _params, returning = pending[-1]
+        row = cursor.fetchone() if returning else ()
+    for field, value in zip(returning, row, strict=True):
+        setattr(obj, field.attname, value)
+    for obj, *_rest in pending:
+        obj._state.adding, obj._state.db = False, alias
+
+
+def _insert_statement(obj) -> tuple[str, str, list, list] | None:
+    """The kept ``INSERT`` of the new ``obj``: its database, SQL, parameters and the fields it returns; None where
+    it is saved the ORM's way (row_insert)."""
     model, meta = type(obj), obj._meta
     own_save = model.save is not Model.save or model.save_base is not Model.save_base
     if own_save or meta.parents or pre_save.has_listeners(model) or post_save.has_listeners(model):
-        obj.save(force_insert=True)
-        return
+        return None
     pk_set = obj._is_pk_set(meta)
     alias = router.db_for_write(model, instance=obj)
     key = (model, alias, pk_set)
@@ -170,14 +216,9 @@ def row_insert(obj) -> None:
     obj._prepare_related_fields_for_save(operation_name="save")
     values = [field.pre_save(obj, True) for field in fields]
     if sql is None or any(hasattr(value, "resolve_expression") for value in values):
-        obj.save(force_insert=True)
-        return
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, [compiler.prepare_value(field, value) for field, value in zip(fields, values, strict=True)])
-        row = cursor.fetchone() if returning else ()
-    for field, value in zip(returning, row, strict=True):
-        setattr(obj, field.attname, value)
-    obj._state.adding, obj._state.db = False, alias
+        return None
+    params = [compiler.prepare_value(field, value) for field, value in zip(fields, values, strict=True)]
+    return alias, sql, params, returning
 
 
 _inserts: dict[tuple, tuple] = {}  # (model, database alias, id given) -> what row_insert runs; SQL None: never kept

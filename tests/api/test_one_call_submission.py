@@ -123,10 +123,11 @@ def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_ap
 ):
     """The one call reads the profile and the rules once and nothing back, nothing to prefill the questions it
     answers, and the service with its form from the process's copy once it has read them (one small statement checks
-    that they have not changed, on PostgreSQL; SQLite reads them): 5 queries against the two calls' 15, whatever the
-    resident applied for before. (The test's own transaction stands in for the BEGIN and COMMIT a request adds, as
-    for the two calls' savepoints; the one call takes none in it, see the next test. SQLite, with no sequence to
-    take the id from first, inserts the row and then updates it, in a savepoint.)"""
+    that they have not changed, on PostgreSQL; SQLite reads them), and sends the application's row and its event in
+    one round trip: 4 queries against the two calls' 13, whatever the resident applied for before. (The test's own
+    transaction stands in for the BEGIN and COMMIT a request adds, as for the submission's savepoint; the one call
+    and the draft take none in it, see the next test. SQLite, with no sequence to take the id from first, inserts the
+    row and then updates it, in a savepoint, and sends each statement on its own.)"""
     count_one_call(resident_client, service)  # the process reads the service and its form
     with CaptureQueriesContext(connection) as paired:
         assert two_calls(resident_client, service, VALID_ANSWERS).status_code == 200
@@ -134,7 +135,7 @@ def test_one_call_costs_fewer_queries_than_two_and_the_same_with_more_earlier_ap
     ApplicationFactory.create_batch(20, applicant=resident, service=service, submitted=True)
     many = count_one_call(resident_client, service)
 
-    assert (few, many, len(paired)) == ((5, 5, 15) if connection.vendor == "postgresql" else (8, 8, 14))
+    assert (few, many, len(paired)) == ((4, 4, 13) if connection.vendor == "postgresql" else (8, 8, 14))
 
 
 def test_with_an_idempotency_key_it_takes_no_savepoint_in_the_keys_transaction(resident_client, service):
