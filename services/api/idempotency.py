@@ -101,11 +101,13 @@ class IdempotentPostMixin:
             transaction.set_rollback(True)
         elif key:
             self._idempotency_key = None
+            # The answer kept as it is sent: rendered once, here (Django then sends it as it is).
+            body = None if getattr(response, "data", None) is None else response.render().content.decode()
             idempotency_key_finish(
                 user=request.user,
                 key=key,
                 status_code=response.status_code,
-                body=getattr(response, "data", None),
+                body_json=body,
                 headers={name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)},
             )
         return response

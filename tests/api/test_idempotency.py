@@ -205,15 +205,15 @@ def test_the_claim_is_one_statement_and_leaves_the_request_without_its_wait_boun
 
 def test_the_answer_kept_is_the_running_keys_own_and_a_missing_body_is_null(resident):
     """The answer is written once, onto the caller's running key only (another's key, or one done already, stays
-    as it is): its status, body and headers, JSON as the ORM writes it, and no body as NULL."""
+    as it is): its status, the body as sent (its JSON text) and headers, and no body as NULL."""
     other = UserFactory()
     for user, key in [(resident, "a"), (resident, "b"), (other, "a")]:
         idempotency_key_claim(user=user, key=key, method="POST", path="/p/", request_hash="h")
 
-    idempotency_key_finish(user=resident, key="a", status_code=201, body={"id": "x", "名": [1, None]},
+    idempotency_key_finish(user=resident, key="a", status_code=201, body_json='{"id":"x","名":[1,null]}',
                            headers={"Location": "/p/x/"})  # fmt: skip
-    idempotency_key_finish(user=resident, key="a", status_code=500, body={"again": True})
-    idempotency_key_finish(user=resident, key="b", status_code=204, body=None)
+    idempotency_key_finish(user=resident, key="a", status_code=500, body_json='{"again":true}')
+    idempotency_key_finish(user=resident, key="b", status_code=204, body_json=None)
 
     rows = {(row.user_id, row.key): row for row in IdempotencyKey.objects.all()}
     first, empty, theirs = rows[resident.pk, "a"], rows[resident.pk, "b"], rows[other.pk, "a"]
