@@ -41,7 +41,7 @@ def application_prefill(
         properties = schemas[version_id or ("service", service_id)].get("properties", {})
         kept = [(name, key) for name, prop in properties.items() if (key := prop.get("x-prefill") or name) in wanted]
         if not any(_may_hold(text, name) for name, _key in kept):
-            continue  # parsing the answers is most of the prefill's CPU, and most hold none of the questions asked
+            continue  # looking for the names costs less than parsing, and most hold none of the questions asked
         answers = json.loads(text)
         for name, key in kept:
             if name in answers:
