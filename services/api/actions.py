@@ -9,6 +9,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from services.common.bulk import rows_delete
+from services.common.statements import execute_kept
 from services.common.uploads import upload_sha256
 
 from .models import IdempotencyKey
@@ -49,7 +50,7 @@ def idempotency_key_claim(*, user, key: str, method: str, path: str, request_has
     if connection.vendor == "postgresql":
         try:
             with connection.cursor() as cursor:
-                cursor.execute(_CLAIM_SQL, {**fields, "now": now, "cutoff": cutoff, "wait": _wait_ms()})
+                execute_kept(cursor, (_CLAIM_SQL, [_wait_ms(), *fields.values(), now, cutoff]))
                 if cursor.fetchone() is not None:
                     return None
         except OperationalError:  # still running after the wait (lock timeout): the transaction is spoilt
@@ -75,16 +76,17 @@ def idempotency_key_claim(*, user, key: str, method: str, path: str, request_has
 
 # The claim in one statement: the wait for a request still running with the key bounded (lock_timeout, set for the
 # statement and set back by its RETURNING), a new key inserted, an expired one taken over; a row back: claimed.
+# Its parameters: the wait, the key's fields (user_id, key, method, path, request_hash), now, the cutoff.
 _CLAIM_SQL = """
     WITH timeout AS (
-        SELECT current_setting('lock_timeout') AS before, set_config('lock_timeout', %(wait)s, true) AS during
+        SELECT current_setting('lock_timeout') AS before, set_config('lock_timeout', %s, true) AS during
     )
     INSERT INTO api_idempotencykey (user_id, key, method, path, request_hash, state, response_headers, created_at)
-    SELECT %(user_id)s, %(key)s, %(method)s, %(path)s, %(request_hash)s, 'running', '{}'::jsonb, %(now)s FROM timeout
+    SELECT %s, %s, %s, %s, %s, 'running', '{}'::jsonb, %s FROM timeout
     ON CONFLICT (user_id, key) DO UPDATE SET
         method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash, state = 'running',
         response_status = NULL, response_body = NULL, response_headers = '{}'::jsonb, created_at = EXCLUDED.created_at
-        WHERE api_idempotencykey.created_at < %(cutoff)s
+        WHERE api_idempotencykey.created_at < %s
     RETURNING (SELECT set_config('lock_timeout', before, true) FROM timeout)
 """
 
@@ -99,7 +101,7 @@ def idempotency_key_finish(*, user, key: str, status_code: int, body_json: str |
     update was about 5 % of a one-call submission's CPU)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_FINISH_SQL, [status_code, body_json, json.dumps(headers or {}), user.pk, key])
+            execute_kept(cursor, (_FINISH_SQL, [status_code, body_json, json.dumps(headers or {}), user.pk, key]))
         return
     IdempotencyKey.objects.filter(user=user, key=key, state=IdempotencyKey.State.RUNNING).update(
         state=IdempotencyKey.State.DONE,

@@ -8,6 +8,8 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from services.common.statements import execute_kept
+
 from .eligibility import RULE_KINDS, EligibilityResult, Facts, Outcome, RuleResult
 from .fees import FeeQuote, fee_quote
 from .models import Category, Department, FormVersion, LifeEvent, Service
@@ -66,7 +68,7 @@ def service_form_get_active(*, slug: str) -> tuple[Service, FormVersion | None]:
     stamp = None
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_SERVICE_STAMP_SQL, [slug])
+            execute_kept(cursor, (_SERVICE_STAMP_SQL, [slug]))
             stamp = cursor.fetchone()
     kept = _KEPT_SERVICES.get(slug)
     if stamp is not None and kept is not None and kept[0] == stamp:

@@ -38,10 +38,13 @@ class Statement:
 
     def _run(self, values: tuple, result: Callable):
         alias = router.db_for_write(self.model)
-        sql, params, reading = self._compiled(alias, values)
+        sql, params, reading, kept = self._compiled(alias, values)
         connection = connections[alias]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            if kept:
+                execute_kept(cursor, (sql, params))
+            else:
+                cursor.execute(sql, params)
             return result(cursor, connection, reading)
 
     def _sql(self, alias: str, values: tuple) -> tuple[str, list, tuple]:
@@ -59,11 +62,12 @@ class Statement:
         converters = compiler.get_converters(selected) if selected else {}
         return sql, list(params), (converters, _instances(compiler, alias) if compiler.klass_info else None)
 
-    def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple, tuple]:
+    def _compiled(self, alias: str, values: tuple) -> tuple[str, tuple, tuple, bool]:
+        """The SQL, its parameters, how its rows are read, and whether the SQL is the kept one."""
         kept = self._kept.get(alias)
         if kept is not None:
             sql, order, reading = kept
-            return sql, tuple(values[index] for index in order), reading
+            return sql, tuple(values[index] for index in order), reading, True
         sql, params, reading = self._sql(alias, values)
         if alias not in self._tried:
             self._tried.add(alias)
@@ -71,11 +75,11 @@ class Statement:
             try:
                 probe_sql, probe_params, _reading = self._sql(alias, probes)
             except Exception:  # noqa: BLE001  # a probe the query refuses: this run goes on, its SQL not kept
-                return sql, tuple(params), reading
+                return sql, tuple(params), reading, False
             order = _places(probe_params, probes)
             if probe_sql == sql and order is not None and _typed(params) == _typed(values[n] for n in order):
                 self._kept[alias] = (sql, order, reading)
-        return sql, tuple(params), reading
+        return sql, tuple(params), reading, False
 
     def rows(self, *values) -> list[tuple]:
         """Run a read; return its rows, each value as the ORM reads it."""
@@ -89,6 +93,17 @@ class Statement:
     def write(self, *values) -> int:
         """Run an ``UPDATE``; return how many rows it changed."""
         return self._run(values, lambda cursor, _connection, _reading: cursor.rowcount)
+
+
+def execute_kept(cursor, *statements: tuple[str, list]) -> None:
+    """Run ``(SQL, parameters)`` statements whose SQL a hot path keeps, in one round trip on Django's ``cursor``
+    (several only on PostgreSQL); prepared on the server where the database's backend does that
+    (portal/db/postgresql/), else as they are."""
+    run = getattr(cursor.db, "execute_kept", None)
+    if run is not None:
+        run(cursor, [(sql, list(params)) for sql, params in statements])
+        return
+    cursor.execute(";\n".join(sql for sql, _params in statements), [p for _sql, params in statements for p in params])
 
 
 def _converted(cursor, connection, converters: dict) -> list[tuple]:
@@ -190,8 +205,7 @@ def _may_follow(previous: tuple, obj) -> bool:
 def _inserts_run(pending: list[tuple]) -> None:
     alias = pending[0][1]
     with connections[alias].cursor() as cursor:
-        cursor.execute(";\n".join(sql for _obj, _alias, sql, _params, _ret in pending),
-                       [param for *_head, params, _ret in pending for param in params])  # fmt: skip
+        execute_kept(cursor, *((sql, params) for _obj, _alias, sql, params, _ret in pending))
         obj, _alias, _sql, _params, returning = pending[-1]
         row = cursor.fetchone() if returning else ()
     for field, value in zip(returning, row, strict=True):
