@@ -4,7 +4,7 @@ only when its parameters are its values, each once and unchanged, and otherwise 
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Value
 from django.db.models.functions import Upper
 from django.db.models.signals import post_save
@@ -14,7 +14,7 @@ from django.utils import timezone
 from services.accounts.models import User
 from services.applications.actions import application_id_reserve
 from services.applications.models import Application, ApplicationEvent
-from services.common.statements import Statement, row_insert
+from services.common.statements import Statement, row_insert, row_update
 from tests.factories import ApplicationFactory, ServiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,3 +229,56 @@ def test_kept_objects_are_the_orms_with_what_they_select_related():
     assert statement.objects(applications[0].applicant_id, applications[1].public_id) == []
     # Kept on PostgreSQL (built once, and once for probes); SQLite's adapter turns the UUID into text: built each run.
     assert build.calls == (2 if connection.vendor == "postgresql" else 6)
+
+
+def test_a_kept_update_writes_what_the_orms_save_of_those_fields_writes():
+    """row_update writes exactly the fields named, each through its field (the auto_now one stamped, a relation by
+    its id), as ``save(update_fields=...)`` does."""
+    assignee = UserFactory()
+    kept, orm = ApplicationFactory(), ApplicationFactory()
+    fields = ["status", "assignee", "updated_at", "status"]
+    for application in (kept, orm):
+        application.status, application.assignee, application.priority = "routed", assignee, 7  # priority not saved
+    with CaptureQueriesContext(connection) as queries:
+        row_update(kept, fields)
+    before = kept.updated_at
+    kept.status = "in_review"
+    row_update(kept, fields)
+    orm.save(update_fields=fields[:3])
+
+    assert len(queries) == 1 and queries.captured_queries[0]["sql"].startswith('UPDATE "applications_application" SET')
+    assert kept.updated_at > before
+    assert _row(Application, kept.pk)["updated_at"] == kept.updated_at
+    assert {k: _row(Application, kept.pk)[k] for k in ("status", "assignee_id", "priority")} == {
+        "status": "in_review",
+        "assignee_id": assignee.pk,
+        "priority": _row(Application, orm.pk)["priority"],  # as the ORM's: not among the fields, not written
+    }
+    assert (_row(Application, orm.pk)["status"], _row(Application, orm.pk)["assignee_id"]) == ("routed", assignee.pk)
+
+
+def test_a_kept_update_of_a_row_gone_fails_as_the_orms_save_does():
+    application = ApplicationFactory()
+    row_update(application, ["status"])  # kept
+    Application.objects.filter(pk=application.pk).delete()
+
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        row_update(application, ["status"])
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        application.save(update_fields=["status"])
+
+
+def test_an_update_with_a_save_signal_listened_to_is_the_orms_save():
+    heard = []
+
+    def listener(sender, instance, update_fields, **kwargs):
+        heard.append((instance.pk, set(update_fields)))
+
+    application = ApplicationFactory()
+    post_save.connect(listener, sender=Application, dispatch_uid="test-row-update")
+    try:
+        row_update(application, ["status"])
+    finally:
+        post_save.disconnect(dispatch_uid="test-row-update", sender=Application)
+
+    assert heard == [(application.pk, {"status"})]
