@@ -23,14 +23,20 @@ from .selectors import eligibility_check, form_version_current, service_get_acti
 
 class FormOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="number")
-    schema = serializers.SerializerMethodField(
+    schema = serializers.DictField(
+        read_only=True,
         help_text="The form as enforced: JSON Schema (Draft 2020-12) with its presentation hints (x-steps, "
-        "x-title-zh, x-enum-labels, x-widget, x-show-if, x-prefill); answers are keyed by its properties."
+        "x-title-zh, x-enum-labels, x-widget, x-show-if, x-prefill); answers are keyed by its properties.",
     )
 
-    @extend_schema_field(serializers.DictField())
-    def get_schema(self, version):
-        return enforced_schema(version.schema)
+    def to_representation(self, instance):
+        return form_json(instance)
+
+
+def form_json(version) -> dict:
+    """What FormOutputSerializer gives for the form version, built directly (the serializer's fields, copied and run
+    for each response, were nine tenths of it: 48 µs against 5 in a one-call submission's answer)."""
+    return {"version": version.number, "schema": enforced_schema(version.schema)}
 
 
 class ServiceOutputSerializer(serializers.Serializer):

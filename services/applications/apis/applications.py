@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
 from services.api.serializers import StrictInputSerializer
-from services.catalogue.apis import FormOutputSerializer
+from services.catalogue.apis import FormOutputSerializer, form_json
 from services.catalogue.selectors import service_form_get_active
 from services.common.errors import ValidationFailed
 from services.dynamic_forms.serializers import AnswerField
@@ -184,7 +184,7 @@ def application_detail_json(*, application: Application, timeline: Iterable | No
     return {
         **application_summaries_json(rows=[row])[0],
         "made_by_agent": MandateSnapshotOutputSerializer(snapshot).data if snapshot else None,
-        "form": FormOutputSerializer(application.form_version).data if application.form_version_id else None,
+        "form": form_json(application.form_version) if application.form_version_id else None,
         "fee_fen": application.fee_fen,
         "fee_status": application.fee_status,
         "fee_quote": FeeQuoteOutputSerializer(application_fee_quote(application=application)).data if draft else None,
