@@ -1,5 +1,6 @@
 """The queue, "my applications", the sweeps, the routing batch, the public statistics and the supervisors' dashboard
-read the applications table through an index; a webhook batch, its sweep and the outbox purge read theirs through one.
+read the applications table through an index (the statements a hot path prepares, in the plan PostgreSQL may keep
+for them); a webhook batch, its sweep and the outbox purge read theirs through one.
 
 Each query is the one the page or task really runs (captured while it runs), planned by PostgreSQL with sequential
 scans priced out of reach (``enable_seqscan = off``): if the plan still scans the table, no index serves the query,
@@ -374,3 +375,53 @@ def test_the_sweep_finds_the_bookings_whose_confirmation_is_due_through_an_index
 def test_the_check_finds_a_table_scan(postgresql):
     """The check itself: a filter on a column no index covers plans a sequential scan even so."""
     assert "Seq Scan" in table_scans("""SELECT id FROM "applications_application" WHERE "decision_reason" = 'x'""")
+
+
+def _executions(sql: str, params) -> list[tuple[str, str, list]]:
+    """Each ``EXECUTE`` of a round trip of kept statements: its statement's name, its text and its values."""
+    found, position = [], 0
+    for text in sql.split(";\n"):
+        count = text.count("%s")  # a PREPARE numbers its parameters ($1): only an EXECUTE takes values
+        if text.startswith("EXECUTE "):
+            found.append((text.split()[1].split("(")[0], text, list(params[position : position + count])))
+        position += count
+    return found
+
+
+def test_the_prepared_statements_of_a_submission_and_a_move_read_an_index_in_their_generic_plans(queue, service):
+    """A hot path's kept statements are prepared on the session (portal/db/postgresql/), and after five runs
+    PostgreSQL may plan one once for any values (a generic plan) instead of for each. Those that a one-call
+    submission and a move (the resident's withdrawal) run on the applications, each planned that way, read an
+    index."""
+    from services.applications.actions import application_withdraw
+    from services.applications.one_call import application_create_submitted
+
+    resident, sent = queue["resident"], []
+
+    def kept(execute, sql, params, many, context):
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(kept):
+        for _ in range(2):
+            application, _event = application_create_submitted(
+                applicant=resident, service=service, answers=VALID_ANSWERS
+            )
+            application_withdraw(application=application, by=resident)
+    statements = {name: sql for sql, name in connection.prepared.items()}
+    reads = {}  # the statement reading or changing the applications, by name: one run of it
+    for sql, params in sent:
+        for name, text, values in _executions(sql, params):
+            statement = statements[name]
+            if f'FROM "{TABLE}"' in statement or statement.startswith(f'UPDATE "{TABLE}"'):
+                reads[statement] = (text, values)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        executed = [cursor.mogrify(text, values).decode() for text, values in reads.values()]
+
+    assert any("FOR UPDATE" in statement for statement in reads)  # the move's lock
+    assert any(statement.startswith("UPDATE") for statement in reads)  # and its save
+    assert any('"answers"' in statement and "ORDER BY" in statement for statement in reads)  # the earlier answers
+    for execute in executed:
+        scans = table_scans(execute)
+        assert scans and set(scans) == {"index"}, (scans, execute)
