@@ -106,13 +106,13 @@ def idempotency_key_finish(*, user, key: str, status_code: int, body_json: str |
     IdempotencyKey.objects.filter(user=user, key=key, state=IdempotencyKey.State.RUNNING).update(
         state=IdempotencyKey.State.DONE,
         response_status=status_code,
-        response_body=None if body_json is None else json.loads(body_json),
+        response_body=body_json,
         response_headers=headers or {},
     )
 
 
 _FINISH_SQL = """
-    UPDATE api_idempotencykey SET state = 'done', response_status = %s, response_body = %s::jsonb,
+    UPDATE api_idempotencykey SET state = 'done', response_status = %s, response_body = %s,
         response_headers = %s::jsonb
     WHERE user_id = %s AND key = %s AND state = 'running'
 """

@@ -9,10 +9,11 @@ commit: nothing happened and the retry runs; after it: the retry replays the ans
 """
 
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, status
-from rest_framework.response import Response
+from rest_framework.renderers import JSONRenderer
 
 from .actions import KeyConflict, idempotency_key_claim, idempotency_key_finish, request_fingerprint
 from .errors import PROBLEM_CONTENT_TYPE
@@ -76,10 +77,10 @@ class IdempotentPostMixin:
             )
         except KeyConflict as exc:
             raise (KeyInUse if exc.status_code == 409 else KeyReused)() from None
-        if stored is not None:
-            content_type = PROBLEM_CONTENT_TYPE if stored.response_status >= 400 else None
-            response = Response(
-                stored.response_body,
+        if stored is not None:  # the answer sent as it was first sent: its JSON text, not rendered again
+            content_type = PROBLEM_CONTENT_TYPE if stored.response_status >= 400 else JSONRenderer.media_type
+            response = HttpResponse(
+                stored.response_body or b"",
                 status=stored.response_status,
                 content_type=content_type,
                 headers=stored.response_headers,

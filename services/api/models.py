@@ -17,7 +17,7 @@ class IdempotencyKey(models.Model):
     request_hash = models.CharField(_("request hash"), max_length=64)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.RUNNING)
     response_status = models.PositiveSmallIntegerField(_("response status"), null=True)
-    response_body = models.JSONField(_("response body"), null=True)
+    response_body = models.TextField(_("response body"), null=True)  # its JSON as sent, replayed as it is
     response_headers = models.JSONField(_("response headers"), default=dict)  # those worth replaying: Location
     created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
