@@ -74,10 +74,13 @@ def application_draft_new(
     acting,
     form_version: FormVersion | None,
     checked_later: bool = False,
+    earlier_answers: bool = True,
 ) -> Application:
     """Return the unsaved draft application_create_draft describes (its answers checked as a draft's, unless
     ``checked_later``: the caller checks them in full, which finds every wrong answer the draft's check would, and
-    makes the draft's check only when that refuses them, for the draft's errors)."""
+    makes the draft's check only when that refuses them, for the draft's errors); its questions not answered filled
+    in from the profile and, with ``earlier_answers``, from the resident's earlier applications (application_prefill:
+    suggestions a draft shows the resident to review)."""
     if not service.is_active:
         raise NotAllowed(_("This service is not open for applications."))
     acting_fields = _acting_fields(applicant=applicant, service=service, acting=acting)
@@ -85,9 +88,8 @@ def application_draft_new(
     answers = normalize_answers(schema=version.schema, answers=answers or {})
     if not checked_later:
         check_answers(schema=version.schema, answers=answers, partial=True, applicant=applicant)
-    prefill = application_prefill(
-        applicant=applicant, schema=version.schema, answered=answers, form_version_id=version.pk
-    )
+    prefill = application_prefill(applicant=applicant, schema=version.schema, answered=answers,
+                                  form_version_id=version.pk, earlier_answers=earlier_answers)  # fmt: skip
     prefill = {name: value for name, (value, _source) in prefill.items()}
     return Application(
         applicant=applicant,

@@ -22,15 +22,18 @@ def application_create_submitted(
     """Create and submit an application in one go (the app's one-call submission) and return it with its event: the
     checks, records and errors of application_create_draft then application_submit, with the form version, the
     profile and the rules read once, and the row inserted once, submitted, never read back. A refused submission
-    leaves nothing behind (no draft). ``form_version``: as application_create_draft's. Every check comes before the
-    row's first write, so in a caller's transaction (an Idempotency-Key's) it takes no savepoint: a refusal wrote
-    none of it, any other error fails the whole transaction; only a form asking for documents (or a database without
-    sequences) inserts the row first, for the attaching, then updates it with the move, in a savepoint: a refusal
-    rolls the row back and the caller's transaction goes on to record it."""
+    leaves nothing behind (no draft). ``form_version``: as application_create_draft's. It submits the answers sent,
+    with the profile's facts for its questions left out (``x-prefill``), but nothing from earlier applications:
+    those are a draft's suggestions for the resident to review, and nobody reviews this one before it is submitted.
+    Every check comes before the row's first write, so in a caller's transaction (an Idempotency-Key's) it takes no
+    savepoint: a refusal wrote none of it, any other error fails the whole transaction; only a form asking for
+    documents (or a database without sequences) inserts the row first, for the attaching, then updates it with the
+    move, in a savepoint: a refusal rolls the row back and the caller's transaction goes on to record it."""
     outer = connection.in_atomic_block
     with nullcontext() if outer else transaction.atomic():
         application = application_draft_new(applicant=applicant, service=service, answers=answers, channel=channel,
-                                 acting=acting, form_version=form_version, checked_later=True)  # fmt: skip
+                                 acting=acting, form_version=form_version, checked_later=True,
+                                 earlier_answers=False)  # fmt: skip
         application_id_reserve(application)
         if application.pk is not None and not any("x-document-type" in p for _n, p in questions(application.schema)):
             return _submit_new(application=application, by=acting or applicant, given=answers)

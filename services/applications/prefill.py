@@ -21,16 +21,22 @@ PREFILL_LOOKBACK = 20  # earlier applications searched for answers to reuse
 
 
 def application_prefill(
-    *, applicant, schema: dict, answered: Collection[str] = (), form_version_id: int | None = None
+    *,
+    applicant,
+    schema: dict,
+    answered: Collection[str] = (),
+    form_version_id: int | None = None,
+    earlier_answers: bool = True,
 ) -> dict[str, tuple[Any, str]]:
     """Return, per question, an answer the resident already gave and where from: their profile (a question with
-    ``x-prefill``) or their latest earlier application asking the same (the same profile fact, else the same
-    question name); only answers the form accepts as they are. The ``answered`` questions (the caller keeps its
-    answers) cost no read and no check; ``form_version_id``: the version ``schema`` is (not read again)."""
+    ``x-prefill``) or, with ``earlier_answers``, their latest earlier application asking the same (the same profile
+    fact, else the same question name); only answers the form accepts as they are. The ``answered`` questions (the
+    caller keeps its answers) cost no read and no check; ``form_version_id``: the version ``schema`` is (not read
+    again)."""
     if not (asked := [(name, prop) for name, prop in questions(schema) if name not in answered]):
         return {}
     facts = profile_facts(profile=profile_for_user(user=applicant))
-    earlier = _earlier_answers(applicant_id=applicant.pk)
+    earlier = _earlier_answers(applicant_id=applicant.pk) if earlier_answers else []
     # Each form once (the same few forms come back with every earlier application otherwise).
     schemas = form_schemas(version_ids={row[2] for row in earlier if row[2]},
                            service_ids={row[3] for row in earlier if not row[2]},

@@ -225,7 +225,8 @@ class ApplicationListCreateApi(IdempotentPostMixin, ListAPIView):
             default=False,
             help_text="Submit it in the same call: the answers are checked in full and the eligibility rules applied, "
             "exactly as `POST /applications/{id}/submit/` does (the same errors, and nothing is created when refused); "
-            "the answer is the submitted application.",
+            "the answer is the submitted application. Questions left out are filled in from the profile only "
+            "(`x-prefill`), never from earlier applications (a draft's suggestions, for the resident to review).",
         )
 
     class FilterSerializer(serializers.Serializer):
