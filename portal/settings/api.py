@@ -7,7 +7,7 @@ REST_FRAMEWORK = {
         "services.api.authentication.SessionTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["services.api.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["services.api.parsers.SafeJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "services.api.pagination.NewestFirstCursorPagination",

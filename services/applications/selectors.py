@@ -3,7 +3,8 @@ import functools
 import uuid
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -76,6 +77,8 @@ _SUMMARY_LOOKUPS = {
         FormVersion.objects.filter(pk=OuterRef("form_version_id")).order_by().values("number")
     ),
 }
+# The answers as the JSON text the database holds, sent as they are (``answers_json``, in place of ``answers``).
+_SUMMARY_ANSWERS = {"answers_json": Cast("answers", TextField())}
 
 
 def application_summaries_for_resident(*, user, statuses=(), service: str = "") -> QuerySet[dict[str, Any]]:
@@ -94,7 +97,9 @@ def _summaries() -> QuerySet[dict[str, Any]]:
     # Built once per process and only ever copied (filtered, never read itself): setting up the columns and their
     # joins was about 6 % of an API list request.
     summaries = Application.objects.values(
-        *(column for column in SUMMARY_COLUMNS if column not in _SUMMARY_LOOKUPS), **_SUMMARY_LOOKUPS
+        *(column for column in SUMMARY_COLUMNS if column not in _SUMMARY_LOOKUPS and column != "answers"),
+        **_SUMMARY_LOOKUPS,
+        **_SUMMARY_ANSWERS,
     )
     summaries._iterable_class = SummaryRows
     return summaries

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from services.api.idempotency import IdempotentPostMixin
 from services.api.openapi import IDEMPOTENT_PARAMETERS, IDEMPOTENT_PROBLEMS, PROBLEM_HEADERS, problems
+from services.api.renderers import raw_json
 from services.api.serializers import StrictInputSerializer
 from services.catalogue.apis import FormOutputSerializer, form_json
 from services.catalogue.selectors import service_form_get_active
@@ -88,7 +89,8 @@ class ApplicationOutputSerializer(serializers.Serializer):
 
 
 def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Return the list items ApplicationOutputSerializer gives, built straight from ``values()`` summary rows."""
+    """Return the list items ApplicationOutputSerializer gives, built straight from ``values()`` summary rows (the
+    answers: a list's as the JSON text the database holds, written out as it is; a single application's as read)."""
     labels = _status_labels(translation.get_language())  # in the reader's language
     zone = timezone.get_current_timezone()
     return [
@@ -99,7 +101,7 @@ def application_summaries_json(*, rows: Iterable[dict[str, Any]]) -> list[dict[s
             "status": row["status"],
             "status_label": labels[row["status"]],
             "form_version": row["form_version__number"],
-            "answers": row["answers"],
+            "answers": raw_json(row["answers_json"]) if "answers_json" in row else row["answers"],
             "submitted_at": _datetime_json(value=row["submitted_at"], zone=zone),
             "due_date": row["due_date"] and row["due_date"].isoformat(),
             "decided_at": _datetime_json(value=row["decided_at"], zone=zone),
