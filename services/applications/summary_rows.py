@@ -43,6 +43,6 @@ def _rows(connection, applicant_id, sql: str, names: list[str], converters: dict
     for row in rows:
         values = list(row)
         for position, (functions, expression) in converters.items():
-            for function in functions:  # what the compiler's apply_converters() does: the answers' JSON, above all
+            for function in functions:  # what the compiler's apply_converters() does
                 values[position] = function(values[position], expression, connection)
         yield dict(zip(names, values, strict=True))
