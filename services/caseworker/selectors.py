@@ -98,7 +98,10 @@ def caseworker_workload(*, department_ids: list[int], today: dt.date) -> list[di
         .order_by()
     )
     by_person = {row.pop("assignee_id"): row for row in loads}
-    staff = DepartmentMembership.objects.filter(department_id__in=department_ids).values("user_id")
+    # The members' ids first, then their rows by id: as a subquery, PostgreSQL merge-joined them with every user in
+    # id order, reading the 100,000 residents' rows to find the few staff (12-16 ms, a third of the page's queries).
+    members = DepartmentMembership.objects.filter(department_id__in=department_ids)
+    staff = list(members.values_list("user_id", flat=True))
     people = User.objects.filter(pk__in=staff, is_active=True).order_by("email")
     empty = {"in_review": 0, "awaiting": 0, "overdue": 0}
     workload = [{"person": person, **empty, **by_person.get(person.pk, {})} for person in people]

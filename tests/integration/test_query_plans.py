@@ -315,7 +315,8 @@ def test_the_public_statistics_and_the_supervisors_dashboard_read_an_index(queue
     statistics (today's submissions and decisions) and the dashboard (today's decisions) read an index: none scans
     the decided ones of the 90-day window nor this month's submissions; the dashboard's open applications by queue,
     status and caseworker, and the overdue ones, are summed from their kept counts (by department, through its
-    index), not counted from the applications."""
+    index), not counted from the applications; the caseworkers of its workload are read by their ids (their
+    memberships read first: as a subquery, PostgreSQL merge-joined them with every user, residents and all)."""
     yesterday = timezone.now() - dt.timedelta(days=1)
     ApplicationFactory(
         service=ServiceFactory(department=health), approved=True, submitted_at=yesterday, decided_at=yesterday
@@ -329,10 +330,13 @@ def test_the_public_statistics_and_the_supervisors_dashboard_read_an_index(queue
         client.get(reverse("admin:routing_backlog_changelist"))
     queries += [q["sql"] for q in dashboard.captured_queries if f'FROM "{TABLE}"' in q["sql"]]
     open_counts = [q["sql"] for q in dashboard.captured_queries if f'FROM "{OpenCount._meta.db_table}"' in q["sql"]]
+    staff = [q["sql"] for q in dashboard.captured_queries if q["sql"].endswith('ORDER BY "accounts_user"."email" ASC')]
 
     assert len(queries) >= 3 and len(open_counts) == 3  # by department, by team queue, by caseworker
     assert_indexed(queries)
     assert_indexed(open_counts, OpenCount._meta.db_table)  # the kept counts, not the open applications
+    assert len(staff) == 1 and "SELECT" not in staff[0].split("WHERE", 1)[1]  # the workload's people, by their ids
+    assert_indexed(staff, "accounts_user")
     midnight = timezone.make_aware(dt.datetime.combine(queue["today"], dt.time.min))
     decided_since = [dt.datetime.fromisoformat(at) for sql in queries for at in DECIDED_SINCE.findall(sql)]
     assert decided_since and min(decided_since) >= midnight  # only today's decisions are read from the applications
